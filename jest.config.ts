@@ -1,0 +1,25 @@
+import type { Config } from 'jest';
+
+// Two projects because a TypeScript program compiles decorators in one mode only: TC39 standard
+// decorators (tsconfig.json) and legacy `experimentalDecorators` (tsconfig.legacy.json).
+const config: Config = {
+  projects: [
+    {
+      displayName: 'standard',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/legacy/'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+    },
+    {
+      displayName: 'legacy',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__/legacy'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.legacy.json' }] },
+    },
+  ],
+};
+
+export default config;
