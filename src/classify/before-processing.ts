@@ -1,0 +1,40 @@
+import { isCallerAbort } from './caller-abort';
+import { categorizeOneError } from './categorize-one-error';
+import { findInErrorChain, readCode, readHttpStatus } from './error-shape';
+import { showsRateLimit } from './rate-limit-signals';
+
+/** Failures while connecting: the request was never sent. */
+const beforeProcessingCodes: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Whether the error is known to have happened before the server processed the request, so that even
+ * a call that must not run twice (`idempotent: false`) may be retried: a refused connection, a connect
+ * timeout, a DNS failure, HTTP 429 or 503, any rate limit (throttled means rejected). A reset socket,
+ * a broken pipe, a headers timeout, 500, 502 and 504 may come after the work was done: false.
+ */
+export function isFailureBeforeProcessing(error: unknown): boolean {
+  try {
+    return findInErrorChain(error, inspectForBeforeProcessing) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+function inspectForBeforeProcessing(error: unknown): boolean | undefined {
+  if (isCallerAbort(error)) return false;
+  const code = readCode(error);
+  if (code !== undefined && beforeProcessingCodes.has(code)) return true;
+  if (showsRateLimit(error)) return true;
+  if (typeof error === 'object' && error !== null) {
+    const status = readHttpStatus(error);
+    if (status === 429 || status === 503) return true;
+  }
+  // An error with a category of its own (ECONNRESET, a 500) settles it; an unknown wrapper
+  // (`TypeError('fetch failed')`, the SDK's ERR_HTTP2_STREAM_CANCEL) is looked through.
+  return categorizeOneError(error) === undefined ? undefined : false;
+}

@@ -1,0 +1,28 @@
+import { isAwsThrottlingName } from './aws-errors';
+import { readCode, readHttpStatus, readMessage, readName, readProperty } from './error-shape';
+
+const rateLimitText = /rate.?limit|throttl/i;
+
+/** The message (or a thrown string) or the name speaks of a rate limit or throttling. */
+export function hasRateLimitText(error: unknown): boolean {
+  const message = readMessage(error);
+  if (message !== undefined && rateLimitText.test(message)) return true;
+  const name = readName(error);
+  return name !== undefined && rateLimitText.test(name);
+}
+
+/**
+ * This one error, not its causes, says "rate limited": HTTP 429, an AWS throttling name (as `name`, or
+ * as `code` the way AWS SDK v2 and other clients report it), `$retryable.throttling`, or the text.
+ */
+export function showsRateLimit(error: unknown): boolean {
+  if (typeof error === 'object' && error !== null) {
+    if (readHttpStatus(error) === 429) return true;
+    const name = readName(error);
+    if (name !== undefined && isAwsThrottlingName(name)) return true;
+    const code = readCode(error);
+    if (code !== undefined && isAwsThrottlingName(code)) return true;
+    if (readProperty(readProperty(error, '$retryable'), 'throttling') === true) return true;
+  }
+  return hasRateLimitText(error);
+}
