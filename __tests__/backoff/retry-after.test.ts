@@ -1,0 +1,224 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Agent, fetch as undiciFetch, request } from 'undici';
+import { readRetryAfter } from '../../src/backoff/retry-after';
+import { HttpError } from '../../src/classify/http-error';
+import { startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
+
+const now = Date.UTC(2025, 0, 1, 0, 0, 0);
+const execFileAsync = promisify(execFile);
+
+describe('readRetryAfter: where the headers are', () => {
+  it.each([
+    ['error.headers', { headers: { 'retry-after': '3' } }],
+    ['error.response.headers', { response: { headers: { 'retry-after': '3' } } }],
+    ['error.$response.headers (AWS SDK)', { $response: { statusCode: 429, headers: { 'retry-after': '3' } } }],
+    ['a WHATWG Headers', { headers: new Headers({ 'Retry-After': '3' }) }],
+    ['a Headers on the response', { response: { status: 429, headers: new Headers({ 'retry-after': '3' }) } }],
+    ['an HttpError', new HttpError(429, { 'Retry-After': '3' })],
+    ['an Error with $response', Object.assign(new Error('ThrottlingException'), { $response: { headers: { 'retry-after': '3' } } })],
+  ])('finds it at %s', (_where, source) => {
+    expect(readRetryAfter(source, now)).toBe(3000);
+  });
+
+  it('prefers the headers of the error itself to those of its response', () => {
+    const source = { headers: { 'retry-after': '1' }, $response: { headers: { 'retry-after': '9' } } };
+    expect(readRetryAfter(source, now)).toBe(1000);
+  });
+
+  it('falls back to the next location when the first has no hint', () => {
+    const source = { headers: { 'content-type': 'text/plain' }, response: { headers: { 'retry-after': '4' } } };
+    expect(readRetryAfter(source, now)).toBe(4000);
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', 'retry-after: 3'],
+    ['a number', 3],
+    ['an Error without headers', new Error('boom')],
+    ['headers that are a string', { headers: 'retry-after: 3' }],
+    ['headers without any hint', { headers: { 'content-type': 'application/json' } }],
+  ])('returns undefined for %s', (_what, source) => {
+    expect(readRetryAfter(source, now)).toBeUndefined();
+  });
+});
+
+describe('readRetryAfter: header names and formats', () => {
+  it.each([
+    ['delta-seconds', { 'retry-after': '120' }, 120000],
+    ['zero seconds', { 'retry-after': '0' }, 0],
+    ['fractional seconds', { 'retry-after': '1.5' }, 1500],
+    ['surrounding spaces', { 'retry-after': ' 2 ' }, 2000],
+    ['a mixed-case name', { 'RETRY-AFTER': '2' }, 2000],
+    ['a number value', { 'retry-after': 2 }, 2000],
+    ['an array value (first wins)', { 'retry-after': ['2', '5'] }, 2000],
+    ['x-amz-retry-after in ms', { 'x-amz-retry-after': '1500' }, 1500],
+    ['retry-after-ms in ms', { 'retry-after-ms': '250' }, 250],
+    ['fractional retry-after-ms (rounded up)', { 'retry-after-ms': '250.2' }, 251],
+    ['IMF-fixdate', { 'retry-after': 'Wed, 01 Jan 2025 00:00:05 GMT' }, 5000],
+    ['RFC 850 date', { 'retry-after': 'Wednesday, 01-Jan-25 00:00:05 GMT' }, 5000],
+    ['asctime date', { 'retry-after': 'Wed Jan  1 00:00:05 2025' }, 5000],
+    ['a date in the past', { 'retry-after': 'Tue, 31 Dec 2024 23:59:00 GMT' }, 0],
+  ])('reads %s', (_what, headers, expected) => {
+    expect(readRetryAfter({ headers }, now)).toBe(expected);
+  });
+
+  it.each([
+    ['retry-after-ms over the others', { 'retry-after-ms': '10', 'x-amz-retry-after': '20', 'retry-after': '30' }, 10],
+    ['x-amz-retry-after over retry-after', { 'x-amz-retry-after': '20', 'retry-after': '30' }, 20],
+    ['a valid retry-after over an invalid retry-after-ms', { 'retry-after-ms': 'soon', 'retry-after': '3' }, 3000],
+  ])('prefers %s', (_what, headers, expected) => {
+    expect(readRetryAfter({ headers }, now)).toBe(expected);
+  });
+
+  it.each([
+    '',
+    '   ',
+    'soon',
+    '-1',
+    '1e3',
+    '1,5',
+    '0x10',
+    'NaN',
+    'Infinity',
+    'abc 2020',
+    'Nov 2025',
+    'Wed, 99 Foo 2025 00:00:05 GMT',
+  ])('ignores the junk value %j', (value) => {
+    expect(readRetryAfter({ headers: { 'retry-after': value } }, now)).toBeUndefined();
+    expect(readRetryAfter({ headers: { 'x-amz-retry-after': value } }, now)).toBeUndefined();
+    expect(readRetryAfter({ headers: { 'retry-after-ms': value } }, now)).toBeUndefined();
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['an object', { seconds: 3 }],
+    ['an empty array', []],
+    ['null', null],
+  ])('ignores a value that is %s', (_what, value) => {
+    expect(readRetryAfter({ headers: { 'retry-after': value } }, now)).toBeUndefined();
+  });
+
+  it('reads an asctime date as GMT whatever the local time zone', async () => {
+    // The time zone is fixed when a process starts (jest's process.env is a copy), hence a child process.
+    const script = `
+      const { readRetryAfter } = require('./src/backoff/retry-after');
+      process.stdout.write(String(readRetryAfter({ headers: { 'retry-after': 'Wed Jan  1 00:00:05 2025' } }, ${now})));
+    `;
+    const { stdout } = await execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, TZ: 'America/New_York' },
+    });
+    expect(stdout).toBe('5000');
+  }, 15000);
+});
+
+describe('readRetryAfter never throws', () => {
+  it.each([
+    [
+      'a throwing headers getter',
+      Object.defineProperty({}, 'headers', {
+        get() {
+          throw new Error('getter');
+        },
+      }),
+    ],
+    [
+      'a throwing $response getter',
+      Object.defineProperty({}, '$response', {
+        get() {
+          throw new Error('getter');
+        },
+      }),
+    ],
+    [
+      'a throwing header value',
+      {
+        headers: Object.defineProperty({}, 'retry-after', {
+          enumerable: true,
+          get() {
+            throw new Error('getter');
+          },
+        }),
+      },
+    ],
+    [
+      'a throwing Headers.get',
+      {
+        headers: {
+          get() {
+            throw new Error('get');
+          },
+        },
+      },
+    ],
+    [
+      'a proxy that throws on every operation',
+      {
+        headers: new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('proxy');
+            },
+            ownKeys() {
+              throw new Error('proxy');
+            },
+          },
+        ),
+      },
+    ],
+  ])('returns undefined for %s', (_what, source) => {
+    expect(() => readRetryAfter(source, now)).not.toThrow();
+    expect(readRetryAfter(source, now)).toBeUndefined();
+  });
+});
+
+describe('readRetryAfter on real responses', () => {
+  let server: ScriptedHttpServer;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    server = await startHttpServer();
+    agent = new Agent();
+    server.script('/seconds', [{ status: 429, headers: { 'Retry-After': '2' } }]);
+    server.script('/amz', [{ status: 503, headers: { 'x-amz-retry-after': '750' } }]);
+    server.script('/ms', [{ status: 429, headers: { 'retry-after-ms': '125', 'retry-after': '1' } }]);
+  });
+
+  afterAll(async () => {
+    await agent.destroy();
+    await server.close();
+  });
+
+  it.each([
+    ['/seconds', 2000],
+    ['/amz', 750],
+    ['/ms', 125],
+  ])('reads %s from an undici request() result', async (path, expected) => {
+    const response = await request(`${server.url}${path}`, { dispatcher: agent });
+    await response.body.dump();
+    expect(readRetryAfter(response, now)).toBe(expected);
+    expect(readRetryAfter({ response }, now)).toBe(expected);
+  });
+
+  it.each([
+    ['/seconds', 2000],
+    ['/amz', 750],
+    ['/ms', 125],
+  ])('reads %s from an undici fetch Response', async (path, expected) => {
+    const response = await undiciFetch(`${server.url}${path}`, { dispatcher: agent });
+    await response.body?.cancel();
+    expect(readRetryAfter(response, now)).toBe(expected);
+    expect(readRetryAfter({ response }, now)).toBe(expected);
+  });
+
+  it('reads Node’s global fetch Response', async () => {
+    const response = await fetch(`${server.url}/seconds`);
+    await response.arrayBuffer();
+    expect(response.headers).toBeInstanceOf(Headers);
+    expect(readRetryAfter(response, now)).toBe(2000);
+  });
+});

@@ -1,0 +1,132 @@
+import type { ResolvedBackoff } from '../backoff/jitter';
+import { resolveBackoff } from './resolve-backoff';
+import type { Classifier } from '../classify/classifier';
+import { classifyError } from '../classify/classify-error';
+import { isErrorCategory, type ErrorCategory } from '../classify/error-category';
+import { isFailureBeforeProcessing } from '../classify/before-processing';
+import { isRateLimitError } from '../classify/rate-limit';
+import { rateLimitDefaults, retryDefaults } from './defaults';
+import { describeValue } from './describe-value';
+import type { BackoffOptions, ErrorClass, RateLimitOptions, RetryOptions, SignalOption } from './options';
+
+/**
+ * One schedule of retries with its own attempt cap. A policy has up to two: the rate-limit lane
+ * (`@RetryOnRateLimit`) and the retry lane (`@Retry`). Each failure is counted in one lane only, so
+ * stacking the decorators never multiplies attempts.
+ */
+export interface RetryLane {
+  readonly name: 'retry' | 'rateLimit';
+  readonly maxAttempts: number;
+  readonly backoff: ResolvedBackoff;
+  readonly respectRetryAfter: boolean;
+  readonly deadline: number | undefined;
+  /** Whether this lane retries the failure (before its cap and deadline are considered). */
+  readonly accepts: (error: unknown, category: ErrorCategory, attempt: number) => boolean;
+  readonly onRetry: BackoffOptions['onRetry'];
+  readonly onGiveUp: BackoffOptions['onGiveUp'];
+}
+
+/** Everything the retry loop needs, resolved and validated before the first call. */
+export interface RetryPolicy {
+  readonly rateLimitLane: RetryLane | undefined;
+  readonly retryLane: RetryLane | undefined;
+  /** The classifier chain ending in `classifyError`. */
+  readonly classify: (error: unknown) => ErrorCategory;
+  readonly retryOnResult: ((result: unknown) => boolean) | undefined;
+  readonly signal: SignalOption | undefined;
+  /** Whether any lane has a deadline, so the start of a call must be timed. */
+  readonly hasDeadline: boolean;
+}
+
+/** The option layers of one policy, each already validated; later layers override earlier ones. */
+export interface PolicyLayers {
+  readonly retry?: readonly (RetryOptions | undefined)[];
+  readonly rateLimit?: readonly (RateLimitOptions | undefined)[];
+  /** Classifiers consulted, in order, before `classifyError`. */
+  readonly classifiers?: readonly (Classifier | undefined)[];
+}
+
+export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
+  const retry = layers.retry && mergeLayers<RetryOptions>(layers.retry);
+  const rateLimit = layers.rateLimit && mergeLayers<RateLimitOptions>(layers.rateLimit);
+  const retryLane = retry && createRetryLane(retry);
+  const rateLimitLane = rateLimit && createRateLimitLane(rateLimit);
+  const classifiers = [retry?.classifier, ...(layers.classifiers ?? [])].filter(
+    (classifier): classifier is Classifier => classifier !== undefined,
+  );
+  return {
+    rateLimitLane,
+    retryLane,
+    classify: chainClassifiers(classifiers),
+    retryOnResult: retry?.retryOnResult,
+    signal: retry?.signal ?? rateLimit?.signal,
+    hasDeadline: retryLane?.deadline !== undefined || rateLimitLane?.deadline !== undefined,
+  };
+}
+
+function mergeLayers<Options extends object>(layers: readonly (Options | undefined)[]): Options {
+  // Layers come from validation, which drops undefined fields, so a spread overrides field by field.
+  return Object.assign({}, ...layers) as Options;
+}
+
+function createRetryLane(options: RetryOptions): RetryLane {
+  const matches = retryMatcher(options);
+  const idempotent = options.idempotent ?? retryDefaults.idempotent;
+  return {
+    name: 'retry',
+    maxAttempts: options.maxAttempts ?? retryDefaults.maxAttempts,
+    backoff: resolveBackoff(options, retryDefaults),
+    respectRetryAfter: options.respectRetryAfter ?? retryDefaults.respectRetryAfter,
+    deadline: options.deadline,
+    // A call that must not run twice is retried only when the failure proves it never ran.
+    accepts: idempotent
+      ? matches
+      : (error, category, attempt) => isFailureBeforeProcessing(error) && matches(error, category, attempt),
+    onRetry: options.onRetry,
+    onGiveUp: options.onGiveUp,
+  };
+}
+
+function retryMatcher(options: RetryOptions): RetryLane['accepts'] {
+  const { retryOn } = options;
+  if (typeof retryOn === 'function') return (error, category, attempt) => retryOn(error, { category, attempt });
+  if (retryOn !== undefined) return (error) => isInstanceOfAny(error, retryOn);
+  const categories: ReadonlySet<ErrorCategory> = new Set(options.retryCategories ?? retryDefaults.retryCategories);
+  return (_error, category) => categories.has(category);
+}
+
+function createRateLimitLane(options: RateLimitOptions): RetryLane {
+  const extraClasses = options.rateLimitErrors;
+  return {
+    name: 'rateLimit',
+    maxAttempts: options.maxAttempts ?? rateLimitDefaults.maxAttempts,
+    backoff: resolveBackoff(options, rateLimitDefaults),
+    respectRetryAfter: options.respectRetryAfter ?? rateLimitDefaults.respectRetryAfter,
+    deadline: options.deadline,
+    accepts: extraClasses
+      ? (error) => isRateLimitError(error) || isInstanceOfAny(error, extraClasses)
+      : (error) => isRateLimitError(error),
+    onRetry: options.onRetry,
+    onGiveUp: options.onGiveUp,
+  };
+}
+
+function isInstanceOfAny(error: unknown, classes: readonly ErrorClass[]): boolean {
+  for (const errorClass of classes) if (error instanceof errorClass) return true;
+  return false;
+}
+
+function chainClassifiers(classifiers: readonly Classifier[]): (error: unknown) => ErrorCategory {
+  if (classifiers.length === 0) return classifyError;
+  return (error) => {
+    for (const classifier of classifiers) {
+      const category = classifier(error);
+      if (category === undefined) continue;
+      if (!isErrorCategory(category)) {
+        throw new TypeError(`tenacious: a classifier returned ${describeValue(category)}; expected an ErrorCategory or undefined`);
+      }
+      return category;
+    }
+    return classifyError(error);
+  };
+}

@@ -1,0 +1,191 @@
+import { isErrorCategory } from '../classify/error-category';
+import type { RateLimitOptions, RetryDefaultsOptions, RetryOptions } from './options';
+import { describeValue } from './describe-value';
+import { isAbortSignal } from '../core/abort-signal';
+
+// Options are checked once, where they are given (when a decorator is applied, when a RetryContext
+// or a retrying function is made), so a mistake surfaces at class definition rather than on the
+// first failure in production. Every message names the option and the value.
+
+type FieldCheck = (value: unknown, options: Record<string, unknown>) => FieldProblem | undefined;
+
+interface FieldProblem {
+  readonly kind: 'type' | 'range';
+  readonly expected: string;
+}
+
+const typeProblem = (expected: string): FieldProblem => ({ kind: 'type', expected });
+const rangeProblem = (expected: string): FieldProblem => ({ kind: 'range', expected });
+
+function nonNegativeDelay(value: unknown): FieldProblem | undefined {
+  if (typeof value !== 'number') return typeProblem('a number of milliseconds');
+  if (!Number.isFinite(value) || value < 0) return rangeProblem('a finite number of milliseconds >= 0');
+  return undefined;
+}
+
+function functionValue(value: unknown): FieldProblem | undefined {
+  return typeof value === 'function' ? undefined : typeProblem('a function');
+}
+
+function booleanValue(value: unknown): FieldProblem | undefined {
+  return typeof value === 'boolean' ? undefined : typeProblem('true or false');
+}
+
+function errorClassList(value: unknown): FieldProblem | undefined {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'function')) {
+    return typeProblem('an array of error classes');
+  }
+  return value.length === 0 ? rangeProblem('at least one error class') : undefined;
+}
+
+const jitterStrategies = new Set(['full', 'equal', 'decorrelated', 'proportional', 'none']);
+
+const backoffChecks: Record<string, FieldCheck> = {
+  maxAttempts(value, options) {
+    if (typeof value !== 'number') return typeProblem('an integer >= 1');
+    if (value === Infinity) {
+      return options.deadline === undefined
+        ? rangeProblem('finite unless a deadline is given in the same options')
+        : undefined;
+    }
+    return Number.isInteger(value) && value >= 1 ? undefined : rangeProblem('an integer >= 1');
+  },
+  initialDelay: nonNegativeDelay,
+  maxDelay(value, options) {
+    const problem = nonNegativeDelay(value);
+    if (problem) return problem;
+    const initialDelay = options.initialDelay;
+    if (typeof initialDelay === 'number' && (value as number) < initialDelay) {
+      return rangeProblem(`>= initialDelay (${initialDelay})`);
+    }
+    return undefined;
+  },
+  exponentialBase(value) {
+    if (typeof value !== 'number') return typeProblem('a number > 1');
+    return Number.isFinite(value) && value > 1 ? undefined : rangeProblem('a finite number > 1');
+  },
+  jitter(value) {
+    if (typeof value === 'boolean') return undefined;
+    if (typeof value === 'string' && jitterStrategies.has(value)) return undefined;
+    return typeProblem(`one of 'full', 'equal', 'decorrelated', 'proportional', 'none', true, false`);
+  },
+  deadline(value) {
+    if (typeof value !== 'number') return typeProblem('a number of milliseconds');
+    return Number.isFinite(value) && value > 0 ? undefined : rangeProblem('a finite number of milliseconds > 0');
+  },
+  respectRetryAfter: booleanValue,
+  signal(value) {
+    return typeof value === 'function' || isAbortSignal(value)
+      ? undefined
+      : typeProblem('an AbortSignal or a function (args) => AbortSignal | undefined');
+  },
+  onRetry: functionValue,
+  onGiveUp: functionValue,
+  random: functionValue,
+};
+
+const retryChecks: Record<string, FieldCheck> = {
+  ...backoffChecks,
+  retryOn(value) {
+    if (typeof value === 'function') return undefined;
+    if (!Array.isArray(value)) return typeProblem('an array of error classes or a function (error, { category, attempt }) => boolean');
+    return errorClassList(value);
+  },
+  retryCategories(value) {
+    if (!Array.isArray(value) || !value.every(isErrorCategory)) return typeProblem('an array of ErrorCategory values');
+    return value.length === 0 ? rangeProblem('at least one ErrorCategory') : undefined;
+  },
+  idempotent: booleanValue,
+  retryOnResult: functionValue,
+  classifier: functionValue,
+};
+
+const rateLimitChecks: Record<string, FieldCheck> = {
+  ...backoffChecks,
+  jitter(value) {
+    // Many clients throttled at once retry in lockstep without jitter and trip the limit again.
+    if (value === 'none' || value === false) {
+      return typeProblem(`jitter that is on ('full', 'equal', 'decorrelated', 'proportional' or true); rate-limit retries are always jittered`);
+    }
+    return backoffChecks.jitter(value, {});
+  },
+  rateLimitErrors: errorClassList,
+};
+
+const defaultsChecks: Record<string, FieldCheck> = {
+  ...retryChecks,
+  rateLimit(value) {
+    return isPlainObject(value) ? undefined : typeProblem('an object of rate-limit options');
+  },
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function check(
+  checks: Record<string, FieldCheck>,
+  options: unknown,
+  source: string,
+  optionPrefix = '',
+): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options === 'function') {
+    // `@Retry` written without parentheses hands the method itself over as the options.
+    throw new TypeError(`${source}: expected an options object, got a function; write ${source}() with parentheses`);
+  }
+  if (!isPlainObject(options)) {
+    throw new TypeError(`${source}: expected an options object, got ${describeValue(options)}`);
+  }
+  const given: Record<string, unknown> = {};
+  for (const key of Object.keys(options)) {
+    const value = options[key];
+    const fieldCheck = Object.hasOwn(checks, key) ? checks[key] : undefined;
+    if (fieldCheck === undefined) {
+      throw new TypeError(`${source}: unknown option "${optionPrefix}${key}" (value ${describeValue(value)})`);
+    }
+    if (value === undefined) continue; // an explicit undefined means "not given"
+    const problem = fieldCheck(value, options);
+    if (problem) {
+      const message = `${source}: option "${optionPrefix}${key}" must be ${problem.expected}, got ${describeValue(value)}`;
+      throw problem.kind === 'range' ? new RangeError(message) : new TypeError(message);
+    }
+    given[key] = value;
+  }
+  return given;
+}
+
+/** Checks `@Retry` / `withRetry` / `RetryContext` options; returns them without undefined fields. */
+export function validateRetryOptions(options: unknown, source: string): RetryOptions {
+  return check(retryChecks, options, source) as RetryOptions;
+}
+
+/** Checks `@RetryOnRateLimit` options; returns them without undefined fields. */
+export function validateRateLimitOptions(options: unknown, source: string, optionPrefix = ''): RateLimitOptions {
+  return check(rateLimitChecks, options, source, optionPrefix) as RateLimitOptions;
+}
+
+/** Checks `@RetryDefaults` options, including the nested `rateLimit` defaults. */
+export function validateRetryDefaultsOptions(options: unknown, source: string): RetryDefaultsOptions {
+  const given = check(defaultsChecks, options, source) as RetryDefaultsOptions;
+  if (given.rateLimit !== undefined) {
+    return { ...given, rateLimit: validateRateLimitOptions(given.rateLimit, source, 'rateLimit.') };
+  }
+  return given;
+}
+
+/** Checks the options of `calculateBackoffDelay`: the backoff fields of `RetryOptions`. */
+export function validateBackoffCalculationOptions(options: unknown, source: string): Record<string, unknown> {
+  return check(backoffCalculationChecks, options, source);
+}
+
+const backoffCalculationChecks: Record<string, FieldCheck> = {
+  initialDelay: backoffChecks.initialDelay,
+  maxDelay: backoffChecks.maxDelay,
+  exponentialBase: backoffChecks.exponentialBase,
+  jitter: backoffChecks.jitter,
+  random: backoffChecks.random,
+  previousDelay: nonNegativeDelay,
+};
