@@ -1,0 +1,137 @@
+import type { RetryPolicy } from '../policy/retry-policy';
+import { resolveAbortSignal } from './abort-signal';
+import { failedWith, succeededWith, type Outcome } from './outcome';
+import { retryLoop } from './retry-loop';
+import { sleep, sleepSynchronously } from './sleep';
+
+/** A function as the runners call it: `this` and the arguments are passed through untouched. */
+export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
+
+/**
+ * Calls `target` and retries it per `policy`. The first attempt runs inline: a synchronous method
+ * stays synchronous (its retries block), a promise is returned as a promise, and a call that
+ * succeeds first time costs one `.then` on its promise and nothing else: no timer, no
+ * AbortController, no clock read unless a deadline is set.
+ */
+export function callWithRetry(policy: RetryPolicy, target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): unknown {
+  const startedAt = policy.hasDeadline ? Date.now() : 0;
+  let value: unknown;
+  try {
+    value = Reflect.apply(target, thisArg, args);
+  } catch (error) {
+    return retrySynchronously(policy, target, thisArg, args, failedWith(error), startedAt);
+  }
+  if (isPromiseLike(value)) return continueAsynchronously(policy, value, target, thisArg, args, startedAt);
+  if (policy.retryOnResult?.(value)) {
+    return retrySynchronously(policy, target, thisArg, args, succeededWith(value), startedAt);
+  }
+  return value;
+}
+
+/**
+ * Like `callWithRetry`, but always asynchronous, even when `target` throws synchronously or returns
+ * a plain value: for `withRetry`, whose callers expect a promise and must never be blocked.
+ */
+export function callAsynchronouslyWithRetry(
+  policy: RetryPolicy,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+): Promise<unknown> {
+  const startedAt = policy.hasDeadline ? Date.now() : 0;
+  let value: unknown;
+  try {
+    value = Reflect.apply(target, thisArg, args);
+  } catch (error) {
+    return retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args);
+  }
+  return continueAsynchronously(policy, Promise.resolve(value), target, thisArg, args, startedAt) as Promise<unknown>;
+}
+
+/**
+ * Attaches the retry to the first attempt's promise. The handlers are the only per-call
+ * allocation on the success path; everything else is created after a failure.
+ */
+function continueAsynchronously(
+  policy: RetryPolicy,
+  firstAttempt: PromiseLike<unknown>,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+  startedAt: number,
+): PromiseLike<unknown> {
+  const { retryOnResult } = policy;
+  return firstAttempt.then(
+    retryOnResult &&
+      ((result: unknown) =>
+        retryOnResult(result)
+          ? retryAsynchronously(policy, attemptOf(target, thisArg, args), succeededWith(result), startedAt, args)
+          : result),
+    (error: unknown) => retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args),
+  );
+}
+
+function attemptOf(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): () => Promise<Outcome> {
+  return () => settle(target, thisArg, args);
+}
+
+/** Runs the retry loop after a failed first attempt, sleeping without blocking between attempts. */
+export async function retryAsynchronously<Value>(
+  policy: RetryPolicy,
+  attempt: () => Promise<Outcome<Value>>,
+  firstOutcome: Outcome<Value>,
+  startedAt: number,
+  args: readonly unknown[],
+  retryOnResult = policy.retryOnResult,
+): Promise<Value> {
+  const signal = resolveAbortSignal(policy.signal, args);
+  const loop = retryLoop(policy, firstOutcome, startedAt, retryOnResult);
+  let step = loop.next();
+  while (!step.done) {
+    await sleep(step.value, signal);
+    step = loop.next(await attempt());
+  }
+  return step.value as Value;
+}
+
+function retrySynchronously(
+  policy: RetryPolicy,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+  firstOutcome: Outcome,
+  startedAt: number,
+): unknown {
+  const signal = resolveAbortSignal(policy.signal, args);
+  const loop = retryLoop(policy, firstOutcome, startedAt);
+  let step = loop.next();
+  while (!step.done) {
+    sleepSynchronously(step.value, signal);
+    step = loop.next(settleSynchronously(target, thisArg, args));
+  }
+  return step.value;
+}
+
+async function settle(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): Promise<Outcome> {
+  try {
+    return succeededWith(await Reflect.apply(target, thisArg, args));
+  } catch (error) {
+    return failedWith(error);
+  }
+}
+
+function settleSynchronously(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): Outcome {
+  try {
+    return succeededWith(Reflect.apply(target, thisArg, args));
+  } catch (error) {
+    return failedWith(error);
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}

@@ -1,0 +1,130 @@
+import type { RetryOptions } from '../policy/options';
+import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
+import { validateRetryOptions } from '../policy/validate-options';
+import { resolveAbortSignal } from './abort-signal';
+import { failedWith } from './outcome';
+import { createRetryState, decideRetry, type RetryDecision, type RetryState } from './retry-decision';
+import { sleep } from './sleep';
+
+const noArguments: readonly unknown[] = [];
+
+/**
+ * Manual control of a retry loop, for code that cannot be wrapped in one function call. It applies
+ * the same policy as `@Retry` (classification, caps, backoff, Retry-After, deadline):
+ *
+ * ```ts
+ * const context = new RetryContext({ maxAttempts: 4 });
+ * for await (const attempt of context) {       // waits the backoff before each retry
+ *   try { return await fetchReport(); }
+ *   catch (error) { context.recordFailure(error); }   // the last error is rethrown when retries run out
+ * }
+ * ```
+ * or, spelled out: `recordFailure(error)`, `if (!shouldRetry()) throw error`, `await wait()`.
+ * A synchronous `for...of` yields the attempts without sleeping: call `await wait()` in it, or use
+ * `for await`.
+ */
+export class RetryContext implements Iterable<number>, AsyncIterable<number> {
+  readonly #policy: RetryPolicy;
+  readonly #state: RetryState;
+  #attempt = 1;
+  #iterating = false;
+  #waited = false;
+  #failure: { readonly error: unknown; readonly decision: RetryDecision } | undefined;
+
+  constructor(options?: RetryOptions) {
+    this.#policy = createRetryPolicy({ retry: [validateRetryOptions(options, 'RetryContext')] });
+    this.#state = createRetryState(this.#policy, Date.now());
+  }
+
+  /** The attempt in progress, counting from 1. */
+  get currentAttempt(): number {
+    return this.#attempt;
+  }
+
+  /** The attempt cap this context was made with. */
+  get maxAttempts(): number {
+    return this.#policy.retryLane!.maxAttempts;
+  }
+
+  /** The error recorded for the current attempt, if any. */
+  get lastError(): unknown {
+    return this.#failure?.error;
+  }
+
+  /** Records that the current attempt failed; decides at once whether and when to retry. */
+  recordFailure(error: unknown): void {
+    const decision = decideRetry(this.#policy, this.#state, failedWith(error), this.#attempt);
+    this.#failure = { error, decision };
+    if (decision.delay === undefined) decision.lane?.onGiveUp?.(error, this.#attempt);
+  }
+
+  /** Whether the failure recorded for the current attempt may be retried. */
+  shouldRetry(): boolean {
+    return this.#failure?.decision.delay !== undefined;
+  }
+
+  /** The wait in ms before the next attempt (0 when there is none to wait for). */
+  getDelay(): number {
+    return this.#failure?.decision.delay ?? 0;
+  }
+
+  /**
+   * Sleeps for `getDelay()` and moves on to the next attempt. Rejects with the recorded error when
+   * no retry remains, and with the signal's reason on abort (the `signal` option is used when no
+   * signal is passed).
+   */
+  async wait(signal?: AbortSignal): Promise<void> {
+    const failure = this.#takeRetryableFailure();
+    await sleep(failure.delay, signal ?? resolveAbortSignal(this.#policy.signal, noArguments));
+    this.#advance();
+    this.#waited = true;
+  }
+
+  *[Symbol.iterator](): Iterator<number> {
+    this.#startIterating();
+    for (;;) {
+      yield this.#attempt;
+      if (this.#consumeWaited()) continue;
+      if (this.#failure === undefined) return;
+      this.#takeRetryableFailure();
+      this.#advance();
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<number> {
+    this.#startIterating();
+    for (;;) {
+      yield this.#attempt;
+      if (this.#consumeWaited()) continue;
+      if (this.#failure === undefined) return;
+      await this.wait();
+      this.#waited = false;
+    }
+  }
+
+  #startIterating(): void {
+    if (this.#iterating) throw new TypeError('RetryContext: already iterated; make a new RetryContext for each operation');
+    this.#iterating = true;
+  }
+
+  #consumeWaited(): boolean {
+    const waited = this.#waited;
+    this.#waited = false;
+    return waited;
+  }
+
+  /** The recorded failure's delay and lane; throws the recorded error itself when it is final. */
+  #takeRetryableFailure(): { readonly delay: number } {
+    const failure = this.#failure;
+    if (failure === undefined) throw new TypeError('RetryContext: no failure recorded for this attempt; call recordFailure(error) first');
+    const { lane, delay } = failure.decision;
+    if (lane === undefined || delay === undefined) throw failure.error;
+    lane.onRetry?.(failure.error, this.#attempt, delay);
+    return { delay };
+  }
+
+  #advance(): void {
+    this.#attempt += 1;
+    this.#failure = undefined;
+  }
+}

@@ -1,0 +1,69 @@
+import { computeBackoffDelay } from '../backoff/compute-backoff-delay';
+import { readRetryAfter } from '../backoff/retry-after';
+import type { RetryLane, RetryPolicy } from '../policy/retry-policy';
+import type { Outcome } from './outcome';
+
+interface LaneProgress {
+  failures: number;
+  previousDelay: number;
+}
+
+/** What one call (or one RetryContext) has used of each lane so far. */
+export interface RetryState {
+  readonly startedAt: number;
+  readonly retry: LaneProgress;
+  readonly rateLimit: LaneProgress;
+}
+
+export interface RetryDecision {
+  /** The lane the failure belongs to; undefined when no lane retries it. */
+  readonly lane: RetryLane | undefined;
+  /** The wait before the next attempt, or undefined to give up. */
+  readonly delay: number | undefined;
+}
+
+export function createRetryState(policy: RetryPolicy, startedAt: number): RetryState {
+  return {
+    startedAt,
+    retry: { failures: 0, previousDelay: policy.retryLane?.backoff.initialDelay ?? 0 },
+    rateLimit: { failures: 0, previousDelay: policy.rateLimitLane?.backoff.initialDelay ?? 0 },
+  };
+}
+
+/**
+ * Decides whether the attempt that just ended (`attempt`, counting from 1) is retried, in which
+ * lane, and after how long. The one place that classifies, applies the caps, reads Retry-After and
+ * enforces the deadline; the retry loop and RetryContext both ask it. Records the retry in `state`.
+ */
+export function decideRetry(policy: RetryPolicy, state: RetryState, outcome: Outcome, attempt: number): RetryDecision {
+  const lane = chooseLane(policy, outcome, attempt);
+  if (lane === undefined) return { lane: policy.retryLane ?? policy.rateLimitLane, delay: undefined };
+
+  const progress = state[lane.name];
+  if (progress.failures + 1 >= lane.maxAttempts) return { lane, delay: undefined };
+
+  const now = Date.now();
+  let delay = computeBackoffDelay(progress.failures + 1, lane.backoff, progress.previousDelay);
+  if (lane.respectRetryAfter) {
+    // The server's wait is a floor, not a replacement: jitter on top of it keeps throttled clients
+    // from returning in lockstep. maxDelay still caps it.
+    const retryAfter = readRetryAfter(outcome.failed ? outcome.error : outcome.value, now);
+    if (retryAfter !== undefined && retryAfter > delay) delay = Math.min(retryAfter, lane.backoff.maxDelay);
+  }
+  if (lane.deadline !== undefined && now - state.startedAt + delay > lane.deadline) return { lane, delay: undefined };
+
+  progress.failures += 1;
+  progress.previousDelay = delay;
+  return { lane, delay };
+}
+
+function chooseLane(policy: RetryPolicy, outcome: Outcome, attempt: number): RetryLane | undefined {
+  // A returned value only gets here when retryOnResult asked for a retry, which is a retry-lane option.
+  if (!outcome.failed) return policy.retryLane;
+  const { error } = outcome;
+  const category = policy.classify(error);
+  // Rate limits go to their own lane first; its cap is final even when the retry lane has room left.
+  if (policy.rateLimitLane?.accepts(error, category, attempt)) return policy.rateLimitLane;
+  if (policy.retryLane?.accepts(error, category, attempt)) return policy.retryLane;
+  return undefined;
+}

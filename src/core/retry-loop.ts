@@ -1,0 +1,35 @@
+import type { RetryPolicy } from '../policy/retry-policy';
+import type { Outcome } from './outcome';
+import { createRetryState, decideRetry } from './retry-decision';
+
+/**
+ * The retry loop: the only one in tenacious. It starts after the first attempt failed (the success
+ * path never gets here) and is written once, as a generator, so the synchronous, asynchronous and
+ * streaming runners can share it: it yields each delay, the runner sleeps (blocking or not) and
+ * makes the next attempt, and hands back how it ended. The loop returns the final value or throws
+ * the last error itself, never a wrapper.
+ *
+ * Later policies (a retry budget, a circuit breaker, event publishing) belong here as steps of
+ * this loop.
+ */
+export function* retryLoop(
+  policy: RetryPolicy,
+  firstOutcome: Outcome,
+  startedAt: number,
+  retryOnResult: ((result: unknown) => boolean) | undefined = policy.retryOnResult,
+): Generator<number, unknown, Outcome> {
+  const state = createRetryState(policy, startedAt);
+  let outcome = firstOutcome;
+  for (let attempt = 1; ; attempt++) {
+    const { lane, delay } = decideRetry(policy, state, outcome, attempt);
+    const failure = outcome.failed ? outcome.error : outcome.value;
+    if (lane === undefined || delay === undefined) {
+      lane?.onGiveUp?.(failure, attempt);
+      if (outcome.failed) throw outcome.error;
+      return outcome.value;
+    }
+    lane.onRetry?.(failure, attempt, delay);
+    outcome = yield delay;
+    if (!outcome.failed && !retryOnResult?.(outcome.value)) return outcome.value;
+  }
+}

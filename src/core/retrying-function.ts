@@ -1,0 +1,34 @@
+import type { RetryPolicy } from '../policy/retry-policy';
+import { callWithRetry, type RetriedFunction } from './call-with-retry';
+import { functionKind } from './function-kind';
+import { streamWithRetry } from './stream-with-retry';
+
+/** Gives the policy for a call; decorators resolve it per class (cached), `retryable` has one. */
+export type PolicySource = (thisArg: unknown) => RetryPolicy;
+
+/**
+ * The one wrapper shape used by the decorators and `retryable`: same `this`, same arguments,
+ * same return kind as `target`. `source` describes the caller for error messages.
+ */
+export function createRetryingFunction<Target extends RetriedFunction>(
+  target: Target,
+  policyFor: PolicySource,
+  source: string,
+): Target {
+  const kind = functionKind(target);
+  if (kind === 'generator') {
+    // A sync generator runs lazily on iteration, after the wrapper has returned: nothing to retry.
+    throw new TypeError(`${source}: cannot retry a synchronous generator function; make it an async generator (async *) or return an array`);
+  }
+  const wrapper =
+    kind === 'stream'
+      ? function (this: unknown, ...args: unknown[]) {
+          return streamWithRetry(policyFor(this), target, this, args);
+        }
+      : function (this: unknown, ...args: unknown[]) {
+          return callWithRetry(policyFor(this), target, this, args);
+        };
+  Object.defineProperty(wrapper, 'name', { value: target.name, configurable: true });
+  Object.defineProperty(wrapper, 'length', { value: target.length, configurable: true });
+  return wrapper as unknown as Target;
+}

@@ -1,0 +1,51 @@
+import type { RetryPolicy } from '../policy/retry-policy';
+import { retryAsynchronously, type RetriedFunction } from './call-with-retry';
+import { failedWith, succeededWith, type Outcome } from './outcome';
+
+// A started stream is never retried, so `retryOnResult` does not apply. Passing `undefined` instead
+// would select retryAsynchronously's default, `policy.retryOnResult`.
+const neverRetryResult = (): boolean => false;
+
+interface StreamStart {
+  readonly iterator: AsyncIterator<unknown, unknown, unknown>;
+  readonly first: IteratorResult<unknown, unknown>;
+}
+
+/**
+ * Runs an async generator method with retries until it yields its first value. From then on the
+ * stream belongs to the caller: a later failure is rethrown, never retried, because a new attempt
+ * would repeat output the caller has already consumed.
+ */
+export async function* streamWithRetry(
+  policy: RetryPolicy,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+): AsyncGenerator<unknown, unknown, unknown> {
+  const startedAt = policy.hasDeadline ? Date.now() : 0;
+  const attempt = (): Promise<Outcome<StreamStart>> => startStream(target, thisArg, args);
+  const firstOutcome = await attempt();
+  const { iterator, first } = firstOutcome.failed
+    ? await retryAsynchronously(policy, attempt, firstOutcome, startedAt, args, neverRetryResult)
+    : firstOutcome.value;
+  if (first.done) return first.value;
+
+  let delegated = false;
+  try {
+    yield first.value;
+    delegated = true;
+    return yield* { [Symbol.asyncIterator]: () => iterator };
+  } finally {
+    // The caller stopped (break, return or throw) at the first value: close the inner stream too.
+    if (!delegated) await iterator.return?.();
+  }
+}
+
+async function startStream(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): Promise<Outcome<StreamStart>> {
+  try {
+    const iterator = Reflect.apply(target, thisArg, args) as AsyncIterator<unknown, unknown, unknown>;
+    return succeededWith({ iterator, first: await iterator.next() });
+  } catch (error) {
+    return failedWith(error);
+  }
+}

@@ -1,0 +1,37 @@
+import type { RetryDefaultsOptions } from '../policy/options';
+import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
+import { validateRetryDefaultsOptions } from '../policy/validate-options';
+import { callAsynchronouslyWithRetry, type RetriedFunction } from './call-with-retry';
+import { createRetryingFunction } from './retrying-function';
+
+/**
+ * Options of `withRetry` and `retryable`: `RetryOptions` for the retry lane, and optionally
+ * `rateLimit` to give rate-limit errors their own lane, as `@RetryOnRateLimit` does.
+ */
+export type FunctionRetryOptions = RetryDefaultsOptions;
+
+let defaultPolicy: RetryPolicy | undefined;
+
+function policyFromOptions(options: FunctionRetryOptions | undefined, source: string): RetryPolicy {
+  if (options === undefined) return (defaultPolicy ??= createRetryPolicy({ retry: [{}] }));
+  const { rateLimit, ...retry } = validateRetryDefaultsOptions(options, source);
+  return createRetryPolicy({ retry: [retry], rateLimit: rateLimit && [rateLimit] });
+}
+
+/** Runs `fn` now, retrying it per `options`; resolves with its result or rejects with its last error. */
+export function withRetry<Result>(fn: () => Result | PromiseLike<Result>, options?: FunctionRetryOptions): Promise<Result> {
+  if (typeof fn !== 'function') throw new TypeError(`withRetry: expected a function, got ${typeof fn}`);
+  const policy = policyFromOptions(options, 'withRetry');
+  return callAsynchronouslyWithRetry(policy, fn as RetriedFunction, undefined, []) as Promise<Result>;
+}
+
+/**
+ * Returns a function with the same signature as `fn` that retries it per `options`. Like a
+ * decorated method, a synchronous `fn` stays synchronous and an async generator is retried until
+ * its first value.
+ */
+export function retryable<Target extends (...args: never[]) => unknown>(fn: Target, options?: FunctionRetryOptions): Target {
+  if (typeof fn !== 'function') throw new TypeError(`retryable: expected a function, got ${typeof fn}`);
+  const policy = policyFromOptions(options, 'retryable');
+  return createRetryingFunction(fn as RetriedFunction, () => policy, 'retryable') as Target;
+}
