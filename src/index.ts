@@ -1,1 +1,31 @@
+// First: Symbol.metadata must exist before any decorated class is defined.
 import './polyfill';
+
+export { Retry } from './decorators/retry';
+export { RetryOnRateLimit } from './decorators/retry-on-rate-limit';
+export { Classified } from './decorators/classified';
+export { RetryDefaults } from './decorators/retry-defaults';
+export type { AnyClass, ClassDecoratorFunction, MethodDecoratorFunction, MethodOrClassDecoratorFunction } from './decorators/decorator-types';
+
+export { ErrorCategory } from './classify/error-category';
+export type { Classifier } from './classify/classifier';
+export { classifyError } from './classify/classify-error';
+export { isRateLimitError } from './classify/rate-limit';
+export { HttpError } from './classify/http-error';
+
+export { withRetry, retryable, type FunctionRetryOptions } from './core/with-retry';
+export { RetryContext } from './core/retry-context';
+export { calculateBackoffDelay, type BackoffDelayOptions } from './backoff/calculate-backoff-delay';
+
+export type {
+  BackoffOptions,
+  ErrorClass,
+  JitterOption,
+  JitterStrategy,
+  RateLimitOptions,
+  RetryDefaultsOptions,
+  RetryOnContext,
+  RetryOnPredicate,
+  RetryOptions,
+  SignalOption,
+} from './policy/options';

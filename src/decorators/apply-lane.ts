@@ -1,0 +1,35 @@
+import type { RateLimitOptions, RetryOptions } from '../policy/options';
+import { decoratedMethodFor, installWrapper } from './decorated-method';
+import { readDecoratorArguments } from './decorator-arguments';
+
+type Lane = { readonly name: 'retry'; readonly options: RetryOptions } | { readonly name: 'rateLimit'; readonly options: RateLimitOptions };
+
+/**
+ * What `@Retry` and `@RetryOnRateLimit` do when applied: record the lane's options on the method
+ * and install its wrapper if no stacked decorator has yet. Returns what the decorator returns in
+ * the mode it was applied in (the new method, or the legacy descriptor).
+ */
+export function applyLane(args: readonly unknown[], source: string, lane: Lane): unknown {
+  const application = readDecoratorArguments(args, source);
+  if (application.kind === 'class') {
+    throw new TypeError(
+      `${source} cannot decorate a class (${application.name}): put ${source}(...) on its methods, and class-wide defaults in @RetryDefaults(...)`,
+    );
+  }
+  if (application.kind === 'member') {
+    throw new TypeError(
+      `${source} cannot decorate ${application.description}: it decorates methods; to retry a function stored in a field, wrap it with retryable(fn, options)`,
+    );
+  }
+  const decorated = decoratedMethodFor(application);
+  if (decorated[lane.name] !== undefined) {
+    throw new TypeError(`${source} is applied twice to method "${application.name}"; merge the options into one ${source}(...)`);
+  }
+  if (lane.name === 'retry') decorated.retry = lane.options;
+  else decorated.rateLimit = lane.options;
+
+  const wrapper = installWrapper(decorated, application.method, source);
+  if (application.descriptor === undefined) return wrapper;
+  if (wrapper !== undefined) application.descriptor.value = wrapper;
+  return application.descriptor;
+}

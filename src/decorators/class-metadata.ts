@@ -1,0 +1,126 @@
+import '../polyfill';
+import type { Classifier } from '../classify/classifier';
+import type { RetryDefaultsOptions } from '../policy/options';
+
+/** What a class itself declares: `@RetryDefaults` and class-level `@Classified`. */
+export interface ClassRecord {
+  defaults: RetryDefaultsOptions | undefined;
+  /** In the order they are consulted (top decorator first). */
+  readonly classifiers: Classifier[];
+}
+
+/**
+ * Where class records live. Standard decorators keep them on the class's `context.metadata` object
+ * (which inherits from the base class's); legacy decorators on the constructor via reflect-metadata.
+ * Either way an owner's prototype chain is its class hierarchy.
+ */
+export interface ClassMetadataAccess {
+  ownRecord(owner: object): ClassRecord | undefined;
+  /** The owner's own record, created on first use: an inherited record is never mutated. */
+  ensureOwnRecord(owner: object): ClassRecord;
+  /**
+   * The owner for a call on `thisArg`: the runtime class when it is `declared` or a subclass of it
+   * (so a subclass's defaults apply to inherited methods), else `declared` (detached calls).
+   */
+  runtimeOwner(thisArg: unknown, declared: object): object;
+}
+
+/** A class in one of the two decorator modes: the key its records are kept under, and how. */
+export interface ClassOwner {
+  readonly key: object;
+  readonly access: ClassMetadataAccess;
+}
+
+const classRecordKey = Symbol('tenacious.class');
+
+function newRecord(): ClassRecord {
+  return { defaults: undefined, classifiers: [] };
+}
+
+function isWithin(owner: unknown, declared: object): owner is object {
+  return owner === declared || (typeof owner === 'object' || typeof owner === 'function') && owner !== null && Object.prototype.isPrototypeOf.call(declared, owner);
+}
+
+function classOf(thisArg: unknown): unknown {
+  if (typeof thisArg === 'function') return thisArg; // a static method: `this` is the class
+  if (thisArg === null || thisArg === undefined) return undefined;
+  return (thisArg as { constructor?: unknown }).constructor;
+}
+
+export const standardMetadata: ClassMetadataAccess = {
+  ownRecord(metadata) {
+    return Object.hasOwn(metadata, classRecordKey)
+      ? (metadata as { [classRecordKey]: ClassRecord })[classRecordKey]
+      : undefined;
+  },
+  ensureOwnRecord(metadata) {
+    const own = this.ownRecord(metadata);
+    if (own) return own;
+    const record = newRecord();
+    Object.defineProperty(metadata, classRecordKey, { value: record });
+    return record;
+  },
+  runtimeOwner(thisArg, declared) {
+    const runtimeClass = classOf(thisArg);
+    const metadata: unknown =
+      typeof runtimeClass === 'function' ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata] : undefined;
+    return isWithin(metadata, declared) ? metadata : declared;
+  },
+};
+
+const legacyMetadataKey = 'tenacious:class';
+
+interface ReflectMetadataApi {
+  getOwnMetadata(key: unknown, target: object): unknown;
+  defineMetadata(key: unknown, value: unknown, target: object): void;
+}
+
+/** reflect-metadata, which legacy-decorator projects (NestJS, Angular) load before their classes. */
+export function reflectMetadataApi(source: string): ReflectMetadataApi {
+  const api = Reflect as unknown as Partial<ReflectMetadataApi>;
+  if (typeof api.getOwnMetadata !== 'function' || typeof api.defineMetadata !== 'function') {
+    throw new TypeError(
+      `${source}: legacy decorators (experimentalDecorators) keep their metadata with reflect-metadata; add "import 'reflect-metadata'" before your decorated classes are defined`,
+    );
+  }
+  return api as ReflectMetadataApi;
+}
+
+export const legacyMetadata: ClassMetadataAccess = {
+  ownRecord(constructor) {
+    return reflectMetadataApi('tenacious').getOwnMetadata(legacyMetadataKey, constructor) as ClassRecord | undefined;
+  },
+  ensureOwnRecord(constructor) {
+    const own = this.ownRecord(constructor);
+    if (own) return own;
+    const record = newRecord();
+    reflectMetadataApi('tenacious').defineMetadata(legacyMetadataKey, record, constructor);
+    return record;
+  },
+  runtimeOwner(thisArg, declared) {
+    const runtimeClass = classOf(thisArg);
+    return isWithin(runtimeClass, declared) ? runtimeClass : declared;
+  },
+};
+
+/** The records of the class and its ancestors, most derived first. */
+export function classRecordChain({ key, access }: ClassOwner): ClassRecord[] {
+  const chain: ClassRecord[] = [];
+  for (let current: object | null = key; current !== null; current = Object.getPrototypeOf(current) as object | null) {
+    const record = access.ownRecord(current);
+    if (record) chain.push(record);
+  }
+  return chain;
+}
+
+/** The class defaults in force for `chain` (most derived first): a subclass overrides field by field. */
+export function mergeClassDefaults(chain: readonly ClassRecord[]): RetryDefaultsOptions {
+  let merged: RetryDefaultsOptions = {};
+  for (let index = chain.length - 1; index >= 0; index--) {
+    const defaults = chain[index].defaults;
+    if (defaults === undefined) continue;
+    const rateLimit = merged.rateLimit || defaults.rateLimit ? { ...merged.rateLimit, ...defaults.rateLimit } : undefined;
+    merged = { ...merged, ...defaults, rateLimit };
+  }
+  return merged;
+}

@@ -1,0 +1,32 @@
+import type { Classifier } from '../classify/classifier';
+import { describeValue } from '../policy/describe-value';
+import { decoratedMethodFor } from './decorated-method';
+import { readDecoratorArguments, rejectUseWithoutParentheses } from './decorator-arguments';
+import type { MethodOrClassDecoratorFunction } from './decorator-types';
+
+/**
+ * Adds a classifier for a method, or for every method of a class and its subclasses. Consulted in
+ * order: method classifiers, class classifiers (subclass before base), then `classifyError`; a
+ * classifier returns `undefined` to defer to the next.
+ */
+export function Classified(classifier: Classifier): MethodOrClassDecoratorFunction {
+  rejectUseWithoutParentheses(arguments.length, '@Classified', 'a classifier function', '@Classified(classifier)');
+  if (typeof classifier !== 'function') {
+    throw new TypeError(
+      `@Classified: expected a classifier function (error) => ErrorCategory | undefined, got ${describeValue(classifier)}`,
+    );
+  }
+  return function classifiedDecorator(...args: unknown[]) {
+    const application = readDecoratorArguments(args, '@Classified');
+    if (application.kind === 'member') {
+      throw new TypeError(`@Classified cannot decorate ${application.description}: put it on a method or on the class`);
+    }
+    // Decorators apply bottom-up; unshift keeps the classifiers in reading order (top first).
+    if (application.kind === 'class') {
+      application.owner.access.ensureOwnRecord(application.owner.key).classifiers.unshift(classifier);
+      return undefined;
+    }
+    decoratedMethodFor(application).classifiers.unshift(classifier);
+    return application.descriptor;
+  } as MethodOrClassDecoratorFunction;
+}

@@ -1,0 +1,82 @@
+import type { Classifier } from '../classify/classifier';
+import type { RetriedFunction } from '../core/call-with-retry';
+import { createRetryingFunction } from '../core/retrying-function';
+import type { RateLimitOptions, RetryOptions } from '../policy/options';
+import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
+import { classRecordChain, mergeClassDefaults, type ClassOwner } from './class-metadata';
+import type { DecoratorApplication } from './decorator-arguments';
+
+/**
+ * Everything the decorators of one method declared, and the one wrapper they share. Stacked
+ * decorators find it through the function they are handed (the original or the wrapper), so a
+ * method gets one wrapper and one retry loop whatever the order of its decorators.
+ */
+export class DecoratedMethod {
+  retry: RetryOptions | undefined;
+  rateLimit: RateLimitOptions | undefined;
+  /** Method-level `@Classified` classifiers, top decorator first. */
+  readonly classifiers: Classifier[] = [];
+  wrapper: Function | undefined;
+
+  // Class defaults are read lazily because class decorators run after method decorators; the
+  // policy is then cached per class, so a call costs one lookup, not a merge.
+  #lastOwner: object | undefined;
+  #lastPolicy: RetryPolicy | undefined;
+  readonly #policies = new WeakMap<object, RetryPolicy>();
+
+  constructor(
+    readonly name: string,
+    readonly owner: ClassOwner,
+  ) {}
+
+  policyFor(thisArg: unknown): RetryPolicy {
+    const owner = this.owner.access.runtimeOwner(thisArg, this.owner.key);
+    if (owner === this.#lastOwner) return this.#lastPolicy!;
+    let policy = this.#policies.get(owner);
+    if (policy === undefined) {
+      policy = this.#resolvePolicy({ key: owner, access: this.owner.access });
+      this.#policies.set(owner, policy);
+    }
+    this.#lastOwner = owner;
+    this.#lastPolicy = policy;
+    return policy;
+  }
+
+  #resolvePolicy(owner: ClassOwner): RetryPolicy {
+    const chain = classRecordChain(owner);
+    const { rateLimit: rateLimitDefaults, ...retryDefaults } = mergeClassDefaults(chain);
+    return createRetryPolicy({
+      retry: this.retry && [retryDefaults, this.retry],
+      rateLimit: this.rateLimit && [rateLimitDefaults, this.rateLimit],
+      classifiers: [...this.classifiers, ...chain.flatMap((record) => record.classifiers)],
+    });
+  }
+}
+
+const decoratedMethods = new WeakMap<Function, DecoratedMethod>();
+
+export function decoratedMethodFor(application: Extract<DecoratorApplication, { kind: 'method' }>): DecoratedMethod {
+  let decorated = decoratedMethods.get(application.method);
+  if (decorated === undefined) {
+    decorated = new DecoratedMethod(application.name, application.owner);
+    decoratedMethods.set(application.method, decorated);
+  }
+  return decorated;
+}
+
+/** Installs the method's wrapper unless a stacked decorator already did; returns the new one. */
+export function installWrapper(
+  decorated: DecoratedMethod,
+  method: Function,
+  source: string,
+): Function | undefined {
+  if (decorated.wrapper !== undefined) return undefined;
+  const wrapper = createRetryingFunction(
+    method as RetriedFunction,
+    (thisArg) => decorated.policyFor(thisArg),
+    `${source} on method "${decorated.name}"`,
+  );
+  decorated.wrapper = wrapper;
+  decoratedMethods.set(wrapper, decorated);
+  return wrapper;
+}

@@ -1,0 +1,86 @@
+import '../polyfill';
+import { legacyMetadata, reflectMetadataApi, standardMetadata, type ClassOwner } from './class-metadata';
+
+/** A decorator application, read from its arguments in either decorator mode. */
+export type DecoratorApplication =
+  | {
+      readonly kind: 'method';
+      readonly name: string;
+      readonly method: Function;
+      readonly owner: ClassOwner;
+      /** Legacy mode only: the property descriptor to return. */
+      readonly descriptor: PropertyDescriptor | undefined;
+    }
+  | { readonly kind: 'class'; readonly name: string; readonly owner: ClassOwner }
+  /** A field, getter, setter, accessor or parameter: a place none of the decorators supports. */
+  | { readonly kind: 'member'; readonly description: string };
+
+interface StandardContext {
+  readonly kind: string;
+  readonly name: string | symbol | undefined;
+  readonly metadata?: object;
+}
+
+function isStandardContext(value: unknown): value is StandardContext {
+  return typeof value === 'object' && value !== null && typeof (value as StandardContext).kind === 'string';
+}
+
+/**
+ * Tells the two decorator protocols apart at run time: TC39 standard decorators receive
+ * `(value, context)` with a `context.kind`; legacy `experimentalDecorators` receive
+ * `(constructor)` for a class and `(prototype or constructor, key, descriptor)` for a member.
+ */
+export function readDecoratorArguments(args: readonly unknown[], source: string): DecoratorApplication {
+  const [first, second, third] = args;
+  if (isStandardContext(second)) return readStandard(first, second, source);
+  if (args.length === 1 && typeof first === 'function') {
+    return { kind: 'class', name: first.name || '(anonymous class)', owner: legacyOwner(first, source) };
+  }
+  const isMemberKey = typeof second === 'string' || typeof second === 'symbol';
+  if (isMemberKey && ((typeof first === 'object' && first !== null) || typeof first === 'function')) {
+    const name = String(second);
+    if (typeof third === 'number') return { kind: 'member', description: `a parameter of "${name}"` };
+    const descriptor = third as PropertyDescriptor | undefined;
+    if (descriptor === undefined) return { kind: 'member', description: `field "${name}"` };
+    if (typeof descriptor.value === 'function') {
+      // Instance methods get the prototype, static methods the constructor itself.
+      const constructor = typeof first === 'function' ? first : (first as { constructor: Function }).constructor;
+      return { kind: 'method', name, method: descriptor.value as Function, owner: legacyOwner(constructor, source), descriptor };
+    }
+    return { kind: 'member', description: `${descriptor.get ? 'getter' : 'setter'} "${name}"` };
+  }
+  throw new TypeError(`${source}: not applied as a decorator (got ${args.length} arguments); use it as @${source.replace(/^@/, '')}(options) on a class member`);
+}
+
+function readStandard(value: unknown, context: StandardContext, source: string): DecoratorApplication {
+  const name = context.name === undefined ? '(anonymous class)' : String(context.name);
+  if (context.kind !== 'method' && context.kind !== 'class') {
+    return { kind: 'member', description: `${context.kind} "${name}"` };
+  }
+  const metadata = context.metadata;
+  if (typeof metadata !== 'object' || metadata === null) {
+    throw new TypeError(
+      `${source}: decorator metadata is missing (Symbol.metadata was not defined when the class was compiled); import 'tenacious' before defining decorated classes`,
+    );
+  }
+  const owner: ClassOwner = { key: metadata, access: standardMetadata };
+  if (context.kind === 'class') return { kind: 'class', name, owner };
+  return { kind: 'method', name, method: value as Function, owner, descriptor: undefined };
+}
+
+function legacyOwner(constructor: Function, source: string): ClassOwner {
+  reflectMetadataApi(source); // fail at definition, not at the first call, when it is missing
+  return { key: constructor, access: legacyMetadata };
+}
+
+/**
+ * A decorator factory written without parentheses (`@Retry` for `@Retry()`) is called with the
+ * decorator's own arguments. Each factory takes one argument, so more than one means that mistake;
+ * checking it matters in legacy mode, where an instance method's prototype would otherwise pass as
+ * an empty options object and the method would silently not be retried.
+ */
+export function rejectUseWithoutParentheses(argumentCount: number, source: string, expected: string, usage: string): void {
+  if (argumentCount > 1) {
+    throw new TypeError(`${source}: expected ${expected}, got the arguments of a decorator; write ${usage} with parentheses`);
+  }
+}

@@ -1,0 +1,26 @@
+import type { RetryDefaultsOptions } from '../policy/options';
+import { validateRetryDefaultsOptions } from '../policy/validate-options';
+import { readDecoratorArguments } from './decorator-arguments';
+import type { ClassDecoratorFunction } from './decorator-types';
+
+/**
+ * Per-class defaults for the decorated methods of the class and its subclasses: top-level fields
+ * for `@Retry` methods, `rateLimit` for `@RetryOnRateLimit` methods. A subclass's own
+ * `@RetryDefaults` overrides field by field; method options override both. Undecorated methods
+ * are not retried.
+ */
+export function RetryDefaults(options: RetryDefaultsOptions): ClassDecoratorFunction {
+  const validated = validateRetryDefaultsOptions(options, '@RetryDefaults');
+  return function retryDefaultsDecorator(...args: unknown[]) {
+    const application = readDecoratorArguments(args, '@RetryDefaults');
+    if (application.kind !== 'class') {
+      const where = application.kind === 'method' ? `method "${application.name}"` : application.description;
+      throw new TypeError(`@RetryDefaults decorates classes, not ${where}; on a method use @Retry(options)`);
+    }
+    const record = application.owner.access.ensureOwnRecord(application.owner.key);
+    if (record.defaults !== undefined) {
+      throw new TypeError(`@RetryDefaults is applied twice to class ${application.name}; merge the options into one`);
+    }
+    record.defaults = validated;
+  } as ClassDecoratorFunction;
+}
