@@ -1,4 +1,5 @@
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
+import { copyFunctionMetadata } from './class-metadata';
 import { decoratedMethodFor, installWrapper } from './decorated-method';
 import { readDecoratorArguments } from './decorator-arguments';
 
@@ -30,6 +31,9 @@ export function applyLane(args: readonly unknown[], source: string, lane: Lane):
 
   const wrapper = installWrapper(decorated, application.method, source);
   if (application.descriptor === undefined) return wrapper;
-  if (wrapper !== undefined) application.descriptor.value = wrapper;
+  if (wrapper !== undefined) {
+    copyFunctionMetadata(application.method, wrapper, source);
+    application.descriptor.value = wrapper;
+  }
   return application.descriptor;
 }

@@ -72,18 +72,28 @@ const legacyMetadataKey = 'tenacious:class';
 
 interface ReflectMetadataApi {
   getOwnMetadata(key: unknown, target: object): unknown;
+  getOwnMetadataKeys(target: object): unknown[];
   defineMetadata(key: unknown, value: unknown, target: object): void;
 }
 
 /** reflect-metadata, which legacy-decorator projects (NestJS, Angular) load before their classes. */
 export function reflectMetadataApi(source: string): ReflectMetadataApi {
   const api = Reflect as unknown as Partial<ReflectMetadataApi>;
-  if (typeof api.getOwnMetadata !== 'function' || typeof api.defineMetadata !== 'function') {
+  if (typeof api.getOwnMetadata !== 'function' || typeof api.getOwnMetadataKeys !== 'function' || typeof api.defineMetadata !== 'function') {
     throw new TypeError(
       `${source}: legacy decorators (experimentalDecorators) keep their metadata with reflect-metadata; add "import 'reflect-metadata'" before your decorated classes are defined`,
     );
   }
   return api as ReflectMetadataApi;
+}
+
+/**
+ * Legacy decorators applied before ours (NestJS's `@Get()`, `@SetMetadata()`) may keep their data
+ * on the method function itself; the wrapper that replaces it must carry that data too.
+ */
+export function copyFunctionMetadata(from: Function, to: Function, source: string): void {
+  const api = reflectMetadataApi(source);
+  for (const key of api.getOwnMetadataKeys(from)) api.defineMetadata(key, api.getOwnMetadata(key, from), to);
 }
 
 export const legacyMetadata: ClassMetadataAccess = {
