@@ -49,7 +49,7 @@ export function readDecoratorArguments(args: readonly unknown[], source: string)
     }
     return { kind: 'member', description: `${descriptor.get ? 'getter' : 'setter'} "${name}"` };
   }
-  throw new TypeError(`${source}: not applied as a decorator (got ${args.length} arguments); use it as @${source.replace(/^@/, '')}(options) on a class member`);
+  throw new TypeError(`${source}: not applied as a decorator (got ${args.length} arguments); write ${source}(...) above a class or a method`);
 }
 
 function readStandard(value: unknown, context: StandardContext, source: string): DecoratorApplication {

@@ -87,6 +87,8 @@ const backoffChecks: Record<string, FieldCheck> = {
 const retryChecks: Record<string, FieldCheck> = {
   ...backoffChecks,
   retryOn(value) {
+    // A class is a function too: `retryOn: TimeoutError` would be called as a predicate.
+    if (isClass(value)) return typeProblem('an array of error classes (write retryOn: [ErrorClass]) or a predicate function');
     if (typeof value === 'function') return undefined;
     if (!Array.isArray(value)) return typeProblem('an array of error classes or a function (error, { category, attempt }) => boolean');
     return errorClassList(value);
@@ -118,6 +120,13 @@ const defaultsChecks: Record<string, FieldCheck> = {
     return isPlainObject(value) ? undefined : typeProblem('an object of rate-limit options');
   },
 };
+
+function isClass(value: unknown): boolean {
+  if (typeof value !== 'function') return false;
+  const prototype: unknown = (value as { prototype?: unknown }).prototype;
+  const isErrorConstructor = value === Error || (typeof prototype === 'object' && prototype !== null && Error.prototype.isPrototypeOf(prototype));
+  return isErrorConstructor || /^class[\s{]/.test(Function.prototype.toString.call(value));
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
