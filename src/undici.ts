@@ -1,0 +1,212 @@
+/**
+ * `tenacious/undici`: turn an HTTP error status into a thrown `HttpError`, so that the retry
+ * policy sees it. undici's `request()` and `fetch()` resolve on every status; call
+ * `await ensureOk(response)` inside the retried function.
+ *
+ * Works by shape: there is no runtime import of undici, so a fetch `Response` from Node's global
+ * `fetch` works as well as one from undici.
+ */
+import { STATUS_CODES } from 'node:http';
+import { HttpError } from './classify/http-error';
+
+export { HttpError } from './classify/http-error';
+
+/** What undici's `request()` resolves with (`Dispatcher.ResponseData`), as far as `ensureOk` needs. */
+export interface UndiciResponseLike {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
+  readonly body: {
+    /** Reads and discards the rest of the body, so the connection can be reused. */
+    dump(): Promise<unknown>;
+    /** A Node `Readable`'s event API; used to keep the start of an error body for the message. */
+    on?(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
+    off?(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
+  };
+}
+
+/** A WHATWG `fetch` `Response`, as far as `ensureOk` needs. */
+export interface FetchResponseLike {
+  readonly status: number;
+  readonly statusText?: string;
+  readonly headers: {
+    get(name: string): string | null;
+    forEach(callback: (value: string, name: string) => void): void;
+  };
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+/** How much of an error body goes into the error message: enough for a JSON error, bounded. */
+const maxBodyBytesInMessage = 1024;
+
+// Only bodies a human can read are worth quoting; binary ones (event streams, images) are not.
+const readableContentType = /^text\/|json|xml|x-www-form-urlencoded/i;
+
+/**
+ * Returns `response` unchanged when its status is below 400. Otherwise releases the connection
+ * (undici: `body.dump()`; fetch: the body stream is cancelled) and throws an `HttpError` with the
+ * status and the response headers (lower-case names, so `retry-after` is found and honoured). The
+ * message names the status and quotes up to 1 KiB of a textual error body.
+ */
+export async function ensureOk<T extends UndiciResponseLike | FetchResponseLike>(response: T): Promise<T> {
+  if (isUndiciResponse(response)) {
+    if (response.statusCode < 400) return response;
+    throw await undiciHttpError(response);
+  }
+  if (isFetchResponse(response)) {
+    if (response.status < 400) return response;
+    throw await fetchHttpError(response);
+  }
+  throw new TypeError(
+    `ensureOk() expects an undici request() result ({ statusCode, headers, body }) or a fetch Response; got ${describeShape(response)}`,
+  );
+}
+
+async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError> {
+  const headers = headersFromRecord(response.headers);
+  const body = response.body;
+  const collector = new BodyPrefix();
+  const listener = (chunk: Uint8Array): void => collector.add(chunk);
+  const quote = wantsQuote(headers['content-type']) && typeof body.on === 'function' && typeof body.off === 'function';
+  // Listening alongside dump() copies the first bytes while dump() drains the body in one pass;
+  // dump() destroys the socket itself when the body is too large to be worth draining.
+  if (quote) body.on?.('data', listener);
+  try {
+    await body.dump();
+  } catch {
+    // Freeing the connection is best effort: the HTTP error is what the caller must see.
+  } finally {
+    if (quote) body.off?.('data', listener);
+  }
+  return new HttpError(response.statusCode, headers, message(response.statusCode, undefined, collector.text()));
+}
+
+async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    const lowerCaseName = name.toLowerCase();
+    // Headers iterates each set-cookie on its own; join repeats as undici request() results do.
+    const previous = headers[lowerCaseName];
+    headers[lowerCaseName] = previous === undefined ? value : `${previous}, ${value}`;
+  });
+  const collector = new BodyPrefix();
+  const body = response.body;
+  if (body !== null) {
+    try {
+      if (body.locked) {
+        // Someone else is reading it; nothing we may do with it.
+      } else if (wantsQuote(headers['content-type'])) {
+        await readPrefixThenCancel(body, collector);
+      } else {
+        await body.cancel();
+      }
+    } catch {
+      // As above: best effort.
+    }
+  }
+  return new HttpError(response.status, headers, message(response.status, response.statusText, collector.text()));
+}
+
+/** Reads until the prefix is full or the body ends; cancels whatever is left (freeing the socket). */
+async function readPrefixThenCancel(body: ReadableStream<Uint8Array>, collector: BodyPrefix): Promise<void> {
+  const reader = body.getReader();
+  try {
+    while (!collector.full) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      collector.add(value);
+    }
+    await reader.cancel();
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** The first `maxBodyBytesInMessage` bytes of a body, and whether there was more. */
+class BodyPrefix {
+  private readonly chunks: Uint8Array[] = [];
+  private size = 0;
+  private truncated = false;
+
+  get full(): boolean {
+    return this.size >= maxBodyBytesInMessage;
+  }
+
+  add(chunk: Uint8Array): void {
+    if (this.full) {
+      this.truncated = true;
+      return;
+    }
+    const room = maxBodyBytesInMessage - this.size;
+    if (chunk.byteLength > room) this.truncated = true;
+    const kept = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
+    this.chunks.push(kept);
+    this.size += kept.byteLength;
+  }
+
+  text(): string {
+    if (this.size === 0) return '';
+    const bytes = new Uint8Array(this.size);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    const text = new TextDecoder().decode(bytes).replace(/\s+/g, ' ').trim();
+    return this.truncated && text !== '' ? `${text}…` : text;
+  }
+}
+
+function wantsQuote(contentType: string | undefined): boolean {
+  return contentType !== undefined && readableContentType.test(contentType);
+}
+
+function message(status: number, statusText: string | undefined, bodyText: string): string {
+  const reason = STATUS_CODES[status] ?? statusText ?? '';
+  const head = reason === '' ? `HTTP ${status}` : `HTTP ${status} ${reason}`;
+  return bodyText === '' ? head : `${head}: ${bodyText}`;
+}
+
+function headersFromRecord(raw: UndiciResponseLike['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of Object.keys(raw)) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return headers;
+}
+
+function isUndiciResponse(value: unknown): value is UndiciResponseLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof UndiciResponseLike, unknown>>;
+  return (
+    typeof candidate.statusCode === 'number' &&
+    typeof candidate.headers === 'object' &&
+    candidate.headers !== null &&
+    typeof candidate.body === 'object' &&
+    candidate.body !== null &&
+    typeof (candidate.body as { dump?: unknown }).dump === 'function'
+  );
+}
+
+function isFetchResponse(value: unknown): value is FetchResponseLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof FetchResponseLike, unknown>>;
+  return (
+    typeof candidate.status === 'number' &&
+    typeof candidate.headers === 'object' &&
+    candidate.headers !== null &&
+    typeof (candidate.headers as { forEach?: unknown }).forEach === 'function' &&
+    typeof (candidate.headers as { get?: unknown }).get === 'function' &&
+    'body' in candidate
+  );
+}
+
+function describeShape(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  const constructorName = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  const keys = Object.keys(value).slice(0, 5).join(', ');
+  const name = typeof constructorName === 'string' && constructorName !== '' ? constructorName : 'object';
+  return `${name} { ${keys} }`;
+}
