@@ -53,6 +53,10 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
 
   /** Records that the current attempt failed; decides at once whether and when to retry. */
   recordFailure(error: unknown): void {
+    if (this.#failure !== undefined) {
+      // Counting one failed attempt twice would spend a retry the caller never made.
+      throw new TypeError(`RetryContext: a failure is already recorded for attempt ${this.#attempt}; call wait() or go on to the next iteration first`);
+    }
     const decision = decideRetry(this.#policy, this.#state, failedWith(error), this.#attempt);
     this.#failure = { error, decision };
     if (decision.delay === undefined) decision.lane?.onGiveUp?.(error, this.#attempt);
