@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The package as a user installs it: the CommonJS build in dist/ (npm test builds it first),
+// resolved through package.json "exports" by Node itself, in a fresh process.
+const root = join(__dirname, '..');
+
+function runNode(script: string): string {
+  return execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+}
+
+describe('the published package', () => {
+  it('exports the public contract from "tenacious"', () => {
+    const names = JSON.parse(runNode(`console.log(JSON.stringify(Object.keys(require('tenacious')).sort()))`)) as string[];
+    expect(names).toEqual(
+      [
+        'Classified',
+        'ErrorCategory',
+        'HttpError',
+        'Retry',
+        'RetryContext',
+        'RetryDefaults',
+        'RetryOnRateLimit',
+        'calculateBackoffDelay',
+        'classifyError',
+        'isRateLimitError',
+        'retryable',
+        'withRetry',
+      ].sort(),
+    );
+  });
+
+  it('installs Symbol.metadata on import, before any decorated class is defined', () => {
+    expect(runNode(`require('tenacious'); console.log(typeof Symbol.metadata)`).trim()).toBe('symbol');
+  });
+
+  it('has the sub-path entry points tenacious/undici and tenacious/bedrock', () => {
+    const output = runNode(`console.log(typeof require('tenacious/undici').ensureOk, typeof require('tenacious/bedrock').ResilientBedrock)`);
+    expect(output.trim()).toBe('function function');
+  });
+
+  it('loads neither undici nor the AWS SDK from the core entry point', () => {
+    const loaded = JSON.parse(
+      runNode(`require('tenacious'); require('tenacious/undici'); console.log(JSON.stringify(Object.keys(require.cache)))`),
+    ) as string[];
+    expect(loaded.filter((path) => path.includes('node_modules'))).toEqual([]);
+  });
+
+  it('has no runtime dependencies; undici and the AWS SDK are optional peers', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest.dependencies).toBeUndefined();
+    expect(manifest.peerDependenciesMeta).toEqual({
+      '@aws-sdk/client-bedrock-runtime': { optional: true },
+      undici: { optional: true },
+    });
+    expect(manifest.sideEffects).toEqual(['./dist/polyfill.js']);
+  });
+
+  it('ships declaration files for every entry point', () => {
+    for (const entry of ['index', 'undici', 'bedrock']) {
+      expect(readFileSync(join(root, 'dist', `${entry}.d.ts`), 'utf8').length).toBeGreaterThan(0);
+    }
+  });
+});
