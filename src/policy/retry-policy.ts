@@ -72,19 +72,11 @@ function mergeLayers<Options extends object>(layers: readonly (Options | undefin
 function createRetryLane(options: RetryOptions): RetryLane {
   const matches = retryMatcher(options);
   const idempotent = options.idempotent ?? retryDefaults.idempotent;
-  return {
-    name: 'retry',
-    maxAttempts: options.maxAttempts ?? retryDefaults.maxAttempts,
-    backoff: resolveBackoff(options, retryDefaults),
-    respectRetryAfter: options.respectRetryAfter ?? retryDefaults.respectRetryAfter,
-    deadline: options.deadline,
-    // A call that must not run twice is retried only when the failure proves it never ran.
-    accepts: idempotent
-      ? matches
-      : (error, category, attempt) => isFailureBeforeProcessing(error) && matches(error, category, attempt),
-    onRetry: options.onRetry,
-    onGiveUp: options.onGiveUp,
-  };
+  // A call that must not run twice is retried only when the failure proves it never ran.
+  const accepts: RetryLane['accepts'] = idempotent
+    ? matches
+    : (error, category, attempt) => isFailureBeforeProcessing(error) && matches(error, category, attempt);
+  return createLane('retry', options, retryDefaults, accepts);
 }
 
 function retryMatcher(options: RetryOptions): RetryLane['accepts'] {
@@ -97,15 +89,25 @@ function retryMatcher(options: RetryOptions): RetryLane['accepts'] {
 
 function createRateLimitLane(options: RateLimitOptions): RetryLane {
   const extraClasses = options.rateLimitErrors;
+  const accepts: RetryLane['accepts'] = extraClasses
+    ? (error) => isRateLimitError(error) || isInstanceOfAny(error, extraClasses)
+    : (error) => isRateLimitError(error);
+  return createLane('rateLimit', options, rateLimitDefaults, accepts);
+}
+
+function createLane(
+  name: RetryLane['name'],
+  options: BackoffOptions,
+  defaults: typeof retryDefaults | typeof rateLimitDefaults,
+  accepts: RetryLane['accepts'],
+): RetryLane {
   return {
-    name: 'rateLimit',
-    maxAttempts: options.maxAttempts ?? rateLimitDefaults.maxAttempts,
-    backoff: resolveBackoff(options, rateLimitDefaults),
-    respectRetryAfter: options.respectRetryAfter ?? rateLimitDefaults.respectRetryAfter,
+    name,
+    maxAttempts: options.maxAttempts ?? defaults.maxAttempts,
+    backoff: resolveBackoff(options, defaults),
+    respectRetryAfter: options.respectRetryAfter ?? defaults.respectRetryAfter,
     deadline: options.deadline,
-    accepts: extraClasses
-      ? (error) => isRateLimitError(error) || isInstanceOfAny(error, extraClasses)
-      : (error) => isRateLimitError(error),
+    accepts,
     onRetry: options.onRetry,
     onGiveUp: options.onGiveUp,
   };
