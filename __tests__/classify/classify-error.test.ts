@@ -17,6 +17,7 @@ import { classifyError } from '../../src/classify/classify-error';
 import { ErrorCategory } from '../../src/classify/error-category';
 import { MAX_CHAIN_DEPTH, MAX_CHAIN_NODES } from '../../src/classify/error-shape';
 import { HttpError } from '../../src/classify/http-error';
+import { isRateLimitError } from '../../src/classify/rate-limit';
 import { awsServiceError, causeChain, namedError, systemError } from './error-fixtures';
 
 const { RETRYABLE, NON_RETRYABLE, AUTH_FAILURE, TIMEOUT, NETWORK } = ErrorCategory;
@@ -387,5 +388,30 @@ describe('classifyError: anything thrown, never throws', () => {
     expect(classifyError(Object.assign(new Error('many'), { errors: members }))).toBe(NON_RETRYABLE);
     expect(readIndexes.size).toBeGreaterThan(0);
     expect(readIndexes.size).toBeLessThanOrEqual(MAX_CHAIN_NODES);
+  });
+});
+
+describe('exception names in the event-stream spelling', () => {
+  // What the SDK throws for a stream exception its model does not declare: a plain Error named as
+  // the frame's camelCase :exception-type, carrying the stream's status 200.
+  const undeclaredStreamException = (name: string): Error =>
+    Object.assign(new Error(`Deserialization error: {"message":"from the stream"}`), { name, $metadata: { httpStatusCode: 200 } });
+
+  it.each([
+    ['modelTimeoutException', ErrorCategory.TIMEOUT],
+    ['modelNotReadyException', ErrorCategory.RETRYABLE],
+    ['throttlingException', ErrorCategory.RETRYABLE],
+    ['serviceUnavailableException', ErrorCategory.RETRYABLE],
+    ['validationException', ErrorCategory.NON_RETRYABLE],
+  ])('classifies %s like its PascalCase exception', (name, category) => {
+    expect(classifyError(undeclaredStreamException(name))).toBe(category);
+  });
+
+  it('treats throttling in that spelling as a rate limit', () => {
+    expect(isRateLimitError(undeclaredStreamException('modelNotReadyException'))).toBe(true);
+  });
+
+  it('does not capitalise names that are not exceptions', () => {
+    expect(classifyError(Object.assign(new Error('x'), { name: 'timeoutError' }))).toBe(ErrorCategory.NON_RETRYABLE);
   });
 });

@@ -54,10 +54,21 @@ const namedCategories: ReadonlyMap<string, ErrorCategory> = new Map([
 ]);
 
 export function isAwsThrottlingName(name: string): boolean {
-  return throttlingNames.has(name);
+  return throttlingNames.has(eventStreamNameToErrorName(name));
 }
 
 /** The category an AWS SDK error name implies, or `undefined` for names we know nothing about. */
 export function categorizeAwsErrorName(name: string): ErrorCategory | undefined {
-  return throttlingNames.has(name) ? RETRYABLE : namedCategories.get(name);
+  const errorName = eventStreamNameToErrorName(name);
+  return throttlingNames.has(errorName) ? RETRYABLE : namedCategories.get(errorName);
+}
+
+/**
+ * Event streams name exceptions in camelCase (`:exception-type: modelTimeoutException`). The SDK
+ * turns the ones a stream's model declares into classes, but an undeclared one (ConverseStream has
+ * no modelTimeoutException) surfaces as a plain Error with that camelCase name and status 200.
+ */
+function eventStreamNameToErrorName(name: string): string {
+  const first = name.charCodeAt(0);
+  return first >= 97 && first <= 122 && name.endsWith('Exception') ? name[0].toUpperCase() + name.slice(1) : name;
 }
