@@ -1,0 +1,157 @@
+// tenacious/bedrock: AWS Bedrock Runtime calls with tenacious's two retry lanes. This entry point,
+// and no other, loads @aws-sdk/client-bedrock-runtime (an optional peer dependency).
+import './polyfill';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
+  type BedrockRuntimeClientConfig,
+  type ConverseCommandInput,
+  type ConverseCommandOutput,
+  type ConverseStreamCommandInput,
+  type ConverseStreamOutput,
+  type InvokeModelCommandInput,
+  type InvokeModelCommandOutput,
+  type InvokeModelWithResponseStreamCommandInput,
+  type ResponseStream,
+} from '@aws-sdk/client-bedrock-runtime';
+import { callAsynchronouslyWithRetry, type RetriedFunction } from './core/call-with-retry';
+import { streamWithRetry } from './core/stream-with-retry';
+import type { RateLimitOptions, RetryOptions } from './policy/options';
+import { createRetryPolicy, type RetryPolicy } from './policy/retry-policy';
+import { validateRateLimitOptions, validateRetryOptions } from './policy/validate-options';
+import { describeValue } from './policy/describe-value';
+
+export interface ResilientBedrockOptions {
+  /** A client to use. It should have SDK retries off (`maxAttempts: 1`); a warning says so if not. */
+  client?: BedrockRuntimeClient;
+  /** Configuration for the client ResilientBedrock builds when no `client` is given. */
+  clientConfig?: BedrockRuntimeClientConfig;
+  /** The retry lane: transient failures (5xx, timeouts, network). */
+  retry?: RetryOptions;
+  /** The rate-limit lane: ThrottlingException, ModelNotReadyException, HTTP 429. */
+  rateLimit?: RateLimitOptions;
+}
+
+/** Per-call options, passed through to `client.send`. An `abortSignal` also cancels the retries. */
+export interface BedrockCallOptions {
+  abortSignal?: AbortSignal;
+}
+
+const knownOptions = new Set(['client', 'clientConfig', 'retry', 'rateLimit']);
+const warnedClients = new WeakSet<object>();
+
+/**
+ * Bedrock Runtime with retries: throttling follows the rate-limit lane (long, jittered backoff,
+ * Retry-After honoured), other transient failures the retry lane; validation and access errors are
+ * thrown at once. Streams are retried until their first event, never after.
+ */
+export class ResilientBedrock {
+  readonly client: BedrockRuntimeClient;
+  readonly #policy: RetryPolicy;
+
+  constructor(options: ResilientBedrockOptions = {}) {
+    for (const key of Object.keys(options)) {
+      if (!knownOptions.has(key)) {
+        throw new TypeError(`ResilientBedrock: unknown option "${key}" (value ${describeValue((options as Record<string, unknown>)[key])})`);
+      }
+    }
+    if (options.client !== undefined && options.clientConfig !== undefined) {
+      throw new TypeError('ResilientBedrock: give either "client" or "clientConfig", not both');
+    }
+    this.#policy = createRetryPolicy({
+      retry: [validateRetryOptions(options.retry, 'ResilientBedrock retry')],
+      rateLimit: [validateRateLimitOptions(options.rateLimit, 'ResilientBedrock rateLimit')],
+    });
+    if (options.client !== undefined) {
+      this.client = options.client;
+      warnIfClientRetries(options.client);
+    } else {
+      // The SDK's own retries would multiply with ours (3 x 5 calls per throttled request).
+      this.client = new BedrockRuntimeClient({ ...options.clientConfig, maxAttempts: 1 });
+    }
+  }
+
+  converse(input: ConverseCommandInput, options?: BedrockCallOptions): Promise<ConverseCommandOutput> {
+    return this.#call(sendConverse, input, options) as Promise<ConverseCommandOutput>;
+  }
+
+  invokeModel(input: InvokeModelCommandInput, options?: BedrockCallOptions): Promise<InvokeModelCommandOutput> {
+    return this.#call(sendInvokeModel, input, options) as Promise<InvokeModelCommandOutput>;
+  }
+
+  /** The ConverseStream events (messageStart, contentBlockDelta, …, metadata). */
+  converseStream(input: ConverseStreamCommandInput, options?: BedrockCallOptions): AsyncIterable<ConverseStreamOutput> {
+    return streamWithRetry(this.#policy, converseStreamEvents as RetriedFunction, this.client, [input, options]) as AsyncIterable<ConverseStreamOutput>;
+  }
+
+  /** The InvokeModelWithResponseStream events (`{ chunk: { bytes } }`, …). */
+  invokeModelWithResponseStream(
+    input: InvokeModelWithResponseStreamCommandInput,
+    options?: BedrockCallOptions,
+  ): AsyncIterable<ResponseStream> {
+    return streamWithRetry(this.#policy, invokeModelStreamEvents as RetriedFunction, this.client, [input, options]) as AsyncIterable<ResponseStream>;
+  }
+
+  #call(send: (this: BedrockRuntimeClient, input: never, options?: BedrockCallOptions) => Promise<unknown>, input: unknown, options: BedrockCallOptions | undefined): Promise<unknown> {
+    return callAsynchronouslyWithRetry(this.#policy, send as RetriedFunction, this.client, [input, options]);
+  }
+}
+
+function sendConverse(this: BedrockRuntimeClient, input: ConverseCommandInput, options?: BedrockCallOptions): Promise<ConverseCommandOutput> {
+  return this.send(new ConverseCommand(input), options);
+}
+
+function sendInvokeModel(this: BedrockRuntimeClient, input: InvokeModelCommandInput, options?: BedrockCallOptions): Promise<InvokeModelCommandOutput> {
+  return this.send(new InvokeModelCommand(input), options);
+}
+
+// An exception in the stream's first frame is thrown by send(); one after data arrived is thrown
+// by the iteration. Both runners treat "before the first event" as retryable, "after" as final.
+async function* converseStreamEvents(
+  this: BedrockRuntimeClient,
+  input: ConverseStreamCommandInput,
+  options?: BedrockCallOptions,
+): AsyncGenerator<ConverseStreamOutput> {
+  const output = await this.send(new ConverseStreamCommand(input), options);
+  if (output.stream) yield* output.stream;
+}
+
+async function* invokeModelStreamEvents(
+  this: BedrockRuntimeClient,
+  input: InvokeModelWithResponseStreamCommandInput,
+  options?: BedrockCallOptions,
+): AsyncGenerator<ResponseStream> {
+  const output = await this.send(new InvokeModelWithResponseStreamCommand(input), options);
+  if (output.body) yield* output.body;
+}
+
+/**
+ * A client that retries on its own multiplies attempts with ours. Its retry settings are async
+ * providers, so the check runs after construction; the warning comes once per client.
+ */
+function warnIfClientRetries(client: BedrockRuntimeClient): void {
+  if (warnedClients.has(client)) return;
+  warnedClients.add(client);
+  sdkMaxAttempts(client).then(
+    (maxAttempts) => {
+      if (maxAttempts > 1) {
+        process.emitWarning(
+          `the Bedrock client given to ResilientBedrock retries on its own (maxAttempts ${maxAttempts}), so attempts multiply with tenacious's; create it with maxAttempts: 1`,
+          { code: 'TENACIOUS_SDK_RETRIES', type: 'TenaciousWarning' },
+        );
+      }
+    },
+    () => undefined, // a client whose retry settings cannot be read is not worth a failure
+  );
+}
+
+async function sdkMaxAttempts(client: BedrockRuntimeClient): Promise<number> {
+  const config = client.config as { maxAttempts?: () => Promise<number>; retryStrategy?: () => Promise<unknown> };
+  // A custom retry strategy decides for itself; the SDK's strategies expose getMaxAttempts().
+  const strategy = (await config.retryStrategy?.()) as { getMaxAttempts?: () => Promise<number> | number } | undefined;
+  if (typeof strategy?.getMaxAttempts === 'function') return strategy.getMaxAttempts();
+  return (await config.maxAttempts?.()) ?? 1;
+}
