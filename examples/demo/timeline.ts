@@ -1,0 +1,89 @@
+import { classifyError, isRateLimitError } from '../../src';
+
+interface MethodSummary {
+  calls: number;
+  attempts: number;
+  succeeded: number;
+  failed: number;
+}
+
+/**
+ * Records what the retry loop does, through the `onRetry` / `onGiveUp` hooks given to the
+ * decorators, and prints it as a timeline: time since start, method, attempt, category, chosen
+ * delay, outcome. Calls are run one at a time, so the attempt count of the current call is known.
+ */
+export class Timeline {
+  readonly #startedAt = Date.now();
+  readonly #summaries = new Map<string, MethodSummary>();
+  #attemptsOfCurrentCall = 0;
+
+  constructor(private readonly print: (line: string) => void) {}
+
+  /** The hooks to spread into a decorator's options. */
+  hooks(method: string): { onRetry: (error: unknown, attempt: number, delayMs: number) => void } {
+    return {
+      onRetry: (error, attempt, delayMs) => {
+        this.#attemptsOfCurrentCall = attempt + 1;
+        this.#line(method, attempt, describeCategory(error), `retry in ${delayMs} ms`, describeError(error));
+      },
+    };
+  }
+
+  /** Runs one call, records how it ended, and never throws (the demo goes on). */
+  async call<Result>(method: string, run: () => Promise<Result>, describe: (result: Result) => string): Promise<void> {
+    this.#attemptsOfCurrentCall = 1;
+    const summary = this.#summaryOf(method);
+    summary.calls += 1;
+    try {
+      const result = await run();
+      summary.succeeded += 1;
+      this.#line(method, this.#attemptsOfCurrentCall, 'ok', 'done', describe(result));
+    } catch (error) {
+      summary.failed += 1;
+      this.#line(method, this.#attemptsOfCurrentCall, describeCategory(error), 'gave up', describeError(error));
+    }
+    summary.attempts += this.#attemptsOfCurrentCall;
+  }
+
+  section(title: string): void {
+    this.print('');
+    this.print(`== ${title}`);
+  }
+
+  printSummary(): void {
+    this.print('');
+    this.print('Summary');
+    this.print(`  ${'method'.padEnd(34)} ${'calls'.padStart(5)} ${'attempts'.padStart(8)} ${'ok'.padStart(3)} ${'failed'.padStart(6)}`);
+    for (const [method, summary] of this.#summaries) {
+      this.print(
+        `  ${method.padEnd(34)} ${String(summary.calls).padStart(5)} ${String(summary.attempts).padStart(8)} ${String(summary.succeeded).padStart(3)} ${String(summary.failed).padStart(6)}`,
+      );
+    }
+    this.print(`  total time ${((Date.now() - this.#startedAt) / 1000).toFixed(1)} s`);
+  }
+
+  #summaryOf(method: string): MethodSummary {
+    let summary = this.#summaries.get(method);
+    if (summary === undefined) {
+      summary = { calls: 0, attempts: 0, succeeded: 0, failed: 0 };
+      this.#summaries.set(method, summary);
+    }
+    return summary;
+  }
+
+  #line(method: string, attempt: number, category: string, action: string, detail: string): void {
+    const time = `+${((Date.now() - this.#startedAt) / 1000).toFixed(2)}s`;
+    this.print(`  ${time.padStart(7)}  ${method.padEnd(34)} attempt ${attempt}  ${category.padEnd(22)} ${action.padEnd(16)} ${detail}`);
+  }
+}
+
+function describeCategory(error: unknown): string {
+  return isRateLimitError(error) ? `${classifyError(error)} (rate limit)` : classifyError(error);
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const text = `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`;
+  return text.length > 90 ? `${text.slice(0, 87)}...` : text;
+}
