@@ -53,6 +53,9 @@ export class ResilientBedrock {
   readonly #policy: RetryPolicy;
 
   constructor(options: ResilientBedrockOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`ResilientBedrock: expected an options object, got ${describeValue(options)}`);
+    }
     for (const key of Object.keys(options)) {
       if (!knownOptions.has(key)) {
         throw new TypeError(`ResilientBedrock: unknown option "${key}" (value ${describeValue((options as Record<string, unknown>)[key])})`);
@@ -60,6 +63,12 @@ export class ResilientBedrock {
     }
     if (options.client !== undefined && options.clientConfig !== undefined) {
       throw new TypeError('ResilientBedrock: give either "client" or "clientConfig", not both');
+    }
+    if (options.client !== undefined && typeof (options.client as { send?: unknown }).send !== 'function') {
+      throw new TypeError(`ResilientBedrock: option "client" must be a BedrockRuntimeClient, got ${describeValue(options.client)}`);
+    }
+    if (options.clientConfig !== undefined && (typeof options.clientConfig !== 'object' || options.clientConfig === null)) {
+      throw new TypeError(`ResilientBedrock: option "clientConfig" must be an object, got ${describeValue(options.clientConfig)}`);
     }
     this.#policy = createRetryPolicy({
       retry: [validateRetryOptions(options.retry, 'ResilientBedrock retry')],
@@ -69,8 +78,9 @@ export class ResilientBedrock {
       this.client = options.client;
       warnIfClientRetries(options.client);
     } else {
-      // The SDK's own retries would multiply with ours (3 x 5 calls per throttled request).
-      this.client = new BedrockRuntimeClient({ ...options.clientConfig, maxAttempts: 1 });
+      // The SDK's own retries would multiply with ours (3 x 5 calls per throttled request). A
+      // retryStrategy in the config would outrank maxAttempts, so it is dropped too.
+      this.client = new BedrockRuntimeClient({ ...options.clientConfig, maxAttempts: 1, retryStrategy: undefined });
     }
   }
 
