@@ -6,6 +6,11 @@ import * as backoffSchedule from './backoff-schedule';
 import * as manualRetryContext from './manual-retry-context';
 import * as vectorSearchTimeouts from './vector-search-timeouts';
 import * as classDefaults from './class-defaults';
+import * as bedrockInvokeRateLimit from './bedrock-invoke-rate-limit';
+import * as customRateLimitError from './custom-rate-limit-error';
+import * as agentStep from './agent-step';
+import * as batchProcessing from './batch-processing';
+import * as streamingResponse from './streaming-response';
 import type { ExampleMain } from './example';
 
 interface CatalogEntry {
@@ -97,5 +102,61 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
       /^CatalogService\.health, not decorated: .* after 1 request\(s\)$/,
     ],
     main: classDefaults.main,
+  },
+  'bedrock-invoke-rate-limit': {
+    description: 'Bedrock InvokeModel with @RetryOnRateLimit: ThrottlingException twice (once with Retry-After), then the completion',
+    expectedOutput: [
+      /^  attempt 1 throttled \(ThrottlingException\); retrying in \d+ ms$/,
+      // Retry-After: 0.1 is a floor under the jittered backoff (at most 100 ms here).
+      /^  attempt 2 throttled \(ThrottlingException\); retrying in 100 ms$/,
+      /^completion: "Paris\.", after 3 requests$/,
+    ],
+    main: bedrockInvokeRateLimit.main,
+  },
+  'custom-rate-limit-error': {
+    description: 'rateLimitErrors: [QuotaExhaustedError] puts a client\'s own quota error on the rate-limit lane; another class is not retried',
+    expectedOutput: [
+      /^built-in rate-limit detection sees a QuotaExhaustedError: false$/,
+      /attempt 1 failed with QuotaExhaustedError: .*; rate-limit lane, retrying in \d+ ms/,
+      /attempt 2 failed with QuotaExhaustedError: .*; rate-limit lane, retrying in \d+ ms/,
+      /^translation: "bonjour", after 3 requests$/,
+      /^not retried, ApiDisabledError is not a rate limit: .* after 1 request\(s\)$/,
+    ],
+    main: customRateLimitError.main,
+  },
+  'agent-step': {
+    description: 'an Agent whose step() calls Bedrock Converse with @RetryOnRateLimit + @Retry and appends the reply to its conversation',
+    expectedOutput: [
+      /attempt 2 failed \(ThrottlingException\); retrying in \d+ ms/,
+      /attempt 1 failed \(ServiceUnavailableException\); retrying in \d+ ms/,
+      /^  done after 3 request\(s\); the conversation has 6 messages$/,
+      /^  \[user\] Find a morning train\.$/,
+      /^  \[assistant\] Hotel du Nord has a room near Gare du Nord for 140 EUR\.$/,
+      /^the last request carried 5 messages: no turn was sent twice$/,
+    ],
+    main: agentStep.main,
+  },
+  'batch-processing': {
+    description: '12 tickets classified on Bedrock under rate limits: progress per item, failures recorded, a final report',
+    expectedOutput: [
+      /^\[2\/12\] T-102 ok after 2 attempts: shipping$/,
+      /^\[4\/12\] T-104 failed after 1 attempt: ValidationException$/,
+      /^\[8\/12\] T-108 failed after 3 attempts: ThrottlingException$/,
+      /^\[12\/12\] T-112 ok after 3 attempts: other$/,
+      /^report: 10 of 12 classified, 2 failed, 21 requests in all$/,
+      /^  T-104: ValidationException, not retryable \(non_retryable\): Input is too long/,
+      /^  T-108: ThrottlingException, still rate limited after 3 attempts/,
+    ],
+    main: batchProcessing.main,
+  },
+  'streaming-response': {
+    description: 'ResilientBedrock.converseStream printing text as it streams: a throttled first frame is retried, a break after text is not',
+    expectedOutput: [
+      /^  attempt 1 failed \(ThrottlingException\); retrying in \d+ ms$/,
+      /^  > " wins\."$/,
+      /^streamed "Try once, then again — patience wins\." after 2 requests$/,
+      /^rethrown, not retried: ModelStreamErrorException after 1 request\(s\); the text above was not repeated$/,
+    ],
+    main: streamingResponse.main,
   },
 };
