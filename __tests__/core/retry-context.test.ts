@@ -66,10 +66,21 @@ describe('for await', () => {
     expect(operation.mock.calls).toEqual([[1], [2], [3]]);
   });
 
-  it('ends when an attempt records no failure', async () => {
-    const context = new RetryContext(exact);
+  it('yields 1..maxAttempts when no failure is recorded, without waiting', async () => {
+    const context = new RetryContext({ ...exact, maxAttempts: 4 });
     const attempts: number[] = [];
     for await (const attempt of context) attempts.push(attempt);
+    expect(attempts).toEqual([1, 2, 3, 4]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('ends at the first success when the loop breaks', async () => {
+    const context = new RetryContext(exact);
+    const attempts: number[] = [];
+    for await (const attempt of context) {
+      attempts.push(attempt);
+      break;
+    }
     expect(attempts).toEqual([1]);
   });
 
@@ -164,12 +175,22 @@ describe('for...of', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('ends when an attempt records no failure', () => {
+  it('yields 1..maxAttempts: a recorded retryable failure and an unrecorded one both go on', () => {
     const context = new RetryContext(exact);
     const attempts: number[] = [];
     for (const attempt of context) {
       attempts.push(attempt);
       if (attempt === 1) context.recordFailure(new HttpError(503));
+    }
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it('stops yielding when the deadline has passed and no failure was recorded', () => {
+    const context = new RetryContext({ ...exact, maxAttempts: Infinity, deadline: 1000 });
+    const attempts: number[] = [];
+    for (const attempt of context) {
+      attempts.push(attempt);
+      if (attempt === 2) jest.setSystemTime(Date.now() + 1000);
     }
     expect(attempts).toEqual([1, 2]);
   });

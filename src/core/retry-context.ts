@@ -20,8 +20,9 @@ const noArguments: readonly unknown[] = [];
  * }
  * ```
  * or, spelled out: `recordFailure(error)`, `if (!shouldRetry()) throw error`, `await wait()`.
- * A synchronous `for...of` yields the attempts without sleeping: call `await wait()` in it, or use
- * `for await`.
+ * Iteration yields 1..maxAttempts and ends early only by `break`/`return` or by throwing a recorded
+ * error that is not retried. A synchronous `for...of` does not sleep: call `await wait()` in it, or
+ * use `for await`.
  */
 export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   readonly #policy: RetryPolicy;
@@ -89,8 +90,11 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     for (;;) {
       yield this.#attempt;
       if (this.#consumeWaited()) continue;
-      if (this.#failure === undefined) return;
-      this.#takeRetryableFailure();
+      if (this.#failure === undefined) {
+        if (!this.#hasAttemptsLeft()) return;
+      } else {
+        this.#takeRetryableFailure();
+      }
       this.#advance();
     }
   }
@@ -100,10 +104,24 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     for (;;) {
       yield this.#attempt;
       if (this.#consumeWaited()) continue;
-      if (this.#failure === undefined) return;
+      if (this.#failure === undefined) {
+        if (!this.#hasAttemptsLeft()) return;
+        this.#advance();
+        continue;
+      }
       await this.wait();
       this.#waited = false;
     }
+  }
+
+  /**
+   * An attempt that recorded no failure (the loop went on without `recordFailure`) is followed by
+   * the next one at once: there is no error to classify or to back off from. Cap and deadline hold.
+   */
+  #hasAttemptsLeft(): boolean {
+    const lane = this.#policy.retryLane!;
+    if (this.#attempt >= lane.maxAttempts) return false;
+    return lane.deadline === undefined || Date.now() - this.#state.startedAt < lane.deadline;
   }
 
   #startIterating(): void {
