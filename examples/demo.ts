@@ -1,6 +1,7 @@
 // npm run demo — the tour. Starts a local HTTP server and a local Bedrock Runtime, runs decorated
 // service classes (real undici, the real AWS SDK client) through outages, throttling, timeouts and
 // non-retryable failures, and prints a timeline of every attempt and a summary.
+import './quiet-aws-sdk-notice';
 import { ConverseCommand, type BedrockRuntimeClient, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { request } from 'undici';
 import { Retry, RetryDefaults, RetryOnRateLimit } from '../src';

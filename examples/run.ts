@@ -1,4 +1,5 @@
 // npm run example -- <name>      (without a name: the list)
+import './quiet-aws-sdk-notice';
 import { examples } from './catalog';
 
 async function run(): Promise<void> {
