@@ -82,9 +82,9 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     main: manualRetryContext.main,
   },
   'vector-search-timeouts': {
-    description: 'a vector-search client retrying only TIMEOUT: a headers timeout is retried, a 503 is not',
+    description: 'a vector-search client retrying only TIMEOUT: a search over its time limit is retried, a 503 is not',
     expectedOutput: [
-      /attempt 1 failed \(timeout\): HeadersTimeoutError/,
+      /attempt 1 failed \(timeout\): TimeoutError/,
       /^top hits: sku-7 \(0\.97\), sku-3 \(0\.91\), after 2 requests$/,
       /^not retried, retryable is not in retryCategories: HttpError: HTTP 503 .* after 1 request\(s\)$/,
     ],
