@@ -43,7 +43,7 @@ export function callAsynchronouslyWithRetry(
   try {
     value = Reflect.apply(target, thisArg, args);
   } catch (error) {
-    return retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args);
+    return retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args, policy.retryOnResult);
   }
   return continueAsynchronously(policy, Promise.resolve(value), target, thisArg, args, startedAt) as Promise<unknown>;
 }
@@ -65,9 +65,9 @@ function continueAsynchronously(
     retryOnResult &&
       ((result: unknown) =>
         retryOnResult(result)
-          ? retryAsynchronously(policy, attemptOf(target, thisArg, args), succeededWith(result), startedAt, args)
+          ? retryAsynchronously(policy, attemptOf(target, thisArg, args), succeededWith(result), startedAt, args, retryOnResult)
           : result),
-    (error: unknown) => retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args),
+    (error: unknown) => retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args, policy.retryOnResult),
   );
 }
 
@@ -82,7 +82,7 @@ export async function retryAsynchronously<Value>(
   firstOutcome: Outcome<Value>,
   startedAt: number,
   args: readonly unknown[],
-  retryOnResult = policy.retryOnResult,
+  retryOnResult: ((result: unknown) => boolean) | undefined,
 ): Promise<Value> {
   const signal = resolveAbortSignal(policy.signal, args);
   const loop = retryLoop(policy, firstOutcome, startedAt, retryOnResult);
@@ -103,7 +103,7 @@ function retrySynchronously(
   startedAt: number,
 ): unknown {
   const signal = resolveAbortSignal(policy.signal, args);
-  const loop = retryLoop(policy, firstOutcome, startedAt);
+  const loop = retryLoop(policy, firstOutcome, startedAt, policy.retryOnResult);
   let step = loop.next();
   while (!step.done) {
     sleepSynchronously(step.value, signal);

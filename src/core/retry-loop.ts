@@ -16,7 +16,8 @@ export function* retryLoop(
   policy: RetryPolicy,
   firstOutcome: Outcome,
   startedAt: number,
-  retryOnResult: ((result: unknown) => boolean) | undefined = policy.retryOnResult,
+  /** `policy.retryOnResult` for calls; undefined for streams, whose values are never retried. */
+  retryOnResult: ((result: unknown) => boolean) | undefined,
 ): Generator<number, unknown, Outcome> {
   const state = createRetryState(policy, startedAt);
   let outcome = firstOutcome;

@@ -2,10 +2,6 @@ import type { RetryPolicy } from '../policy/retry-policy';
 import { retryAsynchronously, type RetriedFunction } from './call-with-retry';
 import { failedWith, succeededWith, type Outcome } from './outcome';
 
-// A started stream is never retried, so `retryOnResult` does not apply. Passing `undefined` instead
-// would select retryAsynchronously's default, `policy.retryOnResult`.
-const neverRetryResult = (): boolean => false;
-
 interface StreamStart {
   readonly iterator: AsyncIterator<unknown, unknown, unknown>;
   readonly first: IteratorResult<unknown, unknown>;
@@ -26,7 +22,8 @@ export async function* streamWithRetry(
   const attempt = (): Promise<Outcome<StreamStart>> => startStream(target, thisArg, args);
   const firstOutcome = await attempt();
   const { iterator, first } = firstOutcome.failed
-    ? await retryAsynchronously(policy, attempt, firstOutcome, startedAt, args, neverRetryResult)
+    ? // `retryOnResult` does not apply: a stream that started is never retried.
+      await retryAsynchronously(policy, attempt, firstOutcome, startedAt, args, undefined)
     : firstOutcome.value;
   if (first.done) return first.value;
 
