@@ -1,5 +1,9 @@
 import type { Config } from 'jest';
 
+// The AWS SDK's notice that its 2027 releases need Node 22 would repeat in every worker's output;
+// workers inherit this environment.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // Two projects because a TypeScript program compiles decorators in one mode only: TC39 standard
 // decorators (tsconfig.json) and legacy `experimentalDecorators` (tsconfig.legacy.json).
 const config: Config = {
