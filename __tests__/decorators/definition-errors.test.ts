@@ -11,7 +11,7 @@ describe('invalid options: the class definition throws, naming the option and th
     ['a fractional attempt count', { maxAttempts: 2.5 }, RangeError, /"maxAttempts" must be an integer >= 1, got 2\.5/],
     ['Infinity attempts without a deadline', { maxAttempts: Infinity }, RangeError, /"maxAttempts" must be finite unless a deadline is given.*got Infinity/],
     ['attempts as a string', { maxAttempts: '3' }, TypeError, /"maxAttempts" must be an integer >= 1, got "3"/],
-    ['a NaN delay', { initialDelay: NaN }, RangeError, /"initialDelay" must be a finite number of milliseconds >= 0, got NaN/],
+    ['a NaN delay', { initialDelay: NaN }, RangeError, /"initialDelay" must be a number of milliseconds from 0 to 2147483647, got NaN/],
     ['a negative delay', { initialDelay: -5 }, RangeError, /"initialDelay" .*got -5/],
     ['maxDelay below initialDelay', { initialDelay: 500, maxDelay: 100 }, RangeError, /"maxDelay" must be >= initialDelay \(500\), got 100/],
     ['exponentialBase 1', { exponentialBase: 1 }, RangeError, /"exponentialBase" must be a finite number > 1, got 1/],

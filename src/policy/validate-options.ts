@@ -17,9 +17,14 @@ interface FieldProblem {
 const typeProblem = (expected: string): FieldProblem => ({ kind: 'type', expected });
 const rangeProblem = (expected: string): FieldProblem => ({ kind: 'range', expected });
 
+// setTimeout fires at once (with a TimeoutOverflowWarning) for anything longer, about 24.8 days.
+const longestTimer = 2_147_483_647;
+
 function nonNegativeDelay(value: unknown): FieldProblem | undefined {
   if (typeof value !== 'number') return typeProblem('a number of milliseconds');
-  if (!Number.isFinite(value) || value < 0) return rangeProblem('a finite number of milliseconds >= 0');
+  if (!Number.isFinite(value) || value < 0 || value > longestTimer) {
+    return rangeProblem(`a number of milliseconds from 0 to ${longestTimer}`);
+  }
   return undefined;
 }
 
