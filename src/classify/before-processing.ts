@@ -9,6 +9,8 @@ const beforeProcessingCodes: ReadonlySet<string> = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'UND_ERR_CONNECT_TIMEOUT',
+  // Node's net.connect with autoSelectFamily: every address attempt timed out before connecting.
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
 /**
