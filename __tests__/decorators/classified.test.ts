@@ -185,7 +185,7 @@ describe('@Classified', () => {
       expect(script.calls).toBe(2);
     });
 
-    it("replaces the class default's classifier when the method gives one", async () => {
+    it("is consulted first; the class default's classifier keeps its place as a class classifier", async () => {
       const log: string[] = [];
       const script = new FailureScript([new BaseError()]);
       @RetryDefaults({ classifier: spyClassifier(log, 'class default', BaseError, ErrorCategory.RETRYABLE) })
@@ -195,8 +195,8 @@ describe('@Classified', () => {
           return script.next(this);
         }
       }
-      await expect(new Service().load()).rejects.toBe(script.failures[0]);
-      expect(log).toEqual(['method option']);
+      await expect(new Service().load()).resolves.toBe(script.result);
+      expect(log).toEqual(['method option', 'class default']);
     });
   });
 

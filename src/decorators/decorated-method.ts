@@ -46,9 +46,14 @@ export class DecoratedMethod {
     const chain = classRecordChain(owner);
     const { rateLimit: rateLimitDefaults, ...retryDefaults } = mergeClassDefaults(chain);
     return createRetryPolicy({
-      retry: this.retry && [retryDefaults, this.retry],
+      // A `classifier` in @RetryDefaults is a class classifier: it takes that class's place in the
+      // chain (after the method's own, subclass before base), not the method option's place.
+      retry: this.retry && [{ ...retryDefaults, classifier: undefined }, this.retry],
       rateLimit: this.rateLimit && [rateLimitDefaults, this.rateLimit],
-      classifiers: [...this.classifiers, ...chain.flatMap((record) => record.classifiers)],
+      classifiers: [
+        ...this.classifiers,
+        ...chain.flatMap((record) => [...record.classifiers, record.defaults?.classifier]),
+      ],
     });
   }
 }
