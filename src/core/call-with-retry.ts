@@ -85,13 +85,23 @@ export async function retryAsynchronously<Value>(
   retryOnResult: ((result: unknown) => boolean) | undefined,
 ): Promise<Value> {
   const signal = resolveAbortSignal(policy.signal, args);
-  const loop = retryLoop(policy, firstOutcome, startedAt, retryOnResult);
-  let step = loop.next();
+  const loop = retryLoop(policy, firstOutcome, startedAt, retryOnResult, signal);
+  return driveAsynchronously(loop, loop.next(), attempt as () => Promise<Outcome>, signal) as Promise<Value>;
+}
+
+/** Sleeps without blocking and makes the next attempt, for as long as the loop asks. */
+async function driveAsynchronously(
+  loop: Generator<number, unknown, Outcome>,
+  firstStep: IteratorResult<number, unknown>,
+  attempt: () => Promise<Outcome>,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  let step = firstStep;
   while (!step.done) {
     await sleep(step.value, signal);
     step = loop.next(await attempt());
   }
-  return step.value as Value;
+  return step.value;
 }
 
 function retrySynchronously(
@@ -103,13 +113,24 @@ function retrySynchronously(
   startedAt: number,
 ): unknown {
   const signal = resolveAbortSignal(policy.signal, args);
-  const loop = retryLoop(policy, firstOutcome, startedAt, policy.retryOnResult);
+  const loop = retryLoop(policy, firstOutcome, startedAt, policy.retryOnResult, signal);
   let step = loop.next();
   while (!step.done) {
     sleepSynchronously(step.value, signal);
-    step = loop.next(settleSynchronously(target, thisArg, args));
+    const outcome = settleSynchronously(target, thisArg, args);
+    if (!outcome.failed && isPromiseLike(outcome.value)) {
+      // It threw synchronously before, but returns a promise now: a promise-returning function.
+      // The same loop goes on without blocking, and a rejection of this promise is retried too.
+      const attempt = attemptOf(target, thisArg, args);
+      return settlePromise(outcome.value).then((settled) => driveAsynchronously(loop, loop.next(settled), attempt, signal));
+    }
+    step = loop.next(outcome);
   }
   return step.value;
+}
+
+function settlePromise(promise: PromiseLike<unknown>): Promise<Outcome> {
+  return Promise.resolve(promise).then(succeededWith, failedWith);
 }
 
 async function settle(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): Promise<Outcome> {

@@ -1,3 +1,4 @@
+import { isCallerAbort } from '../classify/caller-abort';
 import type { RetryOptions } from '../policy/options';
 import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
 import { validateRetryOptions } from '../policy/validate-options';
@@ -58,9 +59,13 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
       // Counting one failed attempt twice would spend a retry the caller never made.
       throw new TypeError(`RetryContext: a failure is already recorded for attempt ${this.#attempt}; call wait() or go on to the next iteration first`);
     }
-    const decision = decideRetry(this.#policy, this.#state, failedWith(error), this.#attempt);
+    // The lane counts recorded failures; attempts that went on without one count toward the cap too.
+    const decision: RetryDecision =
+      this.#attempt >= this.maxAttempts
+        ? { lane: this.#policy.retryLane, delay: undefined }
+        : decideRetry(this.#policy, this.#state, failedWith(error), this.#attempt);
     this.#failure = { error, decision };
-    if (decision.delay === undefined) decision.lane?.onGiveUp?.(error, this.#attempt);
+    if (decision.delay === undefined && !isCallerAbort(error)) decision.lane?.onGiveUp?.(error, this.#attempt);
   }
 
   /** Whether the failure recorded for the current attempt may be retried. */

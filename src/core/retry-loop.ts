@@ -1,3 +1,4 @@
+import { isCallerAbort } from '../classify/caller-abort';
 import type { RetryPolicy } from '../policy/retry-policy';
 import type { Outcome } from './outcome';
 import { createRetryState, decideRetry } from './retry-decision';
@@ -18,19 +19,27 @@ export function* retryLoop(
   startedAt: number,
   /** `policy.retryOnResult` for calls; undefined for streams, whose values are never retried. */
   retryOnResult: ((result: unknown) => boolean) | undefined,
+  signal: AbortSignal | undefined,
 ): Generator<number, unknown, Outcome> {
   const state = createRetryState(policy, startedAt);
   let outcome = firstOutcome;
   for (let attempt = 1; ; attempt++) {
+    // Once the caller has aborted, the call rejects with the abort's reason, as a wait that the
+    // abort stopped would; neither onRetry nor onGiveUp runs: nothing was retried, nothing gave up.
+    if (signal?.aborted) throw signal.reason;
     const { lane, delay } = decideRetry(policy, state, outcome, attempt);
     const failure = outcome.failed ? outcome.error : outcome.value;
     if (lane === undefined || delay === undefined) {
-      lane?.onGiveUp?.(failure, attempt);
-      if (outcome.failed) throw outcome.error;
-      return outcome.value;
+      if (!(outcome.failed && isCallerAbort(outcome.error))) lane?.onGiveUp?.(failure, attempt);
+      return settleWith(outcome);
     }
     lane.onRetry?.(failure, attempt, delay);
     outcome = yield delay;
     if (!outcome.failed && !retryOnResult?.(outcome.value)) return outcome.value;
   }
+}
+
+function settleWith(outcome: Outcome): unknown {
+  if (outcome.failed) throw outcome.error;
+  return outcome.value;
 }
