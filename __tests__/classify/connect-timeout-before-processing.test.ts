@@ -1,4 +1,5 @@
 import { withRetry } from '../../src';
+import { isFailureBeforeProcessing } from '../../src/classify/before-processing';
 
 // DESIGN: "`idempotent: false`: retry only failures known to happen before the call was processed
 // (refused connection, connect timeout, DNS, 429, 503)". Node's net.connect (autoSelectFamily, the
@@ -19,5 +20,26 @@ describe('idempotent: false and connect timeouts', () => {
     );
     await expect(result).resolves.toBe('charged once');
     expect(calls).toBe(2);
+  });
+});
+
+describe("the AWS SDK's connection timeout", () => {
+  // As @smithy/node-http-handler builds it: name TimeoutError, no code, the message says it all.
+  const sdkConnectTimeout = (): Error =>
+    Object.assign(
+      new Error(
+        '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 1000 ms.',
+      ),
+      { name: 'TimeoutError' },
+    );
+  const sdkSocketTimeout = (): Error =>
+    Object.assign(new Error('@smithy/node-http-handler - the request socket timed out after 5000 ms of inactivity.'), { name: 'TimeoutError' });
+
+  test('is known to come before the request was sent', () => {
+    expect(isFailureBeforeProcessing(sdkConnectTimeout())).toBe(true);
+  });
+
+  test('but a socket that timed out after connecting is not', () => {
+    expect(isFailureBeforeProcessing(sdkSocketTimeout())).toBe(false);
   });
 });

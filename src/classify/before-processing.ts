@@ -1,6 +1,6 @@
 import { isCallerAbort } from './caller-abort';
 import { categorizeOneError } from './categorize-one-error';
-import { findInErrorChain, readCode, readHttpStatus } from './error-shape';
+import { findInErrorChain, readCode, readHttpStatus, readMessage, readName } from './error-shape';
 import { showsRateLimit } from './rate-limit-signals';
 
 /** Failures while connecting: the request was never sent. */
@@ -31,6 +31,7 @@ function inspectForBeforeProcessing(error: unknown): boolean | undefined {
   if (isCallerAbort(error)) return false;
   const code = readCode(error);
   if (code !== undefined && beforeProcessingCodes.has(code)) return true;
+  if (isAwsSdkConnectTimeout(error)) return true;
   if (showsRateLimit(error)) return true;
   if (typeof error === 'object' && error !== null) {
     const status = readHttpStatus(error);
@@ -39,4 +40,12 @@ function inspectForBeforeProcessing(error: unknown): boolean | undefined {
   // An error with a category of its own (ECONNRESET, a 500) settles it; an unknown wrapper
   // (`TypeError('fetch failed')`, the SDK's ERR_HTTP2_STREAM_CANCEL) is looked through.
   return categorizeOneError(error) === undefined ? undefined : false;
+}
+
+/**
+ * The AWS SDK's NodeHttpHandler reports its connection timeout as a TimeoutError with no code, only
+ * this message: "the request socket did not establish a connection with the server within ...".
+ */
+function isAwsSdkConnectTimeout(error: unknown): boolean {
+  return readName(error) === 'TimeoutError' && (readMessage(error) ?? '').includes('did not establish a connection');
 }
