@@ -126,7 +126,8 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   #hasAttemptsLeft(): boolean {
     const lane = this.#policy.retryLane!;
     if (this.#attempt >= lane.maxAttempts) return false;
-    return lane.deadline === undefined || Date.now() - this.#state.startedAt < lane.deadline;
+    const { deadline } = this.#policy;
+    return deadline === undefined || Date.now() - this.#state.startedAt < deadline;
   }
 
   #startIterating(): void {

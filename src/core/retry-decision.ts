@@ -50,7 +50,7 @@ export function decideRetry(policy: RetryPolicy, state: RetryState, outcome: Out
     const retryAfter = readRetryAfter(outcome.failed ? outcome.error : outcome.value, now);
     if (retryAfter !== undefined && retryAfter > delay) delay = Math.min(retryAfter, lane.backoff.maxDelay);
   }
-  if (lane.deadline !== undefined && now - state.startedAt + delay > lane.deadline) return { lane, delay: undefined };
+  if (policy.deadline !== undefined && now - state.startedAt + delay > policy.deadline) return { lane, delay: undefined };
 
   progress.failures += 1;
   progress.previousDelay = delay;

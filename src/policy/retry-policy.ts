@@ -19,8 +19,7 @@ export interface RetryLane {
   readonly maxAttempts: number;
   readonly backoff: ResolvedBackoff;
   readonly respectRetryAfter: boolean;
-  readonly deadline: number | undefined;
-  /** Whether this lane retries the failure (before its cap and deadline are considered). */
+  /** Whether this lane retries the failure (before its cap and the deadline are considered). */
   readonly accepts: (error: unknown, category: ErrorCategory, attempt: number) => boolean;
   readonly onRetry: BackoffOptions['onRetry'];
   readonly onGiveUp: BackoffOptions['onGiveUp'];
@@ -34,7 +33,12 @@ export interface RetryPolicy {
   readonly classify: (error: unknown) => ErrorCategory;
   readonly retryOnResult: ((result: unknown) => boolean) | undefined;
   readonly signal: SignalOption | undefined;
-  /** Whether any lane has a deadline, so the start of a call must be timed. */
+  /**
+   * The call's total budget in ms from its start: the tightest `deadline` of its lanes, because a
+   * deadline bounds the whole call, whichever lane is sleeping.
+   */
+  readonly deadline: number | undefined;
+  /** Whether there is a deadline, so the start of a call must be timed. */
   readonly hasDeadline: boolean;
 }
 
@@ -54,13 +58,16 @@ export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
   const classifiers = [retry?.classifier, ...(layers.classifiers ?? [])].filter(
     (classifier): classifier is Classifier => classifier !== undefined,
   );
+  const deadlines = [retry?.deadline, rateLimit?.deadline].filter((value): value is number => value !== undefined);
+  const deadline = deadlines.length === 0 ? undefined : Math.min(...deadlines);
   return {
     rateLimitLane,
     retryLane,
     classify: chainClassifiers(classifiers),
     retryOnResult: retry?.retryOnResult,
     signal: retry?.signal ?? rateLimit?.signal,
-    hasDeadline: retryLane?.deadline !== undefined || rateLimitLane?.deadline !== undefined,
+    deadline,
+    hasDeadline: deadline !== undefined,
   };
 }
 
@@ -106,7 +113,6 @@ function createLane(
     maxAttempts: options.maxAttempts ?? defaults.maxAttempts,
     backoff: resolveBackoff(options, defaults),
     respectRetryAfter: options.respectRetryAfter ?? defaults.respectRetryAfter,
-    deadline: options.deadline,
     accepts,
     onRetry: options.onRetry,
     onGiveUp: options.onGiveUp,
