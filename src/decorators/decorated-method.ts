@@ -8,8 +8,9 @@ import type { DecoratorApplication } from './decorator-arguments';
 
 /**
  * Everything the decorators of one method declared, and the one wrapper they share. Stacked
- * decorators find it through the function they are handed (the original or the wrapper), so a
- * method gets one wrapper and one retry loop whatever the order of its decorators.
+ * decorators find it by class, static-ness and name, not by the function they are handed: another
+ * decorator between them (tracing, logging) replaces the function, yet the method still gets one
+ * wrapper and one retry loop whatever the order of its decorators.
  */
 export class DecoratedMethod {
   retry: RetryOptions | undefined;
@@ -58,13 +59,25 @@ export class DecoratedMethod {
   }
 }
 
-const decoratedMethods = new WeakMap<Function, DecoratedMethod>();
+interface ClassMethods {
+  readonly instance: Map<string | symbol, DecoratedMethod>;
+  readonly static: Map<string | symbol, DecoratedMethod>;
+}
+
+/** The decorated methods declared by each class, keyed by its metadata object or constructor. */
+const methodsByClass = new WeakMap<object, ClassMethods>();
 
 export function decoratedMethodFor(application: Extract<DecoratorApplication, { kind: 'method' }>): DecoratedMethod {
-  let decorated = decoratedMethods.get(application.method);
+  let classMethods = methodsByClass.get(application.owner.key);
+  if (classMethods === undefined) {
+    classMethods = { instance: new Map(), static: new Map() };
+    methodsByClass.set(application.owner.key, classMethods);
+  }
+  const methods = application.isStatic ? classMethods.static : classMethods.instance;
+  let decorated = methods.get(application.key);
   if (decorated === undefined) {
     decorated = new DecoratedMethod(application.name, application.owner);
-    decoratedMethods.set(application.method, decorated);
+    methods.set(application.key, decorated);
   }
   return decorated;
 }
@@ -82,6 +95,5 @@ export function installWrapper(
     `${source} on method "${decorated.name}"`,
   );
   decorated.wrapper = wrapper;
-  decoratedMethods.set(wrapper, decorated);
   return wrapper;
 }

@@ -6,6 +6,9 @@ export type DecoratorApplication =
   | {
       readonly kind: 'method';
       readonly name: string;
+      /** The property key, and whether it is a static method: with the class, they identify the method. */
+      readonly key: string | symbol;
+      readonly isStatic: boolean;
       readonly method: Function;
       readonly owner: ClassOwner;
       /** Legacy mode only: the property descriptor to return. */
@@ -18,6 +21,7 @@ export type DecoratorApplication =
 interface StandardContext {
   readonly kind: string;
   readonly name: string | symbol | undefined;
+  readonly static?: boolean;
   readonly metadata?: object;
 }
 
@@ -45,7 +49,16 @@ export function readDecoratorArguments(args: readonly unknown[], source: string)
     if (typeof descriptor.value === 'function') {
       // Instance methods get the prototype, static methods the constructor itself.
       const constructor = typeof first === 'function' ? first : (first as { constructor: Function }).constructor;
-      return { kind: 'method', name, method: descriptor.value as Function, owner: legacyOwner(constructor, source), descriptor };
+      const key = second as string | symbol;
+      return {
+        kind: 'method',
+        name,
+        key,
+        isStatic: typeof first === 'function',
+        method: descriptor.value as Function,
+        owner: legacyOwner(constructor, source),
+        descriptor,
+      };
     }
     return { kind: 'member', description: `${descriptor.get ? 'getter' : 'setter'} "${name}"` };
   }
@@ -65,7 +78,15 @@ function readStandard(value: unknown, context: StandardContext, source: string):
   }
   const owner: ClassOwner = { key: metadata, access: standardMetadata };
   if (context.kind === 'class') return { kind: 'class', name, owner };
-  return { kind: 'method', name, method: value as Function, owner, descriptor: undefined };
+  return {
+    kind: 'method',
+    name,
+    key: context.name ?? name,
+    isStatic: context.static === true,
+    method: value as Function,
+    owner,
+    descriptor: undefined,
+  };
 }
 
 function legacyOwner(constructor: Function, source: string): ClassOwner {

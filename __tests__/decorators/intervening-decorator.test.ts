@@ -1,0 +1,51 @@
+import { Classified, ErrorCategory, HttpError, Retry, RetryOnRateLimit } from '../../src';
+
+// A third-party method decorator that wraps the method (tracing, logging, metrics), placed between
+// tenacious's decorators on the same method.
+function traced<This, Args extends unknown[], Result>(
+  method: (this: This, ...args: Args) => Result,
+  _context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Result>,
+) {
+  return function (this: This, ...args: Args): Result {
+    return method.apply(this, args);
+  };
+}
+
+class IndexWarmingError extends Error {}
+const warming = (error: unknown) => (error instanceof IndexWarmingError ? ErrorCategory.RETRYABLE : undefined);
+
+describe('tenacious decorators separated by another wrapping decorator', () => {
+  it('@Classified below a wrapping decorator is still consulted by @Retry above it', async () => {
+    class Search {
+      calls = 0;
+      @Retry({ maxAttempts: 3, initialDelay: 0 })
+      @traced
+      @Classified(warming)
+      async query(): Promise<string> {
+        this.calls++;
+        if (this.calls < 3) throw new IndexWarmingError('warming');
+        return 'ok';
+      }
+    }
+    const search = new Search();
+    await expect(search.query()).resolves.toBe('ok');
+    expect(search.calls).toBe(3);
+  });
+
+  it('@RetryOnRateLimit and @Retry still share ONE loop: attempts never multiply', async () => {
+    class Gateway {
+      calls = 0;
+      @RetryOnRateLimit({ maxAttempts: 2, initialDelay: 0, maxDelay: 0 })
+      @traced
+      @Retry({ maxAttempts: 3, initialDelay: 0, maxDelay: 0 })
+      async embed(): Promise<never> {
+        this.calls++;
+        throw new HttpError(429);
+      }
+    }
+    const gateway = new Gateway();
+    await expect(gateway.embed()).rejects.toBeInstanceOf(HttpError);
+    // One loop: the rate-limit lane's cap (2) is final for a 429.
+    expect(gateway.calls).toBe(2);
+  });
+});
