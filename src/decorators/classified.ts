@@ -1,5 +1,6 @@
 import type { Classifier } from '../classify/classifier';
 import { describeValue } from '../policy/describe-value';
+import { isClassConstructor } from '../policy/is-class-constructor';
 import { decoratedMethodFor } from './decorated-method';
 import { readDecoratorArguments, rejectUseWithoutParentheses } from './decorator-arguments';
 import type { MethodOrClassDecoratorFunction } from './decorator-types';
@@ -11,6 +12,10 @@ import type { MethodOrClassDecoratorFunction } from './decorator-types';
  */
 export function Classified(classifier: Classifier): MethodOrClassDecoratorFunction {
   rejectUseWithoutParentheses(arguments.length, '@Classified', 'a classifier function', '@Classified(classifier)');
+  if (isClassConstructor(classifier)) {
+    // Legacy decorators hand a class decorator written without parentheses the class itself.
+    throw new TypeError(`@Classified: expected a classifier function, got the class ${classifier.name}; write @Classified(classifier) with parentheses`);
+  }
   if (typeof classifier !== 'function') {
     throw new TypeError(
       `@Classified: expected a classifier function (error) => ErrorCategory | undefined, got ${describeValue(classifier)}`,

@@ -1,6 +1,7 @@
 import { isErrorCategory } from '../classify/error-category';
 import type { RateLimitOptions, RetryDefaultsOptions, RetryOptions } from './options';
 import { describeValue } from './describe-value';
+import { isClassConstructor } from './is-class-constructor';
 import { isAbortSignal } from '../core/abort-signal';
 
 // Options are checked once, where they are given (when a decorator is applied, when a RetryContext
@@ -93,7 +94,7 @@ const retryChecks: Record<string, FieldCheck> = {
   ...backoffChecks,
   retryOn(value) {
     // A class is a function too: `retryOn: TimeoutError` would be called as a predicate.
-    if (isClass(value)) return typeProblem('an array of error classes (write retryOn: [ErrorClass]) or a predicate function');
+    if (isClassConstructor(value)) return typeProblem('an array of error classes (write retryOn: [ErrorClass]) or a predicate function');
     if (typeof value === 'function') return undefined;
     if (!Array.isArray(value)) return typeProblem('an array of error classes or a function (error, { category, attempt }) => boolean');
     return errorClassList(value);
@@ -125,13 +126,6 @@ const defaultsChecks: Record<string, FieldCheck> = {
     return isPlainObject(value) ? undefined : typeProblem('an object of rate-limit options');
   },
 };
-
-function isClass(value: unknown): boolean {
-  if (typeof value !== 'function') return false;
-  const prototype: unknown = (value as { prototype?: unknown }).prototype;
-  const isErrorConstructor = value === Error || (typeof prototype === 'object' && prototype !== null && Error.prototype.isPrototypeOf(prototype));
-  return isErrorConstructor || /^class[\s{]/.test(Function.prototype.toString.call(value));
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
