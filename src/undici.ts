@@ -95,7 +95,7 @@ async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
       if (body.locked) {
         // Someone else is reading it; nothing we may do with it.
       } else if (wantsQuote(headers['content-type'])) {
-        await readPrefixThenCancel(body, collector);
+        await readPrefixThenCancel(body, collector, Number(headers['content-length'] ?? Number.NaN));
       } else {
         await body.cancel();
       }
@@ -107,7 +107,7 @@ async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
 }
 
 /** Reads until the prefix is full or the body ends; cancels whatever is left (freeing the socket). */
-async function readPrefixThenCancel(body: ReadableStream<Uint8Array>, collector: BodyPrefix): Promise<void> {
+async function readPrefixThenCancel(body: ReadableStream<Uint8Array>, collector: BodyPrefix, declaredLength: number): Promise<void> {
   const reader = body.getReader();
   try {
     while (!collector.full) {
@@ -115,6 +115,9 @@ async function readPrefixThenCancel(body: ReadableStream<Uint8Array>, collector:
       if (done) return;
       collector.add(value);
     }
+    // Reading on to learn whether more follows could wait on a stalled body; unless the declared
+    // length says the prefix is all of it, assume it was cut.
+    if (declaredLength !== collector.size) collector.markTruncated();
     await reader.cancel();
   } finally {
     reader.releaseLock();
@@ -124,11 +127,15 @@ async function readPrefixThenCancel(body: ReadableStream<Uint8Array>, collector:
 /** The first `maxBodyBytesInMessage` bytes of a body, and whether there was more. */
 class BodyPrefix {
   private readonly chunks: Uint8Array[] = [];
-  private size = 0;
   private truncated = false;
+  size = 0;
 
   get full(): boolean {
     return this.size >= maxBodyBytesInMessage;
+  }
+
+  markTruncated(): void {
+    this.truncated = true;
   }
 
   add(chunk: Uint8Array): void {
