@@ -79,8 +79,14 @@ export class ResilientBedrock {
       warnIfClientRetries(options.client);
     } else {
       // The SDK's own retries would multiply with ours (3 x 5 calls per throttled request). A
-      // retryStrategy in the config would outrank maxAttempts, so it is dropped too.
-      this.client = new BedrockRuntimeClient({ ...options.clientConfig, maxAttempts: 1, retryStrategy: undefined });
+      // retryStrategy in the config would outrank maxAttempts, so it is dropped too, and the
+      // adaptive mode's client-side rate limiter would add its waits to the rate-limit lane's.
+      this.client = new BedrockRuntimeClient({
+        ...options.clientConfig,
+        maxAttempts: 1,
+        retryStrategy: undefined,
+        retryMode: 'standard',
+      });
     }
   }
 

@@ -88,6 +88,13 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
       // Two tenacious attempts, one request each; with the strategy kept it was 2 x 3.
       expect(server.requestCount()).toBe(2);
     });
+
+    it("uses the standard strategy even when clientConfig asks for the adaptive mode's client-side rate limiter", async () => {
+      const bedrock = resilientBedrock({ clientConfig: ownClientConfig({ retryMode: 'adaptive' }) });
+      const strategy = (await bedrock.client.config.retryStrategy()) as { mode?: string };
+      // The adaptive limiter would add its own waits to the rate-limit lane's.
+      expect(strategy.mode).toBe('standard');
+    });
   });
 
   describe('a client handed to it', () => {
