@@ -222,3 +222,20 @@ describe('readRetryAfter on real responses', () => {
     expect(readRetryAfter(response, now)).toBe(2000);
   });
 });
+
+describe('a header sent twice', () => {
+  // fetch's Headers.get and ensureOk join repeated headers with ", ".
+  it.each([
+    ['retry-after', '5, 5', 5000],
+    ['retry-after', '2, 7', 2000],
+    ['retry-after-ms', '250, 250', 250],
+    ['x-amz-retry-after', '1500, 1500', 1500],
+  ])('reads the first of %s: %s', (name, value, expected) => {
+    expect(readRetryAfter({ headers: { [name]: value } }, 0)).toBe(expected);
+  });
+
+  it('still reads an HTTP-date, whose comma follows the day name', () => {
+    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+    expect(readRetryAfter({ headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:05 GMT' } }, now)).toBe(5000);
+  });
+});

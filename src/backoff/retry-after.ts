@@ -70,6 +70,11 @@ function headerValue(headers: object, lowerCaseName: string): string | undefined
   const first: unknown = Array.isArray(raw) ? raw[0] : raw;
   if (typeof first === 'string') {
     const trimmed = first.trim();
+    // A header sent twice arrives joined ("5, 5") from fetch's Headers.get and from ensureOk; take
+    // the first number. An HTTP-date's comma ("Wed, 21 Oct ...") follows a day name, and "1,5" (no
+    // space) may be a decimal comma: neither is a list.
+    const firstOfList = /^(\d+(?:\.\d+)?)\s*,\s/.exec(trimmed);
+    if (firstOfList) return firstOfList[1];
     return trimmed === '' ? undefined : trimmed;
   }
   if (typeof first === 'number' && Number.isFinite(first)) return String(first);
