@@ -1,6 +1,7 @@
 import type { RetryPolicy } from '../policy/retry-policy';
 import { resolveAbortSignal } from './abort-signal';
 import { failedWith, succeededWith, type Outcome } from './outcome';
+import { callStartTime } from './retry-decision';
 import { retryLoop } from './retry-loop';
 import { sleep, sleepSynchronously } from './sleep';
 
@@ -14,7 +15,7 @@ export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
  * AbortController, no clock read unless a deadline is set.
  */
 export function callWithRetry(policy: RetryPolicy, target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): unknown {
-  const startedAt = policy.hasDeadline ? Date.now() : 0;
+  const startedAt = callStartTime(policy);
   let value: unknown;
   try {
     value = Reflect.apply(target, thisArg, args);
@@ -38,7 +39,7 @@ export function callAsynchronouslyWithRetry(
   thisArg: unknown,
   args: readonly unknown[],
 ): Promise<unknown> {
-  const startedAt = policy.hasDeadline ? Date.now() : 0;
+  const startedAt = callStartTime(policy);
   let value: unknown;
   try {
     value = Reflect.apply(target, thisArg, args);

@@ -22,6 +22,11 @@ export interface RetryDecision {
   readonly delay: number | undefined;
 }
 
+/** When a call started, for its deadline; the clock is read only when there is one. */
+export function callStartTime(policy: RetryPolicy): number {
+  return policy.deadline === undefined ? 0 : Date.now();
+}
+
 export function createRetryState(policy: RetryPolicy, startedAt: number): RetryState {
   return {
     startedAt,

@@ -1,6 +1,7 @@
 import type { RetryPolicy } from '../policy/retry-policy';
 import { retryAsynchronously, type RetriedFunction } from './call-with-retry';
 import { failedWith, succeededWith, type Outcome } from './outcome';
+import { callStartTime } from './retry-decision';
 
 interface StreamStart {
   readonly iterator: AsyncIterator<unknown, unknown, unknown>;
@@ -18,7 +19,7 @@ export async function* streamWithRetry(
   thisArg: unknown,
   args: readonly unknown[],
 ): AsyncGenerator<unknown, unknown, unknown> {
-  const startedAt = policy.hasDeadline ? Date.now() : 0;
+  const startedAt = callStartTime(policy);
   const attempt = (): Promise<Outcome<StreamStart>> => startStream(target, thisArg, args);
   const firstOutcome = await attempt();
   const { iterator, first } = firstOutcome.failed

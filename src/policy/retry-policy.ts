@@ -38,8 +38,6 @@ export interface RetryPolicy {
    * deadline bounds the whole call, whichever lane is sleeping.
    */
   readonly deadline: number | undefined;
-  /** Whether there is a deadline, so the start of a call must be timed. */
-  readonly hasDeadline: boolean;
 }
 
 /** The option layers of one policy, each already validated; later layers override earlier ones. */
@@ -67,7 +65,6 @@ export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
     retryOnResult: retry?.retryOnResult,
     signal: retry?.signal ?? rateLimit?.signal,
     deadline,
-    hasDeadline: deadline !== undefined,
   };
 }
 
