@@ -20,11 +20,10 @@ export async function* streamWithRetry(
   args: readonly unknown[],
 ): AsyncGenerator<unknown, unknown, unknown> {
   const startedAt = callStartTime(policy);
-  const attempt = (): Promise<Outcome<StreamStart>> => startStream(target, thisArg, args);
-  const firstOutcome = await attempt();
+  const firstOutcome = await startStream(target, thisArg, args);
   const { iterator, first } = firstOutcome.failed
     ? // `retryOnResult` does not apply: a stream that started is never retried.
-      await retryAsynchronously(policy, attempt, firstOutcome, startedAt, args, undefined)
+      await retryAsynchronously(policy, () => startStream(target, thisArg, args), firstOutcome, startedAt, args, undefined)
     : firstOutcome.value;
   if (first.done) return first.value;
 
