@@ -30,7 +30,7 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   readonly #state: RetryState;
   #attempt = 1;
   #iterating = false;
-  #waited = false;
+  #lastYielded = 0;
   #failure: { readonly error: unknown; readonly decision: RetryDecision } | undefined;
 
   constructor(options?: RetryOptions) {
@@ -85,38 +85,43 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
    */
   async wait(signal?: AbortSignal): Promise<void> {
     const failure = this.#takeRetryableFailure();
-    await sleep(failure.delay, signal ?? resolveAbortSignal(this.#policy.signal, noArguments));
+    await sleep(failure.delay, signal ?? this.#signal());
     this.#advance();
-    this.#waited = true;
   }
 
   *[Symbol.iterator](): Iterator<number> {
     this.#startIterating();
     for (;;) {
-      yield this.#attempt;
-      if (this.#consumeWaited()) continue;
-      if (this.#failure === undefined) {
-        if (!this.#hasAttemptsLeft()) return;
-      } else {
-        this.#takeRetryableFailure();
-      }
-      this.#advance();
+      yield (this.#lastYielded = this.#attempt);
+      if (this.#attempt > this.#lastYielded) continue; // wait() has already slept and moved on
+      if (this.#delayBeforeNextAttempt() === undefined) return;
+      this.#advance(); // a synchronous loop does not sleep
     }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<number> {
     this.#startIterating();
     for (;;) {
-      yield this.#attempt;
-      if (this.#consumeWaited()) continue;
-      if (this.#failure === undefined) {
-        if (!this.#hasAttemptsLeft()) return;
-        this.#advance();
-        continue;
-      }
-      await this.wait();
-      this.#waited = false;
+      yield (this.#lastYielded = this.#attempt);
+      if (this.#attempt > this.#lastYielded) continue; // wait() has already slept and moved on
+      const delay = this.#delayBeforeNextAttempt();
+      if (delay === undefined) return;
+      await sleep(delay, this.#signal());
+      this.#advance();
     }
+  }
+
+  /**
+   * The wait before the next attempt, or undefined when there is none. Calls onRetry for a recorded
+   * failure, and throws the recorded error itself when it is final.
+   */
+  #delayBeforeNextAttempt(): number | undefined {
+    if (this.#failure === undefined) return this.#hasAttemptsLeft() ? 0 : undefined;
+    return this.#takeRetryableFailure().delay;
+  }
+
+  #signal(): AbortSignal | undefined {
+    return resolveAbortSignal(this.#policy.signal, noArguments);
   }
 
   /**
@@ -124,8 +129,7 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
    * the next one at once: there is no error to classify or to back off from. Cap and deadline hold.
    */
   #hasAttemptsLeft(): boolean {
-    const lane = this.#policy.retryLane!;
-    if (this.#attempt >= lane.maxAttempts) return false;
+    if (this.#attempt >= this.maxAttempts) return false;
     const { deadline } = this.#policy;
     return deadline === undefined || Date.now() - this.#state.startedAt < deadline;
   }
@@ -133,12 +137,6 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   #startIterating(): void {
     if (this.#iterating) throw new TypeError('RetryContext: already iterated; make a new RetryContext for each operation');
     this.#iterating = true;
-  }
-
-  #consumeWaited(): boolean {
-    const waited = this.#waited;
-    this.#waited = false;
-    return waited;
   }
 
   /** The recorded failure's delay and lane; throws the recorded error itself when it is final. */
