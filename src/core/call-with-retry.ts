@@ -1,9 +1,10 @@
 import type { RetryPolicy } from '../policy/retry-policy';
-import { resolveAbortSignal } from './abort-signal';
-import { failedWith, succeededWith, type Outcome } from './outcome';
+import { resolveAbortSignalAfter } from './abort-signal';
+import { failedWith, outcomeValue, succeededWith, type Outcome } from './outcome';
 import { callStartTime } from './retry-decision';
 import { retryLoop } from './retry-loop';
 import { sleep, sleepSynchronously } from './sleep';
+import { isResultRetried } from './user-callback';
 
 /** A function as the runners call it: `this` and the arguments are passed through untouched. */
 export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
@@ -23,7 +24,7 @@ export function callWithRetry(policy: RetryPolicy, target: RetriedFunction, this
     return retrySynchronously(policy, target, thisArg, args, failedWith(error), startedAt);
   }
   if (isPromiseLike(value)) return continueAsynchronously(policy, value, target, thisArg, args, startedAt);
-  if (policy.retryOnResult?.(value)) {
+  if (policy.retryOnResult !== undefined && isResultRetried(policy.retryOnResult, value)) {
     return retrySynchronously(policy, target, thisArg, args, succeededWith(value), startedAt);
   }
   return value;
@@ -65,7 +66,7 @@ function continueAsynchronously(
   return firstAttempt.then(
     retryOnResult &&
       ((result: unknown) =>
-        retryOnResult(result)
+        isResultRetried(retryOnResult, result)
           ? retryAsynchronously(policy, attemptOf(target, thisArg, args), succeededWith(result), startedAt, args, retryOnResult)
           : result),
     (error: unknown) => retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args, policy.retryOnResult),
@@ -85,7 +86,7 @@ export async function retryAsynchronously<Value>(
   args: readonly unknown[],
   retryOnResult: ((result: unknown) => boolean) | undefined,
 ): Promise<Value> {
-  const signal = resolveAbortSignal(policy.signal, args);
+  const signal = resolveAbortSignalAfter(outcomeValue(firstOutcome), policy.signal, args);
   const loop = retryLoop(policy, firstOutcome, startedAt, retryOnResult, signal);
   return driveAsynchronously(loop, loop.next(), attempt as () => Promise<Outcome>, signal) as Promise<Value>;
 }
@@ -113,7 +114,7 @@ function retrySynchronously(
   firstOutcome: Outcome,
   startedAt: number,
 ): unknown {
-  const signal = resolveAbortSignal(policy.signal, args);
+  const signal = resolveAbortSignalAfter(outcomeValue(firstOutcome), policy.signal, args);
   const loop = retryLoop(policy, firstOutcome, startedAt, policy.retryOnResult, signal);
   let step = loop.next();
   while (!step.done) {

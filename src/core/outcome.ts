@@ -10,3 +10,8 @@ export function failedWith(error: unknown): Outcome<never> {
 export function succeededWith<Value>(value: Value): Outcome<Value> {
   return { failed: false, value };
 }
+
+/** The error an attempt failed with, or the value it returned. */
+export function outcomeValue(outcome: Outcome): unknown {
+  return outcome.failed ? outcome.error : outcome.value;
+}

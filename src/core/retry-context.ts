@@ -2,10 +2,11 @@ import { isCallerAbort } from '../classify/caller-abort';
 import type { RetryOptions } from '../policy/options';
 import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
 import { validateRetryOptions } from '../policy/validate-options';
-import { resolveAbortSignal } from './abort-signal';
+import { resolveAbortSignalAfter } from './abort-signal';
 import { failedWith } from './outcome';
 import { createRetryState, decideRetry, type RetryDecision, type RetryState } from './retry-decision';
 import { sleep } from './sleep';
+import { keepAsCause } from './user-callback';
 
 const noArguments: readonly unknown[] = [];
 
@@ -59,13 +60,18 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
       // Counting one failed attempt twice would spend a retry the caller never made.
       throw new TypeError(`RetryContext: a failure is already recorded for attempt ${this.#attempt}; call wait() or go on to the next iteration first`);
     }
-    // The lane counts recorded failures; attempts that went on without one count toward the cap too.
-    const decision: RetryDecision =
-      this.#attempt >= this.maxAttempts
-        ? { lane: this.#policy.retryLane, delay: undefined }
-        : decideRetry(this.#policy, this.#state, failedWith(error), this.#attempt);
-    this.#failure = { error, decision };
-    if (decision.delay === undefined && !isCallerAbort(error)) decision.lane?.onGiveUp?.(error, this.#attempt);
+    try {
+      // The lane counts recorded failures; attempts that went on without one count toward the cap too.
+      const decision: RetryDecision =
+        this.#attempt >= this.maxAttempts
+          ? { lane: this.#policy.retryLane, delay: undefined }
+          : decideRetry(this.#policy, this.#state, failedWith(error), this.#attempt);
+      this.#failure = { error, decision };
+      if (decision.delay === undefined && !isCallerAbort(error)) decision.lane?.onGiveUp?.(error, this.#attempt);
+    } catch (thrown) {
+      // A classifier, `retryOn` or onGiveUp threw: the same rule as for a decorated call.
+      throw keepAsCause(thrown, error);
+    }
   }
 
   /** Whether the failure recorded for the current attempt may be retried. */
@@ -121,7 +127,7 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   }
 
   #signal(): AbortSignal | undefined {
-    return resolveAbortSignal(this.#policy.signal, noArguments);
+    return resolveAbortSignalAfter(this.#failure?.error, this.#policy.signal, noArguments);
   }
 
   /**
@@ -145,7 +151,11 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     if (failure === undefined) throw new TypeError('RetryContext: no failure recorded for this attempt; call recordFailure(error) first');
     const { lane, delay } = failure.decision;
     if (lane === undefined || delay === undefined) throw failure.error;
-    lane.onRetry?.(failure.error, this.#attempt, delay);
+    try {
+      lane.onRetry?.(failure.error, this.#attempt, delay);
+    } catch (thrown) {
+      throw keepAsCause(thrown, failure.error);
+    }
     return { delay };
   }
 

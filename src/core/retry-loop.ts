@@ -1,7 +1,8 @@
 import { isCallerAbort } from '../classify/caller-abort';
 import type { RetryPolicy } from '../policy/retry-policy';
-import type { Outcome } from './outcome';
-import { createRetryState, decideRetry } from './retry-decision';
+import { outcomeValue, type Outcome } from './outcome';
+import { createRetryState, decideRetry, type RetryState } from './retry-decision';
+import { isResultRetried, keepAsCause } from './user-callback';
 
 /**
  * The retry loop: the only one in tenacious. It starts after the first attempt failed (the success
@@ -27,15 +28,30 @@ export function* retryLoop(
     // Once the caller has aborted, the call rejects with the abort's reason, as a wait that the
     // abort stopped would; neither onRetry nor onGiveUp runs: nothing was retried, nothing gave up.
     if (signal?.aborted) throw signal.reason;
+    const delay = decideAndNotify(policy, state, outcome, attempt);
+    if (delay === undefined) return settleWith(outcome);
+    outcome = yield delay;
+    if (!outcome.failed && !(retryOnResult && isResultRetried(retryOnResult, outcome.value))) return outcome.value;
+  }
+}
+
+/**
+ * Decides on one failed attempt and calls the lane's onRetry or onGiveUp; the delay, or undefined
+ * to give up. User code runs here (classifiers, `retryOn`, the hooks), so what it throws keeps the
+ * failure as its cause.
+ */
+function decideAndNotify(policy: RetryPolicy, state: RetryState, outcome: Outcome, attempt: number): number | undefined {
+  const failure = outcomeValue(outcome);
+  try {
     const { lane, delay } = decideRetry(policy, state, outcome, attempt);
-    const failure = outcome.failed ? outcome.error : outcome.value;
     if (lane === undefined || delay === undefined) {
       if (!(outcome.failed && isCallerAbort(outcome.error))) lane?.onGiveUp?.(failure, attempt);
-      return settleWith(outcome);
+      return undefined;
     }
     lane.onRetry?.(failure, attempt, delay);
-    outcome = yield delay;
-    if (!outcome.failed && !retryOnResult?.(outcome.value)) return outcome.value;
+    return delay;
+  } catch (thrown) {
+    throw keepAsCause(thrown, failure);
   }
 }
 
