@@ -209,7 +209,10 @@ describe('@Classified', () => {
         throw new HttpError(503);
       }
     }
-    await expect(new Service().load()).rejects.toThrow(new TypeError('tenacious: a classifier returned "maybe"; expected an ErrorCategory or undefined'));
+    const rejection = new Service().load();
+    await expect(rejection).rejects.toThrow(TypeError);
+    await expect(rejection).rejects.toThrow('tenacious: a classifier returned "maybe"; expected an ErrorCategory or undefined');
+    await expect(rejection).rejects.toHaveProperty('cause', expect.any(HttpError));
   });
 
   it('lets an error thrown by a classifier propagate', async () => {
