@@ -55,7 +55,8 @@ function readFromHeaders(headers: object, now: number): number | undefined {
 
 /** `Retry-After: <delta-seconds>` or `Retry-After: <HTTP-date>`, in milliseconds from `now`. */
 function parseRetryAfter(value: string, now: number): number | undefined {
-  if (nonNegativeNumber.test(value)) return Math.ceil(Number(value) * 1000);
+  // Scaled in the string, not by `* 1000`: 259.004 * 1000 is 259004.00000000003, and ceil would add 1 ms.
+  if (nonNegativeNumber.test(value)) return Math.ceil(Number(`${value}e3`));
   if (!httpDateShape.test(value)) return undefined;
   // asctime dates have no zone, and HTTP dates are always GMT; V8 would read them as local time.
   const time = Date.parse(hasTimeZone.test(value) ? value : `${value} GMT`);
