@@ -30,6 +30,8 @@ function nonNegativeDelay(value: unknown): FieldProblem | undefined {
 }
 
 function functionValue(value: unknown): FieldProblem | undefined {
+  // A class is a function to `typeof`, but calling it as a callback throws on the first retry.
+  if (isClassConstructor(value)) return typeProblem('a function, not a class');
   return typeof value === 'function' ? undefined : typeProblem('a function');
 }
 
@@ -38,10 +40,25 @@ function booleanValue(value: unknown): FieldProblem | undefined {
 }
 
 function errorClassList(value: unknown): FieldProblem | undefined {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'function')) {
+  // Array.from turns holes into undefined, which `some` and `every` would skip.
+  if (!Array.isArray(value) || !Array.from(value).every(isUsableWithInstanceof)) {
     return typeProblem('an array of error classes');
   }
   return value.length === 0 ? rangeProblem('at least one error class') : undefined;
+}
+
+/**
+ * `error instanceof item` throws for an arrow or async function (it has no prototype): an item
+ * `(error) => ...` would pass as a function here and throw at the first failure instead.
+ */
+function isUsableWithInstanceof(item: unknown): boolean {
+  if (typeof item !== 'function') return false;
+  try {
+    void ((Object.create(null) as object) instanceof item);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const jitterStrategies = new Set(['full', 'equal', 'decorrelated', 'proportional', 'none']);
@@ -81,7 +98,7 @@ const backoffChecks: Record<string, FieldCheck> = {
   },
   respectRetryAfter: booleanValue,
   signal(value) {
-    return typeof value === 'function' || isAbortSignal(value)
+    return (typeof value === 'function' && !isClassConstructor(value)) || isAbortSignal(value)
       ? undefined
       : typeProblem('an AbortSignal or a function (args) => AbortSignal | undefined');
   },
@@ -100,7 +117,7 @@ const retryChecks: Record<string, FieldCheck> = {
     return errorClassList(value);
   },
   retryCategories(value) {
-    if (!Array.isArray(value) || !value.every(isErrorCategory)) return typeProblem('an array of ErrorCategory values');
+    if (!Array.isArray(value) || !Array.from(value).every(isErrorCategory)) return typeProblem('an array of ErrorCategory values');
     return value.length === 0 ? rangeProblem('at least one ErrorCategory') : undefined;
   },
   idempotent: booleanValue,
