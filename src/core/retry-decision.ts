@@ -53,7 +53,7 @@ export function decideRetry(policy: RetryPolicy, state: RetryState, outcome: Out
     // The server's wait is a floor, not a replacement: jitter on top of it keeps throttled clients
     // from returning in lockstep. maxDelay still caps it.
     const retryAfter = readRetryAfter(outcome.failed ? outcome.error : outcome.value, now);
-    if (retryAfter !== undefined && retryAfter > delay) delay = Math.min(retryAfter, lane.backoff.maxDelay);
+    if (retryAfter !== undefined && retryAfter > delay) delay = Math.min(retryAfter, Math.floor(lane.backoff.maxDelay));
   }
   if (policy.deadline !== undefined && now - state.startedAt + delay > policy.deadline) return { lane, delay: undefined };
 
