@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '../policy/retry-policy';
 import { resolveAbortSignalAfter } from './abort-signal';
+import { applyArguments, listArguments, listedArguments } from './call-arguments';
 import { failedWith, outcomeValue, succeededWith, type Outcome } from './outcome';
 import { callStartTime } from './retry-decision';
 import { retryLoop } from './retry-loop';
@@ -13,21 +14,44 @@ export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
  * Calls `target` and retries it per `policy`. The first attempt runs inline: a synchronous method
  * stays synchronous (its retries block), a promise is returned as a promise, and a call that
  * succeeds first time costs one `.then` on its promise and nothing else: no timer, no
- * AbortController, no clock read unless a deadline is set.
+ * AbortController, no arguments array, no clock read unless a deadline is set. The arguments come
+ * as call-arguments.ts describes.
+ *
+ * This and the functions it calls on the success path are kept small on purpose: V8 inlines a
+ * call's callees only up to a total bytecode size, and the decorated call stays as fast as the
+ * bench says only while all of them fit. Anything that runs after a failure lives elsewhere.
  */
-export function callWithRetry(policy: RetryPolicy, target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): unknown {
+export function callWithRetry(
+  policy: RetryPolicy,
+  target: RetriedFunction,
+  thisArg: unknown,
+  count: number,
+  first: unknown,
+  second: unknown,
+  third: unknown,
+): unknown {
   const startedAt = callStartTime(policy);
   let value: unknown;
   try {
-    value = Reflect.apply(target, thisArg, args);
+    value = applyArguments(target, thisArg, count, first, second, third);
   } catch (error) {
-    return retrySynchronously(policy, target, thisArg, args, failedWith(error), startedAt);
+    return retrySynchronously(policy, target, thisArg, listArguments(count, first, second, third), failedWith(error), startedAt);
   }
-  if (isPromiseLike(value)) return continueAsynchronously(policy, value, target, thisArg, args, startedAt);
-  if (policy.retryOnResult !== undefined && isResultRetried(policy.retryOnResult, value)) {
-    return retrySynchronously(policy, target, thisArg, args, succeededWith(value), startedAt);
-  }
-  return value;
+  if (isPromiseLike(value)) return continueAsynchronously(policy, value, target, thisArg, startedAt, count, first, second, third);
+  if (policy.retryOnResult === undefined) return value;
+  return checkSynchronousResult(policy, value, target, thisArg, startedAt, listArguments(count, first, second, third));
+}
+
+function checkSynchronousResult(
+  policy: RetryPolicy,
+  value: unknown,
+  target: RetriedFunction,
+  thisArg: unknown,
+  startedAt: number,
+  args: readonly unknown[],
+): unknown {
+  if (!isResultRetried(policy.retryOnResult!, value)) return value;
+  return retrySynchronously(policy, target, thisArg, args, succeededWith(value), startedAt);
 }
 
 /**
@@ -47,30 +71,45 @@ export function callAsynchronouslyWithRetry(
   } catch (error) {
     return retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args, policy.retryOnResult);
   }
-  return continueAsynchronously(policy, Promise.resolve(value), target, thisArg, args, startedAt) as Promise<unknown>;
+  return continueAsynchronously(policy, Promise.resolve(value), target, thisArg, startedAt, listedArguments, args, undefined, undefined) as Promise<unknown>;
 }
 
 /**
  * Attaches the retry to the first attempt's promise. The handlers are the only per-call
- * allocation on the success path; everything else is created after a failure.
+ * allocation on the success path; everything else, the arguments list included, is made after a
+ * failure.
  */
 function continueAsynchronously(
   policy: RetryPolicy,
   firstAttempt: PromiseLike<unknown>,
   target: RetriedFunction,
   thisArg: unknown,
-  args: readonly unknown[],
   startedAt: number,
+  count: number,
+  first: unknown,
+  second: unknown,
+  third: unknown,
 ): PromiseLike<unknown> {
   const { retryOnResult } = policy;
   return firstAttempt.then(
     retryOnResult &&
       ((result: unknown) =>
         isResultRetried(retryOnResult, result)
-          ? retryAsynchronously(policy, attemptOf(target, thisArg, args), succeededWith(result), startedAt, args, retryOnResult)
+          ? retryAfterFirstAttempt(policy, target, thisArg, startedAt, listArguments(count, first, second, third), succeededWith(result))
           : result),
-    (error: unknown) => retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args, policy.retryOnResult),
+    (error: unknown) => retryAfterFirstAttempt(policy, target, thisArg, startedAt, listArguments(count, first, second, third), failedWith(error)),
   );
+}
+
+function retryAfterFirstAttempt(
+  policy: RetryPolicy,
+  target: RetriedFunction,
+  thisArg: unknown,
+  startedAt: number,
+  args: readonly unknown[],
+  firstOutcome: Outcome,
+): Promise<unknown> {
+  return retryAsynchronously(policy, attemptOf(target, thisArg, args), firstOutcome, startedAt, args, policy.retryOnResult);
 }
 
 function attemptOf(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): () => Promise<Outcome> {

@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../policy/retry-policy';
+import { listedArguments, mostUnpackedArguments } from './call-arguments';
 import { callWithRetry, type RetriedFunction } from './call-with-retry';
 import { functionKind } from './function-kind';
 import { streamWithRetry } from './stream-with-retry';
@@ -25,9 +26,18 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       ? function (this: unknown, ...args: unknown[]) {
           return streamWithRetry(policyFor(this), target, this, args);
         }
-      : function (this: unknown, ...args: unknown[]) {
-          return callWithRetry(policyFor(this), target, this, args);
+      : // Named parameters, not `...args`: see call-arguments.ts.
+        function (this: unknown, first?: unknown, second?: unknown, third?: unknown) {
+          const count = arguments.length;
+          return count > mostUnpackedArguments
+            ? callWithListedArguments.apply(this, arguments as unknown as unknown[])
+            : callWithRetry(policyFor(this), target, this, count, first, second, third);
         };
+  // `f.apply(this, arguments)` forwards the arguments without materialising an arguments object
+  // on the common path, which a rest parameter or `Array.from(arguments)` in the wrapper would not.
+  function callWithListedArguments(this: unknown, ...args: unknown[]): unknown {
+    return callWithRetry(policyFor(this), target, this, listedArguments, args, undefined, undefined);
+  }
   Object.defineProperty(wrapper, 'name', { value: target.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: target.length, configurable: true });
   return wrapper as unknown as Target;

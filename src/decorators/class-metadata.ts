@@ -19,10 +19,11 @@ export interface ClassMetadataAccess {
   /** The owner's own record, created on first use: an inherited record is never mutated. */
   ensureOwnRecord(owner: object): ClassRecord;
   /**
-   * The owner for a call on `thisArg`: the runtime class when it is `declared` or a subclass of it
-   * (so a subclass's defaults apply to inherited methods), else `declared` (detached calls).
+   * The owner for a call whose `this` belongs to `runtimeClass` (see `classOf`): that class's own
+   * when it is `declared` or a subclass of it (so a subclass's defaults apply to inherited
+   * methods), else `declared` (detached calls).
    */
-  runtimeOwner(thisArg: unknown, declared: object): object;
+  runtimeOwner(runtimeClass: unknown, declared: object): object;
 }
 
 /** A class in one of the two decorator modes: the key its records are kept under, and how. */
@@ -41,7 +42,8 @@ function isWithin(owner: unknown, declared: object): owner is object {
   return owner === declared || (typeof owner === 'object' || typeof owner === 'function') && owner !== null && Object.prototype.isPrototypeOf.call(declared, owner);
 }
 
-function classOf(thisArg: unknown): unknown {
+/** The class a call's `this` belongs to: its constructor, or the class itself for a static method. */
+export function classOf(thisArg: unknown): unknown {
   if (typeof thisArg === 'function') return thisArg; // a static method: `this` is the class
   if (thisArg === null || thisArg === undefined) return undefined;
   return (thisArg as { constructor?: unknown }).constructor;
@@ -60,8 +62,7 @@ export const standardMetadata: ClassMetadataAccess = {
     Object.defineProperty(metadata, classRecordKey, { value: record });
     return record;
   },
-  runtimeOwner(thisArg, declared) {
-    const runtimeClass = classOf(thisArg);
+  runtimeOwner(runtimeClass, declared) {
     const metadata: unknown =
       typeof runtimeClass === 'function' ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata] : undefined;
     return isWithin(metadata, declared) ? metadata : declared;
@@ -107,8 +108,7 @@ export const legacyMetadata: ClassMetadataAccess = {
     reflectMetadataApi('tenacious').defineMetadata(legacyMetadataKey, record, constructor);
     return record;
   },
-  runtimeOwner(thisArg, declared) {
-    const runtimeClass = classOf(thisArg);
+  runtimeOwner(runtimeClass, declared) {
     return isWithin(runtimeClass, declared) ? runtimeClass : declared;
   },
 };

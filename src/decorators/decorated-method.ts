@@ -3,7 +3,7 @@ import type { RetriedFunction } from '../core/call-with-retry';
 import { createRetryingFunction } from '../core/retrying-function';
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
-import { classRecordChain, mergeClassDefaults, type ClassOwner } from './class-metadata';
+import { classOf, classRecordChain, mergeClassDefaults, type ClassOwner } from './class-metadata';
 import type { DecoratorApplication } from './decorator-arguments';
 
 /**
@@ -20,8 +20,8 @@ export class DecoratedMethod {
   wrapper: Function | undefined;
 
   // Class defaults are read lazily because class decorators run after method decorators; the
-  // policy is then cached per class, so a call costs one lookup, not a merge.
-  #lastOwner: object | undefined;
+  // policy is then cached per class, so a call costs one comparison, not a lookup or a merge.
+  #lastClass: unknown = notCalledYet;
   #lastPolicy: RetryPolicy | undefined;
   readonly #policies = new WeakMap<object, RetryPolicy>();
 
@@ -31,14 +31,18 @@ export class DecoratedMethod {
   ) {}
 
   policyFor(thisArg: unknown): RetryPolicy {
-    const owner = this.owner.access.runtimeOwner(thisArg, this.owner.key);
-    if (owner === this.#lastOwner) return this.#lastPolicy!;
+    const runtimeClass = classOf(thisArg);
+    return runtimeClass === this.#lastClass ? this.#lastPolicy! : this.#policyForClass(runtimeClass);
+  }
+
+  #policyForClass(runtimeClass: unknown): RetryPolicy {
+    const owner = this.owner.access.runtimeOwner(runtimeClass, this.owner.key);
     let policy = this.#policies.get(owner);
     if (policy === undefined) {
       policy = this.#resolvePolicy({ key: owner, access: this.owner.access });
       this.#policies.set(owner, policy);
     }
-    this.#lastOwner = owner;
+    this.#lastClass = runtimeClass;
     this.#lastPolicy = policy;
     return policy;
   }
@@ -58,6 +62,9 @@ export class DecoratedMethod {
     });
   }
 }
+
+/** What `#lastClass` holds before the first call: no `this` has it as its class. */
+const notCalledYet = Symbol('not called yet');
 
 interface ClassMethods {
   readonly instance: Map<string | symbol, DecoratedMethod>;
