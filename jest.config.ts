@@ -4,6 +4,9 @@ import type { Config } from 'jest';
 // workers inherit this environment.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// Both projects: an unhandled promise rejection fails the test that left it (see the file).
+const failOnUnhandledRejection = '<rootDir>/__tests__/setup/fail-on-unhandled-rejection.ts';
+
 // Two projects because a TypeScript program compiles decorators in one mode only: TC39 standard
 // decorators (tsconfig.json) and legacy `experimentalDecorators` (tsconfig.legacy.json).
 const config: Config = {
@@ -15,6 +18,7 @@ const config: Config = {
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/legacy/'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+      setupFilesAfterEnv: [failOnUnhandledRejection],
     },
     {
       displayName: 'legacy',
@@ -22,6 +26,7 @@ const config: Config = {
       roots: ['<rootDir>/__tests__/legacy'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.legacy.json' }] },
+      setupFilesAfterEnv: [failOnUnhandledRejection],
     },
   ],
 };
