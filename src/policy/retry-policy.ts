@@ -117,7 +117,14 @@ function createLane(
 }
 
 function isInstanceOfAny(error: unknown, classes: readonly ErrorClass[]): boolean {
-  for (const errorClass of classes) if (error instanceof errorClass) return true;
+  for (const errorClass of classes) {
+    try {
+      if (error instanceof errorClass) return true;
+    } catch {
+      // A thrown revoked Proxy (or one whose getPrototypeOf trap throws) is no instance of
+      // anything; the call must still end with that value, not with instanceof's TypeError.
+    }
+  }
   return false;
 }
 
