@@ -1,15 +1,15 @@
+import { readProperty } from '../classify/error-shape';
 import { describeValue } from '../policy/describe-value';
 import type { SignalOption } from '../policy/options';
 import { keepAsCause } from './user-callback';
 
-/** Duck-typed so that signals from another realm or a polyfill are recognised too. */
+/**
+ * Duck-typed so that signals from another realm or a polyfill are recognised too. Reads through
+ * `readProperty`, because the values looked at are the caller's arguments: a revoked Proxy or a
+ * throwing getter among them must not replace the call's own error.
+ */
 export function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function'
-  );
+  return typeof readProperty(value, 'aborted') === 'boolean' && typeof readProperty(value, 'addEventListener') === 'function';
 }
 
 /**
@@ -37,10 +37,11 @@ export function resolveAbortSignalAfter(handled: unknown, option: SignalOption |
 
 function findSignalArgument(args: readonly unknown[]): AbortSignal | undefined {
   for (const argument of args) {
-    if (isAbortSignal(argument)) return argument;
     if (typeof argument !== 'object' || argument === null) continue;
-    const { signal, abortSignal } = argument as { signal?: unknown; abortSignal?: unknown };
+    if (isAbortSignal(argument)) return argument;
+    const signal = readProperty(argument, 'signal');
     if (isAbortSignal(signal)) return signal;
+    const abortSignal = readProperty(argument, 'abortSignal');
     if (isAbortSignal(abortSignal)) return abortSignal;
   }
   return undefined;
