@@ -1,0 +1,22 @@
+import type { CaseModule } from '../harness/bench-case';
+import { decoratorModeProbe } from '../harness/decorator-mode';
+import { cockatielCases } from './cockatiel';
+import { directCases } from './direct';
+import { pRetryCases } from './p-retry';
+import { tenaciousCases } from './tenacious';
+
+const probe = decoratorModeProbe();
+
+class Probe {
+  @probe.decorator
+  method(): void {}
+}
+
+/** The cases compiled with TC39 standard decorators (bench/tsconfig.json). */
+export async function standardCases(): Promise<CaseModule> {
+  void Probe;
+  return {
+    decoratorMode: probe.mode(),
+    cases: [...directCases(), ...tenaciousCases(), ...cockatielCases(), ...(await pRetryCases())],
+  };
+}
