@@ -7,7 +7,17 @@
 export function isClassConstructor(value: unknown): boolean {
   if (typeof value !== 'function') return false;
   const prototype: unknown = (value as { prototype?: unknown }).prototype;
-  const isErrorConstructor =
-    value === Error || (typeof prototype === 'object' && prototype !== null && Error.prototype.isPrototypeOf(prototype));
-  return isErrorConstructor || /^class[\s{]/.test(Function.prototype.toString.call(value));
+  // Arrow functions, methods and async functions have no prototype, so cannot be classes: the
+  // common callback is answered without reading its source.
+  if (prototype === undefined) return false;
+  let answer = answers.get(value);
+  if (answer === undefined) {
+    const isErrorConstructor = value === Error || (typeof prototype === 'object' && prototype !== null && Error.prototype.isPrototypeOf(prototype));
+    answer = isErrorConstructor || /^class[\s{]/.test(Function.prototype.toString.call(value));
+    answers.set(value, answer);
+  }
+  return answer;
 }
+
+/** A function's source cannot change, so its answer is kept: `withRetry` validates on every call. */
+const answers = new WeakMap<Function, boolean>();
