@@ -13,7 +13,11 @@ const argumentLists: readonly (readonly unknown[])[] = [
   [1, 2, 3, 4, 5, 6, 7],
 ];
 
-const immediate = { initialDelay: 0, maxDelay: 0, maxAttempts: 3 } as const;
+// With a deadline the first attempt's handler also keeps the start time (rejection-handlers.ts).
+const policies = [
+  ['without a deadline', { initialDelay: 0, maxDelay: 0, maxAttempts: 3 }],
+  ['with a deadline', { initialDelay: 0, maxDelay: 0, maxAttempts: 3, deadline: 60_000 }],
+] as const;
 
 /** Records the `arguments` and `this` of each attempt; the first attempt fails. */
 function recordingAttempts() {
@@ -28,7 +32,9 @@ function recordingAttempts() {
   };
 }
 
-describe.each(argumentLists.map((args) => [args.length, args] as const))('a call with %i arguments', (_count, args) => {
+describe.each(
+  policies.flatMap(([policyName, immediate]) => argumentLists.map((args) => [args.length, policyName, args, immediate] as const)),
+)('a call with %i arguments, %s', (_count, _policyName, args, immediate) => {
   it('a synchronous function sees them all, exactly, on every attempt', () => {
     const { seen, syncAttempt } = recordingAttempts();
     const thisArg = { name: 'receiver' };

@@ -1,6 +1,7 @@
 import type { RetryPolicy } from '../policy/retry-policy';
 import { resolveAbortSignalAfter } from './abort-signal';
-import { applyArguments, listArguments, listedArguments } from './call-arguments';
+import { applyArguments, listArguments } from './call-arguments';
+import type { RejectionHandlers } from './rejection-handlers';
 import { failedWith, outcomeValue, succeededWith, type Outcome } from './outcome';
 import { callStartTime } from './retry-decision';
 import { retryLoop } from './retry-loop';
@@ -15,7 +16,8 @@ export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
  * stays synchronous (its retries block), a promise is returned as a promise, and a call that
  * succeeds first time costs one `.then` on its promise and nothing else: no timer, no
  * AbortController, no arguments array, no clock read unless a deadline is set. The arguments come
- * as call-arguments.ts describes.
+ * as call-arguments.ts describes; `rejectionHandlers` makes the handler for the first attempt's
+ * promise (rejection-handlers.ts).
  *
  * This and the functions it calls on the success path are kept small on purpose: V8 inlines a
  * call's callees only up to a total bytecode size, and the decorated call stays as fast as the
@@ -29,6 +31,7 @@ export function callWithRetry(
   first: unknown,
   second: unknown,
   third: unknown,
+  rejectionHandlers: RejectionHandlers,
 ): unknown {
   const startedAt = callStartTime(policy);
   let value: unknown;
@@ -37,7 +40,10 @@ export function callWithRetry(
   } catch (error) {
     return retrySynchronously(policy, target, thisArg, listArguments(count, first, second, third), failedWith(error), startedAt);
   }
-  if (isPromiseLike(value)) return continueAsynchronously(policy, value, target, thisArg, startedAt, count, first, second, third);
+  if (isPromiseLike(value)) {
+    if (policy.retryOnResult === undefined) return value.then(undefined, rejectionHandlers(thisArg, startedAt, count, first, second, third));
+    return continueAsynchronously(policy, value, target, thisArg, startedAt, listArguments(count, first, second, third));
+  }
   if (policy.retryOnResult === undefined) return value;
   return checkSynchronousResult(policy, value, target, thisArg, startedAt, listArguments(count, first, second, third));
 }
@@ -71,13 +77,12 @@ export function callAsynchronouslyWithRetry(
   } catch (error) {
     return retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args, policy.retryOnResult);
   }
-  return continueAsynchronously(policy, Promise.resolve(value), target, thisArg, startedAt, listedArguments, args, undefined, undefined) as Promise<unknown>;
+  return continueAsynchronously(policy, Promise.resolve(value), target, thisArg, startedAt, args) as Promise<unknown>;
 }
 
 /**
- * Attaches the retry to the first attempt's promise. The handlers are the only per-call
- * allocation on the success path; everything else, the arguments list included, is made after a
- * failure.
+ * Attaches the retry to the first attempt's promise when it is not the common case that
+ * `callWithRetry` handles with a lean handler: a call of `withRetry`, or one with `retryOnResult`.
  */
 function continueAsynchronously(
   policy: RetryPolicy,
@@ -85,23 +90,20 @@ function continueAsynchronously(
   target: RetriedFunction,
   thisArg: unknown,
   startedAt: number,
-  count: number,
-  first: unknown,
-  second: unknown,
-  third: unknown,
+  args: readonly unknown[],
 ): PromiseLike<unknown> {
   const { retryOnResult } = policy;
   return firstAttempt.then(
     retryOnResult &&
       ((result: unknown) =>
         isResultRetried(retryOnResult, result)
-          ? retryAfterFirstAttempt(policy, target, thisArg, startedAt, listArguments(count, first, second, third), succeededWith(result))
+          ? retryAfterFirstAttempt(policy, target, thisArg, startedAt, args, succeededWith(result))
           : result),
-    (error: unknown) => retryAfterFirstAttempt(policy, target, thisArg, startedAt, listArguments(count, first, second, third), failedWith(error)),
+    (error: unknown) => retryAfterFirstAttempt(policy, target, thisArg, startedAt, args, failedWith(error)),
   );
 }
 
-function retryAfterFirstAttempt(
+export function retryAfterFirstAttempt(
   policy: RetryPolicy,
   target: RetriedFunction,
   thisArg: unknown,

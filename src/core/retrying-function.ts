@@ -1,6 +1,8 @@
 import type { RetryPolicy } from '../policy/retry-policy';
 import { listedArguments, mostUnpackedArguments } from './call-arguments';
-import { callWithRetry, type RetriedFunction } from './call-with-retry';
+import { callWithRetry, retryAfterFirstAttempt, type RetriedFunction } from './call-with-retry';
+import { failedWith } from './outcome';
+import { createRejectionHandlers } from './rejection-handlers';
 import { functionKind } from './function-kind';
 import { streamWithRetry } from './stream-with-retry';
 
@@ -21,6 +23,9 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     // A sync generator runs lazily on iteration, after the wrapper has returned: nothing to retry.
     throw new TypeError(`${source}: cannot retry a synchronous generator function; make it an async generator (async *) or return an array`);
   }
+  const rejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
+    retryAfterFirstAttempt(policyFor(thisArg), target, thisArg, startedAt, args, failedWith(error)),
+  );
   const wrapper =
     kind === 'stream'
       ? function (this: unknown, ...args: unknown[]) {
@@ -31,12 +36,12 @@ export function createRetryingFunction<Target extends RetriedFunction>(
           const count = arguments.length;
           return count > mostUnpackedArguments
             ? callWithListedArguments.apply(this, arguments as unknown as unknown[])
-            : callWithRetry(policyFor(this), target, this, count, first, second, third);
+            : callWithRetry(policyFor(this), target, this, count, first, second, third, rejectionHandlers);
         };
   // `f.apply(this, arguments)` forwards the arguments without materialising an arguments object
   // on the common path, which a rest parameter or `Array.from(arguments)` in the wrapper would not.
   function callWithListedArguments(this: unknown, ...args: unknown[]): unknown {
-    return callWithRetry(policyFor(this), target, this, listedArguments, args, undefined, undefined);
+    return callWithRetry(policyFor(this), target, this, listedArguments, args, undefined, undefined, rejectionHandlers);
   }
   Object.defineProperty(wrapper, 'name', { value: target.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: target.length, configurable: true });
