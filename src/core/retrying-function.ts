@@ -23,6 +23,8 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     // A sync generator runs lazily on iteration, after the wrapper has returned: nothing to retry.
     throw new TypeError(`${source}: cannot retry a synchronous generator function; make it an async generator (async *) or return an array`);
   }
+  // `policyFor` answers the same for the same `this`, so a failed call asks it again rather than
+  // keeping the policy in its handler (rejection-handlers.ts).
   const rejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
     retryAfterFirstAttempt(policyFor(thisArg), target, thisArg, startedAt, args, failedWith(error)),
   );
