@@ -414,4 +414,9 @@ describe('exception names in the event-stream spelling', () => {
   it('does not capitalise names that are not exceptions', () => {
     expect(classifyError(Object.assign(new Error('x'), { name: 'timeoutError' }))).toBe(ErrorCategory.NON_RETRYABLE);
   });
+
+  it('capitalises only an ASCII lower-case first letter', () => {
+    // 'ſ' (long s) upper-cases to 'S': no event stream spells ServiceUnavailableException so.
+    expect(classifyError(undeclaredStreamException('ſerviceUnavailableException'))).toBe(ErrorCategory.NON_RETRYABLE);
+  });
 });

@@ -42,4 +42,9 @@ describe("the AWS SDK's connection timeout", () => {
   test('but a socket that timed out after connecting is not', () => {
     expect(isFailureBeforeProcessing(sdkSocketTimeout())).toBe(false);
   });
+
+  test('is told by its name as well as its message', () => {
+    const otherError = new Error(sdkConnectTimeout().message);
+    expect(isFailureBeforeProcessing(otherError)).toBe(false);
+  });
 });
