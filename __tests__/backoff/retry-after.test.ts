@@ -164,12 +164,40 @@ describe('a header sent twice', () => {
     ['retry-after', '2, 7', 2000],
     ['retry-after-ms', '250, 250', 250],
     ['x-amz-retry-after', '1500, 1500', 1500],
+    ['retry-after', '1.25, 2', 1250],
+    ['retry-after', '5 , 6', 5000],
   ])('reads the first of %s: %s', (name, value, expected) => {
     expect(readRetryAfter({ headers: { [name]: value } }, 0)).toBe(expected);
+  });
+
+  it('does not read a list whose first item is not a number', () => {
+    expect(readRetryAfter({ headers: { 'retry-after': 'in 5, or 10' } }, 0)).toBeUndefined();
   });
 
   it('still reads an HTTP-date, whose comma follows the day name', () => {
     const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
     expect(readRetryAfter({ headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:05 GMT' } }, now)).toBe(5000);
+  });
+});
+
+describe('headers that are missing or not objects are passed over', () => {
+  it.each<[string, object, number]>([
+    ['null own headers', { headers: null, response: { headers: { 'retry-after': '3' } } }, 3000],
+    ['a null response', { response: null, $response: { headers: { 'retry-after': '2' } } }, 2000],
+    ['a response without headers', { response: { status: 429 }, $response: { headers: { 'retry-after': '2' } } }, 2000],
+    ['a response with null headers', { response: { headers: null }, $response: { headers: { 'retry-after': '2' } } }, 2000],
+  ])('%s: the next place is read', (_what, source, expected) => {
+    expect(readRetryAfter(source, now)).toBe(expected);
+  });
+});
+
+describe('header names in a plain object', () => {
+  it('prefers the exact lower-case name to another spelling of it', () => {
+    expect(readRetryAfter({ headers: { 'Retry-After': '9', 'retry-after': '1' } }, now)).toBe(1000);
+  });
+
+  it('finds an inherited lower-case name', () => {
+    const headers: object = Object.create({ 'retry-after': '4' });
+    expect(readRetryAfter({ headers }, now)).toBe(4000);
   });
 });
