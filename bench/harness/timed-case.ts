@@ -9,7 +9,7 @@ export interface TimedCase {
 }
 
 export function prepareCase(benchCase: BenchCase, decoratorMode: DecoratorMode): TimedCase {
-  return { benchCase, decoratorMode, loop: createTimedLoop(benchCase.kind) };
+  return { benchCase, decoratorMode, loop: createTimedLoop(benchCase.kind, benchCase.name) };
 }
 
 const sinks = new Map<number, number>();

@@ -20,10 +20,14 @@ const SyncFunction = Function as unknown as LoopConstructor;
 /**
  * A new loop function for one case. V8 keeps type feedback per function literal, shared by every
  * closure made from it, so one shared loop (or a factory's closures) would see every case's `call`
- * and go polymorphic; a function compiled from source per case sees only its own.
+ * and go polymorphic; a function compiled from source per case sees only its own. The source must
+ * differ per case, hence the case's name in it: V8 caches what `new Function` compiles by its
+ * source, feedback included, so loops of the same source shared their feedback all the same.
  */
-export function createTimedLoop(kind: CallKind): TimedLoop {
-  return kind === 'async' ? new AsyncFunction('call', 'calls', asyncBody) : new SyncFunction('call', 'calls', syncBody);
+export function createTimedLoop(kind: CallKind, caseName: string): TimedLoop {
+  // JSON.stringify escapes line breaks, so the name cannot end the comment.
+  const body = `// ${JSON.stringify(caseName)}${kind === 'async' ? asyncBody : syncBody}`;
+  return kind === 'async' ? new AsyncFunction('call', 'calls', body) : new SyncFunction('call', 'calls', body);
 }
 
 /** What a loop of `calls` calls returns when every call gave `value + 1`. */
