@@ -2,6 +2,7 @@ import type { RetryDefaultsOptions } from '../policy/options';
 import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
 import { validateRetryDefaultsOptions } from '../policy/validate-options';
 import { callAsynchronouslyWithRetry, type RetriedFunction } from './call-with-retry';
+import { PolicyCache } from './policy-cache';
 import { createRetryingFunction } from './retrying-function';
 
 /**
@@ -33,5 +34,5 @@ export function withRetry<Result>(fn: () => Result | PromiseLike<Result>, option
 export function retryable<Target extends (...args: never[]) => unknown>(fn: Target, options?: FunctionRetryOptions): Target {
   if (typeof fn !== 'function') throw new TypeError(`retryable: expected a function, got ${typeof fn}`);
   const policy = policyFromOptions(options, 'retryable');
-  return createRetryingFunction(fn as RetriedFunction, () => policy, 'retryable') as Target;
+  return createRetryingFunction(fn as RetriedFunction, new PolicyCache(() => policy), 'retryable') as Target;
 }

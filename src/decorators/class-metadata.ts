@@ -19,7 +19,7 @@ export interface ClassMetadataAccess {
   /** The owner's own record, created on first use: an inherited record is never mutated. */
   ensureOwnRecord(owner: object): ClassRecord;
   /**
-   * The owner for a call whose `this` belongs to `runtimeClass` (see `classOf`): that class's own
+   * The owner for a call whose `this` belongs to `runtimeClass` (see `classOf` in core/policy-cache.ts): that class's own
    * when it is `declared` or a subclass of it (so a subclass's defaults apply to inherited
    * methods), else `declared` (detached calls).
    */
@@ -40,13 +40,6 @@ function newRecord(): ClassRecord {
 
 function isWithin(owner: unknown, declared: object): owner is object {
   return owner === declared || (typeof owner === 'object' || typeof owner === 'function') && owner !== null && Object.prototype.isPrototypeOf.call(declared, owner);
-}
-
-/** The class a call's `this` belongs to: its constructor, or the class itself for a static method. */
-export function classOf(thisArg: unknown): unknown {
-  if (typeof thisArg === 'function') return thisArg; // a static method: `this` is the class
-  if (thisArg === null || thisArg === undefined) return undefined;
-  return (thisArg as { constructor?: unknown }).constructor;
 }
 
 export const standardMetadata: ClassMetadataAccess = {

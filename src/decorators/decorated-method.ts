@@ -1,9 +1,10 @@
 import type { Classifier } from '../classify/classifier';
 import type { RetriedFunction } from '../core/call-with-retry';
+import { PolicyCache } from '../core/policy-cache';
 import { createRetryingFunction } from '../core/retrying-function';
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
-import { classOf, classRecordChain, mergeClassDefaults, type ClassOwner } from './class-metadata';
+import { classRecordChain, mergeClassDefaults, type ClassOwner } from './class-metadata';
 import type { DecoratorApplication } from './decorator-arguments';
 
 /**
@@ -19,31 +20,23 @@ export class DecoratedMethod {
   readonly classifiers: Classifier[] = [];
   wrapper: Function | undefined;
 
-  // Class defaults are read lazily because class decorators run after method decorators; the
-  // policy is then cached per class, so a call costs one comparison, not a lookup or a merge.
-  #lastClass: unknown = notCalledYet;
-  #lastPolicy: RetryPolicy | undefined;
-  readonly #policies = new WeakMap<object, RetryPolicy>();
+  // Class defaults are read lazily because class decorators run after method decorators; then the
+  // policy is resolved once per class, and `policies` remembers the last caller's.
+  readonly policies = new PolicyCache((runtimeClass) => this.#policyForClass(runtimeClass));
+  readonly #policyByOwner = new WeakMap<object, RetryPolicy>();
 
   constructor(
     readonly name: string,
     readonly owner: ClassOwner,
   ) {}
 
-  policyFor(thisArg: unknown): RetryPolicy {
-    const runtimeClass = classOf(thisArg);
-    return runtimeClass === this.#lastClass ? this.#lastPolicy! : this.#policyForClass(runtimeClass);
-  }
-
   #policyForClass(runtimeClass: unknown): RetryPolicy {
     const owner = this.owner.access.runtimeOwner(runtimeClass, this.owner.key);
-    let policy = this.#policies.get(owner);
+    let policy = this.#policyByOwner.get(owner);
     if (policy === undefined) {
       policy = this.#resolvePolicy({ key: owner, access: this.owner.access });
-      this.#policies.set(owner, policy);
+      this.#policyByOwner.set(owner, policy);
     }
-    this.#lastClass = runtimeClass;
-    this.#lastPolicy = policy;
     return policy;
   }
 
@@ -62,9 +55,6 @@ export class DecoratedMethod {
     });
   }
 }
-
-/** What `#lastClass` holds before the first call: no `this` has it as its class. */
-const notCalledYet = Symbol('not called yet');
 
 interface ClassMethods {
   readonly instance: Map<string | symbol, DecoratedMethod>;
@@ -96,11 +86,7 @@ export function installWrapper(
   source: string,
 ): Function | undefined {
   if (decorated.wrapper !== undefined) return undefined;
-  const wrapper = createRetryingFunction(
-    method as RetriedFunction,
-    (thisArg) => decorated.policyFor(thisArg),
-    `${source} on method "${decorated.name}"`,
-  );
+  const wrapper = createRetryingFunction(method as RetriedFunction, decorated.policies, `${source} on method "${decorated.name}"`);
   decorated.wrapper = wrapper;
   return wrapper;
 }
