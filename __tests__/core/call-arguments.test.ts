@@ -1,7 +1,8 @@
 import { HttpError, Retry, retryable } from '../../src';
 
-// The success path passes up to three arguments one by one (src/core/call-arguments.ts); every
-// attempt must still see exactly the arguments of the call, however many there are.
+// The first attempt forwards the wrapper's `arguments`; after it, up to three travel one by one
+// and more as a list (src/core/call-arguments.ts). Every attempt must still see exactly the
+// arguments of the call, however many there are and whatever made it retry.
 
 const argumentLists: readonly (readonly unknown[])[] = [
   [],
@@ -73,5 +74,33 @@ describe.each(
     const service = new Service();
     await expect(Reflect.apply(service.take, service, args)).resolves.toEqual(args);
     expect(service.lengths).toEqual([args.length, args.length]);
+  });
+
+  it('a synchronous result retried by retryOnResult is retried with them all', () => {
+    const seen: unknown[][] = [];
+    const call = retryable(
+      (...received: unknown[]) => {
+        seen.push(received);
+        return seen.length;
+      },
+      { ...immediate, retryOnResult: (result: unknown) => result === 1 },
+    );
+    expect(Reflect.apply(call, undefined, args)).toBe(2);
+    expect(seen).toEqual([args, args]);
+    expect(seen.map((received) => received.length)).toEqual([args.length, args.length]);
+  });
+
+  it('an asynchronous result retried by retryOnResult is retried with them all', async () => {
+    const seen: unknown[][] = [];
+    const call = retryable(
+      async (...received: unknown[]) => {
+        seen.push(received);
+        return seen.length;
+      },
+      { ...immediate, retryOnResult: (result: unknown) => result === 1 },
+    );
+    await expect(Reflect.apply(call, undefined, args)).resolves.toBe(2);
+    expect(seen).toEqual([args, args]);
+    expect(seen.map((received) => received.length)).toEqual([args.length, args.length]);
   });
 });

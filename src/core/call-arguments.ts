@@ -1,20 +1,18 @@
-// A call's arguments as the success path carries them: up to three one by one, with `count` their
-// number, or else all of them as one list in `first`, with `count` = `listedArguments`. Gathering
-// them with `...args` was the costliest allocation of a call that succeeds (bench/README.md); V8
-// removes the short-lived literal arrays below, so such a call allocates no array at all. `count`
-// is exact, so that a method with a rest parameter or `arguments` never sees trailing undefineds.
+// How the wrapper carries a call's arguments. The first attempt forwards the wrapper's own
+// `arguments` with `Reflect.apply`, and reads its `.length`; V8 then passes the caller's arguments
+// straight through and never creates the object. Any other use of `arguments` makes it allocate
+// one per call, so a list is made (`collectArguments`) only once the first attempt has failed.
+// After that, the arguments travel with `count` their number: up to three one by one, more as
+// one list in `first`. A handler that captures three values is smaller than one that captures an
+// array (rejection-handlers.ts). `count` is exact, so that a method with a rest parameter or
+// `arguments` never sees trailing undefineds.
 
-/** `count` when `first` holds the list of all the arguments. */
-export const listedArguments = -1;
-
-/** The most arguments passed one by one. */
+/** The most arguments passed one by one; with more, `first` holds the list of them all. */
 export const mostUnpackedArguments = 3;
 
-export function applyArguments(target: Function, thisArg: unknown, count: number, first: unknown, second: unknown, third: unknown): unknown {
-  if (count === 1) return Reflect.apply(target, thisArg, [first]);
-  if (count === 0) return Reflect.apply(target, thisArg, []);
-  if (count === 2) return Reflect.apply(target, thisArg, [first, second]);
-  return Reflect.apply(target, thisArg, count === 3 ? [first, second, third] : (first as readonly unknown[]));
+/** The arguments as a list: call it as `Reflect.apply(collectArguments, undefined, arguments)`. */
+export function collectArguments(...list: unknown[]): unknown[] {
+  return list;
 }
 
 /** The arguments as a list, made only once the first attempt has failed. */

@@ -1,6 +1,6 @@
 import type { RetryPolicy } from '../policy/retry-policy';
 import { resolveAbortSignalAfter } from './abort-signal';
-import { applyArguments, listArguments } from './call-arguments';
+import { listArguments } from './call-arguments';
 import type { RejectionHandlers } from './rejection-handlers';
 import { failedWith, outcomeValue, succeededWith, type Outcome } from './outcome';
 import { callStartTime } from './retry-decision';
@@ -12,40 +12,45 @@ import { isResultRetried } from './user-callback';
 export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
 
 /**
- * Calls `target` and retries it per `policy`. The first attempt runs inline: a synchronous method
- * stays synchronous (its retries block), a promise is returned as a promise, and a call that
- * succeeds first time costs one `.then` on its promise and nothing else: no timer, no
- * AbortController, no arguments array, no clock read unless a deadline is set. The arguments come
- * as call-arguments.ts describes; `rejectionHandlers` makes the handler for the first attempt's
- * promise (rejection-handlers.ts).
+ * What follows a first attempt that did not throw (the wrapper makes it: retrying-function.ts),
+ * when the result is a promise or `retryOnResult` is set. A promise gets one `.then` with a lean
+ * handler and nothing else: no timer, no AbortController, no arguments array, no clock read
+ * unless a deadline is set. The arguments come as call-arguments.ts describes; `rejectionHandlers`
+ * makes the handler for the first attempt's promise (rejection-handlers.ts).
  *
  * This and the functions it calls on the success path are kept small on purpose: V8 inlines a
  * call's callees only up to a total bytecode size, and the decorated call stays as fast as the
  * bench says only while all of them fit. Anything that runs after a failure lives elsewhere.
  */
-export function callWithRetry(
+export function continueAfterFirstAttempt(
   policy: RetryPolicy,
+  value: unknown,
   target: RetriedFunction,
   thisArg: unknown,
+  startedAt: number,
   count: number,
   first: unknown,
   second: unknown,
   third: unknown,
   rejectionHandlers: RejectionHandlers,
 ): unknown {
-  const startedAt = callStartTime(policy);
-  let value: unknown;
-  try {
-    value = applyArguments(target, thisArg, count, first, second, third);
-  } catch (error) {
-    return retrySynchronously(policy, target, thisArg, listArguments(count, first, second, third), failedWith(error), startedAt);
-  }
   if (isPromiseLike(value)) {
     if (policy.retryOnResult === undefined) return value.then(undefined, rejectionHandlers(thisArg, startedAt, count, first, second, third));
     return continueAsynchronously(policy, value, target, thisArg, startedAt, listArguments(count, first, second, third));
   }
-  if (policy.retryOnResult === undefined) return value;
   return checkSynchronousResult(policy, value, target, thisArg, startedAt, listArguments(count, first, second, third));
+}
+
+/** Retries a call whose first attempt threw; blocking, as the call was synchronous so far. */
+export function retryThrownCall(
+  policy: RetryPolicy,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+  error: unknown,
+  startedAt: number,
+): unknown {
+  return retrySynchronously(policy, target, thisArg, args, failedWith(error), startedAt);
 }
 
 function checkSynchronousResult(
@@ -61,8 +66,9 @@ function checkSynchronousResult(
 }
 
 /**
- * Like `callWithRetry`, but always asynchronous, even when `target` throws synchronously or returns
- * a plain value: for `withRetry`, whose callers expect a promise and must never be blocked.
+ * Calls `target` and retries it per `policy`, always asynchronously, even when `target` throws
+ * synchronously or returns a plain value: for `withRetry`, whose callers expect a promise and must
+ * never be blocked. (A retrying function makes its first attempt itself: retrying-function.ts.)
  */
 export function callAsynchronouslyWithRetry(
   policy: RetryPolicy,
@@ -82,7 +88,8 @@ export function callAsynchronouslyWithRetry(
 
 /**
  * Attaches the retry to the first attempt's promise when it is not the common case that
- * `callWithRetry` handles with a lean handler: a call of `withRetry`, or one with `retryOnResult`.
+ * `continueAfterFirstAttempt` handles with a lean handler: a call of `withRetry`, or one with
+ * `retryOnResult`.
  */
 function continueAsynchronously(
   policy: RetryPolicy,
@@ -192,7 +199,7 @@ function settleSynchronously(target: RetriedFunction, thisArg: unknown, args: re
   }
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
     (typeof value === 'object' || typeof value === 'function') &&
