@@ -18,7 +18,7 @@ export interface BenchOptions {
 }
 
 export const defaultOptions: BenchOptions = {
-  rounds: 15,
+  rounds: 25,
   warmupRounds: 3,
   calls: 100_000,
   allocationCalls: 10_000,
@@ -37,7 +37,7 @@ const numericFlags = {
   '--seed': 'seed',
 } as const;
 
-export const usage = `usage: npm run bench -- [--rounds 15] [--warmup 3] [--calls 100000] [--alloc-calls 10000]
+export const usage = `usage: npm run bench -- [--rounds 25] [--warmup 3] [--calls 100000] [--alloc-calls 10000]
                         [--alloc-batches 5] [--seed 1] [--json] [--out bench/results/overhead.json | --out '']`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
