@@ -153,21 +153,29 @@ function warnIfClientRetries(client: BedrockRuntimeClient): void {
   warnedClients.add(client);
   sdkMaxAttempts(client).then(
     (maxAttempts) => {
-      if (maxAttempts > 1) {
-        process.emitWarning(
-          `the Bedrock client given to ResilientBedrock retries on its own (maxAttempts ${maxAttempts}), so attempts multiply with tenacious's; create it with maxAttempts: 1`,
-          { code: 'TENACIOUS_SDK_RETRIES', type: 'TenaciousWarning' },
-        );
-      }
+      const retries =
+        maxAttempts === undefined
+          ? 'has a custom retryStrategy, which may retry on its own'
+          : maxAttempts > 1
+            ? `retries on its own (maxAttempts ${maxAttempts})`
+            : undefined;
+      if (retries === undefined) return;
+      process.emitWarning(
+        `the Bedrock client given to ResilientBedrock ${retries}, so attempts multiply with tenacious's; create it with maxAttempts: 1 and no retryStrategy`,
+        { code: 'TENACIOUS_SDK_RETRIES', type: 'TenaciousWarning' },
+      );
     },
     () => undefined, // a client whose retry settings cannot be read is not worth a failure
   );
 }
 
-async function sdkMaxAttempts(client: BedrockRuntimeClient): Promise<number> {
+/** The client's own attempts per request; undefined for a custom strategy that does not say. */
+async function sdkMaxAttempts(client: BedrockRuntimeClient): Promise<number | undefined> {
   const config = client.config as { maxAttempts?: () => Promise<number>; retryStrategy?: () => Promise<unknown> };
-  // A custom retry strategy decides for itself; the SDK's strategies expose getMaxAttempts().
+  // The SDK's strategies expose getMaxAttempts(). A custom one (RetryStrategyV2) need not, and
+  // then decides for itself whatever maxAttempts says.
   const strategy = (await config.retryStrategy?.()) as { getMaxAttempts?: () => Promise<number> | number } | undefined;
   if (typeof strategy?.getMaxAttempts === 'function') return strategy.getMaxAttempts();
+  if (strategy !== undefined && strategy !== null) return undefined;
   return (await config.maxAttempts?.()) ?? 1;
 }

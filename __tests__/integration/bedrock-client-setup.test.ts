@@ -143,6 +143,30 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
       expect(server.requests.map((request) => request.sdkRequest)).toEqual([{ attempt: 1, max: 1 }]);
     });
 
+    it('with a custom retryStrategy that does not say its attempts raises the warning whatever maxAttempts says', async () => {
+      // A RetryStrategyV2 has no getMaxAttempts(): only the strategy knows whether it retries.
+      const client = createLocalBedrockClient(server, { maxAttempts: 1, retryStrategy: sdkStrategyRetryingThreeTimes() });
+      clients.push(client);
+
+      new ResilientBedrock({ client });
+      await settle();
+
+      expect(sdkRetriesWarnings()).toEqual([
+        { message: expect.stringMatching(/has a custom retryStrategy, which may retry on its own.*maxAttempts: 1 and no retryStrategy/), type: 'TenaciousWarning' },
+      ]);
+    });
+
+    it('with a custom retryStrategy that says it makes one attempt raises none', async () => {
+      const oneAttempt = { ...sdkStrategyRetryingThreeTimes(), getMaxAttempts: async () => 1 };
+      const client = createLocalBedrockClient(server, { retryStrategy: oneAttempt });
+      clients.push(client);
+
+      new ResilientBedrock({ client });
+      await settle();
+
+      expect(sdkRetriesWarnings()).toEqual([]);
+    });
+
     it('that still retries multiplies attempts, which is what the warning is about', async () => {
       const retryingClient = createLocalBedrockClient(server, { maxAttempts: 3 });
       clients.push(retryingClient);
