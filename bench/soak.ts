@@ -19,7 +19,7 @@ interface SoakOptions {
   readonly delay: number;
 }
 
-interface RoundReport {
+export interface RoundReport {
   readonly round: 'timer' | 'abort';
   readonly calls: number;
   /** Calls still pending when the heap was read while they slept. */
@@ -29,6 +29,12 @@ interface RoundReport {
   readonly residualBytes: number;
   readonly endedAsExpected: number;
   readonly released: boolean;
+}
+
+/** What the `SOAK ` line prints, as JSON: the options, each round, and the verdict. */
+export interface SoakReport extends SoakOptions {
+  readonly rounds: readonly RoundReport[];
+  readonly pass: boolean;
 }
 
 /**
@@ -202,7 +208,8 @@ async function main(): Promise<void> {
     console.log(formatRound(report));
   }
   const pass = reports.every(passed);
-  console.log(`SOAK ${JSON.stringify({ ...options, rounds: reports, pass })}`);
+  const report: SoakReport = { ...options, rounds: reports, pass };
+  console.log(`SOAK ${JSON.stringify(report)}`);
   console.log(pass ? 'PASS' : 'FAIL');
   if (!pass) process.exitCode = 1;
 }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { SoakReport } from '../../bench/soak';
 
 // Runs bench/soak.ts as `npm run soak` does, with a small count, and checks its report: every call
 // was pending at the heap reading, ended as expected, and its memory was given back. The delay is
@@ -9,23 +10,6 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const projectRoot = path.resolve(__dirname, '../..');
 const calls = 1000;
-
-interface RoundReport {
-  readonly round: string;
-  readonly calls: number;
-  readonly pendingAtReading: number;
-  readonly bytesPerPendingRetry: number;
-  readonly residualBytes: number;
-  readonly endedAsExpected: number;
-  readonly released: boolean;
-}
-
-interface SoakReport {
-  readonly calls: number;
-  readonly delay: number;
-  readonly rounds: readonly RoundReport[];
-  readonly pass: boolean;
-}
 
 let stdout = '';
 
