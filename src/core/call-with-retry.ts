@@ -41,7 +41,10 @@ export function continueAfterFirstAttempt(
   return checkSynchronousResult(policy, value, target, thisArg, startedAt, listArguments(count, first, second, third));
 }
 
-/** Retries a call whose first attempt threw; blocking, as the call was synchronous so far. */
+/**
+ * Retries a call whose first attempt threw; blocking, as the call was synchronous so far. Its own
+ * function, not `retrySynchronously` called from the wrapper, so that the wrapper stays small.
+ */
 export function retryThrownCall(
   policy: RetryPolicy,
   target: RetriedFunction,
