@@ -9,14 +9,18 @@ const config: Config = {
   testEnvironment: 'node',
   rootDir: '.',
   roots: ['<rootDir>/__tests__'],
-  testMatch: ['<rootDir>/__tests__/{classify,backoff,policy,core,decorators,property}/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/__tests__/{classify,backoff,policy,core,decorators,property}/**/*.test.ts',
+  ],
   testPathIgnorePatterns: [
     '/node_modules/',
     // Real undici and Bedrock clients against local servers, and a child process.
     '<rootDir>/__tests__/classify/real-failures.test.ts',
     '<rootDir>/__tests__/backoff/retry-after-real-responses.test.ts',
   ],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+  },
   setupFilesAfterEnv: [
     // As in jest.config.ts: an unhandled promise rejection fails the test that left it.
     '<rootDir>/__tests__/setup/fail-on-unhandled-rejection.ts',

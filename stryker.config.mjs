@@ -25,7 +25,15 @@ const config = {
   // the module; testing them all would dominate the run time.
   ignoreStatic: true,
   // The sandbox copy needs only what the tests load.
-  ignorePatterns: ['dist', 'coverage', 'bench', 'reports', '__tests__/integration', '__tests__/legacy', '__tests__/servers'],
+  ignorePatterns: [
+    'dist',
+    'coverage',
+    'bench',
+    'reports',
+    '__tests__/integration',
+    '__tests__/legacy',
+    '__tests__/servers',
+  ],
   tempDirName: 'reports/mutation/.stryker-tmp',
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

@@ -12,21 +12,52 @@ describe('npm run demo', () => {
     await runDemo((line) => printed.push(line), fastPace);
   }, 20_000);
 
-  const lineMatching = (pattern: RegExp): string | undefined => printed.find((line) => pattern.test(line));
+  const lineMatching = (pattern: RegExp): string | undefined =>
+    printed.find((line) => pattern.test(line));
 
   it.each([
-    ['the outage passes on the 3rd attempt', /Inventory\.stock\s+attempt 3\s+ok\s+done\s+12 units of A-1/],
-    ['throttling waits what Retry-After asks', /Inventory\.stock\s+attempt 1\s+retryable \(rate limit\)\s+retry in 20 ms/],
+    [
+      'the outage passes on the 3rd attempt',
+      /Inventory\.stock\s+attempt 3\s+ok\s+done\s+12 units of A-1/,
+    ],
+    [
+      'throttling waits what Retry-After asks',
+      /Inventory\.stock\s+attempt 1\s+retryable \(rate limit\)\s+retry in 20 ms/,
+    ],
     ['a slow call times out and is retried', /Inventory\.stock\s+attempt 1\s+timeout\s+retry in/],
-    ['404 is not retried', /Inventory\.stock\s+attempt 1\s+non_retryable\s+gave up\s+HttpError: HTTP 404/],
+    [
+      '404 is not retried',
+      /Inventory\.stock\s+attempt 1\s+non_retryable\s+gave up\s+HttpError: HTTP 404/,
+    ],
     ['a refused connection fails every attempt', /Orders\.history\s+attempt 3\s+network\s+gave up/],
-    ['a reset POST is not retried with idempotent: false', /Orders\.place\s+attempt 1\s+network\s+gave up/],
-    ['Bedrock throttling is retried until a reply', /Assistant\.ask\s+attempt 3\s+ok\s+done\s+reply "Hello from the local Bedrock\."/],
-    ['Bedrock ValidationException is not retried', /Assistant\.ask\s+attempt 1\s+non_retryable\s+gave up\s+ValidationException/],
-    ['Bedrock AccessDeniedException is an auth failure', /Assistant\.ask\s+attempt 1\s+auth_failure\s+gave up\s+AccessDeniedException/],
-    ['a stream throttled in its first frame is retried', /converseStream\s+attempt 2\s+ok\s+done\s+streamed "Two, three, five\."/],
-    ['a stream failing after data is not retried', /converseStream\s+attempt 1\s+retryable\s+gave up\s+ModelStreamErrorException/],
-    ['the servers saw exactly the requests the timeline shows', /the HTTP server saw 9 requests; the Bedrock server saw 10 requests/],
+    [
+      'a reset POST is not retried with idempotent: false',
+      /Orders\.place\s+attempt 1\s+network\s+gave up/,
+    ],
+    [
+      'Bedrock throttling is retried until a reply',
+      /Assistant\.ask\s+attempt 3\s+ok\s+done\s+reply "Hello from the local Bedrock\."/,
+    ],
+    [
+      'Bedrock ValidationException is not retried',
+      /Assistant\.ask\s+attempt 1\s+non_retryable\s+gave up\s+ValidationException/,
+    ],
+    [
+      'Bedrock AccessDeniedException is an auth failure',
+      /Assistant\.ask\s+attempt 1\s+auth_failure\s+gave up\s+AccessDeniedException/,
+    ],
+    [
+      'a stream throttled in its first frame is retried',
+      /converseStream\s+attempt 2\s+ok\s+done\s+streamed "Two, three, five\."/,
+    ],
+    [
+      'a stream failing after data is not retried',
+      /converseStream\s+attempt 1\s+retryable\s+gave up\s+ModelStreamErrorException/,
+    ],
+    [
+      'the servers saw exactly the requests the timeline shows',
+      /the HTTP server saw 9 requests; the Bedrock server saw 10 requests/,
+    ],
   ])('shows that %s', (_what, pattern) => {
     expect(lineMatching(pattern) ?? printed.join('\n')).toMatch(pattern);
   });

@@ -7,12 +7,18 @@ import { join } from 'node:path';
 const root = join(__dirname, '..');
 
 function runNode(script: string): string {
-  return execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  return execFileSync(process.execPath, ['-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
 }
 
 describe('the published package', () => {
   it('exports the public contract from "tenacious"', () => {
-    const names = JSON.parse(runNode(`console.log(JSON.stringify(Object.keys(require('tenacious')).sort()))`)) as string[];
+    const names = JSON.parse(
+      runNode(`console.log(JSON.stringify(Object.keys(require('tenacious')).sort()))`),
+    ) as string[];
     expect(names).toEqual(
       [
         'Classified',
@@ -32,23 +38,32 @@ describe('the published package', () => {
   });
 
   it('installs Symbol.metadata on import, before any decorated class is defined', () => {
-    expect(runNode(`require('tenacious'); console.log(typeof Symbol.metadata)`).trim()).toBe('symbol');
+    expect(runNode(`require('tenacious'); console.log(typeof Symbol.metadata)`).trim()).toBe(
+      'symbol',
+    );
   });
 
   it('has the sub-path entry points tenacious/undici and tenacious/bedrock', () => {
-    const output = runNode(`console.log(typeof require('tenacious/undici').ensureOk, typeof require('tenacious/bedrock').ResilientBedrock)`);
+    const output = runNode(
+      `console.log(typeof require('tenacious/undici').ensureOk, typeof require('tenacious/bedrock').ResilientBedrock)`,
+    );
     expect(output.trim()).toBe('function function');
   });
 
   it('loads neither undici nor the AWS SDK from the core entry point', () => {
     const loaded = JSON.parse(
-      runNode(`require('tenacious'); require('tenacious/undici'); console.log(JSON.stringify(Object.keys(require.cache)))`),
+      runNode(
+        `require('tenacious'); require('tenacious/undici'); console.log(JSON.stringify(Object.keys(require.cache)))`,
+      ),
     ) as string[];
     expect(loaded.filter((path) => path.includes('node_modules'))).toEqual([]);
   });
 
   it('has no runtime dependencies; undici and the AWS SDK are optional peers', () => {
-    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(manifest.dependencies).toBeUndefined();
     expect(manifest.peerDependenciesMeta).toEqual({
       '@aws-sdk/client-bedrock-runtime': { optional: true },

@@ -5,20 +5,33 @@ import { examples } from '../examples/catalog';
 // The README is part of the product: these checks keep it true as the code changes.
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const scripts = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
 
 describe('README.md', () => {
   it('starts with the two set-up commands: the demo and every test', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    const commands = firstBlock.split('\n').filter((line) => line.trim() !== '').map((line) => line.replace(/\s+#.*$/, ''));
+    const commands = firstBlock
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.replace(/\s+#.*$/, ''));
     expect(commands).toEqual(['npm ci && npm run demo', 'npm ci && npm test']);
     expect(readme.indexOf(firstBlock)).toBeLessThan(200);
   });
 
   it('lists every runnable example', () => {
-    const listed = [...readme.matchAll(/^\| `([a-z-]+)` \|/gm)].map((match) => match[1]).filter((name) => !name.includes('_'));
-    const exampleRows = listed.filter((name) => !Object.prototype.hasOwnProperty.call(scripts, name));
-    expect(new Set(exampleRows.filter((name) => name in examples))).toEqual(new Set(Object.keys(examples)));
+    const listed = [...readme.matchAll(/^\| `([a-z-]+)` \|/gm)]
+      .map((match) => match[1])
+      .filter((name) => !name.includes('_'));
+    const exampleRows = listed.filter(
+      (name) => !Object.prototype.hasOwnProperty.call(scripts, name),
+    );
+    expect(new Set(exampleRows.filter((name) => name in examples))).toEqual(
+      new Set(Object.keys(examples)),
+    );
   });
 
   it('only mentions npm scripts that exist', () => {

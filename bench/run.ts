@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const samples = await measureTime(cases, { ...options, json, outputFile });
   const bytes = new Map<TimedCase, number>();
   if (canMeasureAllocation()) {
-    for (const timedCase of cases) bytes.set(timedCase, await measureAllocation(timedCase, { ...options, json, outputFile }));
+    for (const timedCase of cases) {
+      bytes.set(timedCase, await measureAllocation(timedCase, { ...options, json, outputFile }));
+    }
   } else {
     console.error('allocation not measured: run node with --expose-gc (npm run bench does)');
   }

@@ -2,7 +2,11 @@
 // turn, and appends both, with the assistant's reply, to the agent's state. Throttling and a
 // transient outage between steps are retried by the stacked @RetryOnRateLimit + @Retry. The state
 // changes only after a successful call, so a retried step never appends a turn twice.
-import { ConverseCommand, type BedrockRuntimeClient, type Message } from '@aws-sdk/client-bedrock-runtime';
+import {
+  ConverseCommand,
+  type BedrockRuntimeClient,
+  type Message,
+} from '@aws-sdk/client-bedrock-runtime';
 import { Retry, RetryOnRateLimit } from '../src';
 import type { ExampleMain } from './example';
 import { createLocalBedrockClient, startBedrockServer } from './servers/bedrock-server';
@@ -27,10 +31,16 @@ class Agent {
   async step(userText: string): Promise<string> {
     const userTurn: Message = { role: 'user', content: [{ text: userText }] };
     const output = await this.client.send(
-      new ConverseCommand({ modelId, system: [{ text: this.instructions }], messages: [...this.messages, userTurn] }),
+      new ConverseCommand({
+        modelId,
+        system: [{ text: this.instructions }],
+        messages: [...this.messages, userTurn],
+      }),
     );
     const reply = output.output?.message;
-    if (reply === undefined) throw new Error(`Converse returned no message (stopReason ${output.stopReason})`);
+    if (reply === undefined) {
+      throw new Error(`Converse returned no message (stopReason ${output.stopReason})`);
+    }
     // Only here, after the call succeeded: a failed attempt leaves the conversation as it was.
     this.messages.push(userTurn, reply);
     return reply.content?.map((block) => block.text ?? '').join('') ?? '';
@@ -46,7 +56,10 @@ export const main: ExampleMain = async (print) => {
   try {
     server.enqueue(
       'Converse',
-      { kind: 'converse', text: 'I will plan the trip: first the dates, then trains, then a hotel.' },
+      {
+        kind: 'converse',
+        text: 'I will plan the trip: first the dates, then trains, then a hotel.',
+      },
       { kind: 'error', exception: 'ThrottlingException' },
       { kind: 'error', exception: 'ThrottlingException' },
       { kind: 'converse', text: 'The 9:13 train from London arrives in Paris at 12:47.' },
@@ -55,19 +68,29 @@ export const main: ExampleMain = async (print) => {
       { kind: 'converse', text: 'Hotel du Nord has a room near Gare du Nord for 140 EUR.' },
     );
     const agent = new Agent(client, 'You are a travel agent. Answer in one sentence.');
-    const turns = ['Plan a day trip to Paris on 12 May.', 'Find a morning train.', 'And a hotel for one night?'];
+    const turns = [
+      'Plan a day trip to Paris on 12 May.',
+      'Find a morning train.',
+      'And a hotel for one night?',
+    ];
 
     for (const [index, turn] of turns.entries()) {
       const before = server.requestCount();
       print(`step ${index + 1}: "${turn}"`);
       await agent.step(turn);
-      print(`  done after ${server.requestCount() - before} request(s); the conversation has ${agent.messages.length} messages`);
+      print(
+        `  done after ${server.requestCount() - before} request(s); the conversation has ${agent.messages.length} messages`,
+      );
     }
 
     print('conversation:');
-    for (const message of agent.messages) print(`  [${message.role}] ${message.content?.map((block) => block.text).join('')}`);
+    for (const message of agent.messages) {
+      print(`  [${message.role}] ${message.content?.map((block) => block.text).join('')}`);
+    }
     const lastRequest = server.requests.at(-1)?.body as { messages?: unknown[] } | undefined;
-    print(`the last request carried ${lastRequest?.messages?.length} messages: no turn was sent twice`);
+    print(
+      `the last request carried ${lastRequest?.messages?.length} messages: no turn was sent twice`,
+    );
   } finally {
     client.destroy();
     await server.close();

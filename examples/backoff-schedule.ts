@@ -4,7 +4,13 @@
 import { calculateBackoffDelay, type JitterStrategy } from '../src';
 import type { ExampleMain } from './example';
 
-const strategies: readonly JitterStrategy[] = ['none', 'full', 'equal', 'proportional', 'decorrelated'];
+const strategies: readonly JitterStrategy[] = [
+  'none',
+  'full',
+  'equal',
+  'proportional',
+  'decorrelated',
+];
 const attempts = [1, 2, 3, 4, 5, 6];
 
 /** mulberry32: a tiny deterministic generator of numbers in [0, 1). */
@@ -41,6 +47,8 @@ export const main: ExampleMain = async (print) => {
   print(row('attempt', attempts));
   for (const jitter of strategies) print(row(jitter, schedule(jitter, seed)));
 
-  const reproducible = strategies.every((jitter) => schedule(jitter, seed).join() === schedule(jitter, seed).join());
+  const reproducible = strategies.every(
+    (jitter) => schedule(jitter, seed).join() === schedule(jitter, seed).join(),
+  );
   print(`the same seed gives the same schedule: ${reproducible}`);
 };

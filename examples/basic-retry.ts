@@ -10,7 +10,14 @@ class PriceService {
   constructor(private readonly baseUrl: string) {}
 
   // Delays shortened so the example runs in a moment; the defaults start at 1 s.
-  @Retry({ maxAttempts: 4, initialDelay: 100, onRetry: (error, attempt, delayMs) => log(`  attempt ${attempt} failed (${classifyError(error)}): ${String(error)}; retrying in ${delayMs} ms`) })
+  @Retry({
+    maxAttempts: 4,
+    initialDelay: 100,
+    onRetry: (error, attempt, delayMs) =>
+      log(
+        `  attempt ${attempt} failed (${classifyError(error)}): ${String(error)}; retrying in ${delayMs} ms`,
+      ),
+  })
   async price(sku: string): Promise<{ sku: string; cents: number }> {
     const response = await ensureOk(await request(`${this.baseUrl}/prices/${sku}`));
     return (await response.body.json()) as { sku: string; cents: number };
@@ -23,11 +30,17 @@ export const main: ExampleMain = async (print) => {
   log = print;
   const server = await startHttpServer();
   try {
-    server.script('/prices/A-1', [{ status: 503 }, { status: 503 }, { body: { sku: 'A-1', cents: 1299 } }]);
+    server.script('/prices/A-1', [
+      { status: 503 },
+      { status: 503 },
+      { body: { sku: 'A-1', cents: 1299 } },
+    ]);
     const service = new PriceService(server.url);
     print('GET /prices/A-1 (the server answers 503, 503, then 200)');
     const price = await service.price('A-1');
-    print(`price of ${price.sku}: ${price.cents} cents, after ${server.requests('/prices/A-1').length} requests`);
+    print(
+      `price of ${price.sku}: ${price.cents} cents, after ${server.requests('/prices/A-1').length} requests`,
+    );
   } finally {
     await server.close();
   }

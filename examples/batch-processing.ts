@@ -5,7 +5,11 @@
 import { ConverseCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { Retry, RetryOnRateLimit, classifyError, isRateLimitError } from '../src';
 import type { ExampleMain } from './example';
-import { createLocalBedrockClient, startBedrockServer, type ScriptedResponse } from './servers/bedrock-server';
+import {
+  createLocalBedrockClient,
+  startBedrockServer,
+  type ScriptedResponse,
+} from './servers/bedrock-server';
 
 const modelId = 'anthropic.claude-3-haiku-20240307-v1:0';
 const rateLimitAttempts = 3;
@@ -36,7 +40,11 @@ class TicketClassifier {
     const output = await this.client.send(
       new ConverseCommand({
         modelId,
-        system: [{ text: 'Classify the support ticket as one of: billing, shipping, account, other. Answer with the label only.' }],
+        system: [
+          {
+            text: 'Classify the support ticket as one of: billing, shipping, account, other. Answer with the label only.',
+          },
+        ],
         messages: [{ role: 'user', content: [{ text: ticket.text }] }],
       }),
     );
@@ -47,7 +55,9 @@ class TicketClassifier {
 /** Why a ticket failed for good, in words. */
 function explain({ error, attempts }: Failure): string {
   const name = (error as Error).name;
-  if (isRateLimitError(error)) return `${name}, still rate limited after ${attempts} attempts (the rate-limit lane allows ${rateLimitAttempts})`;
+  if (isRateLimitError(error)) {
+    return `${name}, still rate limited after ${attempts} attempts (the rate-limit lane allows ${rateLimitAttempts})`;
+  }
   const category = classifyError(error);
   if (attempts === 1) return `${name}, not retryable (${category}): ${(error as Error).message}`;
   return `${name}, still failing after ${attempts} attempts (${category})`;
@@ -59,17 +69,30 @@ const throttled: ScriptedResponse = { kind: 'error', exception: 'ThrottlingExcep
 /** What the local Bedrock answers, ticket after ticket (the batch runs one ticket at a time). */
 const script: ScriptedResponse[] = [
   reply('billing'),
-  throttled, reply('shipping'),
-  reply('account'),
-  { kind: 'error', exception: 'ValidationException', message: 'Input is too long for requested model.' },
-  throttled, throttled, reply('billing'),
-  reply('other'),
-  { kind: 'error', exception: 'ServiceUnavailableException' }, reply('shipping'),
-  throttled, throttled, throttled,
-  reply('account'),
-  { kind: 'error', exception: 'ModelNotReadyException' }, reply('billing'),
+  throttled,
   reply('shipping'),
-  { kind: 'error', exception: 'InternalServerException' }, throttled, reply('other'),
+  reply('account'),
+  {
+    kind: 'error',
+    exception: 'ValidationException',
+    message: 'Input is too long for requested model.',
+  },
+  throttled,
+  throttled,
+  reply('billing'),
+  reply('other'),
+  { kind: 'error', exception: 'ServiceUnavailableException' },
+  reply('shipping'),
+  throttled,
+  throttled,
+  throttled,
+  reply('account'),
+  { kind: 'error', exception: 'ModelNotReadyException' },
+  reply('billing'),
+  reply('shipping'),
+  { kind: 'error', exception: 'InternalServerException' },
+  throttled,
+  reply('other'),
 ];
 
 const ticketTexts = [
@@ -110,11 +133,15 @@ export const main: ExampleMain = async (print) => {
         // One ticket failing for good does not stop the batch.
         const attempts = classifier.attempts.get(ticket.id) ?? 0;
         failures.push({ ticket, attempts, error });
-        log(`${progress} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${(error as Error).name}`);
+        log(
+          `${progress} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${(error as Error).name}`,
+        );
       }
     }
 
-    log(`report: ${tickets.length - failures.length} of ${tickets.length} classified, ${failures.length} failed, ${server.requestCount()} requests in all`);
+    log(
+      `report: ${tickets.length - failures.length} of ${tickets.length} classified, ${failures.length} failed, ${server.requestCount()} requests in all`,
+    );
     for (const failure of failures) log(`  ${failure.ticket.id}: ${explain(failure)}`);
   } finally {
     client.destroy();

@@ -21,7 +21,8 @@ class CompletionClient {
   @RetryOnRateLimit({
     maxAttempts: 5,
     initialDelay: 50,
-    onRetry: (error, attempt, delayMs) => log(`  attempt ${attempt} throttled (${(error as Error).name}); retrying in ${delayMs} ms`),
+    onRetry: (error, attempt, delayMs) =>
+      log(`  attempt ${attempt} throttled (${(error as Error).name}); retrying in ${delayMs} ms`),
   })
   async complete(prompt: string): Promise<string> {
     const output = await this.client.send(
@@ -29,7 +30,11 @@ class CompletionClient {
         modelId,
         contentType: 'application/json',
         accept: 'application/json',
-        body: JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 200, messages: [{ role: 'user', content: prompt }] }),
+        body: JSON.stringify({
+          anthropic_version: 'bedrock-2023-05-31',
+          max_tokens: 200,
+          messages: [{ role: 'user', content: prompt }],
+        }),
       }),
     );
     const reply = JSON.parse(new TextDecoder().decode(output.body)) as ClaudeReply;
@@ -46,13 +51,27 @@ export const main: ExampleMain = async (print) => {
   try {
     server.enqueue(
       'InvokeModel',
-      { kind: 'error', exception: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' },
+      {
+        kind: 'error',
+        exception: 'ThrottlingException',
+        message: 'Too many requests, please wait before trying again.',
+      },
       { kind: 'error', exception: 'ThrottlingException', retryAfterSeconds: 0.1 },
-      { kind: 'invoke', body: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Paris.' }], stop_reason: 'end_turn' } },
+      {
+        kind: 'invoke',
+        body: {
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'text', text: 'Paris.' }],
+          stop_reason: 'end_turn',
+        },
+      },
     );
     const completions = new CompletionClient(client);
 
-    print('InvokeModel "What is the capital of France?" (throttled, throttled with Retry-After: 0.1, then the answer)');
+    print(
+      'InvokeModel "What is the capital of France?" (throttled, throttled with Retry-After: 0.1, then the answer)',
+    );
     const answer = await completions.complete('What is the capital of France?');
     print(`completion: "${answer}", after ${server.requestCount('InvokeModel')} requests`);
   } finally {

@@ -24,11 +24,16 @@ interface CatalogEntry {
 export const examples: Readonly<Record<string, CatalogEntry>> = {
   'basic-retry': {
     description: 'retry an unstable HTTP API (503, 503, 200) with @Retry and undici',
-    expectedOutput: [/attempt 1 failed \(retryable\)/, /attempt 2 failed \(retryable\)/, /price of A-1: 1299 cents, after 3 requests/],
+    expectedOutput: [
+      /attempt 1 failed \(retryable\)/,
+      /attempt 2 failed \(retryable\)/,
+      /price of A-1: 1299 cents, after 3 requests/,
+    ],
     main: basicRetry.main,
   },
   'retry-on-error-classes': {
-    description: 'retryOn: [InventoryBusyError, ReservationConflictError]; another error class is thrown at once',
+    description:
+      'retryOn: [InventoryBusyError, ReservationConflictError]; another error class is thrown at once',
     expectedOutput: [
       /attempt 1 failed with InventoryBusyError/,
       /attempt 2 failed with ReservationConflictError/,
@@ -38,7 +43,8 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     main: retryOnErrorClasses.main,
   },
   'retry-callback-logging': {
-    description: 'onRetry / onGiveUp logging attempt, category and delay; a call that gives up after maxAttempts',
+    description:
+      'onRetry / onGiveUp logging attempt, category and delay; a call that gives up after maxAttempts',
     expectedOutput: [
       /\[retry\] attempt 1 failed \(network\): .*; next attempt in \d+ ms/,
       /\[retry\] attempt 2 failed \(timeout\): HttpError: HTTP 504/,
@@ -59,7 +65,8 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     main: asyncCall.main,
   },
   'backoff-schedule': {
-    description: 'the delays of each jitter strategy for attempts 1..6, from calculateBackoffDelay with a seeded random',
+    description:
+      'the delays of each jitter strategy for attempts 1..6, from calculateBackoffDelay with a seeded random',
     expectedOutput: [
       /^none\s+1000\s+2000\s+4000\s+8000\s+16000\s+32000$/,
       /^full(\s+\d+){6}$/,
@@ -71,7 +78,8 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     main: backoffSchedule.main,
   },
   'manual-retry-context': {
-    description: 'a hand-written loop with RetryContext: recordFailure, shouldRetry, getDelay, wait, currentAttempt',
+    description:
+      'a hand-written loop with RetryContext: recordFailure, shouldRetry, getDelay, wait, currentAttempt',
     expectedOutput: [
       /attempt 1 of 4 failed \(retryable\): HttpError: HTTP 503 .*; waiting \d+ ms/,
       /attempt 2 of 4 failed \(retryable\): HttpError: HTTP 502 .*; waiting \d+ ms/,
@@ -82,7 +90,8 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     main: manualRetryContext.main,
   },
   'vector-search-timeouts': {
-    description: 'a vector-search client retrying only TIMEOUT: a search over its time limit is retried, a 503 is not',
+    description:
+      'a vector-search client retrying only TIMEOUT: a search over its time limit is retried, a 503 is not',
     expectedOutput: [
       /attempt 1 failed \(timeout\): TimeoutError/,
       /^top hits: sku-7 \(0\.97\), sku-3 \(0\.91\), after 2 requests$/,
@@ -91,7 +100,8 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     main: vectorSearchTimeouts.main,
   },
   'class-defaults': {
-    description: '@RetryDefaults on a service class: a subclass overrides one field, method options override, undecorated methods are not retried',
+    description:
+      '@RetryDefaults on a service class: a subclass overrides one field, method options override, undecorated methods are not retried',
     expectedOutput: [
       /^CatalogService\.product, class default maxAttempts 4: .* after 4 request\(s\)$/,
       /^PremiumCatalogService\.product, subclass maxAttempts 5: .* after 5 request\(s\)$/,
@@ -104,17 +114,19 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     main: classDefaults.main,
   },
   'bedrock-invoke-rate-limit': {
-    description: 'Bedrock InvokeModel with @RetryOnRateLimit: ThrottlingException twice (once with Retry-After), then the completion',
+    description:
+      'Bedrock InvokeModel with @RetryOnRateLimit: ThrottlingException twice (once with Retry-After), then the completion',
     expectedOutput: [
-      /^  attempt 1 throttled \(ThrottlingException\); retrying in \d+ ms$/,
+      /^ {2}attempt 1 throttled \(ThrottlingException\); retrying in \d+ ms$/,
       // Retry-After: 0.1 is a floor under the jittered backoff (at most 100 ms here).
-      /^  attempt 2 throttled \(ThrottlingException\); retrying in 100 ms$/,
+      /^ {2}attempt 2 throttled \(ThrottlingException\); retrying in 100 ms$/,
       /^completion: "Paris\.", after 3 requests$/,
     ],
     main: bedrockInvokeRateLimit.main,
   },
   'custom-rate-limit-error': {
-    description: 'rateLimitErrors: [QuotaExhaustedError] puts a client\'s own quota error on the rate-limit lane; another class is not retried',
+    description:
+      "rateLimitErrors: [QuotaExhaustedError] puts a client's own quota error on the rate-limit lane; another class is not retried",
     expectedOutput: [
       /^built-in rate-limit detection sees a QuotaExhaustedError: false$/,
       /attempt 1 failed with QuotaExhaustedError: .*; rate-limit lane, retrying in \d+ ms/,
@@ -125,35 +137,38 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     main: customRateLimitError.main,
   },
   'agent-step': {
-    description: 'an Agent whose step() calls Bedrock Converse with @RetryOnRateLimit + @Retry and appends the reply to its conversation',
+    description:
+      'an Agent whose step() calls Bedrock Converse with @RetryOnRateLimit + @Retry and appends the reply to its conversation',
     expectedOutput: [
       /attempt 2 failed \(ThrottlingException\); retrying in \d+ ms/,
       /attempt 1 failed \(ServiceUnavailableException\); retrying in \d+ ms/,
-      /^  done after 3 request\(s\); the conversation has 6 messages$/,
-      /^  \[user\] Find a morning train\.$/,
-      /^  \[assistant\] Hotel du Nord has a room near Gare du Nord for 140 EUR\.$/,
+      /^ {2}done after 3 request\(s\); the conversation has 6 messages$/,
+      /^ {2}\[user\] Find a morning train\.$/,
+      /^ {2}\[assistant\] Hotel du Nord has a room near Gare du Nord for 140 EUR\.$/,
       /^the last request carried 5 messages: no turn was sent twice$/,
     ],
     main: agentStep.main,
   },
   'batch-processing': {
-    description: '12 tickets classified on Bedrock under rate limits: progress per item, failures recorded, a final report',
+    description:
+      '12 tickets classified on Bedrock under rate limits: progress per item, failures recorded, a final report',
     expectedOutput: [
       /^\[2\/12\] T-102 ok after 2 attempts: shipping$/,
       /^\[4\/12\] T-104 failed after 1 attempt: ValidationException$/,
       /^\[8\/12\] T-108 failed after 3 attempts: ThrottlingException$/,
       /^\[12\/12\] T-112 ok after 3 attempts: other$/,
       /^report: 10 of 12 classified, 2 failed, 21 requests in all$/,
-      /^  T-104: ValidationException, not retryable \(non_retryable\): Input is too long/,
-      /^  T-108: ThrottlingException, still rate limited after 3 attempts/,
+      /^ {2}T-104: ValidationException, not retryable \(non_retryable\): Input is too long/,
+      /^ {2}T-108: ThrottlingException, still rate limited after 3 attempts/,
     ],
     main: batchProcessing.main,
   },
   'streaming-response': {
-    description: 'ResilientBedrock.converseStream printing text as it streams: a throttled first frame is retried, a break after text is not',
+    description:
+      'ResilientBedrock.converseStream printing text as it streams: a throttled first frame is retried, a break after text is not',
     expectedOutput: [
-      /^  attempt 1 failed \(ThrottlingException\); retrying in \d+ ms$/,
-      /^  > " wins\."$/,
+      /^ {2}attempt 1 failed \(ThrottlingException\); retrying in \d+ ms$/,
+      /^ {2}> " wins\."$/,
       /^streamed "Try once, then again — patience wins\." after 2 requests$/,
       /^rethrown, not retried: ModelStreamErrorException after 1 request\(s\); the text above was not repeated$/,
     ],

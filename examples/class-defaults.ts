@@ -10,7 +10,12 @@ import type { ExampleMain } from './example';
 import { startHttpServer, type ScriptedHttpServer } from './servers/http-server';
 
 // Delays shortened so the example runs in a moment; the defaults start at 1 s (2 s for rate limits).
-@RetryDefaults({ maxAttempts: 4, initialDelay: 10, maxDelay: 40, rateLimit: { maxAttempts: 6, initialDelay: 10, maxDelay: 40 } })
+@RetryDefaults({
+  maxAttempts: 4,
+  initialDelay: 10,
+  maxDelay: 40,
+  rateLimit: { maxAttempts: 6, initialDelay: 10, maxDelay: 40 },
+})
 class CatalogService {
   constructor(protected readonly baseUrl: string) {}
 
@@ -42,7 +47,11 @@ class CatalogService {
 @RetryDefaults({ maxAttempts: 5 })
 class PremiumCatalogService extends CatalogService {}
 
-async function attemptsOf(server: ScriptedHttpServer, path: string, call: () => Promise<unknown>): Promise<string> {
+async function attemptsOf(
+  server: ScriptedHttpServer,
+  path: string,
+  call: () => Promise<unknown>,
+): Promise<string> {
   try {
     await call();
     return 'succeeded (unexpected)';
@@ -64,13 +73,27 @@ export const main: ExampleMain = async (print) => {
     const premium = new PremiumCatalogService(server.url);
 
     print('every request fails (503, or 429 for exports)');
-    print(`CatalogService.product, class default maxAttempts 4: ${await attemptsOf(server, '/products/C-1', () => catalog.product('C-1'))}`);
-    print(`PremiumCatalogService.product, subclass maxAttempts 5: ${await attemptsOf(server, '/products/C-2', () => premium.product('C-2'))}`);
-    print(`CatalogService.price, method maxAttempts 2: ${await attemptsOf(server, '/prices/C-1', () => catalog.price('C-1'))}`);
-    print(`PremiumCatalogService.price, method maxAttempts 2 wins: ${await attemptsOf(server, '/prices/C-2', () => premium.price('C-2'))}`);
-    print(`CatalogService.bulkExport, class rateLimit maxAttempts 6: ${await attemptsOf(server, '/exports/C-1', () => catalog.bulkExport('C-1'))}`);
-    print(`PremiumCatalogService.bulkExport, rateLimit inherited: ${await attemptsOf(server, '/exports/C-2', () => premium.bulkExport('C-2'))}`);
-    print(`CatalogService.health, not decorated: ${await attemptsOf(server, '/health/C-1', () => catalog.health('C-1'))}`);
+    print(
+      `CatalogService.product, class default maxAttempts 4: ${await attemptsOf(server, '/products/C-1', () => catalog.product('C-1'))}`,
+    );
+    print(
+      `PremiumCatalogService.product, subclass maxAttempts 5: ${await attemptsOf(server, '/products/C-2', () => premium.product('C-2'))}`,
+    );
+    print(
+      `CatalogService.price, method maxAttempts 2: ${await attemptsOf(server, '/prices/C-1', () => catalog.price('C-1'))}`,
+    );
+    print(
+      `PremiumCatalogService.price, method maxAttempts 2 wins: ${await attemptsOf(server, '/prices/C-2', () => premium.price('C-2'))}`,
+    );
+    print(
+      `CatalogService.bulkExport, class rateLimit maxAttempts 6: ${await attemptsOf(server, '/exports/C-1', () => catalog.bulkExport('C-1'))}`,
+    );
+    print(
+      `PremiumCatalogService.bulkExport, rateLimit inherited: ${await attemptsOf(server, '/exports/C-2', () => premium.bulkExport('C-2'))}`,
+    );
+    print(
+      `CatalogService.health, not decorated: ${await attemptsOf(server, '/health/C-1', () => catalog.health('C-1'))}`,
+    );
   } finally {
     await server.close();
   }

@@ -29,7 +29,10 @@ class TranslationClient {
     rateLimitErrors: [QuotaExhaustedError],
     maxAttempts: 4,
     initialDelay: 20,
-    onRetry: (error, attempt, delayMs) => log(`  attempt ${attempt} failed with ${String(error)}; rate-limit lane, retrying in ${delayMs} ms`),
+    onRetry: (error, attempt, delayMs) =>
+      log(
+        `  attempt ${attempt} failed with ${String(error)}; rate-limit lane, retrying in ${delayMs} ms`,
+      ),
   })
   async translate(text: string, target: string): Promise<string> {
     const response = await request(`${this.baseUrl}/translate`, {
@@ -53,14 +56,33 @@ export const main: ExampleMain = async (print) => {
   log = print;
   const server = await startHttpServer();
   try {
-    const quotaExhausted = { status: 403, body: { error: { reason: 'quotaExhausted', message: 'translation characters per minute used up' } } };
-    const apiDisabled = { status: 403, body: { error: { reason: 'apiDisabled', message: 'the Translation API is disabled for project demo-42' } } };
+    const quotaExhausted = {
+      status: 403,
+      body: {
+        error: { reason: 'quotaExhausted', message: 'translation characters per minute used up' },
+      },
+    };
+    const apiDisabled = {
+      status: 403,
+      body: {
+        error: {
+          reason: 'apiDisabled',
+          message: 'the Translation API is disabled for project demo-42',
+        },
+      },
+    };
     const translations = new TranslationClient(server.url);
 
-    print(`built-in rate-limit detection sees a QuotaExhaustedError: ${isRateLimitError(new QuotaExhaustedError('translation characters per minute used up'))}`);
+    print(
+      `built-in rate-limit detection sees a QuotaExhaustedError: ${isRateLimitError(new QuotaExhaustedError('translation characters per minute used up'))}`,
+    );
 
     print('translate "good morning" to French (403 quotaExhausted twice, then 200)');
-    server.script('/translate', [quotaExhausted, quotaExhausted, { body: { translation: 'bonjour' } }]);
+    server.script('/translate', [
+      quotaExhausted,
+      quotaExhausted,
+      { body: { translation: 'bonjour' } },
+    ]);
     const translation = await translations.translate('good morning', 'fr');
     print(`translation: "${translation}", after ${server.requests('/translate').length} requests`);
 
@@ -71,7 +93,9 @@ export const main: ExampleMain = async (print) => {
       await translations.translate('good night', 'fr');
       print('translated "good night" (unexpected)');
     } catch (error) {
-      print(`not retried, ApiDisabledError is not a rate limit: ${String(error)}, after ${server.requests('/translate').length} request(s)`);
+      print(
+        `not retried, ApiDisabledError is not a rate limit: ${String(error)}, after ${server.requests('/translate').length} request(s)`,
+      );
     }
   } finally {
     await server.close();

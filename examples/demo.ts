@@ -2,7 +2,11 @@
 // service classes (real undici, the real AWS SDK client) through outages, throttling, timeouts and
 // non-retryable failures, and prints a timeline of every attempt and a summary.
 import './quiet-aws-sdk-notice';
-import { ConverseCommand, type BedrockRuntimeClient, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import {
+  ConverseCommand,
+  type BedrockRuntimeClient,
+  type ConverseCommandOutput,
+} from '@aws-sdk/client-bedrock-runtime';
 import { request } from 'undici';
 import { Retry, RetryDefaults, RetryOnRateLimit } from '../src';
 import { ResilientBedrock } from '../src/bedrock';
@@ -25,7 +29,10 @@ export const readablePace: DemoPace = { initialDelay: 200, retryAfterSeconds: 1,
 
 const modelId = 'anthropic.claude-3-haiku-20240307-v1:0';
 
-export async function runDemo(print: (line: string) => void, pace: DemoPace = readablePace): Promise<void> {
+export async function runDemo(
+  print: (line: string) => void,
+  pace: DemoPace = readablePace,
+): Promise<void> {
   const timeline = new Timeline(print);
   const http = await startHttpServer();
   const bedrockServer = await startBedrockServer();
@@ -37,69 +44,156 @@ export async function runDemo(print: (line: string) => void, pace: DemoPace = re
     const orders = new Orders(http.url, `http://127.0.0.1:${closedPort}`);
     const assistant = new Assistant(bedrockClient);
 
-    print('tenacious demo: decorated services against a local HTTP server and a local Bedrock Runtime');
-    print(`  columns: time since start, method, attempt, category, what the retry loop did, detail`);
+    print(
+      'tenacious demo: decorated services against a local HTTP server and a local Bedrock Runtime',
+    );
+    print(
+      `  columns: time since start, method, attempt, category, what the retry loop did, detail`,
+    );
 
     timeline.section('An outage that passes: 503, 503, then 200 (@Retry, full-jitter backoff)');
-    http.script('/stock/A-1', [{ status: 503 }, { status: 503 }, { body: { sku: 'A-1', units: 12 } }]);
-    await timeline.call('Inventory.stock', () => inventory.stock('A-1'), (stock) => `${stock.units} units of ${stock.sku}`);
+    http.script('/stock/A-1', [
+      { status: 503 },
+      { status: 503 },
+      { body: { sku: 'A-1', units: 12 } },
+    ]);
+    await timeline.call(
+      'Inventory.stock',
+      () => inventory.stock('A-1'),
+      (stock) => `${stock.units} units of ${stock.sku}`,
+    );
 
-    timeline.section(`Throttling with Retry-After: ${pace.retryAfterSeconds} s (@RetryOnRateLimit honours it)`);
+    timeline.section(
+      `Throttling with Retry-After: ${pace.retryAfterSeconds} s (@RetryOnRateLimit honours it)`,
+    );
     http.script('/stock/B-2', [
       { status: 429, headers: { 'retry-after': String(pace.retryAfterSeconds) } },
       { body: { sku: 'B-2', units: 3 } },
     ]);
-    await timeline.call('Inventory.stock', () => inventory.stock('B-2'), (stock) => `${stock.units} units of ${stock.sku}`);
+    await timeline.call(
+      'Inventory.stock',
+      () => inventory.stock('B-2'),
+      (stock) => `${stock.units} units of ${stock.sku}`,
+    );
 
-    timeline.section(`A slow server: the first answer comes after the ${pace.callTimeout} ms timeout (TIMEOUT is retried)`);
-    http.script('/stock/C-3', [{ delayMs: pace.callTimeout * 3, body: { sku: 'C-3', units: 0 } }, { body: { sku: 'C-3', units: 7 } }]);
-    await timeline.call('Inventory.stock', () => inventory.stock('C-3'), (stock) => `${stock.units} units of ${stock.sku}`);
+    timeline.section(
+      `A slow server: the first answer comes after the ${pace.callTimeout} ms timeout (TIMEOUT is retried)`,
+    );
+    http.script('/stock/C-3', [
+      { delayMs: pace.callTimeout * 3, body: { sku: 'C-3', units: 0 } },
+      { body: { sku: 'C-3', units: 7 } },
+    ]);
+    await timeline.call(
+      'Inventory.stock',
+      () => inventory.stock('C-3'),
+      (stock) => `${stock.units} units of ${stock.sku}`,
+    );
 
     timeline.section('Not retried: 404 is NON_RETRYABLE, thrown at once');
     http.script('/stock/Z-9', [{ status: 404, body: { message: 'no such sku' } }]);
-    await timeline.call('Inventory.stock', () => inventory.stock('Z-9'), (stock) => `${stock.units} units`);
+    await timeline.call(
+      'Inventory.stock',
+      () => inventory.stock('Z-9'),
+      (stock) => `${stock.units} units`,
+    );
 
     timeline.section('A service that is down: connection refused (NETWORK), every attempt fails');
-    await timeline.call('Orders.history', () => orders.history(), (rows) => `${rows.length} rows`);
+    await timeline.call(
+      'Orders.history',
+      () => orders.history(),
+      (rows) => `${rows.length} rows`,
+    );
 
-    timeline.section('idempotent: false: a POST whose connection is reset after the server read it is NOT retried');
+    timeline.section(
+      'idempotent: false: a POST whose connection is reset after the server read it is NOT retried',
+    );
     http.script('/orders', [{ resetAfterBody: true }, { status: 201, body: { id: 'order-1' } }]);
-    await timeline.call('Orders.place', () => orders.place({ sku: 'A-1', units: 2 }), (order) => `created ${order.id}`);
-    print(`  the server saw ${http.requests('/orders').length} POST: a retry could have charged twice`);
+    await timeline.call(
+      'Orders.place',
+      () => orders.place({ sku: 'A-1', units: 2 }),
+      (order) => `created ${order.id}`,
+    );
+    print(
+      `  the server saw ${http.requests('/orders').length} POST: a retry could have charged twice`,
+    );
 
-    timeline.section('Bedrock: ThrottlingException twice, then a reply (rate-limit lane of a stacked @RetryOnRateLimit + @Retry)');
-    bedrockServer.enqueue('Converse', { kind: 'error', exception: 'ThrottlingException' }, { kind: 'error', exception: 'ThrottlingException' });
+    timeline.section(
+      'Bedrock: ThrottlingException twice, then a reply (rate-limit lane of a stacked @RetryOnRateLimit + @Retry)',
+    );
+    bedrockServer.enqueue(
+      'Converse',
+      { kind: 'error', exception: 'ThrottlingException' },
+      { kind: 'error', exception: 'ThrottlingException' },
+    );
     await timeline.call('Assistant.ask', () => assistant.ask('Name a prime number.'), replyText);
 
-    timeline.section('Bedrock: ServiceUnavailableException, then a reply (retry lane of the same method)');
-    bedrockServer.enqueue('Converse', { kind: 'error', exception: 'ServiceUnavailableException' }, { kind: 'converse', text: 'Seven.' });
+    timeline.section(
+      'Bedrock: ServiceUnavailableException, then a reply (retry lane of the same method)',
+    );
+    bedrockServer.enqueue(
+      'Converse',
+      { kind: 'error', exception: 'ServiceUnavailableException' },
+      { kind: 'converse', text: 'Seven.' },
+    );
     await timeline.call('Assistant.ask', () => assistant.ask('Name another.'), replyText);
 
     timeline.section('Bedrock: ValidationException and AccessDeniedException are not retried');
-    bedrockServer.enqueue('Converse', { kind: 'error', exception: 'ValidationException', message: 'messages: must not be empty' });
+    bedrockServer.enqueue('Converse', {
+      kind: 'error',
+      exception: 'ValidationException',
+      message: 'messages: must not be empty',
+    });
     await timeline.call('Assistant.ask', () => assistant.ask(''), replyText);
-    bedrockServer.enqueue('Converse', { kind: 'error', exception: 'AccessDeniedException', message: 'not authorized' });
+    bedrockServer.enqueue('Converse', {
+      kind: 'error',
+      exception: 'AccessDeniedException',
+      message: 'not authorized',
+    });
     await timeline.call('Assistant.ask', () => assistant.ask('Hello?'), replyText);
 
-    timeline.section('Bedrock stream (ResilientBedrock): throttled in the first frame, retried; the second stream completes');
+    timeline.section(
+      'Bedrock stream (ResilientBedrock): throttled in the first frame, retried; the second stream completes',
+    );
     const bedrock = new ResilientBedrock({
       client: bedrockClient,
-      retry: { initialDelay: pace.initialDelay, ...timeline.hooks('ResilientBedrock.converseStream') },
-      rateLimit: { initialDelay: pace.initialDelay, ...timeline.hooks('ResilientBedrock.converseStream') },
+      retry: {
+        initialDelay: pace.initialDelay,
+        ...timeline.hooks('ResilientBedrock.converseStream'),
+      },
+      rateLimit: {
+        initialDelay: pace.initialDelay,
+        ...timeline.hooks('ResilientBedrock.converseStream'),
+      },
     });
-    bedrockServer.enqueue('ConverseStream', { kind: 'stream-exception', exception: 'ThrottlingException' }, { kind: 'converse-stream', text: ['Two', ', three', ', five.'] });
-    await timeline.call('ResilientBedrock.converseStream', () => streamText(bedrock.converseStream({ modelId, messages: userMessage('Count primes.') })), (text) => `streamed "${text}"`);
+    bedrockServer.enqueue(
+      'ConverseStream',
+      { kind: 'stream-exception', exception: 'ThrottlingException' },
+      { kind: 'converse-stream', text: ['Two', ', three', ', five.'] },
+    );
+    await timeline.call(
+      'ResilientBedrock.converseStream',
+      () => streamText(bedrock.converseStream({ modelId, messages: userMessage('Count primes.') })),
+      (text) => `streamed "${text}"`,
+    );
 
-    timeline.section('Bedrock stream failing after data arrived: rethrown, never retried (no duplicate output)');
+    timeline.section(
+      'Bedrock stream failing after data arrived: rethrown, never retried (no duplicate output)',
+    );
     bedrockServer.enqueue('ConverseStream', {
       kind: 'converse-stream',
       text: ['Once', ' upon'],
       failWith: { exception: 'ModelStreamErrorException', afterEvents: 3 },
     });
-    await timeline.call('ResilientBedrock.converseStream', () => streamText(bedrock.converseStream({ modelId, messages: userMessage('Tell a story.') })), (text) => `streamed "${text}"`);
+    await timeline.call(
+      'ResilientBedrock.converseStream',
+      () => streamText(bedrock.converseStream({ modelId, messages: userMessage('Tell a story.') })),
+      (text) => `streamed "${text}"`,
+    );
 
     timeline.printSummary();
-    print(`  the HTTP server saw ${http.requests().length} requests; the Bedrock server saw ${bedrockServer.requestCount()} requests`);
+    print(
+      `  the HTTP server saw ${http.requests().length} requests; the Bedrock server saw ${bedrockServer.requestCount()} requests`,
+    );
   } finally {
     bedrockClient.destroy();
     await Promise.all([http.close(), bedrockServer.close()]);
@@ -113,7 +207,10 @@ interface Stock {
 
 /** The demo's services. Defined here because their decorator options carry the timeline's hooks. */
 function defineServices(timeline: Timeline, pace: DemoPace) {
-  @RetryDefaults({ initialDelay: pace.initialDelay, rateLimit: { initialDelay: pace.initialDelay } })
+  @RetryDefaults({
+    initialDelay: pace.initialDelay,
+    rateLimit: { initialDelay: pace.initialDelay },
+  })
   class Inventory {
     constructor(private readonly baseUrl: string) {}
 
@@ -121,7 +218,11 @@ function defineServices(timeline: Timeline, pace: DemoPace) {
     @Retry({ maxAttempts: 3, ...timeline.hooks('Inventory.stock') })
     async stock(sku: string): Promise<Stock> {
       // A fresh timeout per attempt: the retry is a new request with a new budget.
-      const response = await ensureOk(await request(`${this.baseUrl}/stock/${sku}`, { signal: AbortSignal.timeout(pace.callTimeout) }));
+      const response = await ensureOk(
+        await request(`${this.baseUrl}/stock/${sku}`, {
+          signal: AbortSignal.timeout(pace.callTimeout),
+        }),
+      );
       return (await response.body.json()) as Stock;
     }
   }
@@ -139,10 +240,18 @@ function defineServices(timeline: Timeline, pace: DemoPace) {
     }
 
     // Placing an order must not run twice: only failures that prove nothing was processed are retried.
-    @Retry({ idempotent: false, initialDelay: pace.initialDelay, ...timeline.hooks('Orders.place') })
+    @Retry({
+      idempotent: false,
+      initialDelay: pace.initialDelay,
+      ...timeline.hooks('Orders.place'),
+    })
     async place(order: { sku: string; units: number }): Promise<{ id: string }> {
       const response = await ensureOk(
-        await request(`${this.baseUrl}/orders`, { method: 'POST', body: JSON.stringify(order), headers: { 'content-type': 'application/json' } }),
+        await request(`${this.baseUrl}/orders`, {
+          method: 'POST',
+          body: JSON.stringify(order),
+          headers: { 'content-type': 'application/json' },
+        }),
       );
       return (await response.body.json()) as { id: string };
     }
@@ -169,7 +278,9 @@ function replyText(output: ConverseCommandOutput): string {
   return `reply "${output.output?.message?.content?.[0]?.text ?? ''}"`;
 }
 
-async function streamText(events: AsyncIterable<{ contentBlockDelta?: { delta?: { text?: string } } }>): Promise<string> {
+async function streamText(
+  events: AsyncIterable<{ contentBlockDelta?: { delta?: { text?: string } } }>,
+): Promise<string> {
   let text = '';
   for await (const event of events) text += event.contentBlockDelta?.delta?.text ?? '';
   return text;

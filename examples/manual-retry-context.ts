@@ -13,7 +13,11 @@ interface JobStatus {
   readonly state: string;
 }
 
-async function pollJob(baseUrl: string, id: string, print: (line: string) => void): Promise<JobStatus> {
+async function pollJob(
+  baseUrl: string,
+  id: string,
+  print: (line: string) => void,
+): Promise<JobStatus> {
   // Delays shortened so the example runs in a moment; the defaults start at 1 s.
   const context = new RetryContext({ maxAttempts: 4, initialDelay: 20 });
   for (;;) {
@@ -25,10 +29,14 @@ async function pollJob(baseUrl: string, id: string, print: (line: string) => voi
     } catch (error) {
       context.recordFailure(error);
       if (!context.shouldRetry()) {
-        print(`  attempt ${context.currentAttempt} failed (${classifyError(error)}): ${String(error)}; no retry`);
+        print(
+          `  attempt ${context.currentAttempt} failed (${classifyError(error)}): ${String(error)}; no retry`,
+        );
         throw error;
       }
-      print(`  attempt ${context.currentAttempt} of ${context.maxAttempts} failed (${classifyError(error)}): ${String(error)}; waiting ${context.getDelay()} ms`);
+      print(
+        `  attempt ${context.currentAttempt} of ${context.maxAttempts} failed (${classifyError(error)}): ${String(error)}; waiting ${context.getDelay()} ms`,
+      );
       await context.wait();
     }
   }
@@ -37,7 +45,11 @@ async function pollJob(baseUrl: string, id: string, print: (line: string) => voi
 export const main: ExampleMain = async (print) => {
   const server = await startHttpServer();
   try {
-    server.script('/jobs/J-1', [{ status: 503 }, { status: 502 }, { body: { id: 'J-1', state: 'done' } }]);
+    server.script('/jobs/J-1', [
+      { status: 503 },
+      { status: 502 },
+      { body: { id: 'J-1', state: 'done' } },
+    ]);
     server.script('/jobs/J-2', [{ status: 400, body: { message: 'bad job id' } }]);
 
     print('GET /jobs/J-1 (503, 502, then 200)');
@@ -49,7 +61,9 @@ export const main: ExampleMain = async (print) => {
       await pollJob(server.url, 'J-2', print);
       print('job J-2 (unexpected)');
     } catch (error) {
-      print(`gave up on J-2 (${String(error)}), after ${server.requests('/jobs/J-2').length} request(s)`);
+      print(
+        `gave up on J-2 (${String(error)}), after ${server.requests('/jobs/J-2').length} request(s)`,
+      );
     }
   } finally {
     await server.close();

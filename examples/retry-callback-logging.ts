@@ -9,7 +9,9 @@ import type { ExampleMain } from './example';
 import { startHttpServer } from './servers/http-server';
 
 function logRetry(error: unknown, attempt: number, delayMs: number): void {
-  log(`  [retry] attempt ${attempt} failed (${classifyError(error)}): ${String(error)}; next attempt in ${delayMs} ms`);
+  log(
+    `  [retry] attempt ${attempt} failed (${classifyError(error)}): ${String(error)}; next attempt in ${delayMs} ms`,
+  );
 }
 
 function logGiveUp(error: unknown, attempts: number): void {
@@ -36,20 +38,28 @@ export const main: ExampleMain = async (print) => {
   const server = await startHttpServer();
   try {
     // The server reads the request and drops the connection, then answers 504, then 200.
-    server.script('/shipments/S-1', [{ resetAfterBody: true }, { status: 504 }, { body: { id: 'S-1', state: 'in transit' } }]);
+    server.script('/shipments/S-1', [
+      { resetAfterBody: true },
+      { status: 504 },
+      { body: { id: 'S-1', state: 'in transit' } },
+    ]);
     server.script('/shipments/S-2', [{ status: 500, body: { message: 'database unavailable' } }]);
     const shipments = new ShipmentClient(server.url);
 
     print('GET /shipments/S-1 (connection dropped, then 504, then 200)');
     const shipment = await shipments.status('S-1');
-    print(`shipment ${shipment.id}: ${shipment.state}, after ${server.requests('/shipments/S-1').length} requests`);
+    print(
+      `shipment ${shipment.id}: ${shipment.state}, after ${server.requests('/shipments/S-1').length} requests`,
+    );
 
     print('GET /shipments/S-2 (500 every time)');
     try {
       await shipments.status('S-2');
       print('shipment S-2 (unexpected)');
     } catch (error) {
-      print(`the call threw the error onGiveUp saw: ${error === lastGivenUp}, after ${server.requests('/shipments/S-2').length} requests`);
+      print(
+        `the call threw the error onGiveUp saw: ${error === lastGivenUp}, after ${server.requests('/shipments/S-2').length} requests`,
+      );
     }
   } finally {
     await server.close();

@@ -35,7 +35,8 @@ class InventoryClient {
     retryOn: [InventoryBusyError, ReservationConflictError],
     maxAttempts: 4,
     initialDelay: 20,
-    onRetry: (error, attempt, delayMs) => log(`  attempt ${attempt} failed with ${String(error)}; retrying in ${delayMs} ms`),
+    onRetry: (error, attempt, delayMs) =>
+      log(`  attempt ${attempt} failed with ${String(error)}; retrying in ${delayMs} ms`),
   })
   async reserve(sku: string, quantity: number): Promise<Reservation> {
     const response = await request(`${this.baseUrl}/inventory/${sku}/reservations`, {
@@ -44,10 +45,16 @@ class InventoryClient {
       body: JSON.stringify({ quantity }),
     });
     const body = (await response.body.json()) as { error?: string } & Partial<Reservation>;
-    if (response.statusCode === 423) throw new InventoryBusyError(`${sku} is locked by another reservation`);
-    if (response.statusCode === 409) throw new ReservationConflictError(`${sku} changed while reserving`);
+    if (response.statusCode === 423) {
+      throw new InventoryBusyError(`${sku} is locked by another reservation`);
+    }
+    if (response.statusCode === 409) {
+      throw new ReservationConflictError(`${sku} changed while reserving`);
+    }
     if (response.statusCode === 422) throw new OutOfStockError(`${sku} is out of stock`);
-    if (response.statusCode !== 201) throw new Error(`unexpected status ${response.statusCode}: ${body.error ?? ''}`);
+    if (response.statusCode !== 201) {
+      throw new Error(`unexpected status ${response.statusCode}: ${body.error ?? ''}`);
+    }
     return body as Reservation;
   }
 }
@@ -63,13 +70,18 @@ export const main: ExampleMain = async (print) => {
       { status: 409, body: { error: 'conflict' } },
       { status: 201, body: { id: 'r-1', sku: 'A-1', quantity: 2 } },
     ]);
-    server.script('/inventory/B-2/reservations', [{ status: 422, body: { error: 'out of stock' } }, { status: 201, body: { id: 'r-2' } }]);
+    server.script('/inventory/B-2/reservations', [
+      { status: 422, body: { error: 'out of stock' } },
+      { status: 201, body: { id: 'r-2' } },
+    ]);
     const inventory = new InventoryClient(server.url);
 
     print('reserve 2 x A-1 (the server answers 423 Locked, 409 Conflict, then 201 Created)');
     const reservation = await inventory.reserve('A-1', 2);
     const requestsForA1 = server.requests('/inventory/A-1/reservations').length;
-    print(`reserved ${reservation.id}: ${reservation.quantity} x ${reservation.sku}, after ${requestsForA1} requests`);
+    print(
+      `reserved ${reservation.id}: ${reservation.quantity} x ${reservation.sku}, after ${requestsForA1} requests`,
+    );
 
     print('reserve 1 x B-2 (the server answers 422: out of stock)');
     try {
@@ -77,7 +89,9 @@ export const main: ExampleMain = async (print) => {
       print('reserved B-2 (unexpected)');
     } catch (error) {
       const requestsForB2 = server.requests('/inventory/B-2/reservations').length;
-      print(`not retried, OutOfStockError is not in retryOn: ${String(error)}, after ${requestsForB2} request(s)`);
+      print(
+        `not retried, OutOfStockError is not in retryOn: ${String(error)}, after ${requestsForB2} request(s)`,
+      );
     }
   } finally {
     await server.close();

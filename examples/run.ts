@@ -8,7 +8,9 @@ async function run(): Promise<void> {
   if (entry === undefined) {
     if (name !== undefined) console.error(`no example named "${name}"\n`);
     console.log('Examples (npm run example -- <name>):');
-    for (const [exampleName, { description }] of Object.entries(examples)) console.log(`  ${exampleName.padEnd(28)} ${description}`);
+    for (const [exampleName, { description }] of Object.entries(examples)) {
+      console.log(`  ${exampleName.padEnd(28)} ${description}`);
+    }
     if (name !== undefined) process.exitCode = 1;
     return;
   }

@@ -31,22 +31,37 @@ export const main: ExampleMain = async (print) => {
     // Delays shortened so the example runs in a moment; the defaults start at 2 s (rate limits) and 1 s.
     const bedrock = new ResilientBedrock({
       client,
-      rateLimit: { initialDelay: 50, onRetry: (error, attempt, delayMs) => print(`  attempt ${attempt} failed (${(error as Error).name}); retrying in ${delayMs} ms`) },
+      rateLimit: {
+        initialDelay: 50,
+        onRetry: (error, attempt, delayMs) =>
+          print(
+            `  attempt ${attempt} failed (${(error as Error).name}); retrying in ${delayMs} ms`,
+          ),
+      },
       retry: { initialDelay: 50 },
     });
-    const ask = (text: string) => bedrock.converseStream({ modelId, messages: [{ role: 'user', content: [{ text }] }] });
+    const ask = (text: string) =>
+      bedrock.converseStream({ modelId, messages: [{ role: 'user', content: [{ text }] }] });
 
-    print('ConverseStream "Write a haiku about retries." (throttlingException in the first frame, then the stream)');
+    print(
+      'ConverseStream "Write a haiku about retries." (throttlingException in the first frame, then the stream)',
+    );
     server.enqueue(
       'ConverseStream',
       { kind: 'stream-exception', exception: 'ThrottlingException' },
-      { kind: 'converse-stream', text: ['Try once,', ' then again', ' —', ' patience', ' wins.'], eventDelayMs: 20 },
+      {
+        kind: 'converse-stream',
+        text: ['Try once,', ' then again', ' —', ' patience', ' wins.'],
+        eventDelayMs: 20,
+      },
     );
     const haiku = await printStream(ask('Write a haiku about retries.'));
     print(`streamed "${haiku}" after ${server.requestCount('ConverseStream')} requests`);
 
     server.reset();
-    print('ConverseStream "Tell a long story." (modelStreamErrorException after two pieces of text)');
+    print(
+      'ConverseStream "Tell a long story." (modelStreamErrorException after two pieces of text)',
+    );
     server.enqueue('ConverseStream', {
       kind: 'converse-stream',
       text: ['Once upon', ' a time', ' there was', ' a server.'],
@@ -58,7 +73,9 @@ export const main: ExampleMain = async (print) => {
       await printStream(ask('Tell a long story.'));
       print('the story ended (unexpected)');
     } catch (error) {
-      print(`rethrown, not retried: ${(error as Error).name} after ${server.requestCount('ConverseStream')} request(s); the text above was not repeated`);
+      print(
+        `rethrown, not retried: ${(error as Error).name} after ${server.requestCount('ConverseStream')} request(s); the text above was not repeated`,
+      );
     }
   } finally {
     client.destroy();

@@ -22,7 +22,10 @@ class VectorSearchClient {
     retryCategories: [ErrorCategory.TIMEOUT],
     maxAttempts: 3,
     initialDelay: 20,
-    onRetry: (error, attempt, delayMs) => log(`  attempt ${attempt} failed (${classifyError(error)}): ${String(error)}; retrying in ${delayMs} ms`),
+    onRetry: (error, attempt, delayMs) =>
+      log(
+        `  attempt ${attempt} failed (${classifyError(error)}): ${String(error)}; retrying in ${delayMs} ms`,
+      ),
   })
   async search(index: string, vector: readonly number[], topK: number): Promise<SearchHit[]> {
     const response = await request(`${this.baseUrl}/search`, {
@@ -61,7 +64,9 @@ export const main: ExampleMain = async (print) => {
     ]);
     print(`search [${vector.join(', ')}] in "products" (the server hangs on the first request)`);
     const hits = await client.search('products', vector, 2);
-    print(`top hits: ${hits.map((hit) => `${hit.id} (${hit.score})`).join(', ')}, after ${server.requests('/search').length} requests`);
+    print(
+      `top hits: ${hits.map((hit) => `${hit.id} (${hit.score})`).join(', ')}, after ${server.requests('/search').length} requests`,
+    );
 
     server.script('/search', [{ status: 503 }, { body: { hits: [] } }]);
     const before = server.requests('/search').length;
@@ -71,7 +76,9 @@ export const main: ExampleMain = async (print) => {
       print('archive search (unexpected)');
     } catch (error) {
       const requests = server.requests('/search').length - before;
-      print(`not retried, ${classifyError(error)} is not in retryCategories: ${String(error)}, after ${requests} request(s)`);
+      print(
+        `not retried, ${classifyError(error)} is not in retryCategories: ${String(error)}, after ${requests} request(s)`,
+      );
     }
   } finally {
     await server.close();

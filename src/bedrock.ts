@@ -54,21 +54,35 @@ export class ResilientBedrock {
 
   constructor(options: ResilientBedrockOptions = {}) {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`ResilientBedrock: expected an options object, got ${describeValue(options)}`);
+      throw new TypeError(
+        `ResilientBedrock: expected an options object, got ${describeValue(options)}`,
+      );
     }
     for (const key of Object.keys(options)) {
       if (!knownOptions.has(key)) {
-        throw new TypeError(`ResilientBedrock: unknown option "${key}" (value ${describeValue((options as Record<string, unknown>)[key])})`);
+        throw new TypeError(
+          `ResilientBedrock: unknown option "${key}" (value ${describeValue((options as Record<string, unknown>)[key])})`,
+        );
       }
     }
     if (options.client !== undefined && options.clientConfig !== undefined) {
       throw new TypeError('ResilientBedrock: give either "client" or "clientConfig", not both');
     }
-    if (options.client !== undefined && typeof (options.client as { send?: unknown }).send !== 'function') {
-      throw new TypeError(`ResilientBedrock: option "client" must be a BedrockRuntimeClient, got ${describeValue(options.client)}`);
+    if (
+      options.client !== undefined &&
+      typeof (options.client as { send?: unknown }).send !== 'function'
+    ) {
+      throw new TypeError(
+        `ResilientBedrock: option "client" must be a BedrockRuntimeClient, got ${describeValue(options.client)}`,
+      );
     }
-    if (options.clientConfig !== undefined && (typeof options.clientConfig !== 'object' || options.clientConfig === null)) {
-      throw new TypeError(`ResilientBedrock: option "clientConfig" must be an object, got ${describeValue(options.clientConfig)}`);
+    if (
+      options.clientConfig !== undefined &&
+      (typeof options.clientConfig !== 'object' || options.clientConfig === null)
+    ) {
+      throw new TypeError(
+        `ResilientBedrock: option "clientConfig" must be an object, got ${describeValue(options.clientConfig)}`,
+      );
     }
     this.#policy = createRetryPolicy({
       retry: [validateRetryOptions(options.retry, 'ResilientBedrock retry')],
@@ -90,17 +104,29 @@ export class ResilientBedrock {
     }
   }
 
-  converse(input: ConverseCommandInput, options?: BedrockCallOptions): Promise<ConverseCommandOutput> {
+  converse(
+    input: ConverseCommandInput,
+    options?: BedrockCallOptions,
+  ): Promise<ConverseCommandOutput> {
     return this.#call(sendConverse, input, options) as Promise<ConverseCommandOutput>;
   }
 
-  invokeModel(input: InvokeModelCommandInput, options?: BedrockCallOptions): Promise<InvokeModelCommandOutput> {
+  invokeModel(
+    input: InvokeModelCommandInput,
+    options?: BedrockCallOptions,
+  ): Promise<InvokeModelCommandOutput> {
     return this.#call(sendInvokeModel, input, options) as Promise<InvokeModelCommandOutput>;
   }
 
   /** The ConverseStream events (messageStart, contentBlockDelta, …, metadata). */
-  converseStream(input: ConverseStreamCommandInput, options?: BedrockCallOptions): AsyncIterable<ConverseStreamOutput> {
-    return streamWithRetry(this.#policy, converseStreamEvents as RetriedFunction, this.client, [input, options]) as AsyncIterable<ConverseStreamOutput>;
+  converseStream(
+    input: ConverseStreamCommandInput,
+    options?: BedrockCallOptions,
+  ): AsyncIterable<ConverseStreamOutput> {
+    return streamWithRetry(this.#policy, converseStreamEvents as RetriedFunction, this.client, [
+      input,
+      options,
+    ]) as AsyncIterable<ConverseStreamOutput>;
   }
 
   /** The InvokeModelWithResponseStream events (`{ chunk: { bytes } }`, …). */
@@ -108,19 +134,41 @@ export class ResilientBedrock {
     input: InvokeModelWithResponseStreamCommandInput,
     options?: BedrockCallOptions,
   ): AsyncIterable<ResponseStream> {
-    return streamWithRetry(this.#policy, invokeModelStreamEvents as RetriedFunction, this.client, [input, options]) as AsyncIterable<ResponseStream>;
+    return streamWithRetry(this.#policy, invokeModelStreamEvents as RetriedFunction, this.client, [
+      input,
+      options,
+    ]) as AsyncIterable<ResponseStream>;
   }
 
-  #call(send: (this: BedrockRuntimeClient, input: never, options?: BedrockCallOptions) => Promise<unknown>, input: unknown, options: BedrockCallOptions | undefined): Promise<unknown> {
-    return callAsynchronouslyWithRetry(this.#policy, send as RetriedFunction, this.client, [input, options]);
+  #call(
+    send: (
+      this: BedrockRuntimeClient,
+      input: never,
+      options?: BedrockCallOptions,
+    ) => Promise<unknown>,
+    input: unknown,
+    options: BedrockCallOptions | undefined,
+  ): Promise<unknown> {
+    return callAsynchronouslyWithRetry(this.#policy, send as RetriedFunction, this.client, [
+      input,
+      options,
+    ]);
   }
 }
 
-function sendConverse(this: BedrockRuntimeClient, input: ConverseCommandInput, options?: BedrockCallOptions): Promise<ConverseCommandOutput> {
+function sendConverse(
+  this: BedrockRuntimeClient,
+  input: ConverseCommandInput,
+  options?: BedrockCallOptions,
+): Promise<ConverseCommandOutput> {
   return this.send(new ConverseCommand(input), options);
 }
 
-function sendInvokeModel(this: BedrockRuntimeClient, input: InvokeModelCommandInput, options?: BedrockCallOptions): Promise<InvokeModelCommandOutput> {
+function sendInvokeModel(
+  this: BedrockRuntimeClient,
+  input: InvokeModelCommandInput,
+  options?: BedrockCallOptions,
+): Promise<InvokeModelCommandOutput> {
   return this.send(new InvokeModelCommand(input), options);
 }
 
@@ -171,10 +219,14 @@ function warnIfClientRetries(client: BedrockRuntimeClient): void {
 
 /** The client's own attempts per request; undefined for a custom strategy that does not say. */
 async function sdkMaxAttempts(client: BedrockRuntimeClient): Promise<number | undefined> {
-  const config = client.config as { maxAttempts?: () => Promise<number>; retryStrategy?: () => Promise<unknown> };
+  const config = client.config as {
+    maxAttempts?: () => Promise<number>;
+    retryStrategy?: () => Promise<unknown>;
+  };
   // The SDK's strategies expose getMaxAttempts(). A custom one (RetryStrategyV2) need not, and
   // then decides for itself whatever maxAttempts says.
-  const strategy = (await config.retryStrategy?.()) as { getMaxAttempts?: () => Promise<number> | number } | undefined;
+  const strategy = (await config.retryStrategy?.()) as
+    { getMaxAttempts?: () => Promise<number> | number } | undefined;
   if (typeof strategy?.getMaxAttempts === 'function') return strategy.getMaxAttempts();
   if (strategy !== undefined && strategy !== null) return undefined;
   return (await config.maxAttempts?.()) ?? 1;

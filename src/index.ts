@@ -5,7 +5,12 @@ export { Retry } from './decorators/retry';
 export { RetryOnRateLimit } from './decorators/retry-on-rate-limit';
 export { Classified } from './decorators/classified';
 export { RetryDefaults } from './decorators/retry-defaults';
-export type { AnyClass, ClassDecoratorFunction, MethodDecoratorFunction, MethodOrClassDecoratorFunction } from './decorators/decorator-types';
+export type {
+  AnyClass,
+  ClassDecoratorFunction,
+  MethodDecoratorFunction,
+  MethodOrClassDecoratorFunction,
+} from './decorators/decorator-types';
 
 export { ErrorCategory } from './classify/error-category';
 export type { Classifier } from './classify/classifier';

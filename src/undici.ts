@@ -47,7 +47,9 @@ const readableContentType = /^text\/|json|xml|x-www-form-urlencoded/i;
  * status and the response headers (lower-case names, so `retry-after` is found and honoured). The
  * message names the status and quotes up to 1 KiB of a textual error body.
  */
-export async function ensureOk<T extends UndiciResponseLike | FetchResponseLike>(response: T): Promise<T> {
+export async function ensureOk<T extends UndiciResponseLike | FetchResponseLike>(
+  response: T,
+): Promise<T> {
   if (isUndiciResponse(response)) {
     if (response.statusCode < 400) return response;
     throw await undiciHttpError(response);
@@ -66,7 +68,10 @@ async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError>
   const body = response.body;
   const collector = new BodyPrefix();
   const listener = (chunk: Uint8Array): void => collector.add(chunk);
-  const quote = wantsQuote(headers['content-type']) && typeof body.on === 'function' && typeof body.off === 'function';
+  const quote =
+    wantsQuote(headers['content-type']) &&
+    typeof body.on === 'function' &&
+    typeof body.off === 'function';
   // Listening alongside dump() copies the first bytes while dump() drains the body in one pass;
   // dump() destroys the socket itself when the body is too large to be worth draining.
   if (quote) body.on?.('data', listener);
@@ -77,7 +82,11 @@ async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError>
   } finally {
     if (quote) body.off?.('data', listener);
   }
-  return new HttpError(response.statusCode, headers, message(response.statusCode, undefined, collector.text()));
+  return new HttpError(
+    response.statusCode,
+    headers,
+    message(response.statusCode, undefined, collector.text()),
+  );
 }
 
 async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
@@ -95,7 +104,11 @@ async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
       if (body.locked) {
         // Someone else is reading it; nothing we may do with it.
       } else if (wantsQuote(headers['content-type'])) {
-        await readPrefixThenCancel(body, collector, Number(headers['content-length'] ?? Number.NaN));
+        await readPrefixThenCancel(
+          body,
+          collector,
+          Number(headers['content-length'] ?? Number.NaN),
+        );
       } else {
         await body.cancel();
       }
@@ -103,11 +116,19 @@ async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
       // As above: best effort.
     }
   }
-  return new HttpError(response.status, headers, message(response.status, response.statusText, collector.text()));
+  return new HttpError(
+    response.status,
+    headers,
+    message(response.status, response.statusText, collector.text()),
+  );
 }
 
 /** Reads until the prefix is full or the body ends; cancels whatever is left (freeing the socket). */
-async function readPrefixThenCancel(body: ReadableStream<Uint8Array>, collector: BodyPrefix, declaredLength: number): Promise<void> {
+async function readPrefixThenCancel(
+  body: ReadableStream<Uint8Array>,
+  collector: BodyPrefix,
+  declaredLength: number,
+): Promise<void> {
   const reader = body.getReader();
   try {
     while (!collector.full) {
@@ -214,6 +235,7 @@ function describeShape(value: unknown): string {
   if (typeof value !== 'object') return typeof value;
   const constructorName = (value as { constructor?: { name?: unknown } }).constructor?.name;
   const keys = Object.keys(value).slice(0, 5).join(', ');
-  const name = typeof constructorName === 'string' && constructorName !== '' ? constructorName : 'object';
+  const name =
+    typeof constructorName === 'string' && constructorName !== '' ? constructorName : 'object';
   return `${name} { ${keys} }`;
 }

@@ -3,7 +3,13 @@ import type { ResolvedBackoff } from '../../src/backoff/jitter';
 import type { JitterStrategy } from '../../src/policy/options';
 import { scriptedRandom, seededRandom } from './seeded-random';
 
-const allStrategies: readonly JitterStrategy[] = ['full', 'equal', 'proportional', 'decorrelated', 'none'];
+const allStrategies: readonly JitterStrategy[] = [
+  'full',
+  'equal',
+  'proportional',
+  'decorrelated',
+  'none',
+];
 const almostOne = 0.9999999;
 
 function backoff(overrides: Partial<ResolvedBackoff> = {}): ResolvedBackoff {
@@ -35,7 +41,9 @@ describe('computeBackoffDelay without jitter', () => {
 
   it('grows by exponentialBase', () => {
     const tripling = backoff({ initialDelay: 100, exponentialBase: 3 });
-    expect([1, 2, 3, 4].map((attempt) => computeBackoffDelay(attempt, tripling, 100))).toEqual([100, 300, 900, 2700]);
+    expect([1, 2, 3, 4].map((attempt) => computeBackoffDelay(attempt, tripling, 100))).toEqual([
+      100, 300, 900, 2700,
+    ]);
   });
 });
 
@@ -58,7 +66,9 @@ describe('computeBackoffDelay bounds per strategy', () => {
     ['none', 0.5, 4000],
     ['none', almostOne, 4000],
   ] as const)('%s with random() = %d gives %i', (jitter, randomValue, expected) => {
-    expect(computeBackoffDelay(3, backoff({ jitter, random: () => randomValue }), 4000)).toBe(expected);
+    expect(computeBackoffDelay(3, backoff({ jitter, random: () => randomValue }), 4000)).toBe(
+      expected,
+    );
   });
 
   it('does not draw a random number when jitter is none', () => {
@@ -90,11 +100,19 @@ describe('computeBackoffDelay caps at maxDelay', () => {
 
   it('caps proportional jitter after it scales the base up', () => {
     // base 16000 * 1.5 would be 24000.
-    expect(computeBackoffDelay(5, backoff({ jitter: 'proportional', random: () => 0.999, maxDelay: 20000 }), 1000)).toBe(20000);
+    expect(
+      computeBackoffDelay(
+        5,
+        backoff({ jitter: 'proportional', random: () => 0.999, maxDelay: 20000 }),
+        1000,
+      ),
+    ).toBe(20000);
   });
 
   it('caps decorrelated jitter when three times the previous delay is past maxDelay', () => {
-    expect(computeBackoffDelay(2, backoff({ jitter: 'decorrelated', random: () => 0.9 }), 50000)).toBe(60000);
+    expect(
+      computeBackoffDelay(2, backoff({ jitter: 'decorrelated', random: () => 0.9 }), 50000),
+    ).toBe(60000);
   });
 
   it('does not round up past a fractional maxDelay', () => {
@@ -113,22 +131,32 @@ describe('computeBackoffDelay with huge attempts', () => {
   it('gives exactly maxDelay without jitter once the exponent overflows', () => {
     expect(2 ** 1999).toBe(Infinity);
     expect(computeBackoffDelay(2000, backoff(), 1000)).toBe(60000);
-    expect(computeBackoffDelay(Number.MAX_SAFE_INTEGER, backoff({ exponentialBase: 10 }), 1000)).toBe(60000);
+    expect(
+      computeBackoffDelay(Number.MAX_SAFE_INTEGER, backoff({ exponentialBase: 10 }), 1000),
+    ).toBe(60000);
   });
 
   it('gives 0 rather than NaN when initialDelay is 0', () => {
     expect(computeBackoffDelay(2000, backoff({ initialDelay: 0 }), 0)).toBe(0);
-    expect(computeBackoffDelay(2000, backoff({ initialDelay: 0, jitter: 'full', random: () => 0.5 }), 0)).toBe(0);
+    expect(
+      computeBackoffDelay(2000, backoff({ initialDelay: 0, jitter: 'full', random: () => 0.5 }), 0),
+    ).toBe(0);
   });
 
   it('never goes below 0, even if an injected random() misbehaves', () => {
-    expect(computeBackoffDelay(3, backoff({ jitter: 'full', random: () => Number.NaN }), 1000)).toBe(0);
+    expect(
+      computeBackoffDelay(3, backoff({ jitter: 'full', random: () => Number.NaN }), 1000),
+    ).toBe(0);
     expect(computeBackoffDelay(3, backoff({ jitter: 'full', random: () => -1 }), 1000)).toBe(0);
   });
 });
 
 describe('decorrelated jitter sequence', () => {
-  function sequence(random: () => number, length: number, settings: Partial<ResolvedBackoff> = {}): number[] {
+  function sequence(
+    random: () => number,
+    length: number,
+    settings: Partial<ResolvedBackoff> = {},
+  ): number[] {
     const resolved = backoff({ jitter: 'decorrelated', random, ...settings });
     const delays: number[] = [];
     let previous = resolved.initialDelay;

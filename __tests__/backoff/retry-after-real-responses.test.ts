@@ -17,10 +17,14 @@ describe('readRetryAfter in another time zone', () => {
       const { readRetryAfter } = require('./src/backoff/retry-after');
       process.stdout.write(String(readRetryAfter({ headers: { 'retry-after': 'Wed Jan  1 00:00:05 2025' } }, ${now})));
     `;
-    const { stdout } = await execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, TZ: 'America/New_York' },
-    });
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-e', script],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, TZ: 'America/New_York' },
+      },
+    );
     expect(stdout).toBe('5000');
   }, 15000);
 });
@@ -34,7 +38,9 @@ describe('readRetryAfter on real responses', () => {
     agent = new Agent();
     server.script('/seconds', [{ status: 429, headers: { 'Retry-After': '2' } }]);
     server.script('/amz', [{ status: 503, headers: { 'x-amz-retry-after': '750' } }]);
-    server.script('/ms', [{ status: 429, headers: { 'retry-after-ms': '125', 'retry-after': '1' } }]);
+    server.script('/ms', [
+      { status: 429, headers: { 'retry-after-ms': '125', 'retry-after': '1' } },
+    ]);
   });
 
   afterAll(async () => {

@@ -7,22 +7,39 @@ describe('readRetryAfter: where the headers are', () => {
   it.each([
     ['error.headers', { headers: { 'retry-after': '3' } }],
     ['error.response.headers', { response: { headers: { 'retry-after': '3' } } }],
-    ['error.$response.headers (AWS SDK)', { $response: { statusCode: 429, headers: { 'retry-after': '3' } } }],
+    [
+      'error.$response.headers (AWS SDK)',
+      { $response: { statusCode: 429, headers: { 'retry-after': '3' } } },
+    ],
     ['a WHATWG Headers', { headers: new Headers({ 'Retry-After': '3' }) }],
-    ['a Headers on the response', { response: { status: 429, headers: new Headers({ 'retry-after': '3' }) } }],
+    [
+      'a Headers on the response',
+      { response: { status: 429, headers: new Headers({ 'retry-after': '3' }) } },
+    ],
     ['an HttpError', new HttpError(429, { 'Retry-After': '3' })],
-    ['an Error with $response', Object.assign(new Error('ThrottlingException'), { $response: { headers: { 'retry-after': '3' } } })],
+    [
+      'an Error with $response',
+      Object.assign(new Error('ThrottlingException'), {
+        $response: { headers: { 'retry-after': '3' } },
+      }),
+    ],
   ])('finds it at %s', (_where, source) => {
     expect(readRetryAfter(source, now)).toBe(3000);
   });
 
   it('prefers the headers of the error itself to those of its response', () => {
-    const source = { headers: { 'retry-after': '1' }, $response: { headers: { 'retry-after': '9' } } };
+    const source = {
+      headers: { 'retry-after': '1' },
+      $response: { headers: { 'retry-after': '9' } },
+    };
     expect(readRetryAfter(source, now)).toBe(1000);
   });
 
   it('falls back to the next location when the first has no hint', () => {
-    const source = { headers: { 'content-type': 'text/plain' }, response: { headers: { 'retry-after': '4' } } };
+    const source = {
+      headers: { 'content-type': 'text/plain' },
+      response: { headers: { 'retry-after': '4' } },
+    };
     expect(readRetryAfter(source, now)).toBe(4000);
   });
 
@@ -60,9 +77,17 @@ describe('readRetryAfter: header names and formats', () => {
   });
 
   it.each([
-    ['retry-after-ms over the others', { 'retry-after-ms': '10', 'x-amz-retry-after': '20', 'retry-after': '30' }, 10],
+    [
+      'retry-after-ms over the others',
+      { 'retry-after-ms': '10', 'x-amz-retry-after': '20', 'retry-after': '30' },
+      10,
+    ],
     ['x-amz-retry-after over retry-after', { 'x-amz-retry-after': '20', 'retry-after': '30' }, 20],
-    ['a valid retry-after over an invalid retry-after-ms', { 'retry-after-ms': 'soon', 'retry-after': '3' }, 3000],
+    [
+      'a valid retry-after over an invalid retry-after-ms',
+      { 'retry-after-ms': 'soon', 'retry-after': '3' },
+      3000,
+    ],
   ])('prefers %s', (_what, headers, expected) => {
     expect(readRetryAfter({ headers }, now)).toBe(expected);
   });
@@ -176,7 +201,9 @@ describe('a header sent twice', () => {
 
   it('still reads an HTTP-date, whose comma follows the day name', () => {
     const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
-    expect(readRetryAfter({ headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:05 GMT' } }, now)).toBe(5000);
+    expect(
+      readRetryAfter({ headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:05 GMT' } }, now),
+    ).toBe(5000);
   });
 });
 
@@ -184,8 +211,16 @@ describe('headers that are missing or not objects are passed over', () => {
   it.each<[string, object, number]>([
     ['null own headers', { headers: null, response: { headers: { 'retry-after': '3' } } }, 3000],
     ['a null response', { response: null, $response: { headers: { 'retry-after': '2' } } }, 2000],
-    ['a response without headers', { response: { status: 429 }, $response: { headers: { 'retry-after': '2' } } }, 2000],
-    ['a response with null headers', { response: { headers: null }, $response: { headers: { 'retry-after': '2' } } }, 2000],
+    [
+      'a response without headers',
+      { response: { status: 429 }, $response: { headers: { 'retry-after': '2' } } },
+      2000,
+    ],
+    [
+      'a response with null headers',
+      { response: { headers: null }, $response: { headers: { 'retry-after': '2' } } },
+      2000,
+    ],
   ])('%s: the next place is read', (_what, source, expected) => {
     expect(readRetryAfter(source, now)).toBe(expected);
   });

@@ -1,21 +1,38 @@
 import { HttpError, withRetry, type FunctionRetryOptions } from '../../src';
-import { decoratedMethodDriver, retryContextDriver, type RetryDriver } from '../../bench/storm/retry-driver';
+import {
+  decoratedMethodDriver,
+  retryContextDriver,
+  type RetryDriver,
+} from '../../bench/storm/retry-driver';
 import { runStormBench, type StormReport } from '../../bench/storm/run';
 import { jitterStrategies } from '../../bench/storm/scenarios';
 import { seededRandom } from '../../bench/storm/seeded-random';
 
 // A tiny configuration: N = 40 is contended (5 calls per 100 ms slot), N = 10 is not.
-const tinyArguments = ['--clients', '10,40', '--trials', '2', '--seed', '7', '--outage-requests', '100'];
+const tinyArguments = [
+  '--clients',
+  '10,40',
+  '--trials',
+  '2',
+  '--seed',
+  '7',
+  '--outage-requests',
+  '100',
+];
 
 describe('npm run bench:storm', () => {
   const report = JSON.parse(runStormBench([...tinyArguments, '--json'])) as StormReport;
   const text = runStormBench(tinyArguments);
 
-  it.each(jitterStrategies.flatMap((jitter) => [10, 40].map((clients) => [jitter, clients] as const)))(
+  it.each(
+    jitterStrategies.flatMap((jitter) => [10, 40].map((clients) => [jitter, clients] as const)),
+  )(
     'reports %s jitter for N = %d, in the table and in the JSON, with finite numbers',
     (jitter, clients) => {
       expect(text).toMatch(new RegExp(`\\|\\s+${clients} \\| ${jitter}\\s+\\|`));
-      const row = report.storm.find((candidate) => candidate.jitter === jitter && candidate.clients === clients);
+      const row = report.storm.find(
+        (candidate) => candidate.jitter === jitter && candidate.clients === clients,
+      );
       expect(row).toBeDefined();
       for (const value of [row!.calls, row!.callsPerClient, row!.lastDoneSeconds, row!.gaveUp]) {
         expect(Number.isFinite(value)).toBe(true);
@@ -39,14 +56,19 @@ describe('npm run bench:storm', () => {
     ['@RetryOnRateLimit()', '429', 5],
     ['@Retry() + @RetryOnRateLimit()', '429', 5],
     ['@Retry() + @RetryOnRateLimit()', '429 or 503 at random', 7],
-  ])('in the outage, %s against %s makes at most the calls its lanes allow (%d)', (policy, answers, most) => {
-    const row = report.outage.find((candidate) => candidate.policy === policy && candidate.serverAnswers === answers)!;
-    expect(text).toContain(`| ${policy}`);
-    expect(row.mostCallsForOneRequest).toBe(most);
-    expect(row.callsPerRequest).toBeGreaterThanOrEqual(1);
-    expect(row.callsPerRequest).toBeLessThanOrEqual(most);
-    expect(row.succeededPercent + row.gaveUpPercent).toBeCloseTo(100);
-  });
+  ])(
+    'in the outage, %s against %s makes at most the calls its lanes allow (%d)',
+    (policy, answers, most) => {
+      const row = report.outage.find(
+        (candidate) => candidate.policy === policy && candidate.serverAnswers === answers,
+      )!;
+      expect(text).toContain(`| ${policy}`);
+      expect(row.mostCallsForOneRequest).toBe(most);
+      expect(row.callsPerRequest).toBeGreaterThanOrEqual(1);
+      expect(row.callsPerRequest).toBeLessThanOrEqual(most);
+      expect(row.succeededPercent + row.gaveUpPercent).toBeCloseTo(100);
+    },
+  );
 
   it('rejects an option it does not know', () => {
     expect(() => runStormBench(['--client', '10'])).toThrow(/Unknown option '--client'/);
@@ -78,13 +100,21 @@ describe('the simulated clients decide as the library does', () => {
   }
 
   /** The delays withRetry waits (its onRetry callbacks), against the same failures. */
-  async function withRetryDelays(options: (random: () => number, onRetry: FunctionRetryOptions['onRetry']) => FunctionRetryOptions): Promise<number[]> {
+  async function withRetryDelays(
+    options: (
+      random: () => number,
+      onRetry: FunctionRetryOptions['onRetry'],
+    ) => FunctionRetryOptions,
+  ): Promise<number[]> {
     const delays: number[] = [];
     let call = 0;
     const onRetry = (_error: unknown, _attempt: number, delay: number): void => {
       delays.push(delay);
     };
-    const promise = withRetry(() => Promise.reject(new HttpError(statuses[call++])), options(seededRandom(3), onRetry));
+    const promise = withRetry(
+      () => Promise.reject(new HttpError(statuses[call++])),
+      options(seededRandom(3), onRetry),
+    );
     const settled = expect(promise).rejects.toBeInstanceOf(HttpError);
     await jest.runAllTimersAsync();
     await settled;
@@ -92,14 +122,22 @@ describe('the simulated clients decide as the library does', () => {
   }
 
   it.each([
-    ['a RetryContext (@Retry)', () => retryContextDriver({ random: seededRandom(3) }), (random: () => number, onRetry: FunctionRetryOptions['onRetry']) => ({ random, onRetry })],
+    [
+      'a RetryContext (@Retry)',
+      () => retryContextDriver({ random: seededRandom(3) }),
+      (random: () => number, onRetry: FunctionRetryOptions['onRetry']) => ({ random, onRetry }),
+    ],
     [
       'both lanes (@Retry + @RetryOnRateLimit)',
       () => {
         const random = seededRandom(3);
         return decoratedMethodDriver({ retry: { random }, rateLimit: { random } });
       },
-      (random: () => number, onRetry: FunctionRetryOptions['onRetry']) => ({ random, onRetry, rateLimit: { random, onRetry } }),
+      (random: () => number, onRetry: FunctionRetryOptions['onRetry']) => ({
+        random,
+        onRetry,
+        rateLimit: { random, onRetry },
+      }),
     ],
   ])('%s waits what withRetry waits', async (_name, makeDriver, options) => {
     const expected = await withRetryDelays(options);

@@ -12,7 +12,9 @@ describe('idempotent: false and connect timeouts', () => {
       async () => {
         calls += 1;
         if (calls === 1) {
-          throw Object.assign(new Error('connect ETIMEDOUT (all addresses)'), { code: 'ERR_SOCKET_CONNECTION_TIMEOUT' });
+          throw Object.assign(new Error('connect ETIMEDOUT (all addresses)'), {
+            code: 'ERR_SOCKET_CONNECTION_TIMEOUT',
+          });
         }
         return 'charged once';
       },
@@ -33,7 +35,12 @@ describe("the AWS SDK's connection timeout", () => {
       { name: 'TimeoutError' },
     );
   const sdkSocketTimeout = (): Error =>
-    Object.assign(new Error('@smithy/node-http-handler - the request socket timed out after 5000 ms of inactivity.'), { name: 'TimeoutError' });
+    Object.assign(
+      new Error(
+        '@smithy/node-http-handler - the request socket timed out after 5000 ms of inactivity.',
+      ),
+      { name: 'TimeoutError' },
+    );
 
   test('is known to come before the request was sent', () => {
     expect(isFailureBeforeProcessing(sdkConnectTimeout())).toBe(true);

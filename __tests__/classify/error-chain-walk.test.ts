@@ -39,7 +39,9 @@ describe('classifyError: MAX_CHAIN_NODES errors are looked at in all, the thrown
 describe('classifyError: only a real array of `errors` is looked into', () => {
   it('passes over an array-like object', () => {
     const arrayLike = { length: 1, 0: refusedConnection() };
-    expect(classifyError(Object.assign(new Error('many'), { errors: arrayLike }))).toBe(NON_RETRYABLE);
+    expect(classifyError(Object.assign(new Error('many'), { errors: arrayLike }))).toBe(
+      NON_RETRYABLE,
+    );
   });
 
   it.each([
@@ -47,15 +49,20 @@ describe('classifyError: only a real array of `errors` is looked into', () => {
     ['a numeric string', '1'],
   ])('passes over an array whose length reads as %s', (_what, length) => {
     const lyingArray = new Proxy([refusedConnection()], {
-      get: (target, key, receiver) => (key === 'length' ? length : Reflect.get(target, key, receiver)),
+      get: (target, key, receiver) =>
+        key === 'length' ? length : Reflect.get(target, key, receiver),
     });
-    expect(classifyError(Object.assign(new Error('many'), { errors: lyingArray }))).toBe(NON_RETRYABLE);
+    expect(classifyError(Object.assign(new Error('many'), { errors: lyingArray }))).toBe(
+      NON_RETRYABLE,
+    );
   });
 });
 
 describe('findInErrorChain', () => {
   it('gives undefined when no error in the chain has an answer', () => {
-    const chain = new Error('outer', { cause: new AggregateError([new Error('a'), new Error('b')]) });
+    const chain = new Error('outer', {
+      cause: new AggregateError([new Error('a'), new Error('b')]),
+    });
     expect(findInErrorChain(chain, () => undefined)).toBeUndefined();
   });
 

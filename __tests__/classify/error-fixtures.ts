@@ -11,7 +11,11 @@ export function systemError(code: string, syscall = 'connect'): NodeJS.ErrnoExce
  * An AWS service error the way the SDK builds one for an error type its model does not list
  * (UnrecognizedClientException, or any service's throttling name).
  */
-export function awsServiceError(name: string, httpStatusCode?: number, fault: 'client' | 'server' = 'client'): Error {
+export function awsServiceError(
+  name: string,
+  httpStatusCode?: number,
+  fault: 'client' | 'server' = 'client',
+): Error {
   return new BedrockRuntimeServiceException({
     name,
     message: `${name} from the service`,
@@ -28,7 +32,9 @@ export function namedError(name: string, fields: Record<string, unknown> = {}): 
 /** Wraps `innermost` in `depth` plain errors linked by `cause`; depth 0 returns `innermost`. */
 export function causeChain(innermost: unknown, depth: number): unknown {
   let error = innermost;
-  for (let level = 0; level < depth; level += 1) error = new Error(`wrapper ${level}`, { cause: error });
+  for (let level = 0; level < depth; level += 1) {
+    error = new Error(`wrapper ${level}`, { cause: error });
+  }
   return error;
 }
 

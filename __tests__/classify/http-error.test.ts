@@ -15,6 +15,9 @@ describe('HttpError', () => {
   });
 
   it('lower-cases the header names', () => {
-    expect(new HttpError(429, { 'Retry-After': '3', 'X-Request-Id': 'abc' }).headers).toEqual({ 'retry-after': '3', 'x-request-id': 'abc' });
+    expect(new HttpError(429, { 'Retry-After': '3', 'X-Request-Id': 'abc' }).headers).toEqual({
+      'retry-after': '3',
+      'x-request-id': 'abc',
+    });
   });
 });

@@ -65,7 +65,11 @@ describe('readHttpStatus', () => {
     ['a 1xx status', { status: 100 }, 100],
     ['a success status', { status: 200 }, 200],
     ['status comes before statusCode', { status: 503, statusCode: 500 }, 503],
-    ['an invalid status falls back to the next place', { status: 'error', $metadata: { httpStatusCode: 429 } }, 429],
+    [
+      'an invalid status falls back to the next place',
+      { status: 'error', $metadata: { httpStatusCode: 429 } },
+      429,
+    ],
     ['$metadata without a status', { $metadata: { attempts: 1 } }, undefined],
     ['a throwing getter is skipped', throwingStatus, 502],
     ['a string', { status: '503' }, undefined],

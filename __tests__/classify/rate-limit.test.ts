@@ -26,9 +26,20 @@ describe('isRateLimitError', () => {
     ['$response.statusCode 429', { $response: { statusCode: 429 } }],
     ['undici ResponseError 429', new errors.ResponseError('Response Error', 429, {})],
     ['undici RequestRetryError 429', new errors.RequestRetryError('Request failed', 429, {})],
-    ['Bedrock ThrottlingException', new ThrottlingException({ message: 'x', $metadata: { httpStatusCode: 429 } })],
-    ['Bedrock ThrottlingException mid-stream (no $metadata)', Object.assign(new ThrottlingException({ message: 'x', $metadata: {} }), { $metadata: undefined })],
-    ['Bedrock ModelNotReadyException', new ModelNotReadyException({ message: 'x', $metadata: { httpStatusCode: 429 } })],
+    [
+      'Bedrock ThrottlingException',
+      new ThrottlingException({ message: 'x', $metadata: { httpStatusCode: 429 } }),
+    ],
+    [
+      'Bedrock ThrottlingException mid-stream (no $metadata)',
+      Object.assign(new ThrottlingException({ message: 'x', $metadata: {} }), {
+        $metadata: undefined,
+      }),
+    ],
+    [
+      'Bedrock ModelNotReadyException',
+      new ModelNotReadyException({ message: 'x', $metadata: { httpStatusCode: 429 } }),
+    ],
     ...[
       'BandwidthLimitExceeded',
       'EC2ThrottledException',
@@ -44,9 +55,15 @@ describe('isRateLimitError', () => {
       'ThrottlingException',
       'TooManyRequestsException',
       'TransactionInProgressException',
-    ].map((name): [string, unknown] => [`AWS throttling name ${name} (status 400)`, awsServiceError(name, 400)]),
+    ].map((name): [string, unknown] => [
+      `AWS throttling name ${name} (status 400)`,
+      awsServiceError(name, 400),
+    ]),
     ['an AWS SDK v2 style code', Object.assign(new Error('x'), { code: 'ThrottlingException' })],
-    ['$retryable.throttling true', Object.assign(awsServiceError('Custom', 400), { $retryable: { throttling: true } })],
+    [
+      '$retryable.throttling true',
+      Object.assign(awsServiceError('Custom', 400), { $retryable: { throttling: true } }),
+    ],
     ['message "Rate limit exceeded"', new Error('Rate limit exceeded')],
     ['message "rate-limited"', new Error('You have been rate-limited')],
     ['message "Request throttled"', new Error('Request throttled by upstream')],
@@ -54,7 +71,10 @@ describe('isRateLimitError', () => {
     ['a thrown string', 'ratelimit'],
     ['a 429 inside a fetch failure', new TypeError('fetch failed', { cause: new HttpError(429) })],
     ['a throttling error 3 causes deep', causeChain(awsServiceError('ThrottlingException'), 3)],
-    ['a throttling error inside an AggregateError', new AggregateError([new Error('?'), new HttpError(429)])],
+    [
+      'a throttling error inside an AggregateError',
+      new AggregateError([new Error('?'), new HttpError(429)]),
+    ],
     ['a frozen 429', Object.freeze({ status: 429 })],
   ])('true: %s', (_label, error) => {
     expect(isRateLimitError(error)).toBe(true);
@@ -63,16 +83,37 @@ describe('isRateLimitError', () => {
   it.each<[string, unknown]>([
     ['HttpError 503', new HttpError(503)],
     ['HttpError 500', new HttpError(500)],
-    ['Bedrock ServiceUnavailableException', new ServiceUnavailableException({ message: 'x', $metadata: { httpStatusCode: 503 } })],
-    ['Bedrock ValidationException', new ValidationException({ message: 'x', $metadata: { httpStatusCode: 400 } })],
-    ['ModelNotReadyException-like $retryable {} without throttling', Object.assign(awsServiceError('Custom', 400), { $retryable: {} })],
-    ['$retryable.throttling false', Object.assign(awsServiceError('Custom'), { $retryable: { throttling: false } })],
+    [
+      'Bedrock ServiceUnavailableException',
+      new ServiceUnavailableException({ message: 'x', $metadata: { httpStatusCode: 503 } }),
+    ],
+    [
+      'Bedrock ValidationException',
+      new ValidationException({ message: 'x', $metadata: { httpStatusCode: 400 } }),
+    ],
+    [
+      'ModelNotReadyException-like $retryable {} without throttling',
+      Object.assign(awsServiceError('Custom', 400), { $retryable: {} }),
+    ],
+    [
+      '$retryable.throttling false',
+      Object.assign(awsServiceError('Custom'), { $retryable: { throttling: false } }),
+    ],
     ['ECONNREFUSED', systemError('ECONNREFUSED')],
     ['a timeout', new errors.HeadersTimeoutError()],
     ['an unrelated message', new Error('accelerate the integration')],
-    ['an abort, even one caused by throttling', namedError('AbortError', { cause: new HttpError(429) })],
-    ['a 429 under an error with a category of its own', Object.assign(new HttpError(400), { cause: new HttpError(429) })],
-    ['a throttling error beyond the depth bound', causeChain(new HttpError(429), MAX_CHAIN_DEPTH + 1)],
+    [
+      'an abort, even one caused by throttling',
+      namedError('AbortError', { cause: new HttpError(429) }),
+    ],
+    [
+      'a 429 under an error with a category of its own',
+      Object.assign(new HttpError(400), { cause: new HttpError(429) }),
+    ],
+    [
+      'a throttling error beyond the depth bound',
+      causeChain(new HttpError(429), MAX_CHAIN_DEPTH + 1),
+    ],
     ['a cyclic cause', cyclic],
     ['a revoked Proxy', revocable.proxy],
     ['null', null],

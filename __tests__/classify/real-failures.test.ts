@@ -9,7 +9,12 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer as createHttpServer, Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,15 +75,28 @@ describe('real connection failures against a closed port', () => {
   it('BedrockRuntimeClient over HTTP/2 (ERR_HTTP2_STREAM_CANCEL caused by ECONNREFUSED) and HTTP/1.1', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'bedrock-refused-connection.script.ts')],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        join(__dirname, 'bedrock-refused-connection.script.ts'),
+      ],
       {
         cwd: join(__dirname, '..', '..'),
-        env: { ...process.env, NODE_NO_WARNINGS: '1', TS_NODE_COMPILER_OPTIONS: JSON.stringify({ rootDir: '.' }) },
+        env: {
+          ...process.env,
+          NODE_NO_WARNINGS: '1',
+          TS_NODE_COMPILER_OPTIONS: JSON.stringify({ rootDir: '.' }),
+        },
         timeout: 20_000,
       },
     );
     expect(JSON.parse(stdout)).toEqual({
-      http2: { code: 'ERR_HTTP2_STREAM_CANCEL', causeCode: 'ECONNREFUSED', category: NETWORK, beforeProcessing: true },
+      http2: {
+        code: 'ERR_HTTP2_STREAM_CANCEL',
+        causeCode: 'ECONNREFUSED',
+        category: NETWORK,
+        beforeProcessing: true,
+      },
       http1: { code: 'ECONNREFUSED', category: NETWORK, beforeProcessing: true },
     });
   }, 30_000);
@@ -88,7 +106,9 @@ describe('real failures from live local servers', () => {
   const servers: Server[] = [];
   const agents: Agent[] = [];
 
-  async function serve(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<string> {
+  async function serve(
+    handler: (request: IncomingMessage, response: ServerResponse) => void,
+  ): Promise<string> {
     const server = createHttpServer(handler);
     servers.push(server);
     return listen(server);
@@ -146,23 +166,28 @@ describe('real failures from live local servers', () => {
     [429, RETRYABLE, true, true],
     [502, RETRYABLE, false, false],
     [404, NON_RETRYABLE, false, false],
-  ])('interceptors.responseError() with status %i', async (status, category, beforeProcessing, rateLimit) => {
-    const url = await serve((_incoming, response) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end('{"message":"no"}');
-    });
-    const dispatcher = agent().compose(interceptors.responseError());
-    const error = await rejectionOf(() => request(url, { dispatcher }));
-    expect(error).toBeInstanceOf(errors.ResponseError);
-    expect(classifyError(error)).toBe(category);
-    expect(isFailureBeforeProcessing(error)).toBe(beforeProcessing);
-    expect(isRateLimitError(error)).toBe(rateLimit);
-  });
+  ])(
+    'interceptors.responseError() with status %i',
+    async (status, category, beforeProcessing, rateLimit) => {
+      const url = await serve((_incoming, response) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end('{"message":"no"}');
+      });
+      const dispatcher = agent().compose(interceptors.responseError());
+      const error = await rejectionOf(() => request(url, { dispatcher }));
+      expect(error).toBeInstanceOf(errors.ResponseError);
+      expect(classifyError(error)).toBe(category);
+      expect(isFailureBeforeProcessing(error)).toBe(beforeProcessing);
+      expect(isRateLimitError(error)).toBe(rateLimit);
+    },
+  );
 
   it('a request aborted by its caller: NON_RETRYABLE', async () => {
     const url = await serve(() => undefined);
     const controller = new AbortController();
-    const pending = rejectionOf(() => request(url, { dispatcher: agent(), signal: controller.signal }));
+    const pending = rejectionOf(() =>
+      request(url, { dispatcher: agent(), signal: controller.signal }),
+    );
     controller.abort();
     const error = await pending;
     expect(classifyError(error)).toBe(NON_RETRYABLE);
@@ -172,7 +197,9 @@ describe('real failures from live local servers', () => {
   it('a fetch aborted by its caller: DOMException AbortError, NON_RETRYABLE', async () => {
     const url = await serve(() => undefined);
     const controller = new AbortController();
-    const pending = rejectionOf(() => undiciFetch(url, { dispatcher: agent(), signal: controller.signal }));
+    const pending = rejectionOf(() =>
+      undiciFetch(url, { dispatcher: agent(), signal: controller.signal }),
+    );
     controller.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(DOMException);
@@ -183,7 +210,9 @@ describe('real failures from live local servers', () => {
     const codec = new EventStreamCodec(toUtf8, fromUtf8);
     const frame = (headers: Record<string, string>, body: unknown): Uint8Array =>
       codec.encode({
-        headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, { type: 'string', value }])),
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([name, value]) => [name, { type: 'string', value }]),
+        ),
         body: fromUtf8(JSON.stringify(body)),
       });
 
@@ -204,7 +233,10 @@ describe('real failures from live local servers', () => {
 
     it('a 429 ThrottlingException from send(): RETRYABLE and a rate limit', async () => {
       const error = await bedrockError((_incoming, response) => {
-        response.writeHead(429, { 'x-amzn-errortype': 'ThrottlingException', 'content-type': 'application/json' });
+        response.writeHead(429, {
+          'x-amzn-errortype': 'ThrottlingException',
+          'content-type': 'application/json',
+        });
         response.end('{"message":"Too many requests"}');
       }, invoke);
       expect(error).toBeInstanceOf(ThrottlingException);
@@ -239,19 +271,29 @@ describe('real failures from live local servers', () => {
           response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
           response.write(
             frame(
-              { ':message-type': 'event', ':event-type': 'chunk', ':content-type': 'application/json' },
+              {
+                ':message-type': 'event',
+                ':event-type': 'chunk',
+                ':content-type': 'application/json',
+              },
               { bytes: Buffer.from('{"text":"hi"}').toString('base64') },
             ),
           );
           response.end(
             frame(
-              { ':message-type': 'exception', ':exception-type': 'throttlingException', ':content-type': 'application/json' },
+              {
+                ':message-type': 'exception',
+                ':exception-type': 'throttlingException',
+                ':content-type': 'application/json',
+              },
               { message: 'slow down' },
             ),
           );
         },
         async (client) => {
-          const output = await client.send(new InvokeModelWithResponseStreamCommand({ modelId: 'model', body: '{}' }));
+          const output = await client.send(
+            new InvokeModelWithResponseStreamCommand({ modelId: 'model', body: '{}' }),
+          );
           for await (const event of output.body ?? []) expect(event.chunk).toBeDefined();
         },
       );

@@ -17,7 +17,11 @@ function wrapping(fields: Record<string, unknown>): Error {
 
 describe('classifyError: the error itself decides before its cause', () => {
   it.each<[string, Record<string, unknown>, ErrorCategory]>([
-    ["undici's RequestAbortedError code (a caller's abort)", { code: 'UND_ERR_ABORTED' }, NON_RETRYABLE],
+    [
+      "undici's RequestAbortedError code (a caller's abort)",
+      { code: 'UND_ERR_ABORTED' },
+      NON_RETRYABLE,
+    ],
     ["Node's ABORT_ERR code (a caller's abort)", { code: 'ABORT_ERR' }, NON_RETRYABLE],
     ['an llhttp parse error code', { code: 'HPE_INVALID_CONSTANT' }, NON_RETRYABLE],
     ['a SOCKS5 protocol error code', { code: 'UND_ERR_SOCKS5_VERSION_MISMATCH' }, NON_RETRYABLE],
@@ -29,7 +33,11 @@ describe('classifyError: the error itself decides before its cause', () => {
 
   it('judges an undici error that carries a status by that status first', () => {
     // UND_ERR_RESPONSE is about the status it carries; `$retryable` would otherwise say RETRYABLE.
-    const notFound = Object.assign(new Error('Response Error'), { code: 'UND_ERR_RESPONSE', statusCode: 404, $retryable: {} });
+    const notFound = Object.assign(new Error('Response Error'), {
+      code: 'UND_ERR_RESPONSE',
+      statusCode: 404,
+      $retryable: {},
+    });
     expect(classifyError(notFound)).toBe(NON_RETRYABLE);
   });
 });

@@ -6,7 +6,9 @@ describe('onGiveUp and abort', () => {
     const onGiveUp = jest.fn();
     const call = retryable(
       (signal: AbortSignal) =>
-        new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+        new Promise<never>((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+        ),
       { onGiveUp, initialDelay: 0, maxDelay: 0 },
     );
     const controller = new AbortController();

@@ -52,7 +52,10 @@ describe('abort during a sleep', () => {
   it('rejects with a custom reason object itself', async () => {
     const controller = new AbortController();
     const reason = { why: 'user closed the tab' };
-    const promise = withRetry(alwaysRejects(() => new HttpError(503)), { ...slow, signal: controller.signal });
+    const promise = withRetry(
+      alwaysRejects(() => new HttpError(503)),
+      { ...slow, signal: controller.signal },
+    );
     const assertion = expect(promise).rejects.toBe(reason);
     await jest.advanceTimersByTimeAsync(10);
     controller.abort(reason);
@@ -64,7 +67,10 @@ describe('abort during a sleep', () => {
     const controller = new AbortController();
     const { onRetry, onGiveUp } = recordCallbacks();
     const reason = new Error('stop');
-    const promise = withRetry(alwaysRejects(() => new HttpError(503)), { ...slow, signal: controller.signal, onRetry, onGiveUp });
+    const promise = withRetry(
+      alwaysRejects(() => new HttpError(503)),
+      { ...slow, signal: controller.signal, onRetry, onGiveUp },
+    );
     const assertion = expect(promise).rejects.toBe(reason);
     await jest.advanceTimersByTimeAsync(1500);
     controller.abort(reason);
@@ -144,7 +150,11 @@ describe('abort outside a sleep', () => {
 
 describe('where the signal comes from', () => {
   /** Aborts `controller` half-way through the first sleep and expects the call to reject with its reason. */
-  async function expectAbortedBy(controller: AbortController, promise: Promise<unknown>, fn: jest.Mock): Promise<void> {
+  async function expectAbortedBy(
+    controller: AbortController,
+    promise: Promise<unknown>,
+    fn: jest.Mock,
+  ): Promise<void> {
     const reason = new Error('stop');
     const assertion = expect(promise).rejects.toBe(reason);
     await jest.advanceTimersByTimeAsync(500);
@@ -159,7 +169,11 @@ describe('where the signal comes from', () => {
     const fn = jest.fn(async (_url: string, _signal: AbortSignal) => {
       throw new HttpError(503);
     });
-    await expectAbortedBy(controller, retryable(fn, slow)('https://example.test', controller.signal), fn);
+    await expectAbortedBy(
+      controller,
+      retryable(fn, slow)('https://example.test', controller.signal),
+      fn,
+    );
   });
 
   it('the signal property of an argument (undici, fetch)', async () => {
@@ -167,7 +181,11 @@ describe('where the signal comes from', () => {
     const fn = jest.fn(async (_url: string, _init: { method: string; signal: AbortSignal }) => {
       throw new HttpError(503);
     });
-    await expectAbortedBy(controller, retryable(fn, slow)('https://example.test', { method: 'GET', signal: controller.signal }), fn);
+    await expectAbortedBy(
+      controller,
+      retryable(fn, slow)('https://example.test', { method: 'GET', signal: controller.signal }),
+      fn,
+    );
   });
 
   it('the abortSignal property of an argument (AWS SDK)', async () => {
@@ -175,7 +193,11 @@ describe('where the signal comes from', () => {
     const fn = jest.fn(async (_command: string, _options: { abortSignal: AbortSignal }) => {
       throw new HttpError(503);
     });
-    await expectAbortedBy(controller, retryable(fn, slow)('Converse', { abortSignal: controller.signal }), fn);
+    await expectAbortedBy(
+      controller,
+      retryable(fn, slow)('Converse', { abortSignal: controller.signal }),
+      fn,
+    );
   });
 
   it('the signal option as a function of the arguments', async () => {
@@ -183,7 +205,9 @@ describe('where the signal comes from', () => {
     const fn = jest.fn(async (_job: { cancellation: AbortSignal }) => {
       throw new HttpError(503);
     });
-    const signal = jest.fn((args: readonly unknown[]) => (args[0] as { cancellation: AbortSignal }).cancellation);
+    const signal = jest.fn(
+      (args: readonly unknown[]) => (args[0] as { cancellation: AbortSignal }).cancellation,
+    );
     const job = { cancellation: controller.signal };
     await expectAbortedBy(controller, retryable(fn, { ...slow, signal })(job), fn);
     expect(signal).toHaveBeenCalledWith([job]);
@@ -201,7 +225,9 @@ describe('where the signal comes from', () => {
     const optionController = new AbortController();
     const argumentController = new AbortController();
     const fn = rejectsThenResolves([new HttpError(503)], 'ok');
-    const promise = retryable(fn, { ...slow, signal: optionController.signal })({ signal: argumentController.signal });
+    const promise = retryable(fn, { ...slow, signal: optionController.signal })({
+      signal: argumentController.signal,
+    });
     await jest.advanceTimersByTimeAsync(500);
     argumentController.abort();
     await jest.advanceTimersByTimeAsync(500);

@@ -5,7 +5,9 @@ const almostOne = 0.9999999;
 
 describe('calculateBackoffDelay without jitter', () => {
   it('gives 1000, 2000, 4000, 8000, 16000 for attempts 1..5 with the defaults', () => {
-    const delays = [1, 2, 3, 4, 5].map((attempt) => calculateBackoffDelay(attempt, { jitter: 'none' }));
+    const delays = [1, 2, 3, 4, 5].map((attempt) =>
+      calculateBackoffDelay(attempt, { jitter: 'none' }),
+    );
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16000]);
   });
 
@@ -15,12 +17,16 @@ describe('calculateBackoffDelay without jitter', () => {
 
   it('grows by exponentialBase from initialDelay', () => {
     const options = { jitter: 'none', initialDelay: 100, exponentialBase: 3 } as const;
-    expect([1, 2, 3, 4].map((attempt) => calculateBackoffDelay(attempt, options))).toEqual([100, 300, 900, 2700]);
+    expect([1, 2, 3, 4].map((attempt) => calculateBackoffDelay(attempt, options))).toEqual([
+      100, 300, 900, 2700,
+    ]);
   });
 
   it('caps the delay at maxDelay', () => {
     const options = { jitter: 'none', initialDelay: 1000, maxDelay: 5000 } as const;
-    expect([3, 4, 10, 2000].map((attempt) => calculateBackoffDelay(attempt, options))).toEqual([4000, 5000, 5000, 5000]);
+    expect([3, 4, 10, 2000].map((attempt) => calculateBackoffDelay(attempt, options))).toEqual([
+      4000, 5000, 5000, 5000,
+    ]);
   });
 
   it('caps at the default maxDelay of 60000', () => {
@@ -73,14 +79,19 @@ describe('calculateBackoffDelay bounds of each jitter', () => {
     }
   });
 
-  it.each<JitterStrategy>(['full', 'equal', 'proportional', 'decorrelated'])('%s jitter never exceeds maxDelay', (jitter) => {
-    const options = { jitter, maxDelay: 3000, random: () => almostOne, previousDelay: 50000 };
-    expect(calculateBackoffDelay(10, options)).toBe(3000);
-  });
+  it.each<JitterStrategy>(['full', 'equal', 'proportional', 'decorrelated'])(
+    '%s jitter never exceeds maxDelay',
+    (jitter) => {
+      const options = { jitter, maxDelay: 3000, random: () => almostOne, previousDelay: 50000 };
+      expect(calculateBackoffDelay(10, options)).toBe(3000);
+    },
+  );
 
   it('proportional jitter is capped at maxDelay even when the base is below it', () => {
     // base 4000 * 1.5 would be 6000
-    expect(calculateBackoffDelay(3, { jitter: 'proportional', maxDelay: 5000, random: () => almostOne })).toBe(5000);
+    expect(
+      calculateBackoffDelay(3, { jitter: 'proportional', maxDelay: 5000, random: () => almostOne }),
+    ).toBe(5000);
   });
 });
 
@@ -93,11 +104,22 @@ describe('calculateBackoffDelay with decorrelated jitter', () => {
   });
 
   it('grows from initialDelay when no previousDelay is given', () => {
-    expect(calculateBackoffDelay(1, { jitter: 'decorrelated', initialDelay: 1000, random: () => almostOne })).toBe(3000);
+    expect(
+      calculateBackoffDelay(1, {
+        jitter: 'decorrelated',
+        initialDelay: 1000,
+        random: () => almostOne,
+      }),
+    ).toBe(3000);
   });
 
   it('depends on previousDelay, not on the attempt number', () => {
-    const options = { jitter: 'decorrelated', initialDelay: 100, previousDelay: 400, random: () => 0.5 } as const;
+    const options = {
+      jitter: 'decorrelated',
+      initialDelay: 100,
+      previousDelay: 400,
+      random: () => 0.5,
+    } as const;
     expect(calculateBackoffDelay(1, options)).toBe(calculateBackoffDelay(9, options));
     expect(calculateBackoffDelay(1, options)).toBe(650);
   });
@@ -107,7 +129,13 @@ describe('calculateBackoffDelay with decorrelated jitter', () => {
     let previousDelay = 100;
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 4; attempt += 1) {
-      previousDelay = calculateBackoffDelay(attempt, { jitter: 'decorrelated', initialDelay: 100, maxDelay: 2000, random, previousDelay });
+      previousDelay = calculateBackoffDelay(attempt, {
+        jitter: 'decorrelated',
+        initialDelay: 100,
+        maxDelay: 2000,
+        random,
+        previousDelay,
+      });
       delays.push(previousDelay);
     }
     expect(delays).toEqual([300, 900, 2000, 2000]);

@@ -34,7 +34,9 @@ function recordingAttempts() {
 }
 
 describe.each(
-  policies.flatMap(([policyName, immediate]) => argumentLists.map((args) => [args.length, policyName, args, immediate] as const)),
+  policies.flatMap(([policyName, immediate]) =>
+    argumentLists.map((args) => [args.length, policyName, args, immediate] as const),
+  ),
 )('a call with %i arguments, %s', (_count, _policyName, args, immediate) => {
   it('a synchronous function sees them all, exactly, on every attempt', () => {
     const { seen, syncAttempt } = recordingAttempts();

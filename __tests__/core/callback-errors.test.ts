@@ -10,52 +10,91 @@ const failure = new HttpError(503);
 type CallbackCase = readonly [name: string, options: (thrown: unknown) => RetryOptions];
 
 const callbacksSeeingAnError: readonly CallbackCase[] = [
-  ['classifier', (thrown) => ({ classifier: () => { throw thrown; } })],
-  ['retryOn predicate', (thrown) => ({ retryOn: () => { throw thrown; } })],
-  ['onRetry', (thrown) => ({ onRetry: () => { throw thrown; } })],
-  ['signal option', (thrown) => ({ signal: () => { throw thrown; } })],
+  [
+    'classifier',
+    (thrown) => ({
+      classifier: () => {
+        throw thrown;
+      },
+    }),
+  ],
+  [
+    'retryOn predicate',
+    (thrown) => ({
+      retryOn: () => {
+        throw thrown;
+      },
+    }),
+  ],
+  [
+    'onRetry',
+    (thrown) => ({
+      onRetry: () => {
+        throw thrown;
+      },
+    }),
+  ],
+  [
+    'signal option',
+    (thrown) => ({
+      signal: () => {
+        throw thrown;
+      },
+    }),
+  ],
 ];
 
 const immediate: RetryOptions = { initialDelay: 0, maxDelay: 0, maxAttempts: 3 };
 
 describe('an error thrown by a callback while an attempt failed', () => {
-  it.each(callbacksSeeingAnError)('%s: an async call rejects with it, the failure as its cause, after one attempt', async (_name, options) => {
-    const thrown = new Error('bug in the hook');
-    const attempt = jest.fn(async () => {
-      throw failure;
-    });
-    const rejection = await retryable(attempt, { ...immediate, ...options(thrown) })().catch((error: unknown) => error);
-    expect(rejection).toBe(thrown);
-    expect((rejection as Error).cause).toBe(failure);
-    expect(attempt).toHaveBeenCalledTimes(1);
-  });
-
-  it.each(callbacksSeeingAnError)('%s: a synchronous call throws it, the failure as its cause', (_name, options) => {
-    const thrown = new Error('bug in the hook');
-    const attempt = jest.fn(() => {
-      throw failure;
-    });
-    const call = retryable(attempt, { ...immediate, ...options(thrown) });
-    expect(call).toThrow(thrown);
-    expect(thrown.cause).toBe(failure);
-    expect(attempt).toHaveBeenCalledTimes(1);
-  });
-
-  it.each(callbacksSeeingAnError)('%s: a stream rejects with it before its first value', async (_name, options) => {
-    const thrown = new Error('bug in the hook');
-    const starts = jest.fn();
-    const stream = retryable(
-      async function* () {
-        starts();
-        yield* [];
+  it.each(callbacksSeeingAnError)(
+    '%s: an async call rejects with it, the failure as its cause, after one attempt',
+    async (_name, options) => {
+      const thrown = new Error('bug in the hook');
+      const attempt = jest.fn(async () => {
         throw failure;
-      },
-      { ...immediate, ...options(thrown) },
-    );
-    await expect(stream().next()).rejects.toBe(thrown);
-    expect(thrown.cause).toBe(failure);
-    expect(starts).toHaveBeenCalledTimes(1);
-  });
+      });
+      const rejection = await retryable(attempt, { ...immediate, ...options(thrown) })().catch(
+        (error: unknown) => error,
+      );
+      expect(rejection).toBe(thrown);
+      expect((rejection as Error).cause).toBe(failure);
+      expect(attempt).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it.each(callbacksSeeingAnError)(
+    '%s: a synchronous call throws it, the failure as its cause',
+    (_name, options) => {
+      const thrown = new Error('bug in the hook');
+      const attempt = jest.fn(() => {
+        throw failure;
+      });
+      const call = retryable(attempt, { ...immediate, ...options(thrown) });
+      expect(call).toThrow(thrown);
+      expect(thrown.cause).toBe(failure);
+      expect(attempt).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it.each(callbacksSeeingAnError)(
+    '%s: a stream rejects with it before its first value',
+    async (_name, options) => {
+      const thrown = new Error('bug in the hook');
+      const starts = jest.fn();
+      const stream = retryable(
+        async function* () {
+          starts();
+          yield* [];
+          throw failure;
+        },
+        { ...immediate, ...options(thrown) },
+      );
+      await expect(stream().next()).rejects.toBe(thrown);
+      expect(thrown.cause).toBe(failure);
+      expect(starts).toHaveBeenCalledTimes(1);
+    },
+  );
 
   it('onGiveUp: the call rejects with its error instead of the last failure, which becomes the cause', async () => {
     const thrown = new Error('bug in onGiveUp');
@@ -74,7 +113,12 @@ describe('an error thrown by a callback while an attempt failed', () => {
     const thrown = new TypeError('classifier bug');
     class Service {
       attempts = 0;
-      @Retry({ ...immediate, classifier: () => { throw thrown; } })
+      @Retry({
+        ...immediate,
+        classifier: () => {
+          throw thrown;
+        },
+      })
       async fetchReport(): Promise<string> {
         this.attempts += 1;
         throw failure;
@@ -93,18 +137,21 @@ describe('an error thrown by retryOnResult', () => {
   it.each([
     ['on the first result', ['bad'], 1],
     ['on a later result', ['busy', 'bad'], 2],
-  ] as const)('%s: the call rejects with it, the result as its cause', async (_name, results, expectedAttempts) => {
-    const thrown = new Error('cannot judge');
-    let call = 0;
-    const attempt = jest.fn(async () => results[call++]);
-    const retryOnResult = (result: unknown): boolean => {
-      if (result === 'bad') throw thrown;
-      return wantsRetry(result);
-    };
-    await expect(withRetry(attempt, { ...immediate, retryOnResult })).rejects.toBe(thrown);
-    expect(thrown.cause).toBe('bad');
-    expect(attempt).toHaveBeenCalledTimes(expectedAttempts);
-  });
+  ] as const)(
+    '%s: the call rejects with it, the result as its cause',
+    async (_name, results, expectedAttempts) => {
+      const thrown = new Error('cannot judge');
+      let call = 0;
+      const attempt = jest.fn(async () => results[call++]);
+      const retryOnResult = (result: unknown): boolean => {
+        if (result === 'bad') throw thrown;
+        return wantsRetry(result);
+      };
+      await expect(withRetry(attempt, { ...immediate, retryOnResult })).rejects.toBe(thrown);
+      expect(thrown.cause).toBe('bad');
+      expect(attempt).toHaveBeenCalledTimes(expectedAttempts);
+    },
+  );
 
   it('on a synchronous result: the call throws it', () => {
     const thrown = new Error('cannot judge');
@@ -121,7 +168,9 @@ describe('an error thrown by retryOnResult', () => {
   it('is read for truthiness: a non-boolean answer does not throw', async () => {
     let call = 0;
     const attempt = async (): Promise<number> => ++call;
-    const retryOnResult = ((result: number) => (result < 3 ? 'yes' : 0)) as unknown as (result: unknown) => boolean;
+    const retryOnResult = ((result: number) => (result < 3 ? 'yes' : 0)) as unknown as (
+      result: unknown,
+    ) => boolean;
     await expect(withRetry(attempt, { ...immediate, retryOnResult })).resolves.toBe(3);
   });
 });
@@ -137,46 +186,67 @@ describe('what the thrown value keeps', () => {
   it('an error that already has a cause keeps its own', async () => {
     const ownCause = new Error('own cause');
     const thrown = new Error('hook', { cause: ownCause });
-    await expect(withRetry(async () => Promise.reject(failure), classifierThrowing(thrown))).rejects.toBe(thrown);
+    await expect(
+      withRetry(async () => Promise.reject(failure), classifierThrowing(thrown)),
+    ).rejects.toBe(thrown);
     expect(thrown.cause).toBe(ownCause);
   });
 
   it('a frozen error is thrown unchanged', async () => {
     const thrown = Object.freeze(new Error('frozen'));
-    await expect(withRetry(async () => Promise.reject(failure), classifierThrowing(thrown))).rejects.toBe(thrown);
+    await expect(
+      withRetry(async () => Promise.reject(failure), classifierThrowing(thrown)),
+    ).rejects.toBe(thrown);
     expect('cause' in thrown).toBe(false);
   });
 
-  it.each([['a string', 'hook failed'], ['undefined', undefined], ['a number', 42], ['null', null]])(
-    '%s is thrown as is',
-    async (_name, thrown) => {
-      const rejection = await withRetry(async () => Promise.reject(failure), classifierThrowing(thrown)).then(
-        () => 'resolved',
-        (error: unknown) => ({ error }),
-      );
-      expect(rejection).toEqual({ error: thrown });
-    },
-  );
+  it.each([
+    ['a string', 'hook failed'],
+    ['undefined', undefined],
+    ['a number', 42],
+    ['null', null],
+  ])('%s is thrown as is', async (_name, thrown) => {
+    const rejection = await withRetry(
+      async () => Promise.reject(failure),
+      classifierThrowing(thrown),
+    ).then(
+      () => 'resolved',
+      (error: unknown) => ({ error }),
+    );
+    expect(rejection).toEqual({ error: thrown });
+  });
 
   it('a hook that rethrows the failure itself does not make it its own cause', async () => {
     const onRetry = (error: unknown): never => {
       throw error;
     };
-    await expect(withRetry(async () => Promise.reject(failure), { ...immediate, onRetry })).rejects.toBe(failure);
+    await expect(
+      withRetry(async () => Promise.reject(failure), { ...immediate, onRetry }),
+    ).rejects.toBe(failure);
     expect('cause' in failure).toBe(false);
   });
 
   it('the cause is not enumerable, as with new Error(message, { cause })', async () => {
     const thrown = new Error('hook');
-    await expect(withRetry(async () => Promise.reject(failure), classifierThrowing(thrown))).rejects.toBe(thrown);
-    expect(Object.getOwnPropertyDescriptor(thrown, 'cause')).toEqual({ value: failure, writable: true, enumerable: false, configurable: true });
+    await expect(
+      withRetry(async () => Promise.reject(failure), classifierThrowing(thrown)),
+    ).rejects.toBe(thrown);
+    expect(Object.getOwnPropertyDescriptor(thrown, 'cause')).toEqual({
+      value: failure,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
   });
 
   it('a revoked Proxy is thrown as is', async () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     // Wrapped, because resolving a promise with the proxy itself would read its `then`.
-    const rejection = await withRetry(async () => Promise.reject(failure), classifierThrowing(proxy)).then(
+    const rejection = await withRetry(
+      async () => Promise.reject(failure),
+      classifierThrowing(proxy),
+    ).then(
       () => undefined,
       (error: unknown) => ({ error }),
     );
@@ -187,7 +257,10 @@ describe('what the thrown value keeps', () => {
 describe('a callback that returns garbage', () => {
   it('a classifier answer that is not an ErrorCategory is a TypeError naming the value, with the failure as cause', async () => {
     const classifier = (() => 'RETRYABLE') as unknown as RetryOptions['classifier'];
-    const rejection = await withRetry(async () => Promise.reject(failure), { ...immediate, classifier }).catch((error: unknown) => error);
+    const rejection = await withRetry(async () => Promise.reject(failure), {
+      ...immediate,
+      classifier,
+    }).catch((error: unknown) => error);
     expect(rejection).toBeInstanceOf(TypeError);
     expect((rejection as Error).message).toMatch(/classifier returned "RETRYABLE"/);
     expect((rejection as Error).cause).toBe(failure);
@@ -195,9 +268,14 @@ describe('a callback that returns garbage', () => {
 
   it('a signal option that returns no AbortSignal is a TypeError naming the value, with the failure as cause', async () => {
     const signal = (() => 'stop') as unknown as RetryOptions['signal'];
-    const rejection = await withRetry(async () => Promise.reject(failure), { ...immediate, signal }).catch((error: unknown) => error);
+    const rejection = await withRetry(async () => Promise.reject(failure), {
+      ...immediate,
+      signal,
+    }).catch((error: unknown) => error);
     expect(rejection).toBeInstanceOf(TypeError);
-    expect((rejection as Error).message).toBe('option "signal" returned "stop"; it must return an AbortSignal or undefined');
+    expect((rejection as Error).message).toBe(
+      'option "signal" returned "stop"; it must return an AbortSignal or undefined',
+    );
     expect((rejection as Error).cause).toBe(failure);
   });
 

@@ -14,7 +14,11 @@ describe('a deadline with two lanes', () => {
     const delays: number[] = [];
     const promise = withRetry(fn, {
       deadline: 1000,
-      rateLimit: { initialDelay: 800, random: () => 0.999, onRetry: (_error, _attempt, delay) => void delays.push(delay) },
+      rateLimit: {
+        initialDelay: 800,
+        random: () => 0.999,
+        onRetry: (_error, _attempt, delay) => void delays.push(delay),
+      },
     });
     const assertion = expect(promise).rejects.toBe(throttled);
     await jest.runAllTimersAsync();

@@ -48,12 +48,15 @@ describe('PolicyCache', () => {
   it.each([
     ['undefined', undefined],
     ['null', null],
-  ])('resolves a policy for a call without a receiver (%s), as the first call', (_name, thisArg) => {
-    const { cache, resolved } = recordingCache();
-    const policy = cache.policyFor(thisArg);
-    expect(cache.policyFor(undefined)).toBe(policy);
-    expect(resolved).toEqual([undefined]);
-  });
+  ])(
+    'resolves a policy for a call without a receiver (%s), as the first call',
+    (_name, thisArg) => {
+      const { cache, resolved } = recordingCache();
+      const policy = cache.policyFor(thisArg);
+      expect(cache.policyFor(undefined)).toBe(policy);
+      expect(resolved).toEqual([undefined]);
+    },
+  );
 
   it('remembers nothing when resolving throws, so the next call resolves again', () => {
     const failure = new TypeError('bad class defaults');

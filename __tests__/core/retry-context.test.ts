@@ -330,7 +330,12 @@ describe('the seed-style loop', () => {
   });
 
   it('stops retrying when the next sleep would cross the deadline', async () => {
-    const context = new RetryContext({ jitter: 'none', initialDelay: 1000, maxAttempts: 10, deadline: 1500 });
+    const context = new RetryContext({
+      jitter: 'none',
+      initialDelay: 1000,
+      maxAttempts: 10,
+      deadline: 1500,
+    });
     context.recordFailure(new HttpError(503));
     expect(context.shouldRetry()).toBe(true);
     const waiting = context.wait();
@@ -354,7 +359,9 @@ describe('getDelay', () => {
       await jest.runAllTimersAsync();
       await waiting;
     }
-    const expected = draws.map((draw, index) => calculateBackoffDelay(index + 1, { random: () => draw }));
+    const expected = draws.map((draw, index) =>
+      calculateBackoffDelay(index + 1, { random: () => draw }),
+    );
     expect(delays).toEqual(expected);
     expect(delays).toEqual([300, 1400, 400]);
   });
@@ -371,7 +378,9 @@ describe('getDelay', () => {
       await waiting;
     }
     let previousDelay = 100;
-    const expected = [1, 2, 3].map((attempt) => (previousDelay = calculateBackoffDelay(attempt, { ...options, previousDelay })));
+    const expected = [1, 2, 3].map(
+      (attempt) => (previousDelay = calculateBackoffDelay(attempt, { ...options, previousDelay })),
+    );
     expect(delays).toEqual(expected);
     expect(delays).toEqual([200, 350, 575]);
   });
@@ -382,7 +391,9 @@ describe('RetryContext.recordFailure called twice for one attempt', () => {
     const context = new RetryContext({ maxAttempts: 3, initialDelay: 0 });
     const first = new HttpError(503);
     context.recordFailure(first);
-    expect(() => context.recordFailure(new HttpError(503))).toThrow(/already recorded for attempt 1/);
+    expect(() => context.recordFailure(new HttpError(503))).toThrow(
+      /already recorded for attempt 1/,
+    );
     expect(context.lastError).toBe(first);
     expect(context.shouldRetry()).toBe(true);
   });

@@ -75,11 +75,14 @@ describe('a synchronous function', () => {
 
   it('sleeps between attempts by blocking, for the computed delays', () => {
     let calls = 0;
-    const fn = retryable((): string => {
-      calls += 1;
-      if (calls < 3) throw new HttpError(503);
-      return 'done';
-    }, { jitter: 'none', initialDelay: 5 });
+    const fn = retryable(
+      (): string => {
+        calls += 1;
+        if (calls < 3) throw new HttpError(503);
+        return 'done';
+      },
+      { jitter: 'none', initialDelay: 5 },
+    );
     const started = performance.now();
     expect(fn()).toBe('done');
     // 5 ms + 10 ms of blocking sleep; allow for timer granularity.
@@ -98,27 +101,36 @@ describe('a synchronous function', () => {
   it('rethrows the last error synchronously when retries run out', () => {
     const errors = [1, 2, 3].map((call) => new HttpError(503, {}, `failure ${call}`));
     let calls = 0;
-    const fn = retryable((): number => {
-      throw errors[calls++];
-    }, { ...immediate, maxAttempts: 3 });
+    const fn = retryable(
+      (): number => {
+        throw errors[calls++];
+      },
+      { ...immediate, maxAttempts: 3 },
+    );
     expect(thrownBy(fn)).toBe(errors[2]);
     expect(calls).toBe(3);
   });
 
   it('retries a result the retryOnResult predicate accepts, synchronously', () => {
     const answers = ['busy', 'busy', 'ready'];
-    const poll = retryable((): string => answers.shift() ?? 'empty', { ...immediate, retryOnResult: (result) => result === 'busy' });
+    const poll = retryable((): string => answers.shift() ?? 'empty', {
+      ...immediate,
+      retryOnResult: (result) => result === 'busy',
+    });
     expect(poll()).toBe('ready');
     expect(answers).toEqual([]);
   });
 
   it('honours retryOn classes', () => {
     let calls = 0;
-    const fn = retryable((): string => {
-      calls += 1;
-      if (calls === 1) throw new CustomError('transient');
-      return 'ok';
-    }, { ...immediate, retryOn: [CustomError] });
+    const fn = retryable(
+      (): string => {
+        calls += 1;
+        if (calls === 1) throw new CustomError('transient');
+        return 'ok';
+      },
+      { ...immediate, retryOn: [CustomError] },
+    );
     expect(fn()).toBe('ok');
     expect(calls).toBe(2);
   });
@@ -136,10 +148,13 @@ describe('promise-returning functions', () => {
 
   it('retries a plain function that returns a promise', async () => {
     let calls = 0;
-    const load = retryable((id: number): Promise<string> => {
-      calls += 1;
-      return calls < 2 ? Promise.reject(new HttpError(502)) : Promise.resolve(`item ${id}`);
-    }, { jitter: 'none', initialDelay: 100 });
+    const load = retryable(
+      (id: number): Promise<string> => {
+        calls += 1;
+        return calls < 2 ? Promise.reject(new HttpError(502)) : Promise.resolve(`item ${id}`);
+      },
+      { jitter: 'none', initialDelay: 100 },
+    );
     const promise = load(7);
     expect(promise).toBeInstanceOf(Promise);
     await jest.advanceTimersByTimeAsync(100);
@@ -185,7 +200,9 @@ describe('promise-returning functions', () => {
 
 describe('an async generator function', () => {
   /** Consumes a stream, returning what it yielded and what it threw (if anything). */
-  async function consume<Value>(stream: AsyncIterable<Value>): Promise<{ values: Value[]; error?: unknown }> {
+  async function consume<Value>(
+    stream: AsyncIterable<Value>,
+  ): Promise<{ values: Value[]; error?: unknown }> {
     const values: Value[] = [];
     try {
       for await (const value of stream) values.push(value);
@@ -210,7 +227,10 @@ describe('an async generator function', () => {
     const seen: unknown[] = [];
     const source = {
       prefix: 'row',
-      rows: retryable(async function* (this: { prefix: string }, from: number): AsyncGenerator<string> {
+      rows: retryable(async function* (
+        this: { prefix: string },
+        from: number,
+      ): AsyncGenerator<string> {
         seen.push(this);
         if (seen.length === 1) throw new HttpError(503);
         yield `${this.prefix} ${from}`;
@@ -240,9 +260,12 @@ describe('an async generator function', () => {
   it('rethrows the last error when it never reaches a first value', async () => {
     const errors = [1, 2].map((call) => new HttpError(503, {}, `failure ${call}`));
     let calls = 0;
-    const stream = retryable(async function* (): AsyncGenerator<never> {
-      throw errors[calls++];
-    }, { ...immediate, maxAttempts: 2 });
+    const stream = retryable(
+      async function* (): AsyncGenerator<never> {
+        throw errors[calls++];
+      },
+      { ...immediate, maxAttempts: 2 },
+    );
     const { values, error } = await consume(stream());
     expect(values).toEqual([]);
     expect(error).toBe(errors[1]);
@@ -269,37 +292,43 @@ describe('an async generator function', () => {
     expect(calls).toBe(1);
   });
 
-  it.each([1, 2])('closes the inner generator when the caller breaks after %i value(s)', async (taken) => {
-    let finallyRan = 0;
-    let calls = 0;
-    const stream = retryable(async function* (): AsyncGenerator<number> {
-      calls += 1;
-      if (calls === 1) throw new HttpError(503);
-      try {
-        yield 1;
-        yield 2;
-        yield 3;
-      } finally {
-        finallyRan += 1;
+  it.each([1, 2])(
+    'closes the inner generator when the caller breaks after %i value(s)',
+    async (taken) => {
+      let finallyRan = 0;
+      let calls = 0;
+      const stream = retryable(async function* (): AsyncGenerator<number> {
+        calls += 1;
+        if (calls === 1) throw new HttpError(503);
+        try {
+          yield 1;
+          yield 2;
+          yield 3;
+        } finally {
+          finallyRan += 1;
+        }
+      }, immediate);
+      const values: number[] = [];
+      for await (const value of stream()) {
+        values.push(value);
+        if (values.length === taken) break;
       }
-    }, immediate);
-    const values: number[] = [];
-    for await (const value of stream()) {
-      values.push(value);
-      if (values.length === taken) break;
-    }
-    expect(values).toHaveLength(taken);
-    expect(finallyRan).toBe(1);
-  });
+      expect(values).toHaveLength(taken);
+      expect(finallyRan).toBe(1);
+    },
+  );
 
   it('does not hand retryOnResult its internal start-of-stream objects, nor retry a stream that started', async () => {
     let calls = 0;
     const retryOnResult = jest.fn(() => true);
-    const stream = retryable(async function* (): AsyncGenerator<number> {
-      calls += 1;
-      if (calls === 1) throw new HttpError(503);
-      yield calls;
-    }, { ...immediate, retryOnResult });
+    const stream = retryable(
+      async function* (): AsyncGenerator<number> {
+        calls += 1;
+        if (calls === 1) throw new HttpError(503);
+        yield calls;
+      },
+      { ...immediate, retryOnResult },
+    );
     expect(await consume(stream())).toEqual({ values: [2] });
     expect(calls).toBe(2);
     expect(retryOnResult).not.toHaveBeenCalled();

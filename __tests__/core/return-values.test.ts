@@ -32,7 +32,8 @@ describe('a thenable that is a function', () => {
   /** A function with a `then` method, as Promises/A+ allows: it settles like `promise`. */
   function thenableFunction(promise: Promise<string>): PromiseLike<string> {
     return Object.assign(() => undefined, {
-      then: (onFulfilled?: (value: string) => unknown, onRejected?: (reason: unknown) => unknown) => promise.then(onFulfilled, onRejected),
+      then: (onFulfilled?: (value: string) => unknown, onRejected?: (reason: unknown) => unknown) =>
+        promise.then(onFulfilled, onRejected),
     }) as unknown as PromiseLike<string>;
   }
 
@@ -41,7 +42,9 @@ describe('a thenable that is a function', () => {
     const load = retryable(
       () => {
         calls += 1;
-        return thenableFunction(calls === 1 ? Promise.reject(new HttpError(503)) : Promise.resolve('loaded'));
+        return thenableFunction(
+          calls === 1 ? Promise.reject(new HttpError(503)) : Promise.resolve('loaded'),
+        );
       },
       { initialDelay: 0 },
     );

@@ -9,7 +9,10 @@ export function systemError(code: string, syscall = 'connect'): NodeJS.ErrnoExce
  * A mock async function that rejects with `errors[0]`, `errors[1]`, ... on successive calls, then
  * resolves with `result` on every later call.
  */
-export function rejectsThenResolves<Result>(errors: readonly unknown[], result: Result): jest.Mock<Promise<Result>, unknown[]> {
+export function rejectsThenResolves<Result>(
+  errors: readonly unknown[],
+  result: Result,
+): jest.Mock<Promise<Result>, unknown[]> {
   let call = 0;
   return jest.fn(async (..._args: unknown[]) => {
     const index = call++;
@@ -19,7 +22,9 @@ export function rejectsThenResolves<Result>(errors: readonly unknown[], result: 
 }
 
 /** A mock async function that rejects on every call with a new error made by `makeError(call)` (from 1). */
-export function alwaysRejects(makeError: (call: number) => unknown): jest.Mock<Promise<never>, unknown[]> {
+export function alwaysRejects(
+  makeError: (call: number) => unknown,
+): jest.Mock<Promise<never>, unknown[]> {
   let call = 0;
   return jest.fn(async (..._args: unknown[]) => {
     call += 1;

@@ -4,7 +4,9 @@ import { HttpError, retryable } from '../../src';
 
 describe('what counts as an abort signal', () => {
   it('rejects a signal option that only looks like an event target', () => {
-    expect(() => retryable(() => 'ok', { signal: new EventTarget() as AbortSignal })).toThrow(TypeError);
+    expect(() => retryable(() => 'ok', { signal: new EventTarget() as AbortSignal })).toThrow(
+      TypeError,
+    );
   });
 
   it('lets a signal function answer undefined: nothing can abort, the call retries', async () => {
@@ -34,7 +36,9 @@ describe('where a signal argument is found', () => {
       },
       { initialDelay: 0 },
     );
-    await expect(fetchReport({ format: 'csv' }, controller.signal)).rejects.toThrow('caller gave up');
+    await expect(fetchReport({ format: 'csv' }, controller.signal)).rejects.toThrow(
+      'caller gave up',
+    );
     expect(attempts).toHaveLength(1);
   });
 });

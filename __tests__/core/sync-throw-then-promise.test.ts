@@ -3,7 +3,8 @@ import { Retry } from '../../src';
 // DESIGN: "async methods and methods returning a promise: retried asynchronously". A plain method
 // that threw synchronously on its first attempt and returns a promise on a later one is a
 // promise-returning method: the same loop goes on asynchronously, and a rejection is retried.
-const refused = (): Error => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+const refused = (): Error =>
+  Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 
 describe('plain method returning a promise', () => {
   test('a rejected promise after a synchronous throw is still retried', async () => {

@@ -1,6 +1,17 @@
-import { ErrorCategory, HttpError, calculateBackoffDelay, withRetry, type FunctionRetryOptions } from '../../src';
+import {
+  ErrorCategory,
+  HttpError,
+  calculateBackoffDelay,
+  withRetry,
+  type FunctionRetryOptions,
+} from '../../src';
 import { scriptedRandom, seededRandom } from '../backoff/seeded-random';
-import { alwaysRejects, recordCallbacks, rejectsThenResolves, systemError } from './scripted-attempts';
+import {
+  alwaysRejects,
+  recordCallbacks,
+  rejectsThenResolves,
+  systemError,
+} from './scripted-attempts';
 
 /** Exact, jitter-free delays: 100, 200, 400, ... */
 const exact = { jitter: 'none', initialDelay: 100 } as const;
@@ -146,7 +157,9 @@ describe('retryOn and retryCategories', () => {
     const first = new HttpError(503);
     const second = new HttpError(400);
     const fn = rejectsThenResolves([first, second], 'ok');
-    const retryOn = jest.fn((_error: unknown, _context: { category: ErrorCategory; attempt: number }) => true);
+    const retryOn = jest.fn(
+      (_error: unknown, _context: { category: ErrorCategory; attempt: number }) => true,
+    );
     const promise = withRetry(fn, { ...exact, retryOn });
     await jest.advanceTimersByTimeAsync(300);
     await expect(promise).resolves.toBe('ok');
@@ -167,14 +180,19 @@ describe('retryOn and retryCategories', () => {
 
   it('retries only the given categories', async () => {
     const unauthorized = rejectsThenResolves([new HttpError(401)], 'ok');
-    const promise = withRetry(unauthorized, { ...exact, retryCategories: [ErrorCategory.AUTH_FAILURE] });
+    const promise = withRetry(unauthorized, {
+      ...exact,
+      retryCategories: [ErrorCategory.AUTH_FAILURE],
+    });
     await jest.advanceTimersByTimeAsync(100);
     await expect(promise).resolves.toBe('ok');
     expect(unauthorized).toHaveBeenCalledTimes(2);
 
     const unavailable = new HttpError(503);
     const fn = alwaysRejects(() => unavailable);
-    await expect(withRetry(fn, { ...exact, retryCategories: [ErrorCategory.AUTH_FAILURE] })).rejects.toBe(unavailable);
+    await expect(
+      withRetry(fn, { ...exact, retryCategories: [ErrorCategory.AUTH_FAILURE] }),
+    ).rejects.toBe(unavailable);
     expect(fn).toHaveBeenCalledTimes(1);
   });
 });
@@ -207,7 +225,9 @@ describe('idempotent: false', () => {
   it('still applies retryOn: a refused connection is not retried when retryOn excludes it', async () => {
     const error = systemError('ECONNREFUSED');
     const fn = alwaysRejects(() => error);
-    await expect(withRetry(fn, { ...exact, idempotent: false, retryOn: [CustomError] })).rejects.toBe(error);
+    await expect(
+      withRetry(fn, { ...exact, idempotent: false, retryOn: [CustomError] }),
+    ).rejects.toBe(error);
     expect(fn).toHaveBeenCalledTimes(1);
   });
 });
@@ -219,14 +239,19 @@ describe('retryOnResult', () => {
   it('retries a result the predicate accepts until one is not', async () => {
     const results = [tooMany, tooMany, fine];
     const fn = jest.fn(async () => results.shift());
-    const retryOnResult = jest.fn((result: unknown) => (result as { status: number }).status === 429);
+    const retryOnResult = jest.fn(
+      (result: unknown) => (result as { status: number }).status === 429,
+    );
     const { onRetry, delays } = recordCallbacks();
     const promise = withRetry(fn, { ...exact, retryOnResult, onRetry });
     await jest.advanceTimersByTimeAsync(300);
     await expect(promise).resolves.toBe(fine);
     expect(fn).toHaveBeenCalledTimes(3);
     expect(retryOnResult).toHaveBeenCalledTimes(3);
-    expect(onRetry.mock.calls.map(([result, attempt]) => [result, attempt])).toEqual([[tooMany, 1], [tooMany, 2]]);
+    expect(onRetry.mock.calls.map(([result, attempt]) => [result, attempt])).toEqual([
+      [tooMany, 1],
+      [tooMany, 2],
+    ]);
     expect(delays).toEqual([100, 200]);
   });
 
@@ -234,7 +259,12 @@ describe('retryOnResult', () => {
     let call = 0;
     const fn = jest.fn(async () => ({ status: 429, call: ++call }));
     const { onGiveUp } = recordCallbacks();
-    const promise = withRetry(fn, { ...exact, maxAttempts: 3, retryOnResult: () => true, onGiveUp });
+    const promise = withRetry(fn, {
+      ...exact,
+      maxAttempts: 3,
+      retryOnResult: () => true,
+      onGiveUp,
+    });
     await jest.advanceTimersByTimeAsync(300);
     await expect(promise).resolves.toEqual({ status: 429, call: 3 });
     expect(fn).toHaveBeenCalledTimes(3);
@@ -248,7 +278,11 @@ describe('retryOnResult', () => {
       .mockResolvedValueOnce({ status: 429, headers: { 'retry-after': '2' } })
       .mockResolvedValue({ status: 200, headers: {} });
     const { onRetry, delays } = recordCallbacks();
-    const promise = withRetry(fn, { ...exact, retryOnResult: (result) => (result as { status: number }).status === 429, onRetry });
+    const promise = withRetry(fn, {
+      ...exact,
+      retryOnResult: (result) => (result as { status: number }).status === 429,
+      onRetry,
+    });
     await jest.advanceTimersByTimeAsync(1999);
     expect(fn).toHaveBeenCalledTimes(1);
     await jest.advanceTimersByTimeAsync(1);
@@ -272,10 +306,20 @@ describe('retryOnResult', () => {
 describe('deadline', () => {
   it('gives up instead of starting a sleep that would cross the deadline', async () => {
     // Delays 1000 then 2000: the second sleep would end at 3000 > 2500.
-    const errors = [new HttpError(503, {}, 'first'), new HttpError(503, {}, 'second'), new HttpError(503, {}, 'third')];
+    const errors = [
+      new HttpError(503, {}, 'first'),
+      new HttpError(503, {}, 'second'),
+      new HttpError(503, {}, 'third'),
+    ];
     const fn = rejectsThenResolves(errors, 'too late');
     const { onRetry, onGiveUp, delays } = recordCallbacks();
-    const promise = withRetry(fn, { jitter: 'none', maxAttempts: 10, deadline: 2500, onRetry, onGiveUp });
+    const promise = withRetry(fn, {
+      jitter: 'none',
+      maxAttempts: 10,
+      deadline: 2500,
+      onRetry,
+      onGiveUp,
+    });
     const assertion = expect(promise).rejects.toBe(errors[1]);
     await jest.advanceTimersByTimeAsync(1000);
     await assertion;
@@ -311,7 +355,12 @@ describe('deadline', () => {
 
   it('returns the last result when the deadline stops retryOnResult', async () => {
     const fn = jest.fn(async () => 'pending');
-    const promise = withRetry(fn, { ...exact, maxAttempts: Infinity, deadline: 250, retryOnResult: (result) => result === 'pending' });
+    const promise = withRetry(fn, {
+      ...exact,
+      maxAttempts: Infinity,
+      deadline: 250,
+      retryOnResult: (result) => result === 'pending',
+    });
     // 100 (ends at 100), 200 (would end at 300 > 250): stop after the second call.
     await jest.advanceTimersByTimeAsync(100);
     await expect(promise).resolves.toBe('pending');
@@ -372,7 +421,9 @@ describe('onRetry and onGiveUp', () => {
 describe('classifier option', () => {
   it('decides the category of an error', async () => {
     const fn = rejectsThenResolves([new CustomError('transient')], 'ok');
-    const classifier = jest.fn((error: unknown) => (error instanceof CustomError ? ErrorCategory.RETRYABLE : undefined));
+    const classifier = jest.fn((error: unknown) =>
+      error instanceof CustomError ? ErrorCategory.RETRYABLE : undefined,
+    );
     const promise = withRetry(fn, { ...exact, classifier });
     await jest.advanceTimersByTimeAsync(100);
     await expect(promise).resolves.toBe('ok');
@@ -390,7 +441,9 @@ describe('classifier option', () => {
   it('overrides classifyError: a 503 it calls NON_RETRYABLE is not retried', async () => {
     const error = new HttpError(503);
     const fn = alwaysRejects(() => error);
-    await expect(withRetry(fn, { ...exact, classifier: () => ErrorCategory.NON_RETRYABLE })).rejects.toBe(error);
+    await expect(
+      withRetry(fn, { ...exact, classifier: () => ErrorCategory.NON_RETRYABLE }),
+    ).rejects.toBe(error);
     expect(fn).toHaveBeenCalledTimes(1);
   });
 
@@ -488,7 +541,13 @@ describe('two lanes with the rateLimit option', () => {
     ...exact,
     maxAttempts: 3,
     ...overrides,
-    rateLimit: { initialDelay: 1000, maxAttempts: 4, jitter: 'proportional', random: () => 0.5, ...overrides.rateLimit },
+    rateLimit: {
+      initialDelay: 1000,
+      maxAttempts: 4,
+      jitter: 'proportional',
+      random: () => 0.5,
+      ...overrides.rateLimit,
+    },
   });
 
   async function runToEnd(promise: Promise<unknown>): Promise<unknown> {
@@ -526,21 +585,32 @@ describe('two lanes with the rateLimit option', () => {
     const rateLimitCallbacks = recordCallbacks();
     const retryCallbacks = recordCallbacks();
     const outcome = await runToEnd(
-      withRetry(fn, twoLanes({ onRetry: retryCallbacks.onRetry, onGiveUp: retryCallbacks.onGiveUp, rateLimit: { onRetry: rateLimitCallbacks.onRetry } })),
+      withRetry(
+        fn,
+        twoLanes({
+          onRetry: retryCallbacks.onRetry,
+          onGiveUp: retryCallbacks.onGiveUp,
+          rateLimit: { onRetry: rateLimitCallbacks.onRetry },
+        }),
+      ),
     );
     expect(fn).toHaveBeenCalledTimes(6);
     expect(outcome).toEqual({ error: errors[5] });
     expect((outcome as { error: unknown }).error).toBe(errors[5]);
     // 429s: rate-limit failures 1, 2, 3; 503s: retry failures 1, 2.
-    expect(rateLimitCallbacks.onRetry.mock.calls.map(([, attempt, delay]) => [attempt, delay])).toEqual([
+    expect(
+      rateLimitCallbacks.onRetry.mock.calls.map(([, attempt, delay]) => [attempt, delay]),
+    ).toEqual([
       [1, 1000],
       [3, 2000],
       [5, 4000],
     ]);
-    expect(retryCallbacks.onRetry.mock.calls.map(([, attempt, delay]) => [attempt, delay])).toEqual([
-      [2, 100],
-      [4, 200],
-    ]);
+    expect(retryCallbacks.onRetry.mock.calls.map(([, attempt, delay]) => [attempt, delay])).toEqual(
+      [
+        [2, 100],
+        [4, 200],
+      ],
+    );
     expect(retryCallbacks.onGiveUp.mock.calls).toEqual([[errors[5], 6]]);
   });
 
@@ -554,7 +624,9 @@ describe('two lanes with the rateLimit option', () => {
     class QuotaError extends Error {}
     const fn = alwaysRejects(() => new QuotaError('quota'));
     const { onRetry, delays } = recordCallbacks();
-    await runToEnd(withRetry(fn, twoLanes({ rateLimit: { rateLimitErrors: [QuotaError], onRetry } })));
+    await runToEnd(
+      withRetry(fn, twoLanes({ rateLimit: { rateLimitErrors: [QuotaError], onRetry } })),
+    );
     expect(fn).toHaveBeenCalledTimes(4);
     expect(delays).toEqual([1000, 2000, 4000]);
   });
@@ -570,7 +642,9 @@ describe('two lanes with the rateLimit option', () => {
   it('uses the rate-limit defaults: 5 attempts from 2000 ms', async () => {
     const fn = alwaysRejects(() => new HttpError(429));
     const { onRetry, delays } = recordCallbacks();
-    await runToEnd(withRetry(fn, { rateLimit: { jitter: 'proportional', random: () => 0.5, onRetry } }));
+    await runToEnd(
+      withRetry(fn, { rateLimit: { jitter: 'proportional', random: () => 0.5, onRetry } }),
+    );
     expect(fn).toHaveBeenCalledTimes(5);
     expect(delays).toEqual([2000, 4000, 8000, 16000]);
   });
@@ -607,13 +681,21 @@ describe('injected random', () => {
 
   it('is what full jitter scales the base by', async () => {
     // base 1000 * 0.5, base 2000 * 0.25, base 4000 * 1
-    const delays = await recordSchedule({ maxAttempts: 4, random: scriptedRandom(0.5, 0.25, 0.9999) });
+    const delays = await recordSchedule({
+      maxAttempts: 4,
+      random: scriptedRandom(0.5, 0.25, 0.9999),
+    });
     expect(delays).toEqual([500, 500, 4000]);
   });
 
   it('feeds decorrelated jitter the previous delay', async () => {
     const random = scriptedRandom(0.5);
-    const delays = await recordSchedule({ maxAttempts: 4, jitter: 'decorrelated', initialDelay: 100, random });
+    const delays = await recordSchedule({
+      maxAttempts: 4,
+      jitter: 'decorrelated',
+      initialDelay: 100,
+      random,
+    });
     // U(100, 300) → 200, U(100, 600) → 350, U(100, 1050) → 575
     expect(delays).toEqual([200, 350, 575]);
   });

@@ -1,4 +1,11 @@
-import { Classified, ErrorCategory, HttpError, Retry, RetryDefaults, type Classifier } from '../../src';
+import {
+  Classified,
+  ErrorCategory,
+  HttpError,
+  Retry,
+  RetryDefaults,
+  type Classifier,
+} from '../../src';
 import { FailureScript, instantRetry } from './failure-script';
 
 class MethodError extends Error {}
@@ -9,7 +16,12 @@ class BaseError extends Error {}
  * A classifier that records that it was asked, and has an opinion only about `errorClass`.
  * `log` shows the order in which the chain consulted its classifiers.
  */
-function spyClassifier(log: string[], label: string, errorClass: new () => Error, category: ErrorCategory): Classifier {
+function spyClassifier(
+  log: string[],
+  label: string,
+  errorClass: new () => Error,
+  category: ErrorCategory,
+): Classifier {
   return (error) => {
     log.push(label);
     return error instanceof errorClass ? category : undefined;
@@ -94,10 +106,30 @@ describe('@Classified', () => {
 
     it.each([
       ['its own error: the method classifier', () => new MethodError(), ['method'], 2],
-      ['the subclass error: the subclass classifier', () => new SubclassError(), ['method', 'subclass'], 2],
-      ['the base error: the base classifier', () => new BaseError(), ['method', 'subclass', 'base'], 2],
-      ['a 503: everybody defers to classifyError', () => new HttpError(503), ['method', 'subclass', 'base'], 2],
-      ['an unknown error: classifyError says non-retryable', () => new Error('unknown'), ['method', 'subclass', 'base'], 1],
+      [
+        'the subclass error: the subclass classifier',
+        () => new SubclassError(),
+        ['method', 'subclass'],
+        2,
+      ],
+      [
+        'the base error: the base classifier',
+        () => new BaseError(),
+        ['method', 'subclass', 'base'],
+        2,
+      ],
+      [
+        'a 503: everybody defers to classifyError',
+        () => new HttpError(503),
+        ['method', 'subclass', 'base'],
+        2,
+      ],
+      [
+        'an unknown error: classifyError says non-retryable',
+        () => new Error('unknown'),
+        ['method', 'subclass', 'base'],
+        1,
+      ],
     ])('decides %s', async (_case, makeError, firstConsulted, calls) => {
       const log: string[] = [];
       const script = new FailureScript([makeError()]);
@@ -160,7 +192,10 @@ describe('@Classified', () => {
       @Classified(spyClassifier(log, 'class', MethodError, ErrorCategory.RETRYABLE))
       class Service {
         @Classified(spyClassifier(log, 'method', MethodError, ErrorCategory.RETRYABLE))
-        @Retry({ ...instantRetry, classifier: spyClassifier(log, 'option', MethodError, ErrorCategory.AUTH_FAILURE) })
+        @Retry({
+          ...instantRetry,
+          classifier: spyClassifier(log, 'option', MethodError, ErrorCategory.AUTH_FAILURE),
+        })
         async load(): Promise<string> {
           return script.next(this);
         }
@@ -175,7 +210,10 @@ describe('@Classified', () => {
       const script = new FailureScript([new BaseError()]);
       @Classified(spyClassifier(log, 'class', BaseError, ErrorCategory.NETWORK))
       class Service {
-        @Retry({ ...instantRetry, classifier: spyClassifier(log, 'option', MethodError, ErrorCategory.NON_RETRYABLE) })
+        @Retry({
+          ...instantRetry,
+          classifier: spyClassifier(log, 'option', MethodError, ErrorCategory.NON_RETRYABLE),
+        })
         async load(): Promise<string> {
           return script.next(this);
         }
@@ -188,9 +226,14 @@ describe('@Classified', () => {
     it("is consulted first; the class default's classifier keeps its place as a class classifier", async () => {
       const log: string[] = [];
       const script = new FailureScript([new BaseError()]);
-      @RetryDefaults({ classifier: spyClassifier(log, 'class default', BaseError, ErrorCategory.RETRYABLE) })
+      @RetryDefaults({
+        classifier: spyClassifier(log, 'class default', BaseError, ErrorCategory.RETRYABLE),
+      })
       class Service {
-        @Retry({ ...instantRetry, classifier: spyClassifier(log, 'method option', MethodError, ErrorCategory.RETRYABLE) })
+        @Retry({
+          ...instantRetry,
+          classifier: spyClassifier(log, 'method option', MethodError, ErrorCategory.RETRYABLE),
+        })
         async load(): Promise<string> {
           return script.next(this);
         }
@@ -211,7 +254,9 @@ describe('@Classified', () => {
     }
     const rejection = new Service().load();
     await expect(rejection).rejects.toThrow(TypeError);
-    await expect(rejection).rejects.toThrow('tenacious: a classifier returned "maybe"; expected an ErrorCategory or undefined');
+    await expect(rejection).rejects.toThrow(
+      'tenacious: a classifier returned "maybe"; expected an ErrorCategory or undefined',
+    );
     await expect(rejection).rejects.toHaveProperty('cause', expect.any(HttpError));
   });
 

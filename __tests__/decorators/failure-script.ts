@@ -4,10 +4,17 @@ import { HttpError, type RateLimitOptions, type RetryOptions } from '../../src';
 // Nothing here uses decorators, so it compiles the same in both modes.
 
 /** Retry options that never wait: the retry loop runs without timers or blocking. */
-export const instantRetry = { initialDelay: 0, maxDelay: 0, jitter: 'none' } as const satisfies RetryOptions;
+export const instantRetry = {
+  initialDelay: 0,
+  maxDelay: 0,
+  jitter: 'none',
+} as const satisfies RetryOptions;
 
 /** Rate-limit options that never wait (jitter stays on, as it must, but 0 jittered is still 0). */
-export const instantRateLimit = { initialDelay: 0, maxDelay: 0 } as const satisfies RateLimitOptions;
+export const instantRateLimit = {
+  initialDelay: 0,
+  maxDelay: 0,
+} as const satisfies RateLimitOptions;
 
 /** One `HttpError` per status, in order. */
 export function httpErrors(...statuses: number[]): HttpError[] {

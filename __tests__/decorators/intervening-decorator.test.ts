@@ -12,7 +12,8 @@ function traced<This, Args extends unknown[], Result>(
 }
 
 class IndexWarmingError extends Error {}
-const warming = (error: unknown) => (error instanceof IndexWarmingError ? ErrorCategory.RETRYABLE : undefined);
+const warming = (error: unknown) =>
+  error instanceof IndexWarmingError ? ErrorCategory.RETRYABLE : undefined;
 
 describe('tenacious decorators separated by another wrapping decorator', () => {
   it('@Classified below a wrapping decorator is still consulted by @Retry above it', async () => {

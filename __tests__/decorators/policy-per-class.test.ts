@@ -21,8 +21,16 @@ describe('the policy of an inherited method, called for different classes in tur
   class PlainSubclient extends BaseClient {}
 
   it('follows each call’s own class, whatever the order of the calls', async () => {
-    const clients = [new BaseClient(), new PatientClient(), new BaseClient(), new PlainSubclient(), new PatientClient()];
-    for (const client of clients) await expect(client.fetchReport()).rejects.toBeInstanceOf(HttpError);
+    const clients = [
+      new BaseClient(),
+      new PatientClient(),
+      new BaseClient(),
+      new PlainSubclient(),
+      new PatientClient(),
+    ];
+    for (const client of clients) {
+      await expect(client.fetchReport()).rejects.toBeInstanceOf(HttpError);
+    }
     expect(clients.map((client) => client.attempts)).toEqual([2, 4, 2, 2, 4]);
   });
 });

@@ -1,5 +1,12 @@
 import { ErrorCategory, Retry, RetryDefaults, RetryOnRateLimit } from '../../src';
-import { afterAllTimers, FailureScript, httpErrors, instantRateLimit, instantRetry, thrownBy } from './failure-script';
+import {
+  afterAllTimers,
+  FailureScript,
+  httpErrors,
+  instantRateLimit,
+  instantRetry,
+  thrownBy,
+} from './failure-script';
 
 describe('@RetryDefaults', () => {
   it('gives its decorated methods the class defaults', async () => {
@@ -30,7 +37,11 @@ describe('@RetryDefaults', () => {
   it('applies its top-level fields to @Retry methods only and `rateLimit` to @RetryOnRateLimit methods only', () => {
     const retryScript = new FailureScript(httpErrors(429, 429, 429, 429, 429, 429));
     const rateLimitScript = new FailureScript(httpErrors(429, 429, 429, 429, 429, 429));
-    @RetryDefaults({ ...instantRetry, maxAttempts: 2, rateLimit: { ...instantRateLimit, maxAttempts: 4 } })
+    @RetryDefaults({
+      ...instantRetry,
+      maxAttempts: 2,
+      rateLimit: { ...instantRateLimit, maxAttempts: 4 },
+    })
     class Service {
       @Retry()
       retried(): string {
@@ -65,7 +76,10 @@ describe('@RetryDefaults', () => {
   it('supplies a default classifier', async () => {
     class Wobble extends Error {}
     const script = new FailureScript([new Wobble(), new Wobble()]);
-    @RetryDefaults({ ...instantRetry, classifier: (error) => (error instanceof Wobble ? ErrorCategory.RETRYABLE : undefined) })
+    @RetryDefaults({
+      ...instantRetry,
+      classifier: (error) => (error instanceof Wobble ? ErrorCategory.RETRYABLE : undefined),
+    })
     class Service {
       @Retry()
       async load(): Promise<string> {
@@ -86,7 +100,13 @@ describe('@RetryDefaults', () => {
     it('is overridden field by field by the method options', async () => {
       const delays: number[] = [];
       const script = new FailureScript(httpErrors(503, 503, 503, 503, 503));
-      @RetryDefaults({ maxAttempts: 5, initialDelay: 7, maxDelay: 7, jitter: 'none', onRetry: (_error, _attempt, delay) => delays.push(delay) })
+      @RetryDefaults({
+        maxAttempts: 5,
+        initialDelay: 7,
+        maxDelay: 7,
+        jitter: 'none',
+        onRetry: (_error, _attempt, delay) => delays.push(delay),
+      })
       class Service {
         @Retry({ maxAttempts: 2 })
         async load(): Promise<string> {

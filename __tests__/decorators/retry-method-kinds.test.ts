@@ -1,5 +1,11 @@
 import { HttpError, Retry } from '../../src';
-import { afterAllTimers, FailureScript, httpErrors, instantRetry, thrownBy } from './failure-script';
+import {
+  afterAllTimers,
+  FailureScript,
+  httpErrors,
+  instantRetry,
+  thrownBy,
+} from './failure-script';
 
 describe('@Retry on an async method', () => {
   it('retries until the method succeeds and resolves with its value', async () => {
@@ -91,7 +97,11 @@ describe('@Retry on an async method', () => {
       const script = new FailureScript(httpErrors(503, 503));
       const delays: number[] = [];
       class Repository {
-        @Retry({ initialDelay: 100, jitter: 'none', onRetry: (_error, _attempt, delay) => delays.push(delay) })
+        @Retry({
+          initialDelay: 100,
+          jitter: 'none',
+          onRetry: (_error, _attempt, delay) => delays.push(delay),
+        })
         async load(): Promise<string> {
           return script.next(this);
         }

@@ -1,5 +1,12 @@
 import { Classified, ErrorCategory, HttpError, Retry, RetryOnRateLimit } from '../../src';
-import { afterAllTimers, FailureScript, httpErrors, instantRateLimit, instantRetry, thrownBy } from './failure-script';
+import {
+  afterAllTimers,
+  FailureScript,
+  httpErrors,
+  instantRateLimit,
+  instantRetry,
+  thrownBy,
+} from './failure-script';
 
 /** An error only the method's own classifier knows to be retryable. */
 class QuotaWobble extends Error {}
@@ -20,7 +27,9 @@ const orders: ReadonlyArray<readonly [string, ServiceFactory]> = [
     '@Retry @RetryOnRateLimit @Classified',
     (script) =>
       new (class {
-        @Retry(retryOptions) @RetryOnRateLimit(rateLimitOptions) @Classified(classifyQuotaWobble)
+        @Retry(retryOptions)
+        @RetryOnRateLimit(rateLimitOptions)
+        @Classified(classifyQuotaWobble)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -30,7 +39,9 @@ const orders: ReadonlyArray<readonly [string, ServiceFactory]> = [
     '@Retry @Classified @RetryOnRateLimit',
     (script) =>
       new (class {
-        @Retry(retryOptions) @Classified(classifyQuotaWobble) @RetryOnRateLimit(rateLimitOptions)
+        @Retry(retryOptions)
+        @Classified(classifyQuotaWobble)
+        @RetryOnRateLimit(rateLimitOptions)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -40,7 +51,9 @@ const orders: ReadonlyArray<readonly [string, ServiceFactory]> = [
     '@RetryOnRateLimit @Retry @Classified',
     (script) =>
       new (class {
-        @RetryOnRateLimit(rateLimitOptions) @Retry(retryOptions) @Classified(classifyQuotaWobble)
+        @RetryOnRateLimit(rateLimitOptions)
+        @Retry(retryOptions)
+        @Classified(classifyQuotaWobble)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -50,7 +63,9 @@ const orders: ReadonlyArray<readonly [string, ServiceFactory]> = [
     '@RetryOnRateLimit @Classified @Retry',
     (script) =>
       new (class {
-        @RetryOnRateLimit(rateLimitOptions) @Classified(classifyQuotaWobble) @Retry(retryOptions)
+        @RetryOnRateLimit(rateLimitOptions)
+        @Classified(classifyQuotaWobble)
+        @Retry(retryOptions)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -60,7 +75,9 @@ const orders: ReadonlyArray<readonly [string, ServiceFactory]> = [
     '@Classified @Retry @RetryOnRateLimit',
     (script) =>
       new (class {
-        @Classified(classifyQuotaWobble) @Retry(retryOptions) @RetryOnRateLimit(rateLimitOptions)
+        @Classified(classifyQuotaWobble)
+        @Retry(retryOptions)
+        @RetryOnRateLimit(rateLimitOptions)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -70,7 +87,9 @@ const orders: ReadonlyArray<readonly [string, ServiceFactory]> = [
     '@Classified @RetryOnRateLimit @Retry',
     (script) =>
       new (class {
-        @Classified(classifyQuotaWobble) @RetryOnRateLimit(rateLimitOptions) @Retry(retryOptions)
+        @Classified(classifyQuotaWobble)
+        @RetryOnRateLimit(rateLimitOptions)
+        @Retry(retryOptions)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -80,10 +99,31 @@ const orders: ReadonlyArray<readonly [string, ServiceFactory]> = [
 
 // Retry lane: 3 attempts (2 retries); rate-limit lane: 3 attempts (2 retries).
 const scripts: ReadonlyArray<readonly [string, () => unknown[], number, 'resolves' | number]> = [
-  ['wobble, 429, wobble, 429, then success', () => [new QuotaWobble(), new HttpError(429), new QuotaWobble(), new HttpError(429)], 5, 'resolves'],
-  ['wobble, 429, wobble, 429, 503: retry lane spent', () => [new QuotaWobble(), new HttpError(429), new QuotaWobble(), new HttpError(429), new HttpError(503)], 5, 4],
+  [
+    'wobble, 429, wobble, 429, then success',
+    () => [new QuotaWobble(), new HttpError(429), new QuotaWobble(), new HttpError(429)],
+    5,
+    'resolves',
+  ],
+  [
+    'wobble, 429, wobble, 429, 503: retry lane spent',
+    () => [
+      new QuotaWobble(),
+      new HttpError(429),
+      new QuotaWobble(),
+      new HttpError(429),
+      new HttpError(503),
+    ],
+    5,
+    4,
+  ],
   ['429 three times: rate-limit lane spent', () => httpErrors(429, 429, 429, 429), 3, 2],
-  ['wobble three times: retry lane spent', () => [new QuotaWobble(), new QuotaWobble(), new QuotaWobble()], 3, 2],
+  [
+    'wobble three times: retry lane spent',
+    () => [new QuotaWobble(), new QuotaWobble(), new QuotaWobble()],
+    3,
+    2,
+  ],
   ['400 at once: not retried', () => httpErrors(400), 1, 0],
 ];
 
@@ -116,7 +156,10 @@ describe('two lanes: @Retry({ maxAttempts: 2 }) @RetryOnRateLimit({ maxAttempts:
   }
 
   /** The contract spelled out: each lane counts its own failures against its own cap. */
-  function expectedOutcome(statuses: readonly number[]): { calls: number; gaveUpAt: number | undefined } {
+  function expectedOutcome(statuses: readonly number[]): {
+    calls: number;
+    gaveUpAt: number | undefined;
+  } {
     const failures = { rateLimit: 0, retry: 0 };
     const caps = { rateLimit: 4, retry: 2 };
     for (const [index, status] of statuses.entries()) {
@@ -147,14 +190,17 @@ describe('two lanes: @Retry({ maxAttempts: 2 }) @RetryOnRateLimit({ maxAttempts:
     Array.from({ length: 6 }, (_unused, position) => ((bits >> position) & 1 ? 429 : 503)),
   );
 
-  it.each(allMixes.map((statuses) => [statuses.join(','), statuses] as const))('%s', (_name, statuses) => {
-    const gateway = new Gateway(new FailureScript(httpErrors(...statuses)));
-    const expected = expectedOutcome(statuses);
-    if (expected.gaveUpAt === undefined) expect(gateway.send()).toBe('ok');
-    else expect(thrownBy(() => gateway.send())).toBe(gateway.script.failures[expected.gaveUpAt]);
-    expect(gateway.script.calls).toBe(expected.calls);
-    expect(gateway.script.calls).toBeLessThanOrEqual(5);
-  });
+  it.each(allMixes.map((statuses) => [statuses.join(','), statuses] as const))(
+    '%s',
+    (_name, statuses) => {
+      const gateway = new Gateway(new FailureScript(httpErrors(...statuses)));
+      const expected = expectedOutcome(statuses);
+      if (expected.gaveUpAt === undefined) expect(gateway.send()).toBe('ok');
+      else expect(thrownBy(() => gateway.send())).toBe(gateway.script.failures[expected.gaveUpAt]);
+      expect(gateway.script.calls).toBe(expected.calls);
+      expect(gateway.script.calls).toBeLessThanOrEqual(5);
+    },
+  );
 
   it('works the same for an async method', async () => {
     const script = new FailureScript(httpErrors(503, 429, 429, 429));
@@ -184,13 +230,15 @@ describe('each lane keeps its own schedule and callbacks', () => {
       @Retry({
         initialDelay: 100,
         jitter: 'none',
-        onRetry: (_error, attempt, delay) => log.push(`retry lane: attempt ${attempt} waits ${delay}`),
+        onRetry: (_error, attempt, delay) =>
+          log.push(`retry lane: attempt ${attempt} waits ${delay}`),
       })
       @RetryOnRateLimit({
         initialDelay: 1000,
         jitter: 'proportional',
         random: () => 0.5,
-        onRetry: (_error, attempt, delay) => log.push(`rate-limit lane: attempt ${attempt} waits ${delay}`),
+        onRetry: (_error, attempt, delay) =>
+          log.push(`rate-limit lane: attempt ${attempt} waits ${delay}`),
       })
       async send(): Promise<string> {
         return script.next(this);
@@ -207,13 +255,17 @@ describe('each lane keeps its own schedule and callbacks', () => {
     expect(Date.now() - startedAt).toBe(3300);
   });
 
-  it("calls onGiveUp of the lane whose cap ended the call, once", async () => {
+  it('calls onGiveUp of the lane whose cap ended the call, once', async () => {
     const retryGiveUps: unknown[][] = [];
     const rateLimitGiveUps: unknown[][] = [];
     const script = new FailureScript(httpErrors(503, 429, 429));
     class Gateway {
       @Retry({ ...instantRetry, maxAttempts: 3, onGiveUp: (...args) => retryGiveUps.push(args) })
-      @RetryOnRateLimit({ ...instantRateLimit, maxAttempts: 2, onGiveUp: (...args) => rateLimitGiveUps.push(args) })
+      @RetryOnRateLimit({
+        ...instantRateLimit,
+        maxAttempts: 2,
+        onGiveUp: (...args) => rateLimitGiveUps.push(args),
+      })
       async send(): Promise<string> {
         return script.next(this);
       }
@@ -251,7 +303,10 @@ describe('@RetryOnRateLimit alone', () => {
 
   it.each([
     ['a 503', () => new HttpError(503)],
-    ['a network error', () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+    [
+      'a network error',
+      () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ],
     ['a plain Error', () => new Error('boom')],
   ])('rethrows %s at once', async (_name, makeError) => {
     const script = new FailureScript([makeError(), makeError()]);
@@ -268,7 +323,10 @@ describe('@RetryOnRateLimit alone', () => {
   it('treats the `rateLimitErrors` classes (and their subclasses) as rate limits', async () => {
     class QuotaExceeded extends Error {}
     class DailyQuotaExceeded extends QuotaExceeded {}
-    const script = new FailureScript([new QuotaExceeded('quota'), new DailyQuotaExceeded('daily quota')]);
+    const script = new FailureScript([
+      new QuotaExceeded('quota'),
+      new DailyQuotaExceeded('daily quota'),
+    ]);
     class Client {
       @RetryOnRateLimit({ ...instantRateLimit, rateLimitErrors: [QuotaExceeded] })
       async send(): Promise<string> {
@@ -293,7 +351,9 @@ describe('@RetryOnRateLimit alone', () => {
   });
 
   it('recognises throttling by message and AWS name too', async () => {
-    const throttled = Object.assign(new Error('Too many requests, please wait'), { name: 'ThrottlingException' });
+    const throttled = Object.assign(new Error('Too many requests, please wait'), {
+      name: 'ThrottlingException',
+    });
     const script = new FailureScript([throttled, new Error('Rate limit exceeded')]);
     class Client {
       @RetryOnRateLimit(instantRateLimit)

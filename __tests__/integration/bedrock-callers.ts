@@ -23,14 +23,30 @@ export function userMessages(text: string): ConverseCommandInput['messages'] {
 }
 
 export const converseInput: ConverseCommandInput = { modelId, messages: userMessages('Hello?') };
-export const invokeInput: InvokeModelCommandInput = { modelId, body: JSON.stringify({ prompt: 'Hello?' }), contentType: 'application/json' };
+export const invokeInput: InvokeModelCommandInput = {
+  modelId,
+  body: JSON.stringify({ prompt: 'Hello?' }),
+  contentType: 'application/json',
+};
 
 /** What the tests call: `ResilientBedrock` has exactly this shape, and so has the user's own class below. */
 export interface BedrockCaller {
-  converse(input: ConverseCommandInput, options?: BedrockCallOptions): Promise<ConverseCommandOutput>;
-  invokeModel(input: InvokeModelCommandInput, options?: BedrockCallOptions): Promise<InvokeModelCommandOutput>;
-  converseStream(input: ConverseStreamCommandInput, options?: BedrockCallOptions): AsyncIterable<ConverseStreamOutput>;
-  invokeModelWithResponseStream(input: InvokeModelWithResponseStreamCommandInput, options?: BedrockCallOptions): AsyncIterable<ResponseStream>;
+  converse(
+    input: ConverseCommandInput,
+    options?: BedrockCallOptions,
+  ): Promise<ConverseCommandOutput>;
+  invokeModel(
+    input: InvokeModelCommandInput,
+    options?: BedrockCallOptions,
+  ): Promise<InvokeModelCommandOutput>;
+  converseStream(
+    input: ConverseStreamCommandInput,
+    options?: BedrockCallOptions,
+  ): AsyncIterable<ConverseStreamOutput>;
+  invokeModelWithResponseStream(
+    input: InvokeModelWithResponseStreamCommandInput,
+    options?: BedrockCallOptions,
+  ): AsyncIterable<ResponseStream>;
 }
 
 export interface Lanes {
@@ -43,33 +59,50 @@ export interface Lanes {
  * `@RetryOnRateLimit` and `@Retry`, calling `client.send(new XCommand(...))`. The stream methods are
  * async generators. Defined per test because decorator options are fixed at class definition.
  */
-export function defineModelGateway(lanes: Lanes): new (client: BedrockRuntimeClient) => BedrockCaller {
+export function defineModelGateway(
+  lanes: Lanes,
+): new (client: BedrockRuntimeClient) => BedrockCaller {
   class ModelGateway implements BedrockCaller {
     constructor(private readonly client: BedrockRuntimeClient) {}
 
     @RetryOnRateLimit(lanes.rateLimit)
     @Retry(lanes.retry)
-    async converse(input: ConverseCommandInput, options?: BedrockCallOptions): Promise<ConverseCommandOutput> {
+    async converse(
+      input: ConverseCommandInput,
+      options?: BedrockCallOptions,
+    ): Promise<ConverseCommandOutput> {
       return this.client.send(new ConverseCommand(input), options);
     }
 
     @RetryOnRateLimit(lanes.rateLimit)
     @Retry(lanes.retry)
-    async invokeModel(input: InvokeModelCommandInput, options?: BedrockCallOptions): Promise<InvokeModelCommandOutput> {
+    async invokeModel(
+      input: InvokeModelCommandInput,
+      options?: BedrockCallOptions,
+    ): Promise<InvokeModelCommandOutput> {
       return this.client.send(new InvokeModelCommand(input), options);
     }
 
     @Retry(lanes.retry)
     @RetryOnRateLimit(lanes.rateLimit)
-    async *converseStream(input: ConverseStreamCommandInput, options?: BedrockCallOptions): AsyncGenerator<ConverseStreamOutput> {
+    async *converseStream(
+      input: ConverseStreamCommandInput,
+      options?: BedrockCallOptions,
+    ): AsyncGenerator<ConverseStreamOutput> {
       const output = await this.client.send(new ConverseStreamCommand(input), options);
       if (output.stream) yield* output.stream;
     }
 
     @Retry(lanes.retry)
     @RetryOnRateLimit(lanes.rateLimit)
-    async *invokeModelWithResponseStream(input: InvokeModelWithResponseStreamCommandInput, options?: BedrockCallOptions): AsyncGenerator<ResponseStream> {
-      const output = await this.client.send(new InvokeModelWithResponseStreamCommand(input), options);
+    async *invokeModelWithResponseStream(
+      input: InvokeModelWithResponseStreamCommandInput,
+      options?: BedrockCallOptions,
+    ): AsyncGenerator<ResponseStream> {
+      const output = await this.client.send(
+        new InvokeModelWithResponseStreamCommand(input),
+        options,
+      );
       if (output.body) yield* output.body;
     }
   }
@@ -79,7 +112,11 @@ export function defineModelGateway(lanes: Lanes): new (client: BedrockRuntimeCli
 export type CallerKind = 'ResilientBedrock' | 'a decorated wrapper class';
 export const callerKinds: readonly CallerKind[] = ['ResilientBedrock', 'a decorated wrapper class'];
 
-export function createCaller(kind: CallerKind, client: BedrockRuntimeClient, lanes: Lanes): BedrockCaller {
+export function createCaller(
+  kind: CallerKind,
+  client: BedrockRuntimeClient,
+  lanes: Lanes,
+): BedrockCaller {
   if (kind === 'ResilientBedrock') return new ResilientBedrock({ client, ...lanes });
   const ModelGateway = defineModelGateway(lanes);
   return new ModelGateway(client);
@@ -111,7 +148,10 @@ function definedMemberName(event: object): string {
 }
 
 /** Every event described, and the error that ended the iteration if one did. */
-export async function drain<Event>(events: AsyncIterable<Event>, describe: (event: Event) => string): Promise<{ received: string[]; error: unknown }> {
+export async function drain<Event>(
+  events: AsyncIterable<Event>,
+  describe: (event: Event) => string,
+): Promise<{ received: string[]; error: unknown }> {
   const received: string[] = [];
   try {
     for await (const event of events) received.push(describe(event));
@@ -128,6 +168,8 @@ export interface SdkErrorShape {
 }
 
 export function asSdkError(error: unknown): SdkErrorShape {
-  if (typeof error !== 'object' || error === null) throw new Error(`expected an SDK error, got ${String(error)}`);
+  if (typeof error !== 'object' || error === null) {
+    throw new Error(`expected an SDK error, got ${String(error)}`);
+  }
   return error as SdkErrorShape;
 }

@@ -1,4 +1,8 @@
-import { ServiceUnavailableException, ThrottlingException, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import {
+  ServiceUnavailableException,
+  ThrottlingException,
+  type BedrockRuntimeClient,
+} from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   createLocalBedrockClient,
@@ -15,12 +19,18 @@ import { rejectionOf } from './retry-recorder';
 
 const protocols: BedrockProtocol[] = ['http2', 'http1'];
 
-const fastLanes = { retry: { initialDelay: 1, maxDelay: 5 }, rateLimit: { initialDelay: 1, maxDelay: 5 } } as const;
+const fastLanes = {
+  retry: { initialDelay: 1, maxDelay: 5 },
+  rateLimit: { initialDelay: 1, maxDelay: 5 },
+} as const;
 const sdkRetriesWarning = 'TENACIOUS_SDK_RETRIES';
 
 /** A hand-made SDK retry strategy (RetryStrategyV2): 3 attempts, no wait. */
 function sdkStrategyRetryingThreeTimes() {
-  const token = (retryCount: number) => ({ getRetryCount: () => retryCount, getRetryDelay: () => 0 });
+  const token = (retryCount: number) => ({
+    getRetryCount: () => retryCount,
+    getRetryDelay: () => 0,
+  });
   return {
     acquireInitialRetryToken: async () => token(0),
     refreshRetryTokenForRetry: async (previous: { getRetryCount(): number }) => {
@@ -44,7 +54,9 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
   });
   afterAll(() => server.close());
 
-  function ownClientConfig(extra: Record<string, unknown> = {}): ResilientBedrockOptions['clientConfig'] {
+  function ownClientConfig(
+    extra: Record<string, unknown> = {},
+  ): ResilientBedrockOptions['clientConfig'] {
     return {
       endpoint: server.endpoint,
       region: 'us-east-1',
@@ -64,23 +76,33 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
     it.each([
       ['no maxAttempts', {}],
       ['maxAttempts: 5 asked for', { maxAttempts: 5 }],
-    ])('has SDK retries off (%s): every request says max=1, tenacious alone retries', async (_label, extra) => {
-      server.enqueue('Converse', { kind: 'error', exception: 'ThrottlingException' }, { kind: 'error', exception: 'ServiceUnavailableException' });
-      const bedrock = resilientBedrock({ clientConfig: ownClientConfig(extra) });
+    ])(
+      'has SDK retries off (%s): every request says max=1, tenacious alone retries',
+      async (_label, extra) => {
+        server.enqueue(
+          'Converse',
+          { kind: 'error', exception: 'ThrottlingException' },
+          { kind: 'error', exception: 'ServiceUnavailableException' },
+        );
+        const bedrock = resilientBedrock({ clientConfig: ownClientConfig(extra) });
 
-      const output = await bedrock.converse(converseInput);
+        const output = await bedrock.converse(converseInput);
 
-      expect(replyText(output)).toBe('Hello from the local Bedrock.');
-      expect(server.requests.map((request) => request.sdkRequest)).toEqual([
-        { attempt: 1, max: 1 },
-        { attempt: 1, max: 1 },
-        { attempt: 1, max: 1 },
-      ]);
-    });
+        expect(replyText(output)).toBe('Hello from the local Bedrock.');
+        expect(server.requests.map((request) => request.sdkRequest)).toEqual([
+          { attempt: 1, max: 1 },
+          { attempt: 1, max: 1 },
+          { attempt: 1, max: 1 },
+        ]);
+      },
+    );
 
     it('drops a retryStrategy from clientConfig: the SDK does not retry under tenacious', async () => {
       server.setDefault('Converse', { kind: 'error', exception: 'ServiceUnavailableException' });
-      const bedrock = resilientBedrock({ clientConfig: ownClientConfig({ retryStrategy: sdkStrategyRetryingThreeTimes() }), retry: { ...fastLanes.retry, maxAttempts: 2 } });
+      const bedrock = resilientBedrock({
+        clientConfig: ownClientConfig({ retryStrategy: sdkStrategyRetryingThreeTimes() }),
+        retry: { ...fastLanes.retry, maxAttempts: 2 },
+      });
 
       const thrown = await rejectionOf(bedrock.converse(converseInput));
 
@@ -90,7 +112,9 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
     });
 
     it("uses the standard strategy even when clientConfig asks for the adaptive mode's client-side rate limiter", async () => {
-      const bedrock = resilientBedrock({ clientConfig: ownClientConfig({ retryMode: 'adaptive' }) });
+      const bedrock = resilientBedrock({
+        clientConfig: ownClientConfig({ retryMode: 'adaptive' }),
+      });
       const strategy = (await bedrock.client.config.retryStrategy()) as { mode?: string };
       // The adaptive limiter would add its own waits to the rate-limit lane's.
       expect(strategy.mode).toBe('standard');
@@ -110,7 +134,10 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
       return emitWarning.mock.calls
         .map(([message, options]) => ({ message, ...(typeof options === 'object' ? options : {}) }))
         .filter((warning) => 'code' in warning && warning.code === sdkRetriesWarning)
-        .map((warning) => ({ message: warning.message, type: 'type' in warning ? warning.type : undefined }));
+        .map((warning) => ({
+          message: warning.message,
+          type: 'type' in warning ? warning.type : undefined,
+        }));
     }
 
     /** The check reads the client's async config providers; a few turns of the event loop settle it. */
@@ -127,7 +154,10 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
       await settle();
 
       expect(sdkRetriesWarnings()).toEqual([
-        { message: expect.stringMatching(/retries on its own \(maxAttempts 3\).*maxAttempts: 1/), type: 'TenaciousWarning' },
+        {
+          message: expect.stringMatching(/retries on its own \(maxAttempts 3\).*maxAttempts: 1/),
+          type: 'TenaciousWarning',
+        },
       ]);
     });
 
@@ -140,19 +170,29 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
       await settle();
 
       expect(sdkRetriesWarnings()).toEqual([]);
-      expect(server.requests.map((request) => request.sdkRequest)).toEqual([{ attempt: 1, max: 1 }]);
+      expect(server.requests.map((request) => request.sdkRequest)).toEqual([
+        { attempt: 1, max: 1 },
+      ]);
     });
 
     it('with a custom retryStrategy that does not say its attempts raises the warning whatever maxAttempts says', async () => {
       // A RetryStrategyV2 has no getMaxAttempts(): only the strategy knows whether it retries.
-      const client = createLocalBedrockClient(server, { maxAttempts: 1, retryStrategy: sdkStrategyRetryingThreeTimes() });
+      const client = createLocalBedrockClient(server, {
+        maxAttempts: 1,
+        retryStrategy: sdkStrategyRetryingThreeTimes(),
+      });
       clients.push(client);
 
       new ResilientBedrock({ client });
       await settle();
 
       expect(sdkRetriesWarnings()).toEqual([
-        { message: expect.stringMatching(/has a custom retryStrategy, which may retry on its own.*maxAttempts: 1 and no retryStrategy/), type: 'TenaciousWarning' },
+        {
+          message: expect.stringMatching(
+            /has a custom retryStrategy, which may retry on its own.*maxAttempts: 1 and no retryStrategy/,
+          ),
+          type: 'TenaciousWarning',
+        },
       ]);
     });
 
@@ -174,7 +214,10 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
       // The SDK's backoff is U(0, 1) x base: a random of 0 makes its own waits 0 ms.
       const random = jest.spyOn(Math, 'random').mockReturnValue(0);
       try {
-        const bedrock = new ResilientBedrock({ client: retryingClient, rateLimit: { ...fastLanes.rateLimit, maxAttempts: 2 } });
+        const bedrock = new ResilientBedrock({
+          client: retryingClient,
+          rateLimit: { ...fastLanes.rateLimit, maxAttempts: 2 },
+        });
 
         const thrown = await rejectionOf(bedrock.converse(converseInput));
 
@@ -193,18 +236,78 @@ describe('ResilientBedrock options', () => {
   afterAll(() => client.destroy());
 
   it.each<[string, unknown, typeof TypeError | typeof RangeError, RegExp]>([
-    ['options that are null', null, TypeError, /ResilientBedrock: expected an options object, got null/],
-    ['options that are a string', 'us-east-1', TypeError, /ResilientBedrock: expected an options object, got "us-east-1"/],
-    ['a clientConfig that is not an object', { clientConfig: 'us-east-1' }, TypeError, /ResilientBedrock: option "clientConfig" must be an object, got "us-east-1"/],
-    ['a client that is not a Bedrock client', { client: { region: 'us-east-1' } }, TypeError, /ResilientBedrock: option "client" must be a BedrockRuntimeClient, got \{"region":"us-east-1"\}/],
-    ['an unknown option', { client, retries: 3 }, TypeError, /ResilientBedrock: unknown option "retries" \(value 3\)/],
-    ['client and clientConfig together', { client, clientConfig: { region: 'us-east-1' } }, TypeError, /either "client" or "clientConfig", not both/],
-    ['retry.maxAttempts 0', { client, retry: { maxAttempts: 0 } }, RangeError, /ResilientBedrock retry.*"maxAttempts".*got 0/],
-    ['an unknown retry option', { client, retry: { attempts: 2 } }, TypeError, /ResilientBedrock retry.*unknown option "attempts"/],
-    ['retry.initialDelay -1', { client, retry: { initialDelay: -1 } }, RangeError, /ResilientBedrock retry.*"initialDelay".*-1/],
-    ['rateLimit.jitter none', { client, rateLimit: { jitter: 'none' } }, TypeError, /ResilientBedrock rateLimit.*"jitter"/],
-    ['rateLimit.maxAttempts 1.5', { client, rateLimit: { maxAttempts: 1.5 } }, RangeError, /ResilientBedrock rateLimit.*"maxAttempts".*1\.5/],
-    ['rateLimit.rateLimitErrors not an array', { client, rateLimit: { rateLimitErrors: 'ThrottlingException' } }, TypeError, /ResilientBedrock rateLimit.*"rateLimitErrors"/],
+    [
+      'options that are null',
+      null,
+      TypeError,
+      /ResilientBedrock: expected an options object, got null/,
+    ],
+    [
+      'options that are a string',
+      'us-east-1',
+      TypeError,
+      /ResilientBedrock: expected an options object, got "us-east-1"/,
+    ],
+    [
+      'a clientConfig that is not an object',
+      { clientConfig: 'us-east-1' },
+      TypeError,
+      /ResilientBedrock: option "clientConfig" must be an object, got "us-east-1"/,
+    ],
+    [
+      'a client that is not a Bedrock client',
+      { client: { region: 'us-east-1' } },
+      TypeError,
+      /ResilientBedrock: option "client" must be a BedrockRuntimeClient, got \{"region":"us-east-1"\}/,
+    ],
+    [
+      'an unknown option',
+      { client, retries: 3 },
+      TypeError,
+      /ResilientBedrock: unknown option "retries" \(value 3\)/,
+    ],
+    [
+      'client and clientConfig together',
+      { client, clientConfig: { region: 'us-east-1' } },
+      TypeError,
+      /either "client" or "clientConfig", not both/,
+    ],
+    [
+      'retry.maxAttempts 0',
+      { client, retry: { maxAttempts: 0 } },
+      RangeError,
+      /ResilientBedrock retry.*"maxAttempts".*got 0/,
+    ],
+    [
+      'an unknown retry option',
+      { client, retry: { attempts: 2 } },
+      TypeError,
+      /ResilientBedrock retry.*unknown option "attempts"/,
+    ],
+    [
+      'retry.initialDelay -1',
+      { client, retry: { initialDelay: -1 } },
+      RangeError,
+      /ResilientBedrock retry.*"initialDelay".*-1/,
+    ],
+    [
+      'rateLimit.jitter none',
+      { client, rateLimit: { jitter: 'none' } },
+      TypeError,
+      /ResilientBedrock rateLimit.*"jitter"/,
+    ],
+    [
+      'rateLimit.maxAttempts 1.5',
+      { client, rateLimit: { maxAttempts: 1.5 } },
+      RangeError,
+      /ResilientBedrock rateLimit.*"maxAttempts".*1\.5/,
+    ],
+    [
+      'rateLimit.rateLimitErrors not an array',
+      { client, rateLimit: { rateLimitErrors: 'ThrottlingException' } },
+      TypeError,
+      /ResilientBedrock rateLimit.*"rateLimitErrors"/,
+    ],
   ])('rejects %s', (_label, options, errorClass, message) => {
     const construct = () => new ResilientBedrock(options as ResilientBedrockOptions);
 
@@ -213,7 +316,11 @@ describe('ResilientBedrock options', () => {
   });
 
   it('accepts a client and both lanes', () => {
-    const bedrock = new ResilientBedrock({ client, retry: { maxAttempts: 2 }, rateLimit: { maxAttempts: 8 } });
+    const bedrock = new ResilientBedrock({
+      client,
+      retry: { maxAttempts: 2 },
+      rateLimit: { maxAttempts: 8 },
+    });
 
     expect(bedrock.client).toBe(client);
   });

@@ -17,7 +17,16 @@ import {
   type ScriptedResponse,
 } from '../../examples/servers/bedrock-server';
 import type { ErrorClass, RateLimitOptions, RetryOptions } from '../../src';
-import { asSdkError, callerKinds, converseInput, createCaller, decodeText, invokeInput, replyText, type BedrockCaller } from './bedrock-callers';
+import {
+  asSdkError,
+  callerKinds,
+  converseInput,
+  createCaller,
+  decodeText,
+  invokeInput,
+  replyText,
+  type BedrockCaller,
+} from './bedrock-callers';
 import { ErrorCategory, RetryRecorder, rejectionOf } from './retry-recorder';
 
 // The real BedrockRuntimeClient (SDK retries off) against the local Bedrock server, through
@@ -33,11 +42,19 @@ const retryLane = new RetryRecorder();
 function lanes(retry: RetryOptions = {}, rateLimit: RateLimitOptions = {}) {
   return {
     retry: { ...backoff, onRetry: retryLane.onRetry, onGiveUp: retryLane.onGiveUp, ...retry },
-    rateLimit: { ...backoff, onRetry: rateLimitLane.onRetry, onGiveUp: rateLimitLane.onGiveUp, ...rateLimit },
+    rateLimit: {
+      ...backoff,
+      onRetry: rateLimitLane.onRetry,
+      onGiveUp: rateLimitLane.onGiveUp,
+      ...rateLimit,
+    },
   };
 }
 
-function error(exception: BedrockExceptionName, extra: { retryAfterSeconds?: number } = {}): ScriptedResponse {
+function error(
+  exception: BedrockExceptionName,
+  extra: { retryAfterSeconds?: number } = {},
+): ScriptedResponse {
   return { kind: 'error', exception, ...extra };
 }
 
@@ -64,28 +81,36 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
   });
 
   describe.each(callerKinds)('through %s', (kind) => {
-    const callerWith = (retry?: RetryOptions, rateLimit?: RateLimitOptions): BedrockCaller => createCaller(kind, client, lanes(retry, rateLimit));
+    const callerWith = (retry?: RetryOptions, rateLimit?: RateLimitOptions): BedrockCaller =>
+      createCaller(kind, client, lanes(retry, rateLimit));
 
     describe('the rate-limit lane', () => {
       it.each<[BedrockExceptionName, ErrorClass]>([
         ['ThrottlingException', ThrottlingException],
         ['ModelNotReadyException', ModelNotReadyException],
       ])('retries %s (429) until the reply comes', async (exception, exceptionClass) => {
-        server.enqueue('Converse', ...times(3, error(exception)), { kind: 'converse', text: 'after throttling' });
+        server.enqueue('Converse', ...times(3, error(exception)), {
+          kind: 'converse',
+          text: 'after throttling',
+        });
 
         const output = await callerWith().converse(converseInput);
 
         expect(replyText(output)).toBe('after throttling');
         expect(server.requestCount('Converse')).toBe(4);
         expect(rateLimitLane.retries.map((retry) => retry.attempt)).toEqual([1, 2, 3]);
-        expect(rateLimitLane.retries.every((retry) => retry.error instanceof exceptionClass)).toBe(true);
+        expect(rateLimitLane.retries.every((retry) => retry.error instanceof exceptionClass)).toBe(
+          true,
+        );
         expect(retryLane.retries).toEqual([]);
       });
 
       it('gives up after its maxAttempts with the ThrottlingException itself, the one onGiveUp saw', async () => {
         server.enqueue('InvokeModel', ...times(5, error('ThrottlingException')));
 
-        const thrown = await rejectionOf(callerWith({}, { maxAttempts: 3 }).invokeModel(invokeInput));
+        const thrown = await rejectionOf(
+          callerWith({}, { maxAttempts: 3 }).invokeModel(invokeInput),
+        );
 
         expect(thrown).toBeInstanceOf(ThrottlingException);
         expect(asSdkError(thrown).$metadata?.httpStatusCode).toBe(429);
@@ -97,7 +122,10 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
       });
 
       it('waits at least what retry-after asks (fractional seconds) before the next request', async () => {
-        server.enqueue('InvokeModel', error('ThrottlingException', { retryAfterSeconds: 0.025 }), { kind: 'invoke', body: { answer: 42 } });
+        server.enqueue('InvokeModel', error('ThrottlingException', { retryAfterSeconds: 0.025 }), {
+          kind: 'invoke',
+          body: { answer: 42 },
+        });
         const startedAt = Date.now();
 
         const output = await callerWith().invokeModel(invokeInput);
@@ -124,7 +152,10 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
         ['InternalServerException', InternalServerException, ErrorCategory.RETRYABLE],
         ['ModelTimeoutException', ModelTimeoutException, ErrorCategory.TIMEOUT],
       ])('retries %s, then returns the reply', async (exception, exceptionClass, category) => {
-        server.enqueue('Converse', error(exception), error(exception), { kind: 'converse', text: 'recovered' });
+        server.enqueue('Converse', error(exception), error(exception), {
+          kind: 'converse',
+          text: 'recovered',
+        });
 
         const output = await callerWith().converse(converseInput);
 
@@ -138,7 +169,9 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
       it('gives up after its own maxAttempts with the last exception', async () => {
         server.setDefault('InvokeModel', error('ServiceUnavailableException'));
 
-        const thrown = await rejectionOf(callerWith({ maxAttempts: 2 }, { maxAttempts: 10 }).invokeModel(invokeInput));
+        const thrown = await rejectionOf(
+          callerWith({ maxAttempts: 2 }, { maxAttempts: 10 }).invokeModel(invokeInput),
+        );
 
         expect(thrown).toBeInstanceOf(ServiceUnavailableException);
         expect(asSdkError(thrown).$metadata?.httpStatusCode).toBe(503);
@@ -150,10 +183,15 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
 
     describe('both lanes on one call', () => {
       it('never makes more than 1 + (retry - 1) + (rateLimit - 1) requests for a mix of 429s and 503s', async () => {
-        const alternating = Array.from({ length: 6 }, () => [error('ThrottlingException'), error('ServiceUnavailableException')]).flat();
+        const alternating = Array.from({ length: 6 }, () => [
+          error('ThrottlingException'),
+          error('ServiceUnavailableException'),
+        ]).flat();
         server.enqueue('Converse', ...alternating);
 
-        const thrown = await rejectionOf(callerWith({ maxAttempts: 3 }, { maxAttempts: 4 }).converse(converseInput));
+        const thrown = await rejectionOf(
+          callerWith({ maxAttempts: 3 }, { maxAttempts: 4 }).converse(converseInput),
+        );
 
         expect(server.requestCount()).toBe(1 + (3 - 1) + (4 - 1));
         expect(thrown).toBeInstanceOf(ServiceUnavailableException);
@@ -162,9 +200,16 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
       });
 
       it('counts each lane separately: 3 throttles and 2 outages still end in the reply', async () => {
-        server.enqueue('Converse', ...times(3, error('ThrottlingException')), ...times(2, error('InternalServerException')), { kind: 'converse', text: 'sixth time lucky' });
+        server.enqueue(
+          'Converse',
+          ...times(3, error('ThrottlingException')),
+          ...times(2, error('InternalServerException')),
+          { kind: 'converse', text: 'sixth time lucky' },
+        );
 
-        const output = await callerWith({ maxAttempts: 3 }, { maxAttempts: 4 }).converse(converseInput);
+        const output = await callerWith({ maxAttempts: 3 }, { maxAttempts: 4 }).converse(
+          converseInput,
+        );
 
         expect(replyText(output)).toBe('sixth time lucky');
         expect(server.requestCount()).toBe(6);
@@ -175,18 +220,29 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
       it.each<[BedrockExceptionName, number, ErrorClass]>([
         ['ValidationException', 400, ValidationException],
         ['AccessDeniedException', 403, AccessDeniedException],
-      ])('%s (status %i) is thrown at once, as the SDK exception', async (exception, status, exceptionClass) => {
-        server.enqueue('Converse', error(exception), { kind: 'converse', text: 'must not be reached' });
+      ])(
+        '%s (status %i) is thrown at once, as the SDK exception',
+        async (exception, status, exceptionClass) => {
+          server.enqueue('Converse', error(exception), {
+            kind: 'converse',
+            text: 'must not be reached',
+          });
 
-        const thrown = await rejectionOf(callerWith().converse(converseInput));
+          const thrown = await rejectionOf(callerWith().converse(converseInput));
 
-        expect(thrown).toBeInstanceOf(exceptionClass);
-        expect(asSdkError(thrown).name).toBe(exception);
-        expect(asSdkError(thrown).$metadata?.httpStatusCode).toBe(status);
-        expect(server.requestCount()).toBe(1);
-        expect([...rateLimitLane.retries, ...retryLane.retries]).toEqual([]);
-        expect([...rateLimitLane.giveUps, ...retryLane.giveUps].map((giveUp) => [giveUp.error, giveUp.attempts])).toEqual([[thrown, 1]]);
-      });
+          expect(thrown).toBeInstanceOf(exceptionClass);
+          expect(asSdkError(thrown).name).toBe(exception);
+          expect(asSdkError(thrown).$metadata?.httpStatusCode).toBe(status);
+          expect(server.requestCount()).toBe(1);
+          expect([...rateLimitLane.retries, ...retryLane.retries]).toEqual([]);
+          expect(
+            [...rateLimitLane.giveUps, ...retryLane.giveUps].map((giveUp) => [
+              giveUp.error,
+              giveUp.attempts,
+            ]),
+          ).toEqual([[thrown, 1]]);
+        },
+      );
     });
 
     describe('an abortSignal in the call options', () => {
@@ -195,9 +251,14 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
         const controller = new AbortController();
         const reason = new Error('the user closed the tab');
         // A minute-long wait that only the abort can cut short.
-        const caller = callerWith({}, { initialDelay: 60_000, maxDelay: 60_000, random: () => 0.5 });
+        const caller = callerWith(
+          {},
+          { initialDelay: 60_000, maxDelay: 60_000, random: () => 0.5 },
+        );
         const sleeping = rateLimitLane.nextRetry();
-        const call = rejectionOf(caller.converse(converseInput, { abortSignal: controller.signal }));
+        const call = rejectionOf(
+          caller.converse(converseInput, { abortSignal: controller.signal }),
+        );
 
         expect((await sleeping).delayMs).toBe(30_000);
         const abortedAt = Date.now();

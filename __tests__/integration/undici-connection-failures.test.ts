@@ -2,7 +2,11 @@ import { Agent, fetch as undiciFetch, request } from 'undici';
 import { isFailureBeforeProcessing } from '../../src/classify/before-processing';
 import { Retry, retryable, withRetry } from '../../src';
 import { ensureOk } from '../../src/undici';
-import { findClosedPort, startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
+import {
+  findClosedPort,
+  startHttpServer,
+  type ScriptedHttpServer,
+} from '../../examples/servers/http-server';
 import { ErrorCategory, RetryRecorder, rejectionOf } from './retry-recorder';
 
 const { NETWORK } = ErrorCategory;
@@ -45,17 +49,29 @@ describe('a refused connection (nothing listens on the port): NETWORK, retried',
     }
 
     // Refused means the request was never sent, so even a call that must not run twice is retried.
-    @Retry({ ...immediate, idempotent: false, onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp })
+    @Retry({
+      ...immediate,
+      idempotent: false,
+      onRetry: recorder.onRetry,
+      onGiveUp: recorder.onGiveUp,
+    })
     async place(url: string, order: object): Promise<unknown> {
       this.attempts += 1;
-      const response = await request(url, { dispatcher: agent, method: 'POST', body: JSON.stringify(order) });
+      const response = await request(url, {
+        dispatcher: agent,
+        method: 'POST',
+        body: JSON.stringify(order),
+      });
       return (await ensureOk(response)).body.json();
     }
   }
 
   it.each([
     ['@Retry, undici request()', (client: OrderClient) => client.list(closedUrl)],
-    ['@Retry({ idempotent: false }), POST with undici request()', (client: OrderClient) => client.place(closedUrl, { sku: 'A-1' })],
+    [
+      '@Retry({ idempotent: false }), POST with undici request()',
+      (client: OrderClient) => client.place(closedUrl, { sku: 'A-1' }),
+    ],
   ])('%s: every attempt made, then the last error rethrown', async (_label, call) => {
     const client = new OrderClient();
 
@@ -102,10 +118,17 @@ describe('a POST the server reads and then drops the connection on (it may have 
   it('idempotent (the default): NETWORK, retried, the second request succeeds', async () => {
     server.script('/orders', [{ resetAfterBody: true }, { status: 201, body: { id: 'order-1' } }]);
 
-    const created = await withRetry(postOrder, { ...immediate, onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp });
+    const created = await withRetry(postOrder, {
+      ...immediate,
+      onRetry: recorder.onRetry,
+      onGiveUp: recorder.onGiveUp,
+    });
 
     expect(created).toEqual({ id: 'order-1' });
-    expect(server.requests('/orders').map((received) => JSON.parse(received.body))).toEqual([order, order]);
+    expect(server.requests('/orders').map((received) => JSON.parse(received.body))).toEqual([
+      order,
+      order,
+    ]);
     expect(recorder.categories).toEqual([NETWORK]);
     expect(recorder.giveUps).toEqual([]);
   });
@@ -113,7 +136,14 @@ describe('a POST the server reads and then drops the connection on (it may have 
   it('idempotent: false: NETWORK, not retried, the server saw exactly one request', async () => {
     server.script('/orders', [{ resetAfterBody: true }, { status: 201, body: { id: 'order-1' } }]);
 
-    const error = await rejectionOf(withRetry(postOrder, { ...immediate, idempotent: false, onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp }));
+    const error = await rejectionOf(
+      withRetry(postOrder, {
+        ...immediate,
+        idempotent: false,
+        onRetry: recorder.onRetry,
+        onGiveUp: recorder.onGiveUp,
+      }),
+    );
 
     // undici reports it as SocketError 'other side closed' (UND_ERR_SOCKET) or ECONNRESET.
     expect((error as { code?: unknown }).code).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);

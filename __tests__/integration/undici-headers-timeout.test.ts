@@ -42,25 +42,44 @@ beforeEach(() => {
 
 class SearchClient {
   // random 0: a full-jitter delay of 0, so the retry is made at once and only undici's clock is advanced.
-  @Retry({ maxAttempts: 2, initialDelay: 1, random: () => 0, onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp })
+  @Retry({
+    maxAttempts: 2,
+    initialDelay: 1,
+    random: () => 0,
+    onRetry: recorder.onRetry,
+    onGiveUp: recorder.onGiveUp,
+  })
   async search(query: string): Promise<unknown> {
     return this.#post(query);
   }
 
-  @Retry({ maxAttempts: 2, initialDelay: 1, random: () => 0, idempotent: false, onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp })
+  @Retry({
+    maxAttempts: 2,
+    initialDelay: 1,
+    random: () => 0,
+    idempotent: false,
+    onRetry: recorder.onRetry,
+    onGiveUp: recorder.onGiveUp,
+  })
   async searchAndLog(query: string): Promise<unknown> {
     return this.#post(query);
   }
 
   async #post(query: string): Promise<unknown> {
-    const response = await request(`${server.url}/search`, { dispatcher: agent, method: 'POST', body: JSON.stringify({ query }) });
+    const response = await request(`${server.url}/search`, {
+      dispatcher: agent,
+      method: 'POST',
+      body: JSON.stringify({ query }),
+    });
     return (await ensureOk(response)).body.json();
   }
 }
 
 /** Real I/O: resolves once the server has received `count` requests on `path`. */
 async function serverReceived(path: string, count: number): Promise<void> {
-  while (server.requests(path).length < count) await new Promise((resolve) => setImmediate(resolve));
+  while (server.requests(path).length < count) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 it('idempotent: UND_ERR_HEADERS_TIMEOUT is TIMEOUT, retried, and the second request answers', async () => {

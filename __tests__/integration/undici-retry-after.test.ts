@@ -41,23 +41,31 @@ beforeEach(() => {
 class QuoteClient {
   @RetryOnRateLimit({ ...backoff, onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp })
   async rateLimited(path: string): Promise<unknown> {
-    return (await ensureOk(await request(`${server.url}${path}`, { dispatcher: agent }))).body.json();
+    return (
+      await ensureOk(await request(`${server.url}${path}`, { dispatcher: agent }))
+    ).body.json();
   }
 
   @Retry({ ...backoff, onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp })
   async transient(path: string): Promise<unknown> {
-    return (await ensureOk(await request(`${server.url}${path}`, { dispatcher: agent }))).body.json();
+    return (
+      await ensureOk(await request(`${server.url}${path}`, { dispatcher: agent }))
+    ).body.json();
   }
 }
 
 /** withRetry around undici fetch(), with a rate-limit lane as well. */
 function fetchWithBothLanes(path: string): Promise<unknown> {
   const callbacks = { onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp };
-  return withRetry(async () => (await ensureOk(await undiciFetch(`${server.url}${path}`, { dispatcher: agent }))).json(), {
-    ...backoff,
-    ...callbacks,
-    rateLimit: { ...backoff, ...callbacks },
-  });
+  return withRetry(
+    async () =>
+      (await ensureOk(await undiciFetch(`${server.url}${path}`, { dispatcher: agent }))).json(),
+    {
+      ...backoff,
+      ...callbacks,
+      rateLimit: { ...backoff, ...callbacks },
+    },
+  );
 }
 
 type Caller = (path: string) => Promise<unknown>;
@@ -68,27 +76,49 @@ const callers: Record<string, Caller> = {
   'withRetry + rateLimit lane, fetch()': fetchWithBothLanes,
 };
 
-const inSeconds = (seconds: number): string => new Date(now.getTime() + seconds * 1000).toUTCString();
+const inSeconds = (seconds: number): string =>
+  new Date(now.getTime() + seconds * 1000).toUTCString();
 
 it.each<[string, keyof typeof callers, number, OutgoingHttpHeaders, number]>([
   ['Retry-After: 1 (seconds)', '@RetryOnRateLimit, request()', 429, { 'retry-after': '1' }, 1_000],
-  ['Retry-After: an HTTP-date 3 s ahead', '@RetryOnRateLimit, request()', 429, { 'retry-after': inSeconds(3) }, 3_000],
+  [
+    'Retry-After: an HTTP-date 3 s ahead',
+    '@RetryOnRateLimit, request()',
+    429,
+    { 'retry-after': inSeconds(3) },
+    3_000,
+  ],
   ['Retry-After: 2 on a 503', '@Retry, request()', 503, { 'retry-after': '2' }, 2_000],
-  ['Retry-After: an HTTP-date 5 s ahead', 'withRetry + rateLimit lane, fetch()', 429, { 'retry-after': inSeconds(5) }, 5_000],
-  ['Retry-After: 4 on a 503', 'withRetry + rateLimit lane, fetch()', 503, { 'retry-after': '4' }, 4_000],
-])('%s (%s, status %d): waits at least that long, then the next request succeeds', async (_label, caller, status, headers, askedWait) => {
-  server.script('/quote', [{ status, headers }, { body: { cents: 1299 } }]);
+  [
+    'Retry-After: an HTTP-date 5 s ahead',
+    'withRetry + rateLimit lane, fetch()',
+    429,
+    { 'retry-after': inSeconds(5) },
+    5_000,
+  ],
+  [
+    'Retry-After: 4 on a 503',
+    'withRetry + rateLimit lane, fetch()',
+    503,
+    { 'retry-after': '4' },
+    4_000,
+  ],
+])(
+  '%s (%s, status %d): waits at least that long, then the next request succeeds',
+  async (_label, caller, status, headers, askedWait) => {
+    server.script('/quote', [{ status, headers }, { body: { cents: 1299 } }]);
 
-  const result = callers[caller]('/quote');
-  const retry = await recorder.nextRetry();
+    const result = callers[caller]('/quote');
+    const retry = await recorder.nextRetry();
 
-  expect(retry).toMatchObject({ category: RETRYABLE, attempt: 1, delayMs: askedWait });
-  await jest.advanceTimersByTimeAsync(askedWait - 1);
-  expect(server.requests('/quote')).toHaveLength(1);
-  await jest.advanceTimersByTimeAsync(1);
-  await expect(result).resolves.toEqual({ cents: 1299 });
-  expect(server.requests('/quote')).toHaveLength(2);
-});
+    expect(retry).toMatchObject({ category: RETRYABLE, attempt: 1, delayMs: askedWait });
+    await jest.advanceTimersByTimeAsync(askedWait - 1);
+    expect(server.requests('/quote')).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(result).resolves.toEqual({ cents: 1299 });
+    expect(server.requests('/quote')).toHaveLength(2);
+  },
+);
 
 it.each<[string, OutgoingHttpHeaders]>([
   ['Retry-After: 30 (seconds)', { 'retry-after': '30' }],

@@ -1,6 +1,13 @@
 import { setTimeout as realTimeout, clearTimeout as clearRealTimeout } from 'node:timers';
 import { Agent, Pool, fetch as undiciFetch, request, type Dispatcher } from 'undici';
-import { HttpError, isRateLimitError, Retry, RetryOnRateLimit, retryable, withRetry } from '../../src';
+import {
+  HttpError,
+  isRateLimitError,
+  Retry,
+  RetryOnRateLimit,
+  retryable,
+  withRetry,
+} from '../../src';
 import { ensureOk } from '../../src/undici';
 import { startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
 import { ErrorCategory, RetryRecorder, rejectionOf } from './retry-recorder';
@@ -18,7 +25,10 @@ let pool: Pool;
 const recorder = new RetryRecorder();
 const rateLimitRecorder = new RetryRecorder();
 const retryCallbacks = { onRetry: recorder.onRetry, onGiveUp: recorder.onGiveUp };
-const rateLimitCallbacks = { onRetry: rateLimitRecorder.onRetry, onGiveUp: rateLimitRecorder.onGiveUp };
+const rateLimitCallbacks = {
+  onRetry: rateLimitRecorder.onRetry,
+  onGiveUp: rateLimitRecorder.onGiveUp,
+};
 
 beforeAll(async () => {
   server = await startHttpServer();
@@ -66,11 +76,15 @@ class ModelGateway {
 describe('503, 503, then 200: RETRYABLE, retried, success after 3 requests', () => {
   const catalog = new CatalogClient();
   const fetchProduct = retryable(
-    async (path: string) => (await ensureOk(await undiciFetch(`${server.url}${path}`, { dispatcher: agent }))).json(),
+    async (path: string) =>
+      (await ensureOk(await undiciFetch(`${server.url}${path}`, { dispatcher: agent }))).json(),
     { ...immediate, ...retryCallbacks },
   );
   const productFromPool = (path: string): Promise<unknown> =>
-    withRetry(async () => (await ensureOk(await pool.request({ path, method: 'GET' }))).body.json(), { ...immediate, ...retryCallbacks });
+    withRetry(
+      async () => (await ensureOk(await pool.request({ path, method: 'GET' }))).body.json(),
+      { ...immediate, ...retryCallbacks },
+    );
 
   it.each<[string, (path: string) => Promise<unknown>]>([
     ['@Retry method, undici request()', (path) => catalog.product(path)],
@@ -126,7 +140,13 @@ describe('rate limits', () => {
   });
 
   it('stacked: each failure goes to its own lane; 2 retries in each, 5 requests in all', async () => {
-    server.script('/embed', [{ status: 503 }, { status: 429 }, { status: 502 }, { status: 429 }, { body: [[0.1, 0.2]] }]);
+    server.script('/embed', [
+      { status: 503 },
+      { status: 429 },
+      { status: 502 },
+      { status: 429 },
+      { body: [[0.1, 0.2]] },
+    ]);
 
     await expect(gateway.embed('/embed')).resolves.toEqual([[0.1, 0.2]]);
 
@@ -172,7 +192,10 @@ describe('a Pool with connections: 1 stays usable after retried error responses'
   async function within<Value>(ms: number, promise: Promise<Value>): Promise<Value> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_resolve, reject) => {
-      timer = realTimeout(() => reject(new Error(`not settled within ${ms} ms: the pool's connection is still held`)), ms);
+      timer = realTimeout(
+        () => reject(new Error(`not settled within ${ms} ms: the pool's connection is still held`)),
+        ms,
+      );
     });
     try {
       return await Promise.race([promise, expired]);
@@ -197,10 +220,16 @@ describe('a Pool with connections: 1 stays usable after retried error responses'
 
     const report = await within(
       2_000,
-      withRetry(async () => (await ensureOk(await pool.request({ path: '/reports/daily', method: 'GET' }))).body.json(), {
-        ...immediate,
-        ...retryCallbacks,
-      }),
+      withRetry(
+        async () =>
+          (
+            await ensureOk(await pool.request({ path: '/reports/daily', method: 'GET' }))
+          ).body.json(),
+        {
+          ...immediate,
+          ...retryCallbacks,
+        },
+      ),
     );
     const health = await within(2_000, pool.request({ path: '/health', method: 'GET' }));
 
@@ -215,7 +244,11 @@ describe('a Pool with connections: 1 stays usable after retried error responses'
 
 describe('retryOnResult on raw undici responses (no ensureOk)', () => {
   function isResponseData(value: unknown): value is Dispatcher.ResponseData {
-    return typeof value === 'object' && value !== null && typeof (value as { statusCode?: unknown }).statusCode === 'number';
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { statusCode?: unknown }).statusCode === 'number'
+    );
   }
 
   function getQuote(): Promise<Dispatcher.ResponseData> {
@@ -260,9 +293,18 @@ describe('retryOnResult on raw undici responses (no ensureOk)', () => {
 describe('cancelling', () => {
   class ReportClient {
     // A long wait on purpose: the abort must end it at once.
-    @Retry({ maxAttempts: 3, initialDelay: 30_000, maxDelay: 60_000, jitter: 'none', ...retryCallbacks })
+    @Retry({
+      maxAttempts: 3,
+      initialDelay: 30_000,
+      maxDelay: 60_000,
+      jitter: 'none',
+      ...retryCallbacks,
+    })
     async report(id: string, options: { signal?: AbortSignal } = {}): Promise<unknown> {
-      const response = await request(`${server.url}/reports/${id}`, { dispatcher: agent, signal: options.signal });
+      const response = await request(`${server.url}/reports/${id}`, {
+        dispatcher: agent,
+        signal: options.signal,
+      });
       return (await ensureOk(response)).body.json();
     }
   }
@@ -286,12 +328,17 @@ describe('cancelling', () => {
 });
 
 it('a fractional Retry-After (0.05 s) is waited for in real time before the next request', async () => {
-  server.script('/quick', [{ status: 429, headers: { 'retry-after': '0.05' } }, { body: { ok: true } }]);
+  server.script('/quick', [
+    { status: 429, headers: { 'retry-after': '0.05' } },
+    { body: { ok: true } },
+  ]);
   const startedAt = Date.now();
 
   await expect(new ModelGateway().complete('/quick')).resolves.toEqual({ ok: true });
 
-  expect(rateLimitRecorder.retries.map(({ category, delayMs }) => [category, delayMs])).toEqual([[RETRYABLE, 50]]);
+  expect(rateLimitRecorder.retries.map(({ category, delayMs }) => [category, delayMs])).toEqual([
+    [RETRYABLE, 50],
+  ]);
   // Timers may fire a millisecond early by Date.now()'s reckoning.
   expect(Date.now() - startedAt).toBeGreaterThanOrEqual(45);
   expect(server.requests('/quick')).toHaveLength(2);

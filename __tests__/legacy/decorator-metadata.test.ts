@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { Classified, ErrorCategory, Retry, RetryDefaults, RetryOnRateLimit } from '../../src';
-import { FailureScript, httpErrors, instantRateLimit, instantRetry } from '../decorators/failure-script';
+import {
+  FailureScript,
+  httpErrors,
+  instantRateLimit,
+  instantRetry,
+} from '../decorators/failure-script';
 
 // tsconfig.legacy.json has emitDecoratorMetadata on, so TypeScript adds its own `design:*`
 // metadata decorators next to ours, as in a NestJS or Angular project.
@@ -39,7 +44,10 @@ describe('legacy decorators with emitDecoratorMetadata', () => {
     const Service = createService(new FailureScript([]));
     expect(Reflect.getMetadata('design:paramtypes', Service)).toEqual([Dependency]);
     expect(Reflect.getMetadata('design:type', Service.prototype, 'find')).toBe(Function);
-    expect(Reflect.getMetadata('design:paramtypes', Service.prototype, 'find')).toEqual([String, Number]);
+    expect(Reflect.getMetadata('design:paramtypes', Service.prototype, 'find')).toEqual([
+      String,
+      Number,
+    ]);
     expect(Reflect.getMetadata('design:returntype', Service.prototype, 'find')).toBe(Promise);
     expect(Reflect.getMetadata('design:paramtypes', Service, 'count')).toEqual([Dependency]);
     expect(Reflect.getMetadata('design:returntype', Service, 'count')).toBe(Number);

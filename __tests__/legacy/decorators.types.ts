@@ -12,9 +12,11 @@ import {
   type Classifier,
 } from '../../src';
 
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equals<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-const retryableOnly: Classifier = (error) => (error instanceof RangeError ? ErrorCategory.RETRYABLE : undefined);
+const retryableOnly: Classifier = (error) =>
+  error instanceof RangeError ? ErrorCategory.RETRYABLE : undefined;
 
 class Dependency {}
 
@@ -75,15 +77,32 @@ export class Service {
 export class SubService extends Service {}
 
 // The decorators do not change a method's type.
-export const asyncMethodKeepsItsType: Equals<Service['asyncMethod'], (id: string) => Promise<number>> = true;
-export const staticMethodKeepsItsType: Equals<(typeof Service)['staticMethod'], (scope: Dependency) => Promise<Dependency>> = true;
+export const asyncMethodKeepsItsType: Equals<
+  Service['asyncMethod'],
+  (id: string) => Promise<number>
+> = true;
+export const staticMethodKeepsItsType: Equals<
+  (typeof Service)['staticMethod'],
+  (scope: Dependency) => Promise<Dependency>
+> = true;
 
 // retryable keeps the parameter and return types of the function it wraps.
-const retryingJoin = retryable((parts: readonly string[], separator: string): string => parts.join(separator));
-export const joinKeepsItsType: Equals<typeof retryingJoin, (parts: readonly string[], separator: string) => string> = true;
-const retryingFetch = retryable(async (url: URL): Promise<Response> => fetch(url), { rateLimit: {} });
-export const fetchKeepsItsType: Equals<typeof retryingFetch, (url: URL) => Promise<Response>> = true;
-export const equalsTellsApart: Equals<typeof retryingJoin, (parts: string[], separator: string) => number> = false;
+const retryingJoin = retryable((parts: readonly string[], separator: string): string =>
+  parts.join(separator),
+);
+export const joinKeepsItsType: Equals<
+  typeof retryingJoin,
+  (parts: readonly string[], separator: string) => string
+> = true;
+const retryingFetch = retryable(async (url: URL): Promise<Response> => fetch(url), {
+  rateLimit: {},
+});
+export const fetchKeepsItsType: Equals<typeof retryingFetch, (url: URL) => Promise<Response>> =
+  true;
+export const equalsTellsApart: Equals<
+  typeof retryingJoin,
+  (parts: string[], separator: string) => number
+> = false;
 
 // --- What must not compile -------------------------------------------------------------------
 

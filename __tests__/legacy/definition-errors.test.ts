@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { Classified, Retry, RetryDefaults, RetryOnRateLimit, type RateLimitOptions, type RetryOptions } from '../../src';
+import {
+  Classified,
+  Retry,
+  RetryDefaults,
+  RetryOnRateLimit,
+  type RateLimitOptions,
+  type RetryOptions,
+} from '../../src';
 
 // The mistakes of ../decorators/definition-errors that legacy decorators can make: the class
 // definition throws. (Legacy decorators have no `accessor`, and cannot decorate #private members.)
@@ -32,7 +39,8 @@ describe('legacy: invalid options fail the class definition', () => {
       "@RetryOnRateLimit with jitter 'none'",
       () => {
         class Service {
-          @RetryOnRateLimit({ jitter: 'none' } as unknown as RateLimitOptions) async load(): Promise<void> {}
+          @RetryOnRateLimit({ jitter: 'none' } as unknown as RateLimitOptions)
+          async load(): Promise<void> {}
         }
         return Service;
       },
@@ -185,7 +193,9 @@ describe('legacy: other mistakes found at definition', () => {
       return Service;
     };
     expect(define).toThrow(TypeError);
-    expect(define).toThrow(/^@Retry is applied twice to method "load"; merge the options into one @Retry\(\.\.\.\)$/);
+    expect(define).toThrow(
+      /^@Retry is applied twice to method "load"; merge the options into one @Retry\(\.\.\.\)$/,
+    );
   });
 
   it('@Retry on a synchronous generator method', () => {
@@ -199,7 +209,9 @@ describe('legacy: other mistakes found at definition', () => {
       return Service;
     };
     expect(define).toThrow(TypeError);
-    expect(define).toThrow(/^@Retry on method "items": cannot retry a synchronous generator function/);
+    expect(define).toThrow(
+      /^@Retry on method "items": cannot retry a synchronous generator function/,
+    );
   });
 
   // Without the parentheses the factory receives (prototype, key, descriptor); an instance method's

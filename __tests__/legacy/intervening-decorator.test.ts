@@ -14,7 +14,8 @@ function Traced(): MethodDecorator {
 }
 
 class IndexWarmingError extends Error {}
-const warming = (error: unknown) => (error instanceof IndexWarmingError ? ErrorCategory.RETRYABLE : undefined);
+const warming = (error: unknown) =>
+  error instanceof IndexWarmingError ? ErrorCategory.RETRYABLE : undefined;
 
 describe('legacy: tenacious decorators separated by another wrapping decorator', () => {
   it('@Classified below a wrapping decorator is still consulted by @Retry above it', async () => {

@@ -6,7 +6,11 @@ import { nonErrorThrownValues } from '../reliability/hostile-values';
 // ../reliability/non-error-throws with legacy `experimentalDecorators`: whatever a method throws
 // comes back to the caller as is, after the retries run out and when it is not retried.
 
-const retriedUntilExhausted: RetryOptions = { ...instantRetry, maxAttempts: 3, classifier: () => ErrorCategory.RETRYABLE };
+const retriedUntilExhausted: RetryOptions = {
+  ...instantRetry,
+  maxAttempts: 3,
+  classifier: () => ErrorCategory.RETRYABLE,
+};
 const notRetried: RetryOptions = { ...instantRetry, maxAttempts: 3 };
 
 const modes: ReadonlyArray<readonly [string, RetryOptions, number]> = [
@@ -52,21 +56,24 @@ describe.each(modes)('%s', (_mode, options, expectedAttempts) => {
     expect(attempts).toBe(expectedAttempts);
   });
 
-  it.each(nonErrorThrownValues)('an async generator method rethrows %s itself before its first value', async (_label, value) => {
-    let attempts = 0;
-    class Service {
-      @Retry(options)
-      async *events(): AsyncGenerator<string> {
-        attempts += 1;
-        throw value;
+  it.each(nonErrorThrownValues)(
+    'an async generator method rethrows %s itself before its first value',
+    async (_label, value) => {
+      let attempts = 0;
+      class Service {
+        @Retry(options)
+        async *events(): AsyncGenerator<string> {
+          attempts += 1;
+          throw value;
+        }
       }
-    }
-    const drain = async (): Promise<void> => {
-      for await (const _event of new Service().events()) {
-        // never reached: the stream fails before its first event
-      }
-    };
-    expect((await rejectionOf(drain)).thrown).toBe(value);
-    expect(attempts).toBe(expectedAttempts);
-  });
+      const drain = async (): Promise<void> => {
+        for await (const _event of new Service().events()) {
+          // never reached: the stream fails before its first event
+        }
+      };
+      expect((await rejectionOf(drain)).thrown).toBe(value);
+      expect(attempts).toBe(expectedAttempts);
+    },
+  );
 });

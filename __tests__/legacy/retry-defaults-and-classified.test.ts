@@ -1,6 +1,20 @@
 import 'reflect-metadata';
-import { Classified, ErrorCategory, HttpError, Retry, RetryDefaults, RetryOnRateLimit, type Classifier } from '../../src';
-import { afterAllTimers, FailureScript, httpErrors, instantRateLimit, instantRetry } from '../decorators/failure-script';
+import {
+  Classified,
+  ErrorCategory,
+  HttpError,
+  Retry,
+  RetryDefaults,
+  RetryOnRateLimit,
+  type Classifier,
+} from '../../src';
+import {
+  afterAllTimers,
+  FailureScript,
+  httpErrors,
+  instantRateLimit,
+  instantRetry,
+} from '../decorators/failure-script';
 
 describe('legacy @RetryDefaults', () => {
   it('gives decorated methods the class defaults, and leaves undecorated methods alone', async () => {
@@ -34,7 +48,13 @@ describe('legacy @RetryDefaults', () => {
     it('is overridden field by field by the method options', async () => {
       const delays: number[] = [];
       const script = new FailureScript(httpErrors(503, 503, 503, 503));
-      @RetryDefaults({ maxAttempts: 5, initialDelay: 7, maxDelay: 7, jitter: 'none', onRetry: (_error, _attempt, delay) => delays.push(delay) })
+      @RetryDefaults({
+        maxAttempts: 5,
+        initialDelay: 7,
+        maxDelay: 7,
+        jitter: 'none',
+        onRetry: (_error, _attempt, delay) => delays.push(delay),
+      })
       class Service {
         @Retry({ maxAttempts: 3 })
         async load(): Promise<string> {
@@ -105,7 +125,12 @@ class MethodError extends Error {}
 class SubclassError extends Error {}
 class BaseError extends Error {}
 
-function spyClassifier(log: string[], label: string, errorClass: new () => Error, category: ErrorCategory): Classifier {
+function spyClassifier(
+  log: string[],
+  label: string,
+  errorClass: new () => Error,
+  category: ErrorCategory,
+): Classifier {
   return (error) => {
     log.push(label);
     return error instanceof errorClass ? category : undefined;
@@ -129,20 +154,43 @@ describe('legacy @Classified', () => {
 
   it.each([
     ['its own error: the method classifier', () => new MethodError(), ['method'], 2],
-    ['the subclass error: the subclass classifier', () => new SubclassError(), ['method', 'subclass'], 2],
-    ['the base error: the base classifier', () => new BaseError(), ['method', 'subclass', 'base'], 2],
-    ['a 503: everybody defers to classifyError', () => new HttpError(503), ['method', 'subclass', 'base'], 2],
-    ['an unknown error: non-retryable', () => new Error('unknown'), ['method', 'subclass', 'base'], 1],
-  ])('chain order method, subclass, base, classifyError: decides %s', async (_case, makeError, consulted, calls) => {
-    const log: string[] = [];
-    const script = new FailureScript([makeError()]);
-    const { SubService } = createHierarchy(log, script);
-    const result = new SubService().load();
-    if (calls === 2) await expect(result).resolves.toBe('ok');
-    else await expect(result).rejects.toBe(script.failures[0]);
-    expect(log).toEqual(consulted);
-    expect(script.calls).toBe(calls);
-  });
+    [
+      'the subclass error: the subclass classifier',
+      () => new SubclassError(),
+      ['method', 'subclass'],
+      2,
+    ],
+    [
+      'the base error: the base classifier',
+      () => new BaseError(),
+      ['method', 'subclass', 'base'],
+      2,
+    ],
+    [
+      'a 503: everybody defers to classifyError',
+      () => new HttpError(503),
+      ['method', 'subclass', 'base'],
+      2,
+    ],
+    [
+      'an unknown error: non-retryable',
+      () => new Error('unknown'),
+      ['method', 'subclass', 'base'],
+      1,
+    ],
+  ])(
+    'chain order method, subclass, base, classifyError: decides %s',
+    async (_case, makeError, consulted, calls) => {
+      const log: string[] = [];
+      const script = new FailureScript([makeError()]);
+      const { SubService } = createHierarchy(log, script);
+      const result = new SubService().load();
+      if (calls === 2) await expect(result).resolves.toBe('ok');
+      else await expect(result).rejects.toBe(script.failures[0]);
+      expect(log).toEqual(consulted);
+      expect(script.calls).toBe(calls);
+    },
+  );
 
   it('does not consult a subclass classifier for a base instance', async () => {
     const log: string[] = [];
@@ -157,7 +205,10 @@ describe('legacy @Classified', () => {
     const script = new FailureScript([new MethodError()]);
     class Service {
       @Classified(spyClassifier(log, 'method', MethodError, ErrorCategory.RETRYABLE))
-      @Retry({ ...instantRetry, classifier: spyClassifier(log, 'option', MethodError, ErrorCategory.NON_RETRYABLE) })
+      @Retry({
+        ...instantRetry,
+        classifier: spyClassifier(log, 'option', MethodError, ErrorCategory.NON_RETRYABLE),
+      })
       async load(): Promise<string> {
         return script.next(this);
       }

@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import { Classified, ErrorCategory, HttpError, Retry, RetryOnRateLimit } from '../../src';
-import { afterAllTimers, FailureScript, httpErrors, instantRateLimit, instantRetry, thrownBy } from '../decorators/failure-script';
+import {
+  afterAllTimers,
+  FailureScript,
+  httpErrors,
+  instantRateLimit,
+  instantRetry,
+  thrownBy,
+} from '../decorators/failure-script';
 
 // The behaviour of ../decorators/retry-method-kinds and stacking-and-lanes, with legacy
 // `experimentalDecorators` (tsconfig.legacy.json), as NestJS and Angular projects compile them.
@@ -188,7 +195,9 @@ const orders: ReadonlyArray<readonly [string, (script: FailureScript) => Scripte
     '@Retry @RetryOnRateLimit @Classified',
     (script) => {
       class Service {
-        @Retry(retryOptions) @RetryOnRateLimit(rateLimitOptions) @Classified(classifyQuotaWobble)
+        @Retry(retryOptions)
+        @RetryOnRateLimit(rateLimitOptions)
+        @Classified(classifyQuotaWobble)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -200,7 +209,9 @@ const orders: ReadonlyArray<readonly [string, (script: FailureScript) => Scripte
     '@RetryOnRateLimit @Classified @Retry',
     (script) => {
       class Service {
-        @RetryOnRateLimit(rateLimitOptions) @Classified(classifyQuotaWobble) @Retry(retryOptions)
+        @RetryOnRateLimit(rateLimitOptions)
+        @Classified(classifyQuotaWobble)
+        @Retry(retryOptions)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -212,7 +223,9 @@ const orders: ReadonlyArray<readonly [string, (script: FailureScript) => Scripte
     '@Classified @Retry @RetryOnRateLimit',
     (script) => {
       class Service {
-        @Classified(classifyQuotaWobble) @Retry(retryOptions) @RetryOnRateLimit(rateLimitOptions)
+        @Classified(classifyQuotaWobble)
+        @Retry(retryOptions)
+        @RetryOnRateLimit(rateLimitOptions)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -224,7 +237,9 @@ const orders: ReadonlyArray<readonly [string, (script: FailureScript) => Scripte
     '@Classified @RetryOnRateLimit @Retry',
     (script) => {
       class Service {
-        @Classified(classifyQuotaWobble) @RetryOnRateLimit(rateLimitOptions) @Retry(retryOptions)
+        @Classified(classifyQuotaWobble)
+        @RetryOnRateLimit(rateLimitOptions)
+        @Retry(retryOptions)
         async call(): Promise<string> {
           return script.next(this);
         }
@@ -237,8 +252,24 @@ const orders: ReadonlyArray<readonly [string, (script: FailureScript) => Scripte
 describe('legacy stacked decorators: one wrapper, one loop, whatever the order', () => {
   describe.each(orders)('%s', (_order, createService) => {
     it.each<[string, () => unknown[], number, 'resolves' | number]>([
-      ['wobble, 429, wobble, 429, then success', () => [new QuotaWobble(), new HttpError(429), new QuotaWobble(), new HttpError(429)], 5, 'resolves'],
-      ['wobble, 429, wobble, 429, 503: retry lane spent', () => [new QuotaWobble(), new HttpError(429), new QuotaWobble(), new HttpError(429), new HttpError(503)], 5, 4],
+      [
+        'wobble, 429, wobble, 429, then success',
+        () => [new QuotaWobble(), new HttpError(429), new QuotaWobble(), new HttpError(429)],
+        5,
+        'resolves',
+      ],
+      [
+        'wobble, 429, wobble, 429, 503: retry lane spent',
+        () => [
+          new QuotaWobble(),
+          new HttpError(429),
+          new QuotaWobble(),
+          new HttpError(429),
+          new HttpError(503),
+        ],
+        5,
+        4,
+      ],
       ['429 three times: rate-limit lane spent', () => httpErrors(429, 429, 429, 429), 3, 2],
       ['400 at once: not retried', () => httpErrors(400), 1, 0],
     ])('%s', async (_script, failures, expectedCalls, outcome) => {
@@ -276,7 +307,12 @@ describe('legacy two lanes: @Retry({ maxAttempts: 2 }) @RetryOnRateLimit({ maxAt
     ['429, 429, 429, then success', [429, 429, 429], 4, undefined],
     ['503, 503', [503, 503], 2, 1],
     ['429 four times', [429, 429, 429, 429, 429], 4, 3],
-    ['503, then 429 three times, then success: 1 + 1 + 3 calls', [503, 429, 429, 429], 5, undefined],
+    [
+      '503, then 429 three times, then success: 1 + 1 + 3 calls',
+      [503, 429, 429, 429],
+      5,
+      undefined,
+    ],
     ['429, 503, 429, 429, 503', [429, 503, 429, 429, 503, 503], 5, 4],
   ])('%s', async (_name, statuses, calls, gaveUpAt) => {
     const synchronous = new Gateway(new FailureScript(httpErrors(...statuses)));

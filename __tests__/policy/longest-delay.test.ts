@@ -8,7 +8,9 @@ describe('delays longer than a timer can wait', () => {
     ['maxDelay', { maxDelay: 2 ** 32 }],
   ])('rejects %s above 2147483647 ms', (option, options) => {
     expect(() => withRetry(async () => 'ok', options)).toThrow(RangeError);
-    expect(() => withRetry(async () => 'ok', options)).toThrow(new RegExp(`"${option}" must be a number of milliseconds from 0 to 2147483647`));
+    expect(() => withRetry(async () => 'ok', options)).toThrow(
+      new RegExp(`"${option}" must be a number of milliseconds from 0 to 2147483647`),
+    );
   });
 
   it('accepts the longest delay a timer can wait', () => {

@@ -12,7 +12,9 @@ describe('retryOn given a class instead of an array of classes', () => {
     ['a class declared with class syntax', LegacyStyleError],
   ])('rejects %s when the options are given, pointing at the array form', (_label, errorClass) => {
     expect(() => retryable(() => 1, { retryOn: errorClass as never })).toThrow(TypeError);
-    expect(() => retryable(() => 1, { retryOn: errorClass as never })).toThrow(/option "retryOn" must be an array of error classes \(write retryOn: \[ErrorClass\]\)/);
+    expect(() => retryable(() => 1, { retryOn: errorClass as never })).toThrow(
+      /option "retryOn" must be an array of error classes \(write retryOn: \[ErrorClass\]\)/,
+    );
   });
 
   it('still accepts a predicate and an array of classes', async () => {
@@ -24,6 +26,8 @@ describe('retryOn given a class instead of an array of classes', () => {
     };
     expect(retryable(flaky, { retryOn: [BusyError], initialDelay: 0 })()).toBe(2);
     calls = 0;
-    await expect(withRetry(flaky, { retryOn: (error) => error instanceof BusyError, initialDelay: 0 })).resolves.toBe(2);
+    await expect(
+      withRetry(flaky, { retryOn: (error) => error instanceof BusyError, initialDelay: 0 }),
+    ).resolves.toBe(2);
   });
 });

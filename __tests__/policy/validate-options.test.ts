@@ -21,7 +21,13 @@ interface InvalidRow {
   readonly siblings?: Record<string, unknown>;
 }
 
-function row(path: string, value: unknown, errorClass: ErrorClassExpected, shown: string, siblings?: Record<string, unknown>): InvalidRow {
+function row(
+  path: string,
+  value: unknown,
+  errorClass: ErrorClassExpected,
+  shown: string,
+  siblings?: Record<string, unknown>,
+): InvalidRow {
   return { path, value, errorClass, shown, siblings };
 }
 
@@ -41,12 +47,29 @@ type OptionsTaker = readonly [source: string, take: (options: unknown) => unknow
 
 const neverCalled = jest.fn(() => 'called');
 
-const withRetryTaker: OptionsTaker = ['withRetry', (options) => withRetry(neverCalled, options as FunctionRetryOptions)];
-const retryableTaker: OptionsTaker = ['retryable', (options) => retryable(neverCalled, options as FunctionRetryOptions)];
-const retryContextTaker: OptionsTaker = ['RetryContext', (options) => new RetryContext(options as RetryOptions)];
-const backoffTaker: OptionsTaker = ['calculateBackoffDelay', (options) => calculateBackoffDelay(1, options as BackoffDelayOptions)];
+const withRetryTaker: OptionsTaker = [
+  'withRetry',
+  (options) => withRetry(neverCalled, options as FunctionRetryOptions),
+];
+const retryableTaker: OptionsTaker = [
+  'retryable',
+  (options) => retryable(neverCalled, options as FunctionRetryOptions),
+];
+const retryContextTaker: OptionsTaker = [
+  'RetryContext',
+  (options) => new RetryContext(options as RetryOptions),
+];
+const backoffTaker: OptionsTaker = [
+  'calculateBackoffDelay',
+  (options) => calculateBackoffDelay(1, options as BackoffDelayOptions),
+];
 
-function expectRejected(take: OptionsTaker[1], options: unknown, errorClass: ErrorClassExpected, ...messageParts: string[]): void {
+function expectRejected(
+  take: OptionsTaker[1],
+  options: unknown,
+  errorClass: ErrorClassExpected,
+  ...messageParts: string[]
+): void {
   let thrown: unknown;
   try {
     take(options);
@@ -120,7 +143,12 @@ const retryOptionRows: readonly InvalidRow[] = [
   row('retryOn', [CustomError, 1], TypeError, '[[function CustomError], 1]'),
   row('retryCategories', [], RangeError, '[]'),
   row('retryCategories', ['bogus'], TypeError, '["bogus"]'),
-  row('retryCategories', [ErrorCategory.RETRYABLE, 'RETRYABLE'], TypeError, '["retryable", "RETRYABLE"]'),
+  row(
+    'retryCategories',
+    [ErrorCategory.RETRYABLE, 'RETRYABLE'],
+    TypeError,
+    '["retryable", "RETRYABLE"]',
+  ),
   row('retryCategories', 'retryable', TypeError, '"retryable"'),
   row('idempotent', 'false', TypeError, '"false"'),
   row('idempotent', 0, TypeError, '0'),
@@ -182,73 +210,176 @@ const notAnOptionsObject: readonly [string, unknown][] = [
   ['a string', 'maxAttempts=3'],
   ['a boolean', true],
   ['a Date', new Date(0)],
-  ['a class instance', new (class Options { maxAttempts = 2; })()],
+  [
+    'a class instance',
+    new (class Options {
+      maxAttempts = 2;
+    })(),
+  ],
 ];
 
-describe.each<OptionsTaker>([withRetryTaker, retryableTaker, retryContextTaker])('%s rejects invalid retry options', (source, take) => {
-  it.each(retryOptionRows.map((invalid) => [rowName(invalid), invalid] as const))('%s', (_name, invalid) => {
-    expectRejected(take, optionsFor(invalid), invalid.errorClass, `${source}: option "${invalid.path}"`, `got ${invalid.shown}`);
-  });
+describe.each<OptionsTaker>([withRetryTaker, retryableTaker, retryContextTaker])(
+  '%s rejects invalid retry options',
+  (source, take) => {
+    it.each(retryOptionRows.map((invalid) => [rowName(invalid), invalid] as const))(
+      '%s',
+      (_name, invalid) => {
+        expectRejected(
+          take,
+          optionsFor(invalid),
+          invalid.errorClass,
+          `${source}: option "${invalid.path}"`,
+          `got ${invalid.shown}`,
+        );
+      },
+    );
 
-  it('says maxDelay must be >= initialDelay and shows both', () => {
-    expectRejected(take, { initialDelay: 1000, maxDelay: 500 }, RangeError, '"maxDelay"', 'initialDelay (1000)', 'got 500');
-    // The order of the keys does not matter.
-    expectRejected(take, { maxDelay: 500, initialDelay: 1000 }, RangeError, '"maxDelay"', 'got 500');
-  });
+    it('says maxDelay must be >= initialDelay and shows both', () => {
+      expectRejected(
+        take,
+        { initialDelay: 1000, maxDelay: 500 },
+        RangeError,
+        '"maxDelay"',
+        'initialDelay (1000)',
+        'got 500',
+      );
+      // The order of the keys does not matter.
+      expectRejected(
+        take,
+        { maxDelay: 500, initialDelay: 1000 },
+        RangeError,
+        '"maxDelay"',
+        'got 500',
+      );
+    });
 
-  it('says maxAttempts Infinity needs a deadline', () => {
-    expectRejected(take, { maxAttempts: Infinity }, RangeError, '"maxAttempts"', 'deadline', 'got Infinity');
-  });
+    it('says maxAttempts Infinity needs a deadline', () => {
+      expectRejected(
+        take,
+        { maxAttempts: Infinity },
+        RangeError,
+        '"maxAttempts"',
+        'deadline',
+        'got Infinity',
+      );
+    });
 
-  it('rejects an unknown option, naming it and its value', () => {
-    expectRejected(take, { maxAttempts: 2, maxRetries: 5 }, TypeError, `${source}: unknown option "maxRetries"`, '5');
-  });
+    it('rejects an unknown option, naming it and its value', () => {
+      expectRejected(
+        take,
+        { maxAttempts: 2, maxRetries: 5 },
+        TypeError,
+        `${source}: unknown option "maxRetries"`,
+        '5',
+      );
+    });
 
-  it('rejects a misspelt option even when its value is undefined', () => {
-    expectRejected(take, { initalDelay: undefined }, TypeError, 'unknown option "initalDelay"');
-  });
+    it('rejects a misspelt option even when its value is undefined', () => {
+      expectRejected(take, { initalDelay: undefined }, TypeError, 'unknown option "initalDelay"');
+    });
 
-  it.each(notAnOptionsObject)('rejects %s as options with a TypeError', (_description, options) => {
-    expectRejected(take, options, TypeError, `${source}: expected an options object`);
-  });
+    it.each(notAnOptionsObject)(
+      'rejects %s as options with a TypeError',
+      (_description, options) => {
+        expectRejected(take, options, TypeError, `${source}: expected an options object`);
+      },
+    );
 
-  it('rejects a function as options with a TypeError', () => {
-    expectRejected(take, function onRetry() {}, TypeError, `${source}: expected an options object, got a function`);
-  });
-});
+    it('rejects a function as options with a TypeError', () => {
+      expectRejected(
+        take,
+        function onRetry() {},
+        TypeError,
+        `${source}: expected an options object, got a function`,
+      );
+    });
+  },
+);
 
-describe.each<OptionsTaker>([withRetryTaker, retryableTaker])('%s rejects invalid rateLimit options', (source, take) => {
-  it.each(rateLimitOptionRows.map((invalid) => [rowName(invalid), invalid] as const))('%s', (_name, invalid) => {
-    expectRejected(take, optionsFor(invalid), invalid.errorClass, `${source}: option "${invalid.path}"`, `got ${invalid.shown}`);
-  });
+describe.each<OptionsTaker>([withRetryTaker, retryableTaker])(
+  '%s rejects invalid rateLimit options',
+  (source, take) => {
+    it.each(rateLimitOptionRows.map((invalid) => [rowName(invalid), invalid] as const))(
+      '%s',
+      (_name, invalid) => {
+        expectRejected(
+          take,
+          optionsFor(invalid),
+          invalid.errorClass,
+          `${source}: option "${invalid.path}"`,
+          `got ${invalid.shown}`,
+        );
+      },
+    );
 
-  it('rejects an unknown nested option with its full path', () => {
-    expectRejected(take, { rateLimit: { maxAttempts: 2, bogus: 1 } }, TypeError, 'unknown option "rateLimit.bogus"', '1');
-  });
+    it('rejects an unknown nested option with its full path', () => {
+      expectRejected(
+        take,
+        { rateLimit: { maxAttempts: 2, bogus: 1 } },
+        TypeError,
+        'unknown option "rateLimit.bogus"',
+        '1',
+      );
+    });
 
-  it('rejects retry-lane options inside rateLimit', () => {
-    expectRejected(take, { rateLimit: { retryOn: [CustomError] } }, TypeError, 'unknown option "rateLimit.retryOn"');
-    expectRejected(take, { rateLimit: { retryOnResult: () => true } }, TypeError, 'unknown option "rateLimit.retryOnResult"');
-  });
+    it('rejects retry-lane options inside rateLimit', () => {
+      expectRejected(
+        take,
+        { rateLimit: { retryOn: [CustomError] } },
+        TypeError,
+        'unknown option "rateLimit.retryOn"',
+      );
+      expectRejected(
+        take,
+        { rateLimit: { retryOnResult: () => true } },
+        TypeError,
+        'unknown option "rateLimit.retryOnResult"',
+      );
+    });
 
-  it('needs the deadline for maxAttempts Infinity in the same options object', () => {
-    expectRejected(take, { maxAttempts: Infinity, rateLimit: { deadline: 1000 } }, RangeError, 'option "maxAttempts"');
-    expectRejected(take, { deadline: 1000, rateLimit: { maxAttempts: Infinity } }, RangeError, 'option "rateLimit.maxAttempts"');
-  });
-});
+    it('needs the deadline for maxAttempts Infinity in the same options object', () => {
+      expectRejected(
+        take,
+        { maxAttempts: Infinity, rateLimit: { deadline: 1000 } },
+        RangeError,
+        'option "maxAttempts"',
+      );
+      expectRejected(
+        take,
+        { deadline: 1000, rateLimit: { maxAttempts: Infinity } },
+        RangeError,
+        'option "rateLimit.maxAttempts"',
+      );
+    });
+  },
+);
 
 describe('RetryContext', () => {
   it('does not take a rateLimit lane', () => {
-    expectRejected(retryContextTaker[1], { rateLimit: {} }, TypeError, 'RetryContext: unknown option "rateLimit"');
+    expectRejected(
+      retryContextTaker[1],
+      { rateLimit: {} },
+      TypeError,
+      'RetryContext: unknown option "rateLimit"',
+    );
   });
 });
 
 describe('calculateBackoffDelay rejects invalid options', () => {
   const [source, take] = backoffTaker;
 
-  it.each(backoffCalculationRows.map((invalid) => [rowName(invalid), invalid] as const))('%s', (_name, invalid) => {
-    expectRejected(take, optionsFor(invalid), invalid.errorClass, `${source}: option "${invalid.path}"`, `got ${invalid.shown}`);
-  });
+  it.each(backoffCalculationRows.map((invalid) => [rowName(invalid), invalid] as const))(
+    '%s',
+    (_name, invalid) => {
+      expectRejected(
+        take,
+        optionsFor(invalid),
+        invalid.errorClass,
+        `${source}: option "${invalid.path}"`,
+        `got ${invalid.shown}`,
+      );
+    },
+  );
 
   it.each([
     ['maxAttempts', 3],
@@ -275,13 +406,25 @@ describe('valid edge values are accepted', () => {
     ['jitter false', { jitter: false }],
     ['jitter decorrelated', { jitter: 'decorrelated' }],
     ['jitter none', { jitter: 'none' }],
-    ['explicit undefined fields', { maxAttempts: undefined, jitter: undefined, retryOn: undefined }],
+    [
+      'explicit undefined fields',
+      { maxAttempts: undefined, jitter: undefined, retryOn: undefined },
+    ],
     ['retryOn classes', { retryOn: [CustomError, TypeError] }],
     ['retryOn predicate', { retryOn: () => true }],
     ['retryCategories', { retryCategories: [ErrorCategory.AUTH_FAILURE] }],
     ['signal as AbortSignal', { signal: new AbortController().signal }],
     ['signal as function', { signal: () => undefined }],
-    ['every callback', { onRetry: () => {}, onGiveUp: () => {}, random: () => 0.5, classifier: () => undefined, retryOnResult: () => false }],
+    [
+      'every callback',
+      {
+        onRetry: () => {},
+        onGiveUp: () => {},
+        random: () => 0.5,
+        classifier: () => undefined,
+        retryOnResult: () => false,
+      },
+    ],
     ['booleans', { idempotent: false, respectRetryAfter: false }],
   ];
 
@@ -312,7 +455,13 @@ describe('valid edge values are accepted', () => {
 
   it('accepts rate-limit edge values', async () => {
     const options: FunctionRetryOptions = {
-      rateLimit: { jitter: true, maxAttempts: Infinity, deadline: 1000, rateLimitErrors: [CustomError], initialDelay: 0 },
+      rateLimit: {
+        jitter: true,
+        maxAttempts: Infinity,
+        deadline: 1000,
+        rateLimitErrors: [CustomError],
+        initialDelay: 0,
+      },
     };
     await expect(withRetry(() => 'done', options)).resolves.toBe('done');
   });
@@ -327,6 +476,13 @@ describe('valid edge values are accepted', () => {
     expect(calculateBackoffDelay(1, { initialDelay: 0, maxDelay: 0, jitter: 'none' })).toBe(0);
     expect(calculateBackoffDelay(1, { jitter: true, random: () => 0.5 })).toBe(500);
     expect(calculateBackoffDelay(1, { jitter: false })).toBe(1000);
-    expect(calculateBackoffDelay(1, { jitter: 'decorrelated', previousDelay: 0, initialDelay: 0, random: () => 0.5 })).toBe(0);
+    expect(
+      calculateBackoffDelay(1, {
+        jitter: 'decorrelated',
+        previousDelay: 0,
+        initialDelay: 0,
+        random: () => 0.5,
+      }),
+    ).toBe(0);
   });
 });

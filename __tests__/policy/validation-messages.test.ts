@@ -35,17 +35,41 @@ cyclicWithoutPrototype.self = cyclicWithoutPrototype;
 
 describe('a rejected option says what was expected', () => {
   it.each<[string, Record<string, unknown>, string]>([
-    ['initialDelay that is not a number', { initialDelay: '5' }, 'option "initialDelay" must be a number of milliseconds, got "5"'],
-    ['deadline that is not a number', { deadline: '5' }, 'option "deadline" must be a number of milliseconds, got "5"'],
-    ['exponentialBase that is not a number', { exponentialBase: '2' }, 'option "exponentialBase" must be a number > 1, got "2"'],
-    ['respectRetryAfter that is not a boolean', { respectRetryAfter: 'yes' }, 'option "respectRetryAfter" must be true or false, got "yes"'],
-    ['a class as a callback', { onRetry: Logger }, 'option "onRetry" must be a function, not a class, got [function Logger]'],
+    [
+      'initialDelay that is not a number',
+      { initialDelay: '5' },
+      'option "initialDelay" must be a number of milliseconds, got "5"',
+    ],
+    [
+      'deadline that is not a number',
+      { deadline: '5' },
+      'option "deadline" must be a number of milliseconds, got "5"',
+    ],
+    [
+      'exponentialBase that is not a number',
+      { exponentialBase: '2' },
+      'option "exponentialBase" must be a number > 1, got "2"',
+    ],
+    [
+      'respectRetryAfter that is not a boolean',
+      { respectRetryAfter: 'yes' },
+      'option "respectRetryAfter" must be true or false, got "yes"',
+    ],
+    [
+      'a class as a callback',
+      { onRetry: Logger },
+      'option "onRetry" must be a function, not a class, got [function Logger]',
+    ],
     [
       'signal that is neither a signal nor a function',
       { signal: 'abort' },
       'option "signal" must be an AbortSignal or a function (args) => AbortSignal | undefined, got "abort"',
     ],
-    ['rateLimit that is null', { rateLimit: null }, 'option "rateLimit" must be an object of rate-limit options, got null'],
+    [
+      'rateLimit that is null',
+      { rateLimit: null },
+      'option "rateLimit" must be an object of rate-limit options, got null',
+    ],
   ])('%s', (_label, options, message) => {
     const error = rejectionOf(options);
     expect(error).toBeInstanceOf(TypeError);
@@ -56,14 +80,18 @@ describe('a rejected option says what was expected', () => {
     // maxDelay comes first, and 100 < '5000' would hold if the comparison ran.
     const error = rejectionOf({ maxDelay: 100, initialDelay: '5000' });
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toBe('retryable: option "initialDelay" must be a number of milliseconds, got "5000"');
+    expect(error.message).toBe(
+      'retryable: option "initialDelay" must be a number of milliseconds, got "5000"',
+    );
   });
 
   it('rejects an object with Symbol.hasInstance among the retryOn classes', () => {
     const matchesEverything = { [Symbol.hasInstance]: () => true };
     const error = rejectionOf({ retryOn: [matchesEverything] });
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toMatch(/^retryable: option "retryOn" must be an array of error classes, got /);
+    expect(error.message).toMatch(
+      /^retryable: option "retryOn" must be an array of error classes, got /,
+    );
   });
 });
 
@@ -77,7 +105,9 @@ describe('a rejected option shows the value given', () => {
   ])('%s', (_label, value, shown) => {
     const error = rejectionOf({ maxAttempts: value });
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toBe(`retryable: option "maxAttempts" must be an integer >= 1, got ${shown}`);
+    expect(error.message).toBe(
+      `retryable: option "maxAttempts" must be an integer >= 1, got ${shown}`,
+    );
   });
 });
 

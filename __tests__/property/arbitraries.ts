@@ -18,9 +18,23 @@ import {
 export const longestTimer = 2_147_483_647;
 
 export const allCategories: readonly ErrorCategory[] = Object.values(ErrorCategory);
-export const allJitters: readonly JitterOption[] = ['full', 'equal', 'decorrelated', 'proportional', 'none', true, false];
+export const allJitters: readonly JitterOption[] = [
+  'full',
+  'equal',
+  'decorrelated',
+  'proportional',
+  'none',
+  true,
+  false,
+];
 /** Rate-limit retries are always jittered. */
-export const rateLimitJitters: readonly JitterOption[] = ['full', 'equal', 'decorrelated', 'proportional', true];
+export const rateLimitJitters: readonly JitterOption[] = [
+  'full',
+  'equal',
+  'decorrelated',
+  'proportional',
+  true,
+];
 
 /**
  * A plain assertion for inner loops: jest's `expect` costs tens of microseconds a call, which adds
@@ -43,7 +57,16 @@ export const unitDraw = fc.oneof(
 /** What a misbehaving `random` returns: NaN, negatives, values above 1, infinities. */
 export const hostileDraw = fc.oneof(
   fc.double(),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, 1, 1 + Number.EPSILON, -Number.MIN_VALUE, Number.MAX_VALUE),
+  fc.constantFrom(
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    1,
+    1 + Number.EPSILON,
+    -Number.MIN_VALUE,
+    Number.MAX_VALUE,
+  ),
 );
 
 /**
@@ -56,21 +79,31 @@ export function cyclingRandom(draws: readonly number[]): () => number {
 }
 
 export const unitDraws = fc.array(unitDraw, { minLength: 1, maxLength: 12 });
-export const hostileDraws = fc.array(fc.oneof(unitDraw, hostileDraw), { minLength: 1, maxLength: 12 });
+export const hostileDraws = fc.array(fc.oneof(unitDraw, hostileDraw), {
+  minLength: 1,
+  maxLength: 12,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Valid option values
 
 /** A delay option in whole milliseconds, up to setTimeout's ceiling. */
-export const wholeDelayValue = fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: longestTimer }));
+export const wholeDelayValue = fc.oneof(
+  fc.integer({ min: 0, max: 10_000 }),
+  fc.integer({ min: 0, max: longestTimer }),
+);
 
 /** A delay option: mostly whole milliseconds, sometimes fractions. */
-export const delayValue = fc.oneof(wholeDelayValue, fc.double({ min: 0, max: longestTimer, noNaN: true }));
+export const delayValue = fc.oneof(
+  wholeDelayValue,
+  fc.double({ min: 0, max: longestTimer, noNaN: true }),
+);
 
 function orderedPair(delays: fc.Arbitrary<number>) {
-  return fc
-    .tuple(delays, delays)
-    .map(([first, second]) => ({ initialDelay: Math.min(first, second), maxDelay: Math.max(first, second) }));
+  return fc.tuple(delays, delays).map(([first, second]) => ({
+    initialDelay: Math.min(first, second),
+    maxDelay: Math.max(first, second),
+  }));
 }
 
 /** `initialDelay` and `maxDelay` given together, as the same-object rule requires maxDelay >= initialDelay. */
@@ -100,7 +133,10 @@ export type AttemptStep = 'rateLimit' | 'transient' | 'fatal' | 'ok';
 export const attemptStep = fc.constantFrom<AttemptStep>('rateLimit', 'transient', 'fatal', 'ok');
 /** Mostly retryable failures; attempts past the end of the script succeed. */
 export const attemptScript = fc.array(
-  fc.oneof({ weight: 4, arbitrary: fc.constantFrom<AttemptStep>('rateLimit', 'transient') }, { weight: 1, arbitrary: attemptStep }),
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom<AttemptStep>('rateLimit', 'transient') },
+    { weight: 1, arbitrary: attemptStep },
+  ),
   { minLength: 1, maxLength: 16 },
 );
 
@@ -222,11 +258,25 @@ function everyTrapThrows(overFunction: boolean): object {
 }
 
 const hostileLeaf: fc.Arbitrary<Recipe> = fc.oneof(
-  fc.boolean().map((overFunction) => recipe(`revokedProxy(${overFunction ? 'function' : 'object'})`, () => revokedProxy(overFunction))),
-  fc.boolean().map((overFunction) => recipe(`everyTrapThrows(${overFunction ? 'function' : 'object'})`, () => everyTrapThrows(overFunction))),
+  fc
+    .boolean()
+    .map((overFunction) =>
+      recipe(`revokedProxy(${overFunction ? 'function' : 'object'})`, () =>
+        revokedProxy(overFunction),
+      ),
+    ),
+  fc
+    .boolean()
+    .map((overFunction) =>
+      recipe(`everyTrapThrows(${overFunction ? 'function' : 'object'})`, () =>
+        everyTrapThrows(overFunction),
+      ),
+    ),
   fc
     .tuple(fc.subarray([...inspectedKeys], { minLength: 1 }), fc.anything())
-    .map(([keys, thrown]) => recipe(`throwingGetters(${keys.join(',')})`, () => withThrowingGetters(keys, thrown))),
+    .map(([keys, thrown]) =>
+      recipe(`throwingGetters(${keys.join(',')})`, () => withThrowingGetters(keys, thrown)),
+    ),
   fc.string().map((description) => recipe(`Symbol(${description})`, () => Symbol(description))),
   plain(fc.bigInt()),
 );
@@ -260,14 +310,37 @@ const knownCodes = fc.constantFrom(
   'UND_ERR_SOCKS5_REPLY_3',
   'ThrottlingException',
 );
-const knownMessages = fc.constantFrom('fetch failed', 'Rate limit exceeded', 'Throttled', 'socket hang up', '');
-const statusValue = fc.oneof(fc.integer({ min: 100, max: 599 }), fc.constantFrom(429, 503, 0, -1, 1e9, NaN, 429.5), fc.anything());
-const headerValueSample = fc.oneof(fc.string(), fc.nat().map(String), fc.array(fc.string()), fc.double(), fc.anything());
-const headerBag = fc.dictionary(fc.constantFrom('retry-after', 'Retry-After', 'retry-after-ms', 'x-amz-retry-after', 'other'), headerValueSample);
+const knownMessages = fc.constantFrom(
+  'fetch failed',
+  'Rate limit exceeded',
+  'Throttled',
+  'socket hang up',
+  '',
+);
+const statusValue = fc.oneof(
+  fc.integer({ min: 100, max: 599 }),
+  fc.constantFrom(429, 503, 0, -1, 1e9, NaN, 429.5),
+  fc.anything(),
+);
+const headerValueSample = fc.oneof(
+  fc.string(),
+  fc.nat().map(String),
+  fc.array(fc.string()),
+  fc.double(),
+  fc.anything(),
+);
+const headerBag = fc.dictionary(
+  fc.constantFrom('retry-after', 'Retry-After', 'retry-after-ms', 'x-amz-retry-after', 'other'),
+  headerValueSample,
+);
 
 /** A property of an error: a meaningful value, anything, or something hostile. */
 function fieldOf(meaningful: fc.Arbitrary<unknown>): fc.Arbitrary<Recipe> {
-  return fc.oneof({ weight: 4, arbitrary: plain(meaningful) }, { weight: 1, arbitrary: plain(fc.anything()) }, { weight: 1, arbitrary: hostileLeaf });
+  return fc.oneof(
+    { weight: 4, arbitrary: plain(meaningful) },
+    { weight: 1, arbitrary: plain(fc.anything()) },
+    { weight: 1, arbitrary: hostileLeaf },
+  );
 }
 
 type FieldRecipes = Partial<Record<string, Recipe>>;
@@ -281,8 +354,15 @@ const errorFields: fc.Arbitrary<FieldRecipes> = fc.record(
     status: fieldOf(statusValue),
     statusCode: fieldOf(statusValue),
     $metadata: fieldOf(fc.record({ httpStatusCode: statusValue })),
-    response: fieldOf(fc.record({ status: statusValue, statusCode: statusValue, headers: headerBag }, { requiredKeys: [] })),
-    $response: fieldOf(fc.record({ statusCode: statusValue, headers: headerBag }, { requiredKeys: [] })),
+    response: fieldOf(
+      fc.record(
+        { status: statusValue, statusCode: statusValue, headers: headerBag },
+        { requiredKeys: [] },
+      ),
+    ),
+    $response: fieldOf(
+      fc.record({ statusCode: statusValue, headers: headerBag }, { requiredKeys: [] }),
+    ),
     $retryable: fieldOf(fc.record({ throttling: fc.boolean() }, { requiredKeys: [] })),
     $fault: fieldOf(fc.constantFrom('client', 'server')),
     headers: fieldOf(headerBag),
@@ -292,7 +372,9 @@ const errorFields: fc.Arbitrary<FieldRecipes> = fc.record(
 
 function makeFields(fields: FieldRecipes): Record<string, unknown> {
   const made: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(fields)) if (field !== undefined) made[key] = field.make();
+  for (const [key, field] of Object.entries(fields)) {
+    if (field !== undefined) made[key] = field.make();
+  }
   return made;
 }
 
@@ -308,7 +390,12 @@ const errorShape = fc.constantFrom<Shape>('plain', 'error', 'frozen', 'nullProto
 /** Own data properties, even over inherited accessors such as Error's `name`/`message`. */
 function defineAll<Target extends object>(target: Target, fields: Record<string, unknown>): Target {
   for (const [key, value] of Object.entries(fields)) {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return target;
 }
@@ -329,7 +416,12 @@ function shaped(fields: Record<string, unknown>, shape: Shape): object {
 
 function errorRecipe(fields: FieldRecipes, shape: Shape, cause?: Recipe): Recipe {
   const label = `${shape}{${fieldsLabel(fields)}${cause === undefined ? '' : `, cause: ${String(cause)}`}}`;
-  return recipe(label, () => shaped(cause === undefined ? makeFields(fields) : { ...makeFields(fields), cause: cause.make() }, shape));
+  return recipe(label, () =>
+    shaped(
+      cause === undefined ? makeFields(fields) : { ...makeFields(fields), cause: cause.make() },
+      shape,
+    ),
+  );
 }
 
 /**
@@ -341,14 +433,25 @@ export const errorLike: fc.Arbitrary<Recipe> = fc.letrec<{ error: Recipe }>((tie
     { depthSize: 'small', withCrossShrink: true },
     fc.tuple(errorFields, errorShape).map(([fields, shape]) => errorRecipe(fields, shape)),
     plain(fc.oneof(knownMessages, fc.string())),
-    fc.tuple(errorFields, errorShape, tie('error')).map(([fields, shape, cause]) => errorRecipe(fields, shape, cause)),
+    fc
+      .tuple(errorFields, errorShape, tie('error'))
+      .map(([fields, shape, cause]) => errorRecipe(fields, shape, cause)),
     fc
       .tuple(fc.array(tie('error'), { maxLength: 4 }), fc.option(tie('error'), { nil: undefined }))
       .map(([errors, cause]) =>
-        recipe(`AggregateError[${errors.map(String).join(', ')}]${cause === undefined ? '' : ` cause ${String(cause)}`}`, () =>
-          cause === undefined
-            ? new AggregateError(errors.map((error) => error.make()), 'aggregate')
-            : new AggregateError(errors.map((error) => error.make()), 'aggregate', { cause: cause.make() }),
+        recipe(
+          `AggregateError[${errors.map(String).join(', ')}]${cause === undefined ? '' : ` cause ${String(cause)}`}`,
+          () =>
+            cause === undefined
+              ? new AggregateError(
+                  errors.map((error) => error.make()),
+                  'aggregate',
+                )
+              : new AggregateError(
+                  errors.map((error) => error.make()),
+                  'aggregate',
+                  { cause: cause.make() },
+                ),
         ),
       ),
   ),
@@ -360,20 +463,36 @@ export const cyclicErrorGraph: fc.Arbitrary<Recipe> = fc
   .chain((size) =>
     fc.record({
       fields: fc.array(errorFields, { minLength: size, maxLength: size }),
-      causeOf: fc.array(fc.integer({ min: 0, max: size - 1 }), { minLength: size, maxLength: size }),
-      errorsOf: fc.array(fc.array(fc.integer({ min: 0, max: size - 1 }), { maxLength: 3 }), { minLength: size, maxLength: size }),
+      causeOf: fc.array(fc.integer({ min: 0, max: size - 1 }), {
+        minLength: size,
+        maxLength: size,
+      }),
+      errorsOf: fc.array(fc.array(fc.integer({ min: 0, max: size - 1 }), { maxLength: 3 }), {
+        minLength: size,
+        maxLength: size,
+      }),
       aggregate: fc.array(fc.boolean(), { minLength: size, maxLength: size }),
     }),
   )
   .map(({ fields, causeOf, errorsOf, aggregate }) =>
-    recipe(`cycle(causeOf ${JSON.stringify(causeOf)}, errorsOf ${JSON.stringify(errorsOf)})`, () => {
-      const nodes = fields.map((own, index) => defineAll(aggregate[index] ? new AggregateError([], 'cycle') : new Error('cycle'), makeFields(own)));
-      nodes.forEach((node, index) => {
-        defineAll(node, { cause: nodes[causeOf[index]] });
-        if (aggregate[index]) defineAll(node, { errors: errorsOf[index].map((target) => nodes[target]) });
-      });
-      return nodes[0];
-    }),
+    recipe(
+      `cycle(causeOf ${JSON.stringify(causeOf)}, errorsOf ${JSON.stringify(errorsOf)})`,
+      () => {
+        const nodes = fields.map((own, index) =>
+          defineAll(
+            aggregate[index] ? new AggregateError([], 'cycle') : new Error('cycle'),
+            makeFields(own),
+          ),
+        );
+        nodes.forEach((node, index) => {
+          defineAll(node, { cause: nodes[causeOf[index]] });
+          if (aggregate[index]) {
+            defineAll(node, { errors: errorsOf[index].map((target) => nodes[target]) });
+          }
+        });
+        return nodes[0];
+      },
+    ),
   );
 
 /** AggregateErrors (or `cause` links) nested thousands deep around an error-like value. */
@@ -387,7 +506,9 @@ export const deeplyNestedError: fc.Arbitrary<Recipe> = fc
       Error.stackTraceLimit = 0;
       try {
         for (let level = 0; level < depth; level += 1) {
-          error = viaCause ? new Error(`level ${level}`, { cause: error }) : new AggregateError([error], `level ${level}`);
+          error = viaCause
+            ? new Error(`level ${level}`, { cause: error })
+            : new AggregateError([error], `level ${level}`);
         }
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
@@ -405,10 +526,13 @@ export const hugeString: fc.Arbitrary<Recipe> = fc
     asMessage: fc.boolean(),
   })
   .map(({ length, filler, tail, asMessage }) =>
-    recipe(`${asMessage ? 'Error' : 'string'}(${JSON.stringify(filler)} x ${length} + ${JSON.stringify(tail)})`, () => {
-      const text = filler.repeat(Math.ceil(length / filler.length)) + tail;
-      return asMessage ? new Error(text) : text;
-    }),
+    recipe(
+      `${asMessage ? 'Error' : 'string'}(${JSON.stringify(filler)} x ${length} + ${JSON.stringify(tail)})`,
+      () => {
+        const text = filler.repeat(Math.ceil(length / filler.length)) + tail;
+        return asMessage ? new Error(text) : text;
+      },
+    ),
   );
 
 /** `fc.anything()` with every kind of value it can make. */
@@ -448,13 +572,17 @@ export const anythingThrown: fc.Arbitrary<Recipe> = fc.oneof(
 
 /** A recipe wrapped as `{ headers }`, `{ response: { headers } }` or `{ $response: { headers } }`. */
 export function asHeadersOf(headers: fc.Arbitrary<Recipe>): fc.Arbitrary<Recipe> {
-  return fc.tuple(headers, fc.constantFrom('headers', 'response.headers', '$response.headers')).map(([inner, place]) =>
-    recipe(`{ ${place}: ${String(inner)} }`, () => {
-      const made = inner.make();
-      if (place === 'headers') return { headers: made };
-      return place === 'response.headers' ? { response: { headers: made } } : { $response: { headers: made } };
-    }),
-  );
+  return fc
+    .tuple(headers, fc.constantFrom('headers', 'response.headers', '$response.headers'))
+    .map(([inner, place]) =>
+      recipe(`{ ${place}: ${String(inner)} }`, () => {
+        const made = inner.make();
+        if (place === 'headers') return { headers: made };
+        return place === 'response.headers'
+          ? { response: { headers: made } }
+          : { $response: { headers: made } };
+      }),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,12 +618,21 @@ export interface OptionSpec {
   readonly invalid: fc.Arbitrary<InvalidValue>;
 }
 
-const typeErrorFor = (values: fc.Arbitrary<unknown>): fc.Arbitrary<InvalidValue> => values.map((value) => ({ value, errorClass: TypeError }));
-const rangeErrorFor = (values: fc.Arbitrary<unknown>): fc.Arbitrary<InvalidValue> => values.map((value) => ({ value, errorClass: RangeError }));
+const typeErrorFor = (values: fc.Arbitrary<unknown>): fc.Arbitrary<InvalidValue> =>
+  values.map((value) => ({ value, errorClass: TypeError }));
+const rangeErrorFor = (values: fc.Arbitrary<unknown>): fc.Arbitrary<InvalidValue> =>
+  values.map((value) => ({ value, errorClass: RangeError }));
 
 class NotAnError {}
 /** Classes: a function to `typeof`, but calling one as a callback throws (or builds an Error). */
-const classConstructors = fc.constantFrom<unknown>(NotAnError, CustomError, Error, TypeError, AbortSignal, AbortController);
+const classConstructors = fc.constantFrom<unknown>(
+  NotAnError,
+  CustomError,
+  Error,
+  TypeError,
+  AbortSignal,
+  AbortController,
+);
 /**
  * Functions valid for every callback option. They return undefined, so that as `retryOnResult`
  * they ask for no retry and as `classifier` they defer.
@@ -511,18 +648,31 @@ const callbacks = fc.oneof(
 
 /** Everything but undefined (which means "not given"): values, symbols, callbacks and classes. */
 const definedValue: fc.Arbitrary<unknown> = fc
-  .oneof(anyValue, fc.string().map((description) => Symbol(description)), callbacks, classConstructors)
+  .oneof(
+    anyValue,
+    fc.string().map((description) => Symbol(description)),
+    callbacks,
+    classConstructors,
+  )
   .filter((value) => value !== undefined);
 
 const notANumber = definedValue.filter((value) => typeof value !== 'number');
 const notABoolean = definedValue.filter((value) => typeof value !== 'boolean');
 const notAFunction = definedValue.filter((value) => typeof value !== 'function');
 const notAnArray = definedValue.filter((value) => !Array.isArray(value));
-const anyNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(NaN, Infinity, -Infinity, -0));
+const anyNumber = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(NaN, Infinity, -Infinity, -0),
+);
 
 const jitterNames = new Set<unknown>(['full', 'equal', 'decorrelated', 'proportional', 'none']);
 const notAJitter = fc
-  .oneof(definedValue, fc.string(), fc.constantFrom('FULL', 'None', ' full', 'random', 'exponential'))
+  .oneof(
+    definedValue,
+    fc.string(),
+    fc.constantFrom('FULL', 'None', ' full', 'random', 'exponential'),
+  )
   .filter((value) => typeof value !== 'boolean' && !jitterNames.has(value));
 
 /** Arrays of error classes with a hole or with something `instanceof` cannot use. */
@@ -533,18 +683,32 @@ const brokenErrorClassList = fc.oneof(
     return sparse;
   }),
   fc.integer({ min: 1, max: 5 }).map((length) => new Array<unknown>(length)),
-  fc.tuple(errorClassList, definedValue.filter((value) => typeof value !== 'function')).map(([classes, item]) => [...classes, item]),
+  fc
+    .tuple(
+      errorClassList,
+      definedValue.filter((value) => typeof value !== 'function'),
+    )
+    .map(([classes, item]) => [...classes, item]),
   // An arrow or async function has no prototype: `error instanceof it` throws at the first failure.
-  fc.tuple(errorClassList, fc.constantFrom<unknown>(() => true, async () => true, (error: unknown) => error instanceof Error)).map(([classes, item]) => [
-    item,
-    ...classes,
-  ]),
+  fc
+    .tuple(
+      errorClassList,
+      fc.constantFrom<unknown>(
+        () => true,
+        async () => true,
+        (error: unknown) => error instanceof Error,
+      ),
+    )
+    .map(([classes, item]) => [item, ...classes]),
 );
 
 function delaySpec(): OptionSpec {
   return {
     valid: delayValue,
-    invalid: fc.oneof(typeErrorFor(notANumber), rangeErrorFor(anyNumber.filter((value) => !(value >= 0 && value <= longestTimer)))),
+    invalid: fc.oneof(
+      typeErrorFor(notANumber),
+      rangeErrorFor(anyNumber.filter((value) => !(value >= 0 && value <= longestTimer))),
+    ),
   };
 }
 
@@ -558,10 +722,16 @@ const booleanSpec: OptionSpec = { valid: fc.boolean(), invalid: typeErrorFor(not
 /** The options every lane has (BackoffOptions). */
 export const backoffSpecs = {
   maxAttempts: {
-    valid: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.constant(Infinity)),
+    valid: fc.oneof(
+      fc.integer({ min: 1, max: 20 }),
+      fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      fc.constant(Infinity),
+    ),
     invalid: fc.oneof(
       typeErrorFor(notANumber),
-      rangeErrorFor(anyNumber.filter((value) => !(Number.isInteger(value) && value >= 1) && value !== Infinity)),
+      rangeErrorFor(
+        anyNumber.filter((value) => !(Number.isInteger(value) && value >= 1) && value !== Infinity),
+      ),
       // Infinity without a deadline in the same options (injectInvalid removes the deadline).
       rangeErrorFor(fc.constant(Infinity)),
     ),
@@ -570,19 +740,27 @@ export const backoffSpecs = {
   maxDelay: delaySpec(),
   exponentialBase: {
     valid: exponentialBaseValue,
-    invalid: fc.oneof(typeErrorFor(notANumber), rangeErrorFor(anyNumber.filter((value) => !(Number.isFinite(value) && value > 1)))),
+    invalid: fc.oneof(
+      typeErrorFor(notANumber),
+      rangeErrorFor(anyNumber.filter((value) => !(Number.isFinite(value) && value > 1))),
+    ),
   },
   jitter: { valid: fc.constantFrom(...allJitters), invalid: typeErrorFor(notAJitter) },
   deadline: {
     valid: deadlineValue,
-    invalid: fc.oneof(typeErrorFor(notANumber), rangeErrorFor(anyNumber.filter((value) => !(Number.isFinite(value) && value > 0)))),
+    invalid: fc.oneof(
+      typeErrorFor(notANumber),
+      rangeErrorFor(anyNumber.filter((value) => !(Number.isFinite(value) && value > 0))),
+    ),
   },
   respectRetryAfter: booleanSpec,
   signal: {
     valid: fc.oneof(
       fc.constant(null).map(() => new AbortController().signal),
       fc.constant(null).map(() => AbortSignal.abort()),
-      fc.constant((args: readonly unknown[]) => (args[0] instanceof AbortSignal ? args[0] : undefined)),
+      fc.constant((args: readonly unknown[]) =>
+        args[0] instanceof AbortSignal ? args[0] : undefined,
+      ),
     ),
     invalid: fc.oneof(typeErrorFor(notAFunction), typeErrorFor(classConstructors)),
   },
@@ -594,7 +772,13 @@ export const backoffSpecs = {
 export const retrySpecs = {
   ...backoffSpecs,
   retryOn: {
-    valid: fc.oneof(errorClassList, fc.constantFrom<unknown>(() => true, (error: unknown) => error instanceof TypeError)),
+    valid: fc.oneof(
+      errorClassList,
+      fc.constantFrom<unknown>(
+        () => true,
+        (error: unknown) => error instanceof TypeError,
+      ),
+    ),
     invalid: fc.oneof(
       typeErrorFor(errorClasses), // retryOn: TimeoutError instead of [TimeoutError]
       typeErrorFor(notAnArray.filter((value) => typeof value !== 'function')),
@@ -607,7 +791,12 @@ export const retrySpecs = {
     invalid: fc.oneof(
       typeErrorFor(notAnArray),
       rangeErrorFor(fc.constant([])),
-      typeErrorFor(fc.tuple(fc.array(fc.constantFrom(...allCategories)), definedValue).map(([categories, item]) => [...categories, item]).filter((list) => !list.every((item) => allCategories.includes(item as ErrorCategory)))),
+      typeErrorFor(
+        fc
+          .tuple(fc.array(fc.constantFrom(...allCategories)), definedValue)
+          .map(([categories, item]) => [...categories, item])
+          .filter((list) => !list.every((item) => allCategories.includes(item as ErrorCategory))),
+      ),
       typeErrorFor(fc.integer({ min: 1, max: 5 }).map((length) => new Array<unknown>(length))),
       typeErrorFor(fc.constantFrom<unknown>(['RETRYABLE'], ['timeout ', 'retryable'], [undefined])),
     ),
@@ -622,7 +811,10 @@ export const rateLimitSpecs = {
   jitter: {
     valid: fc.constantFrom(...rateLimitJitters),
     // Rate-limit retries are always jittered.
-    invalid: fc.oneof(typeErrorFor(notAJitter), typeErrorFor(fc.constantFrom<unknown>('none', false))),
+    invalid: fc.oneof(
+      typeErrorFor(notAJitter),
+      typeErrorFor(fc.constantFrom<unknown>('none', false)),
+    ),
   },
   rateLimitErrors: {
     valid: errorClassList,
@@ -639,7 +831,9 @@ export type OptionsRecord = Record<string, unknown>;
 /** Options made of valid values, each key given, left out or explicitly undefined. */
 export function validOptions(specs: Record<string, OptionSpec>): fc.Arbitrary<OptionsRecord> {
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [key, spec] of Object.entries(specs)) fields[key] = fc.option(spec.valid, { nil: undefined, freq: 8 });
+  for (const [key, spec] of Object.entries(specs)) {
+    fields[key] = fc.option(spec.valid, { nil: undefined, freq: 8 });
+  }
   return fc.record(fields, { requiredKeys: [] }).map(withRelationsKept);
 }
 
@@ -660,7 +854,10 @@ export const rateLimitSpec: OptionSpec = {
   invalid: typeErrorFor(definedValue.filter((value) => !isPlainObject(value))),
 };
 
-export const retryDefaultsSpecs = { ...retrySpecs, rateLimit: rateLimitSpec } satisfies Record<keyof RetryDefaultsOptions, OptionSpec>;
+export const retryDefaultsSpecs = { ...retrySpecs, rateLimit: rateLimitSpec } satisfies Record<
+  keyof RetryDefaultsOptions,
+  OptionSpec
+>;
 
 export const backoffCalculationSpecs = {
   initialDelay: backoffSpecs.initialDelay,

@@ -11,7 +11,14 @@ import {
   type LaneBackoff,
 } from './arbitraries';
 import { Recording, settleCall, type LaneName } from './recording';
-import { asynchronousRunners, effectiveLanes, laneOptions, scriptedAttempt, type Lanes, type Scenario } from './runners';
+import {
+  asynchronousRunners,
+  effectiveLanes,
+  laneOptions,
+  scriptedAttempt,
+  type Lanes,
+  type Scenario,
+} from './runners';
 
 // Real retrying calls under jest fake timers, driven by a script of attempt outcomes: the number
 // of calls, each lane's retries and every delay are checked against a model of the two lanes.
@@ -26,7 +33,10 @@ const laneDefaults = {
 
 /** Lanes of a decorated method (at least one) or of a functional form (a retry lane always). */
 const lanesArbitrary = fc
-  .record({ retry: fc.option(retryLaneBackoff, { nil: undefined }), rateLimit: fc.option(rateLimitLaneBackoff, { nil: undefined }) })
+  .record({
+    retry: fc.option(retryLaneBackoff, { nil: undefined }),
+    rateLimit: fc.option(rateLimitLaneBackoff, { nil: undefined }),
+  })
   .filter((lanes) => lanes.retry !== undefined || lanes.rateLimit !== undefined);
 
 const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
@@ -48,14 +58,23 @@ interface Expected {
  * maxAttempts m retries its first m-1 failures and gives up on the m-th; attempts past the script succeed.
  */
 function expectedRun(script: readonly AttemptStep[], lanes: Lanes): Expected {
-  const caps = { retry: lanes.retry && (lanes.retry.maxAttempts ?? 3), rateLimit: lanes.rateLimit && (lanes.rateLimit.maxAttempts ?? 5) };
+  const caps = {
+    retry: lanes.retry && (lanes.retry.maxAttempts ?? 3),
+    rateLimit: lanes.rateLimit && (lanes.rateLimit.maxAttempts ?? 5),
+  };
   const retries = { retry: 0, rateLimit: 0 };
   for (let call = 1; ; call += 1) {
     const step = script[call - 1] ?? 'ok';
     if (step === 'ok') return { calls: call, succeeded: true, retries };
     const lane: LaneName | undefined =
-      step === 'rateLimit' && caps.rateLimit !== undefined ? 'rateLimit' : step !== 'fatal' && caps.retry !== undefined ? 'retry' : undefined;
-    if (lane === undefined || retries[lane] + 1 >= caps[lane]!) return { calls: call, succeeded: false, retries };
+      step === 'rateLimit' && caps.rateLimit !== undefined
+        ? 'rateLimit'
+        : step !== 'fatal' && caps.retry !== undefined
+          ? 'retry'
+          : undefined;
+    if (lane === undefined || retries[lane] + 1 >= caps[lane]!) {
+      return { calls: call, succeeded: false, retries };
+    }
     retries[lane] += 1;
   }
 }
@@ -67,32 +86,58 @@ describe.each(asynchronousRunners)('%s', (runnerName, run) => {
         const scenario = { ...generated, lanes: effectiveLanes(runnerName, generated.lanes) };
         const recording = new Recording();
         const thrown: unknown[] = [];
-        const settled = await settleCall(() => run(scenario, recording, scriptedAttempt(scenario.script, recording, thrown)));
+        const settled = await settleCall(() =>
+          run(scenario, recording, scriptedAttempt(scenario.script, recording, thrown)),
+        );
         const expected = expectedRun(scenario.script, scenario.lanes);
         const { retry, rateLimit } = scenario.lanes;
-        const bound = 1 + (retry ? (retry.maxAttempts ?? 3) - 1 : 0) + (rateLimit ? (rateLimit.maxAttempts ?? 5) - 1 : 0);
+        const bound =
+          1 +
+          (retry ? (retry.maxAttempts ?? 3) - 1 : 0) +
+          (rateLimit ? (rateLimit.maxAttempts ?? 5) - 1 : 0);
 
-        holds(recording.calls === expected.calls, `${recording.calls} calls, the model makes ${expected.calls}`);
+        holds(
+          recording.calls === expected.calls,
+          `${recording.calls} calls, the model makes ${expected.calls}`,
+        );
         holds(recording.calls <= bound, `${recording.calls} calls exceed the bound ${bound}`);
         for (const lane of ['retry', 'rateLimit'] as const) {
           const laneRetries = recording.retriesOf(lane).length;
-          holds(laneRetries === expected.retries[lane], `${lane} lane retried ${laneRetries} times, the model ${expected.retries[lane]}`);
+          holds(
+            laneRetries === expected.retries[lane],
+            `${lane} lane retried ${laneRetries} times, the model ${expected.retries[lane]}`,
+          );
           const cap = scenario.lanes[lane]?.maxAttempts ?? laneDefaults[lane].maxAttempts;
-          holds(laneRetries <= cap - 1, `${lane} lane retried ${laneRetries} times with maxAttempts ${cap}`);
+          holds(
+            laneRetries <= cap - 1,
+            `${lane} lane retried ${laneRetries} times with maxAttempts ${cap}`,
+          );
         }
         // onRetry is told the attempt that failed, 1, 2, 3, ... across both lanes.
         holds(
-          recording.retries.every((retry, index) => retry.attempt === index + 1 && retry.error === thrown[index]),
+          recording.retries.every(
+            (retry, index) => retry.attempt === index + 1 && retry.error === thrown[index],
+          ),
           'onRetry got attempts or errors out of order',
         );
         if (expected.succeeded) {
-          holds(!settled.failed && settled.value === `value of call ${expected.calls}`, 'the call did not resolve with the last value');
+          holds(
+            !settled.failed && settled.value === `value of call ${expected.calls}`,
+            'the call did not resolve with the last value',
+          );
           holds(recording.giveUps.length === 0, 'onGiveUp ran for a call that succeeded');
         } else {
           // The last error itself, not a wrapper; onGiveUp once, with the attempts made.
-          holds(settled.failed && settled.error === thrown[thrown.length - 1], 'the call did not reject with the last error');
+          holds(
+            settled.failed && settled.error === thrown[thrown.length - 1],
+            'the call did not reject with the last error',
+          );
           holds(recording.giveUps.length === 1, `onGiveUp ran ${recording.giveUps.length} times`);
-          holds(recording.giveUps[0].attempts === recording.calls && recording.giveUps[0].error === settled.error, 'onGiveUp got the wrong arguments');
+          holds(
+            recording.giveUps[0].attempts === recording.calls &&
+              recording.giveUps[0].error === settled.error,
+            'onGiveUp got the wrong arguments',
+          );
         }
       }),
       { numRuns: 120 },
@@ -104,23 +149,42 @@ describe.each(asynchronousRunners)('%s', (runnerName, run) => {
       fc.asyncProperty(scenarioArbitrary, async (generated) => {
         const scenario = { ...generated, lanes: effectiveLanes(runnerName, generated.lanes) };
         const recording = new Recording();
-        await settleCall(() => run(scenario, recording, scriptedAttempt(scenario.script, recording, [])));
+        await settleCall(() =>
+          run(scenario, recording, scriptedAttempt(scenario.script, recording, [])),
+        );
 
         for (const lane of ['retry', 'rateLimit'] as const) {
-          const options: Required<Omit<LaneBackoff, 'jitter'>> & LaneBackoff = { ...laneDefaults[lane], ...scenario.lanes[lane] };
+          const options: Required<Omit<LaneBackoff, 'jitter'>> & LaneBackoff = {
+            ...laneDefaults[lane],
+            ...scenario.lanes[lane],
+          };
           recording.retriesOf(lane).forEach((retry, index) => {
-            holds(Number.isFinite(retry.delay) && retry.delay >= 0 && retry.delay <= options.maxDelay, `${lane} delay ${retry.delay} outside [0, ${options.maxDelay}]`);
+            holds(
+              Number.isFinite(retry.delay) && retry.delay >= 0 && retry.delay <= options.maxDelay,
+              `${lane} delay ${retry.delay} outside [0, ${options.maxDelay}]`,
+            );
             if (options.jitter === 'none' || options.jitter === false) {
               const { initialDelay, maxDelay, exponentialBase } = options;
-              const unjittered = calculateBackoffDelay(index + 1, { initialDelay, maxDelay, exponentialBase, jitter: 'none' });
-              holds(retry.delay === unjittered, `${lane} delay ${retry.delay} after lane failure ${index + 1}, expected ${unjittered}`);
+              const unjittered = calculateBackoffDelay(index + 1, {
+                initialDelay,
+                maxDelay,
+                exponentialBase,
+                jitter: 'none',
+              });
+              holds(
+                retry.delay === unjittered,
+                `${lane} delay ${retry.delay} after lane failure ${index + 1}, expected ${unjittered}`,
+              );
             }
           });
         }
         // The next attempt starts when the sleep is over: no sooner, no later.
         recording.retries.forEach((retry) => {
           const nextCall = recording.callTimes[retry.attempt];
-          holds(nextCall - retry.at === retry.delay, `slept ${nextCall - retry.at} ms for a delay of ${retry.delay}`);
+          holds(
+            nextCall - retry.at === retry.delay,
+            `slept ${nextCall - retry.at} ms for a delay of ${retry.delay}`,
+          );
         });
       }),
       { numRuns: 80 },
@@ -133,8 +197,12 @@ describe('a synchronous function under retryable', () => {
     fc.assert(
       fc.property(scenarioArbitrary, (generated) => {
         // Atomics.wait is real time: with both delays 0 nothing waits.
-        const instant = (lane: LaneBackoff | undefined): LaneBackoff | undefined => lane && { ...lane, initialDelay: 0, maxDelay: 0 };
-        const lanes = { retry: instant(generated.lanes.retry) ?? { initialDelay: 0, maxDelay: 0 }, rateLimit: instant(generated.lanes.rateLimit) };
+        const instant = (lane: LaneBackoff | undefined): LaneBackoff | undefined =>
+          lane && { ...lane, initialDelay: 0, maxDelay: 0 };
+        const lanes = {
+          retry: instant(generated.lanes.retry) ?? { initialDelay: 0, maxDelay: 0 },
+          rateLimit: instant(generated.lanes.rateLimit),
+        };
         const scenario = { ...generated, lanes };
         const recording = new Recording();
         const { retry, rateLimit } = laneOptions(scenario, recording);
@@ -154,7 +222,10 @@ describe('a synchronous function under retryable', () => {
         }
         const expected = expectedRun(scenario.script, lanes);
         holds(calls === expected.calls, `${calls} calls, the model makes ${expected.calls}`);
-        holds(expected.succeeded ? result === `value of call ${calls}` : result === undefined, `returned ${String(result)}`);
+        holds(
+          expected.succeeded ? result === `value of call ${calls}` : result === undefined,
+          `returned ${String(result)}`,
+        );
       }),
       { numRuns: 200 },
     );
@@ -166,7 +237,10 @@ describe('RetryContext', () => {
     fc.assert(
       fc.property(attemptScript, retryLaneBackoff, unitDraws, (script, backoff, draws) => {
         const recording = new Recording();
-        const context = new RetryContext({ ...backoff, ...recording.callbacksOf('retry', draws) } as RetryOptions);
+        const context = new RetryContext({
+          ...backoff,
+          ...recording.callbacksOf('retry', draws),
+        } as RetryOptions);
         const maxDelay = backoff.maxDelay ?? laneDefaults.retry.maxDelay;
         const attempts: number[] = [];
         let outcome: unknown;
@@ -186,8 +260,14 @@ describe('RetryContext', () => {
           outcome = error;
         }
         const expected = expectedRun(script, { retry: backoff, rateLimit: undefined });
-        holds(attempts.length === expected.calls, `${attempts.length} attempts, the model makes ${expected.calls}`);
-        holds(attempts.every((attempt, index) => attempt === index + 1), `attempts ${attempts.join(',')}`);
+        holds(
+          attempts.length === expected.calls,
+          `${attempts.length} attempts, the model makes ${expected.calls}`,
+        );
+        holds(
+          attempts.every((attempt, index) => attempt === index + 1),
+          `attempts ${attempts.join(',')}`,
+        );
         holds(attempts.length <= (backoff.maxAttempts ?? 3), 'more attempts than maxAttempts');
         holds(expected.succeeded === (outcome === 'ok'), `ended with ${String(outcome)}`);
       }),

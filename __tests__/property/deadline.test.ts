@@ -1,8 +1,21 @@
 import fc from 'fast-check';
 import type { JitterOption } from '../../src';
-import { allJitters, attemptScript, holds, rateLimitJitters, unitDraws, type AttemptStep } from './arbitraries';
+import {
+  allJitters,
+  attemptScript,
+  holds,
+  rateLimitJitters,
+  unitDraws,
+  type AttemptStep,
+} from './arbitraries';
 import { Recording, settleCall } from './recording';
-import { asynchronousRunners, effectiveLanes, scriptedAttempt, type Lanes, type Scenario } from './runners';
+import {
+  asynchronousRunners,
+  effectiveLanes,
+  scriptedAttempt,
+  type Lanes,
+  type Scenario,
+} from './runners';
 
 // A deadline bounds the whole call from the start of its first attempt: a sleep that would end
 // past it is never started. Attempts take (fake) time of their own, so the budget runs out between
@@ -35,12 +48,17 @@ function timedLane(jitters: readonly JitterOption[]) {
 const timedScenario = fc
   .record({
     script: attemptScript,
-    lanes: fc.record({ retry: timedLane(allJitters), rateLimit: fc.option(timedLane(rateLimitJitters), { nil: undefined }) }),
+    lanes: fc.record({
+      retry: timedLane(allJitters),
+      rateLimit: fc.option(timedLane(rateLimitJitters), { nil: undefined }),
+    }),
     retryDraws: unitDraws,
     rateLimitDraws: unitDraws,
     durations: fc.array(fc.integer({ min: 0, max: 10_000 }), { maxLength: 17 }),
   })
-  .filter(({ lanes }) => lanes.retry.deadline !== undefined || lanes.rateLimit?.deadline !== undefined);
+  .filter(
+    ({ lanes }) => lanes.retry.deadline !== undefined || lanes.rateLimit?.deadline !== undefined,
+  );
 
 /** The call's budget: the tightest deadline of its lanes. */
 function deadlineOf(lanes: Lanes): number {
@@ -51,26 +69,43 @@ describe.each(asynchronousRunners)('%s', (runnerName, run) => {
   it('starts no sleep that would end past the deadline, and then settles with the last error or value', async () => {
     await fc.assert(
       fc.asyncProperty(timedScenario, async ({ durations, ...generated }) => {
-        const scenario: Scenario = { ...generated, lanes: effectiveLanes(runnerName, generated.lanes) };
+        const scenario: Scenario = {
+          ...generated,
+          lanes: effectiveLanes(runnerName, generated.lanes),
+        };
         const deadline = deadlineOf(scenario.lanes);
         const recording = new Recording();
         const thrown: unknown[] = [];
         const startedAt = Date.now();
-        const settled = await settleCall(() => run(scenario, recording, scriptedAttempt(scenario.script, recording, thrown, durations)));
+        const settled = await settleCall(() =>
+          run(scenario, recording, scriptedAttempt(scenario.script, recording, thrown, durations)),
+        );
 
         for (const retry of recording.retries) {
           const sleepEnds = retry.at + retry.delay - startedAt;
-          holds(sleepEnds <= deadline, `a sleep of ${retry.delay} ms after attempt ${retry.attempt} ends at ${sleepEnds} ms, past the deadline ${deadline}`);
+          holds(
+            sleepEnds <= deadline,
+            `a sleep of ${retry.delay} ms after attempt ${retry.attempt} ends at ${sleepEnds} ms, past the deadline ${deadline}`,
+          );
         }
         // Every attempt after a sleep starts within the budget.
         recording.callTimes.slice(1).forEach((time, index) => {
-          holds(time - startedAt <= deadline, `attempt ${index + 2} started at ${time - startedAt} ms, past the deadline ${deadline}`);
+          holds(
+            time - startedAt <= deadline,
+            `attempt ${index + 2} started at ${time - startedAt} ms, past the deadline ${deadline}`,
+          );
         });
         const lastStep: AttemptStep = scenario.script[recording.calls - 1] ?? 'ok';
         if (lastStep === 'ok') {
-          holds(!settled.failed && settled.value === `value of call ${recording.calls}`, 'did not resolve with the last value');
+          holds(
+            !settled.failed && settled.value === `value of call ${recording.calls}`,
+            'did not resolve with the last value',
+          );
         } else {
-          holds(settled.failed && settled.error === thrown[thrown.length - 1], 'did not reject with the last error itself');
+          holds(
+            settled.failed && settled.error === thrown[thrown.length - 1],
+            'did not reject with the last error itself',
+          );
         }
       }),
       { numRuns: 100 },

@@ -25,8 +25,14 @@ describe('on anything thrown (fc.anything, cycles, deep AggregateErrors, throwin
   it('isRateLimitError and isFailureBeforeProcessing return a boolean and never throw', () => {
     fc.assert(
       fc.property(anythingThrown, (thrown) => {
-        holds(typeof isRateLimitError(thrown.make()) === 'boolean', 'isRateLimitError did not return a boolean');
-        holds(typeof isFailureBeforeProcessing(thrown.make()) === 'boolean', 'isFailureBeforeProcessing did not return a boolean');
+        holds(
+          typeof isRateLimitError(thrown.make()) === 'boolean',
+          'isRateLimitError did not return a boolean',
+        );
+        holds(
+          typeof isFailureBeforeProcessing(thrown.make()) === 'boolean',
+          'isFailureBeforeProcessing did not return a boolean',
+        );
       }),
       { numRuns: 200 },
     );
@@ -38,7 +44,10 @@ describe('on anything thrown (fc.anything, cycles, deep AggregateErrors, throwin
       fc.property(fc.oneof(anythingThrown, asHeadersOf(anythingThrown)), (source) => {
         const wait = readRetryAfter(source.make(), now);
         // Infinity ("9" x 400 seconds) is allowed here: the caller clamps it to maxDelay.
-        holds(wait === undefined || (typeof wait === 'number' && wait >= 0), `readRetryAfter returned ${String(wait)}`);
+        holds(
+          wait === undefined || (typeof wait === 'number' && wait >= 0),
+          `readRetryAfter returned ${String(wait)}`,
+        );
       }),
       { numRuns: 200 },
     );
@@ -47,7 +56,10 @@ describe('on anything thrown (fc.anything, cycles, deep AggregateErrors, throwin
   it('describeValue (used in every option error message) returns a string and never throws', () => {
     fc.assert(
       fc.property(anythingThrown, (value) => {
-        holds(typeof describeValue(value.make()) === 'string', 'describeValue did not return a string');
+        holds(
+          typeof describeValue(value.make()) === 'string',
+          'describeValue did not return a string',
+        );
       }),
       { numRuns: 300 },
     );
@@ -63,10 +75,19 @@ describe('an unknown wrapper is looked through', () => {
   function treeSize(error: unknown, depth = 0): { readonly depth: number; readonly nodes: number } {
     if (typeof error !== 'object' || error === null) return { depth, nodes: 1 };
     const { cause, errors } = error as { cause?: unknown; errors?: unknown };
-    const children = [...(cause === undefined || cause === null ? [] : [cause]), ...(Array.isArray(errors) ? errors : [])];
+    const children = [
+      ...(cause === undefined || cause === null ? [] : [cause]),
+      ...(Array.isArray(errors) ? errors : []),
+    ];
     return children
       .map((child) => treeSize(child, depth + 1))
-      .reduce((total, child) => ({ depth: Math.max(total.depth, child.depth), nodes: total.nodes + child.nodes }), { depth, nodes: 1 });
+      .reduce(
+        (total, child) => ({
+          depth: Math.max(total.depth, child.depth),
+          nodes: total.nodes + child.nodes,
+        }),
+        { depth, nodes: 1 },
+      );
   }
 
   it('classifyError and isRateLimitError give the same answer for an error and for an Error wrapping it', () => {
@@ -76,8 +97,14 @@ describe('an unknown wrapper is looked through', () => {
         // The wrapper adds one level and one node: the whole tree must still be within the bounds.
         const size = treeSize(error);
         fc.pre(size.depth < MAX_CHAIN_DEPTH && size.nodes < MAX_CHAIN_NODES);
-        holds(classifyError(wrap(error)) === classifyError(error), 'classifyError changed under a wrapper');
-        holds(isRateLimitError(wrap(error)) === isRateLimitError(error), 'isRateLimitError changed under a wrapper');
+        holds(
+          classifyError(wrap(error)) === classifyError(error),
+          'classifyError changed under a wrapper',
+        );
+        holds(
+          isRateLimitError(wrap(error)) === isRateLimitError(error),
+          'isRateLimitError changed under a wrapper',
+        );
       }),
       { numRuns: 300 },
     );
@@ -85,10 +112,13 @@ describe('an unknown wrapper is looked through', () => {
 
   it('an unknown error is NON_RETRYABLE and not a rate limit', () => {
     fc.assert(
-      fc.property(fc.string().filter((message) => !/rate.?limit|throttl/i.test(message)), (message) => {
-        expect(classifyError(new Error(message))).toBe(ErrorCategory.NON_RETRYABLE);
-        expect(isRateLimitError(new Error(message))).toBe(false);
-      }),
+      fc.property(
+        fc.string().filter((message) => !/rate.?limit|throttl/i.test(message)),
+        (message) => {
+          expect(classifyError(new Error(message))).toBe(ErrorCategory.NON_RETRYABLE);
+          expect(isRateLimitError(new Error(message))).toBe(false);
+        },
+      ),
       { numRuns: 100 },
     );
   });

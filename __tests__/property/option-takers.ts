@@ -12,7 +12,13 @@ import {
   type RetryDefaultsOptions,
   type RetryOptions,
 } from '../../src';
-import { backoffCalculationSpecs, rateLimitSpecs, retryDefaultsSpecs, retrySpecs, type OptionSpec } from './arbitraries';
+import {
+  backoffCalculationSpecs,
+  rateLimitSpecs,
+  retryDefaultsSpecs,
+  retrySpecs,
+  type OptionSpec,
+} from './arbitraries';
 
 /**
  * One place where options are given and validated: a decorator applied to a class, a functional
@@ -109,12 +115,16 @@ export const optionsTakers: readonly OptionsTaker[] = [
 /** Every option path of a taker: `maxDelay`, and `rateLimit.maxDelay` where `rateLimit` nests. */
 export function optionPaths(taker: OptionsTaker): string[] {
   const topLevel = Object.keys(taker.specs);
-  return taker.nestsRateLimit ? [...topLevel, ...Object.keys(rateLimitSpecs).map((key) => `rateLimit.${key}`)] : topLevel;
+  return taker.nestsRateLimit
+    ? [...topLevel, ...Object.keys(rateLimitSpecs).map((key) => `rateLimit.${key}`)]
+    : topLevel;
 }
 
 export function specAt(taker: OptionsTaker, path: string): OptionSpec {
   const [outer, inner] = path.split('.');
-  return inner === undefined ? taker.specs[outer] : rateLimitSpecs[inner as keyof typeof rateLimitSpecs];
+  return inner === undefined
+    ? taker.specs[outer]
+    : rateLimitSpecs[inner as keyof typeof rateLimitSpecs];
 }
 
 /** What `take` threw, or `undefined`; a promise it returned is settled so that nothing leaks. */

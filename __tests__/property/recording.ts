@@ -47,7 +47,9 @@ export class Recording {
   }
 }
 
-export type Settled = { readonly failed: false; readonly value: unknown } | { readonly failed: true; readonly error: unknown };
+export type Settled =
+  | { readonly failed: false; readonly value: unknown }
+  | { readonly failed: true; readonly error: unknown };
 
 /** Runs every timer (jest fake timers) until `result` settles, and tells how it settled. */
 export async function settleWithFakeTimers(result: unknown): Promise<Settled> {

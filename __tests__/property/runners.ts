@@ -1,4 +1,11 @@
-import { Retry, RetryOnRateLimit, retryable, withRetry, type RateLimitOptions, type RetryOptions } from '../../src';
+import {
+  Retry,
+  RetryOnRateLimit,
+  retryable,
+  withRetry,
+  type RateLimitOptions,
+  type RetryOptions,
+} from '../../src';
 import { errorOf, type AttemptStep, type LaneBackoff } from './arbitraries';
 import type { Recording } from './recording';
 
@@ -23,12 +30,24 @@ export type Runner = (scenario: Scenario, recording: Recording, attempt: () => u
 export function laneOptions(scenario: Scenario, recording: Recording) {
   const { lanes } = scenario;
   return {
-    retry: lanes.retry && ({ ...lanes.retry, ...recording.callbacksOf('retry', scenario.retryDraws) } as RetryOptions),
-    rateLimit: lanes.rateLimit && ({ ...lanes.rateLimit, ...recording.callbacksOf('rateLimit', scenario.rateLimitDraws) } as RateLimitOptions),
+    retry:
+      lanes.retry &&
+      ({ ...lanes.retry, ...recording.callbacksOf('retry', scenario.retryDraws) } as RetryOptions),
+    rateLimit:
+      lanes.rateLimit &&
+      ({
+        ...lanes.rateLimit,
+        ...recording.callbacksOf('rateLimit', scenario.rateLimitDraws),
+      } as RateLimitOptions),
   };
 }
 
-function decoratedCall(scenario: Scenario, recording: Recording, attempt: () => unknown, rateLimitOnTop: boolean): unknown {
+function decoratedCall(
+  scenario: Scenario,
+  recording: Recording,
+  attempt: () => unknown,
+  rateLimitOnTop: boolean,
+): unknown {
   const { retry, rateLimit } = laneOptions(scenario, recording);
   if (retry && rateLimit && rateLimitOnTop) {
     class Service {
@@ -71,14 +90,29 @@ function decoratedCall(scenario: Scenario, recording: Recording, attempt: () => 
 /** The functional forms always have a retry lane (the defaults when none is configured). */
 function functionalOptions(scenario: Scenario, recording: Recording) {
   const { retry, rateLimit } = laneOptions(scenario, recording);
-  return { ...(retry ?? recording.callbacksOf('retry', scenario.retryDraws)), ...(rateLimit && { rateLimit }) };
+  return {
+    ...(retry ?? recording.callbacksOf('retry', scenario.retryDraws)),
+    ...(rateLimit && { rateLimit }),
+  };
 }
 
 export const asynchronousRunners: readonly (readonly [string, Runner])[] = [
-  ['withRetry', (scenario, recording, attempt) => withRetry(attempt, functionalOptions(scenario, recording))],
-  ['retryable', (scenario, recording, attempt) => retryable(attempt, functionalOptions(scenario, recording))()],
-  ['a method with @Retry above @RetryOnRateLimit', (scenario, recording, attempt) => decoratedCall(scenario, recording, attempt, false)],
-  ['a method with @RetryOnRateLimit above @Retry', (scenario, recording, attempt) => decoratedCall(scenario, recording, attempt, true)],
+  [
+    'withRetry',
+    (scenario, recording, attempt) => withRetry(attempt, functionalOptions(scenario, recording)),
+  ],
+  [
+    'retryable',
+    (scenario, recording, attempt) => retryable(attempt, functionalOptions(scenario, recording))(),
+  ],
+  [
+    'a method with @Retry above @RetryOnRateLimit',
+    (scenario, recording, attempt) => decoratedCall(scenario, recording, attempt, false),
+  ],
+  [
+    'a method with @RetryOnRateLimit above @Retry',
+    (scenario, recording, attempt) => decoratedCall(scenario, recording, attempt, true),
+  ],
 ];
 
 export const isFunctional = (name: string): boolean => name === 'withRetry' || name === 'retryable';

@@ -136,19 +136,22 @@ it('the default reason is a DOMException named AbortError', () => {
 describe('a synchronous method', () => {
   // Its retries block (Atomics.wait), so an abort cannot end a sleep; an already-aborted signal
   // is seen after the first failure, and the reason is thrown synchronously.
-  it.each(reasons)('with a signal already aborted with %s: throws the reason after one attempt', (_reason, makeController) => {
-    const controller = makeController();
-    controller.abort();
-    let attempts = 0;
-    class Reports {
-      @Retry({ jitter: 'none', initialDelay: 1, maxAttempts: 5 })
-      fetch(_signal: AbortSignal): string {
-        attempts += 1;
-        throw new HttpError(503);
+  it.each(reasons)(
+    'with a signal already aborted with %s: throws the reason after one attempt',
+    (_reason, makeController) => {
+      const controller = makeController();
+      controller.abort();
+      let attempts = 0;
+      class Reports {
+        @Retry({ jitter: 'none', initialDelay: 1, maxAttempts: 5 })
+        fetch(_signal: AbortSignal): string {
+          attempts += 1;
+          throw new HttpError(503);
+        }
       }
-    }
-    const reports = new Reports();
-    expect(thrownBy(() => reports.fetch(controller.signal))).toBe(controller.signal.reason);
-    expect(attempts).toBe(1);
-  });
+      const reports = new Reports();
+      expect(thrownBy(() => reports.fetch(controller.signal))).toBe(controller.signal.reason);
+      expect(attempts).toBe(1);
+    },
+  );
 });

@@ -22,16 +22,25 @@ function abortListeners(signal: AbortSignal): number {
 }
 
 /** Lets the event loop turn until `condition` holds; fails after `milliseconds`. */
-async function until(description: string, condition: () => boolean, milliseconds = 2000): Promise<void> {
+async function until(
+  description: string,
+  condition: () => boolean,
+  milliseconds = 2000,
+): Promise<void> {
   const giveUpAt = Date.now() + milliseconds;
   while (!condition()) {
-    if (Date.now() > giveUpAt) throw new Error(`still not true after ${milliseconds} ms: ${description}`);
+    if (Date.now() > giveUpAt) {
+      throw new Error(`still not true after ${milliseconds} ms: ${description}`);
+    }
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
 function untilTimeoutsNear(expected: number): Promise<void> {
-  return until(`about ${expected} active timers (now ${activeTimeouts()})`, () => Math.abs(activeTimeouts() - expected) <= 1);
+  return until(
+    `about ${expected} active timers (now ${activeTimeouts()})`,
+    () => Math.abs(activeTimeouts() - expected) <= 1,
+  );
 }
 
 /** Controllers of the running test, aborted afterwards so that a failed test leaves no sleep behind. */
@@ -54,9 +63,15 @@ describe.each(cancellableCalls)('%s', (_entryPoint, call) => {
     const runs = Array.from({ length: callsPerTest }, () => {
       const controller = newController();
       const operation = new ControlledOperation();
-      return { controller, operation, settlement: settlementOf(call(operation, controller.signal, sleepingLong)) };
+      return {
+        controller,
+        operation,
+        settlement: settlementOf(call(operation, controller.signal, sleepingLong)),
+      };
     });
-    await until('every call is sleeping', () => runs.every(({ controller }) => abortListeners(controller.signal) === 1));
+    await until('every call is sleeping', () =>
+      runs.every(({ controller }) => abortListeners(controller.signal) === 1),
+    );
     await untilTimeoutsNear(timersBefore + callsPerTest);
 
     for (const { controller } of runs) controller.abort(reason);
@@ -76,7 +91,11 @@ describe.each(cancellableCalls)('%s', (_entryPoint, call) => {
       const controller = newController();
       const operation = new ControlledOperation();
       operation.mode = 'fail once';
-      return { controller, operation, settlement: settlementOf(call(operation, controller.signal, sleepingBriefly)) };
+      return {
+        controller,
+        operation,
+        settlement: settlementOf(call(operation, controller.signal, sleepingBriefly)),
+      };
     });
     for (const { controller, operation, settlement } of runs) {
       const { rejected, value } = await settlement;
@@ -91,7 +110,9 @@ describe.each(cancellableCalls)('%s', (_entryPoint, call) => {
   it('holds neither when the signal was aborted before the call', async () => {
     const timersBefore = activeTimeouts();
     const signals = Array.from({ length: callsPerTest }, () => AbortSignal.abort());
-    const settlements = signals.map((signal) => settlementOf(call(new ControlledOperation(), signal, sleepingLong)));
+    const settlements = signals.map((signal) =>
+      settlementOf(call(new ControlledOperation(), signal, sleepingLong)),
+    );
     for (const [index, settlement] of settlements.entries()) {
       const { rejected, value } = await settlement;
       expect(rejected).toBe(true);
@@ -118,13 +139,19 @@ describe('1,000 calls sleeping on one shared signal', () => {
     // One listener wakes every sleep on the signal (src/core/sleep.ts): no O(n²) registration,
     // and no MaxListenersExceededWarning however many calls share it.
     expect(abortListeners(controller.signal)).toBe(1);
-    expect(emitWarning.mock.calls.filter(([warning]) => String(warning).includes('MaxListenersExceeded'))).toEqual([]);
+    expect(
+      emitWarning.mock.calls.filter(([warning]) =>
+        String(warning).includes('MaxListenersExceeded'),
+      ),
+    ).toEqual([]);
     emitWarning.mockRestore();
 
     const reason = { why: 'shutting down' };
     controller.abort(reason);
     const outcomes = await Promise.all(settlements);
-    expect(outcomes.filter((outcome) => outcome.rejected && outcome.value === reason)).toHaveLength(calls);
+    expect(outcomes.filter((outcome) => outcome.rejected && outcome.value === reason)).toHaveLength(
+      calls,
+    );
     expect(abortListeners(controller.signal)).toBe(0);
     expect(operations.every((operation) => operation.attempts === 1)).toBe(true);
     await untilTimeoutsNear(timersBefore);

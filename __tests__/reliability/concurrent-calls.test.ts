@@ -34,9 +34,16 @@ type Expected = { readonly attempts: number; readonly failedAttempt: number | un
 function expectedOutcome(script: CallScript, caps: LaneCaps): Expected {
   const failuresByLane = { retry: 0, rateLimit: 0 };
   for (const [index, status] of script.failures.entries()) {
-    const lane = status === 429 && caps.rateLimit !== undefined ? 'rateLimit' : status === 400 ? undefined : 'retry';
+    const lane =
+      status === 429 && caps.rateLimit !== undefined
+        ? 'rateLimit'
+        : status === 400
+          ? undefined
+          : 'retry';
     const cap = lane === undefined ? undefined : caps[lane];
-    if (lane === undefined || cap === undefined || failuresByLane[lane] + 1 >= cap) return { attempts: index + 1, failedAttempt: index + 1 };
+    if (lane === undefined || cap === undefined || failuresByLane[lane] + 1 >= cap) {
+      return { attempts: index + 1, failedAttempt: index + 1 };
+    }
     failuresByLane[lane] += 1;
   }
   return { attempts: script.failures.length + 1, failedAttempt: undefined };
@@ -69,7 +76,9 @@ class ScriptPlayer {
     this.receivers[id].push(receiver);
     const hops = this.scripts[id].hops[attempt] ?? 0;
     // Hop 3 crosses a macrotask, so attempts of different calls overlap across event-loop turns too.
-    for (let hop = 0; hop < hops; hop++) await (hop === 2 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
+    for (let hop = 0; hop < hops; hop++) {
+      await (hop === 2 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
+    }
     const status = this.scripts[id].failures[attempt];
     if (status === undefined) return this.results[id];
     const error = new HttpError(status);
@@ -89,16 +98,28 @@ class ScriptPlayer {
       const endedRight =
         expected.failedAttempt === undefined
           ? settlement.status === 'fulfilled' && settlement.value === this.results[id]
-          : settlement.status === 'rejected' && settlement.reason === this.thrown[id][expected.failedAttempt - 1];
-      if (!endedRight) found.push(`call ${id}: did not end with its own ${expected.failedAttempt === undefined ? 'result' : `error of attempt ${expected.failedAttempt}`}`);
-      if (this.attempts[id] !== expected.attempts) found.push(`call ${id}: ${this.attempts[id]} attempts, expected ${expected.attempts}`);
-      if (!this.receivers[id].every((receiver) => receiver === receiverOf(id))) found.push(`call ${id}: called on another receiver`);
+          : settlement.status === 'rejected' &&
+            settlement.reason === this.thrown[id][expected.failedAttempt - 1];
+      if (!endedRight) {
+        found.push(
+          `call ${id}: did not end with its own ${expected.failedAttempt === undefined ? 'result' : `error of attempt ${expected.failedAttempt}`}`,
+        );
+      }
+      if (this.attempts[id] !== expected.attempts) {
+        found.push(`call ${id}: ${this.attempts[id]} attempts, expected ${expected.attempts}`);
+      }
+      if (!this.receivers[id].every((receiver) => receiver === receiverOf(id))) {
+        found.push(`call ${id}: called on another receiver`);
+      }
     }
     return found;
   }
 }
 
-function outcomeCounts(scripts: readonly CallScript[], caps: LaneCaps): { succeeded: number; failed: number; maxAttempts: number } {
+function outcomeCounts(
+  scripts: readonly CallScript[],
+  caps: LaneCaps,
+): { succeeded: number; failed: number; maxAttempts: number } {
   const outcomes = scripts.map((script) => expectedOutcome(script, caps));
   return {
     succeeded: outcomes.filter((outcome) => outcome.failedAttempt === undefined).length,
@@ -117,14 +138,18 @@ it('@Retry: 10,000 concurrent calls on 4 shared instances each end their own way
     }
   }
   const instances = Array.from({ length: instanceCount }, () => new Inventory());
-  const settlements = await Promise.allSettled(player.scripts.map((_, id) => instances[id % instanceCount].item(id)));
+  const settlements = await Promise.allSettled(
+    player.scripts.map((_, id) => instances[id % instanceCount].item(id)),
+  );
 
   // The seeded mix really contains every ending.
   const counts = outcomeCounts(player.scripts, caps);
   expect(counts.succeeded).toBeGreaterThan(callCount / 4);
   expect(counts.failed).toBeGreaterThan(callCount / 4);
   expect(counts.maxAttempts).toBe(caps.retry);
-  expect(await player.mismatches(settlements, caps, (id) => instances[id % instanceCount])).toEqual([]);
+  expect(await player.mismatches(settlements, caps, (id) => instances[id % instanceCount])).toEqual(
+    [],
+  );
 });
 
 it('@Retry with @RetryOnRateLimit: both lanes count per call', async () => {
@@ -138,14 +163,18 @@ it('@Retry with @RetryOnRateLimit: both lanes count per call', async () => {
     }
   }
   const instances = Array.from({ length: instanceCount }, () => new Inventory());
-  const settlements = await Promise.allSettled(player.scripts.map((_, id) => instances[id % instanceCount].item(id)));
+  const settlements = await Promise.allSettled(
+    player.scripts.map((_, id) => instances[id % instanceCount].item(id)),
+  );
 
   const counts = outcomeCounts(player.scripts, caps);
   expect(counts.succeeded).toBeGreaterThan(callCount / 10);
   expect(counts.failed).toBeGreaterThan(callCount / 10);
   // Some calls used both lanes to the full: 1 + (3 - 1) + (4 - 1) attempts.
   expect(counts.maxAttempts).toBe(6);
-  expect(await player.mismatches(settlements, caps, (id) => instances[id % instanceCount])).toEqual([]);
+  expect(await player.mismatches(settlements, caps, (id) => instances[id % instanceCount])).toEqual(
+    [],
+  );
 });
 
 it('retryable with a rate-limit lane: 10,000 concurrent calls of one function each end their own way', async () => {
@@ -155,13 +184,24 @@ it('retryable with a rate-limit lane: 10,000 concurrent calls of one function ea
     function (this: unknown, id: number) {
       return player.attempt(this, id);
     },
-    { ...instantRetry, maxAttempts: caps.retry, rateLimit: { ...instantRateLimit, maxAttempts: caps.rateLimit } },
+    {
+      ...instantRetry,
+      maxAttempts: caps.retry,
+      rateLimit: { ...instantRateLimit, maxAttempts: caps.rateLimit },
+    },
   );
-  const receivers = Array.from({ length: instanceCount }, (_, index) => ({ receiver: index, item }));
-  const settlements = await Promise.allSettled(player.scripts.map((_, id) => receivers[id % instanceCount].item(id)));
+  const receivers = Array.from({ length: instanceCount }, (_, index) => ({
+    receiver: index,
+    item,
+  }));
+  const settlements = await Promise.allSettled(
+    player.scripts.map((_, id) => receivers[id % instanceCount].item(id)),
+  );
 
   const counts = outcomeCounts(player.scripts, caps);
   expect(counts.succeeded).toBeGreaterThan(callCount / 10);
   expect(counts.failed).toBeGreaterThan(callCount / 10);
-  expect(await player.mismatches(settlements, caps, (id) => receivers[id % instanceCount])).toEqual([]);
+  expect(await player.mismatches(settlements, caps, (id) => receivers[id % instanceCount])).toEqual(
+    [],
+  );
 });

@@ -9,7 +9,12 @@ export class ControlledOperation {
   attempts = 0;
   mode: 'fail' | 'succeed' | 'hold' | 'fail once' = 'fail';
   readonly result = { report: 'done' };
-  #held: { readonly resolve: (value: { report: string }) => void; readonly reject: (error: unknown) => void } | undefined;
+  #held:
+    | {
+        readonly resolve: (value: { report: string }) => void;
+        readonly reject: (error: unknown) => void;
+      }
+    | undefined;
 
   run(): Promise<{ report: string }> {
     this.attempts += 1;
@@ -38,7 +43,11 @@ export class ControlledOperation {
 }
 
 /** Starts one call of `operation` with retries that `signal` can cancel; resolves with the call's result. */
-export type CancellableCall = (operation: ControlledOperation, signal: AbortSignal, options: RetryOptions) => Promise<unknown>;
+export type CancellableCall = (
+  operation: ControlledOperation,
+  signal: AbortSignal,
+  options: RetryOptions,
+) => Promise<unknown>;
 
 /** Each entry point of tenacious, given the signal the way its users would give it. */
 export const cancellableCalls: ReadonlyArray<readonly [string, CancellableCall]> = [
@@ -47,7 +56,10 @@ export const cancellableCalls: ReadonlyArray<readonly [string, CancellableCall]>
     (operation, signal, options) => {
       class Reports {
         @Retry(options)
-        async fetch(_request: { readonly id: number; readonly signal: AbortSignal }): Promise<{ report: string }> {
+        async fetch(_request: {
+          readonly id: number;
+          readonly signal: AbortSignal;
+        }): Promise<{ report: string }> {
           return operation.run();
         }
       }
@@ -59,7 +71,9 @@ export const cancellableCalls: ReadonlyArray<readonly [string, CancellableCall]>
     async (operation, signal, options) => {
       class Reports {
         @Retry(options)
-        async *stream(_request: { readonly abortSignal: AbortSignal }): AsyncGenerator<{ report: string }> {
+        async *stream(_request: {
+          readonly abortSignal: AbortSignal;
+        }): AsyncGenerator<{ report: string }> {
           yield await operation.run();
         }
       }
@@ -67,11 +81,17 @@ export const cancellableCalls: ReadonlyArray<readonly [string, CancellableCall]>
       throw new Error('the stream ended without an event');
     },
   ],
-  ['withRetry (signal option)', (operation, signal, options) => withRetry(() => operation.run(), { ...options, signal })],
+  [
+    'withRetry (signal option)',
+    (operation, signal, options) => withRetry(() => operation.run(), { ...options, signal }),
+  ],
   [
     'retryable (AbortSignal argument)',
     (operation, signal, options) => {
-      const fetchReport = retryable((_id: number, _signal: AbortSignal) => operation.run(), options);
+      const fetchReport = retryable(
+        (_id: number, _signal: AbortSignal) => operation.run(),
+        options,
+      );
       return fetchReport(1, signal);
     },
   ],
@@ -116,7 +136,9 @@ export function track(promise: Promise<unknown>): { readonly settled: () => bool
 }
 
 /** How a promise settled; handles its rejection at once, so it is never reported as unhandled. */
-export function settlementOf(promise: Promise<unknown>): Promise<{ readonly rejected: boolean; readonly value: unknown }> {
+export function settlementOf(
+  promise: Promise<unknown>,
+): Promise<{ readonly rejected: boolean; readonly value: unknown }> {
   return promise.then(
     (value) => ({ rejected: false, value }),
     (value: unknown) => ({ rejected: true, value }),

@@ -19,42 +19,55 @@ async function rejectionOf(call: () => Promise<unknown>): Promise<{ readonly thr
   throw new Error('expected the call to reject, but it resolved');
 }
 
-const retryOnClasses: RetryOptions = { ...instantRetry, maxAttempts: 3, retryOn: [ServiceUnavailable] };
+const retryOnClasses: RetryOptions = {
+  ...instantRetry,
+  maxAttempts: 3,
+  retryOn: [ServiceUnavailable],
+};
 
-it.each(nonErrorThrownValues)('withRetry with retryOn error classes rethrows %s itself after one attempt', async (_label, value) => {
-  let attempts = 0;
-  const { thrown } = await rejectionOf(() =>
-    withRetry(async () => {
-      attempts += 1;
-      throw value;
-    }, retryOnClasses),
-  );
-  expect(thrown).toBe(value);
-  expect(attempts).toBe(1);
-});
+it.each(nonErrorThrownValues)(
+  'withRetry with retryOn error classes rethrows %s itself after one attempt',
+  async (_label, value) => {
+    let attempts = 0;
+    const { thrown } = await rejectionOf(() =>
+      withRetry(async () => {
+        attempts += 1;
+        throw value;
+      }, retryOnClasses),
+    );
+    expect(thrown).toBe(value);
+    expect(attempts).toBe(1);
+  },
+);
 
-it.each(nonErrorThrownValues)('@Retry with retryOn error classes rethrows %s itself after one attempt', async (_label, value) => {
-  let attempts = 0;
-  class Service {
-    @Retry(retryOnClasses)
-    async load(): Promise<string> {
-      attempts += 1;
-      throw value;
+it.each(nonErrorThrownValues)(
+  '@Retry with retryOn error classes rethrows %s itself after one attempt',
+  async (_label, value) => {
+    let attempts = 0;
+    class Service {
+      @Retry(retryOnClasses)
+      async load(): Promise<string> {
+        attempts += 1;
+        throw value;
+      }
     }
-  }
-  expect((await rejectionOf(() => new Service().load())).thrown).toBe(value);
-  expect(attempts).toBe(1);
-});
+    expect((await rejectionOf(() => new Service().load())).thrown).toBe(value);
+    expect(attempts).toBe(1);
+  },
+);
 
-it.each(nonErrorThrownValues)('@RetryOnRateLimit with rateLimitErrors rethrows %s itself after one attempt', async (_label, value) => {
-  let attempts = 0;
-  class Service {
-    @RetryOnRateLimit({ ...instantRateLimit, maxAttempts: 3, rateLimitErrors: [QuotaExceeded] })
-    async load(): Promise<string> {
-      attempts += 1;
-      throw value;
+it.each(nonErrorThrownValues)(
+  '@RetryOnRateLimit with rateLimitErrors rethrows %s itself after one attempt',
+  async (_label, value) => {
+    let attempts = 0;
+    class Service {
+      @RetryOnRateLimit({ ...instantRateLimit, maxAttempts: 3, rateLimitErrors: [QuotaExceeded] })
+      async load(): Promise<string> {
+        attempts += 1;
+        throw value;
+      }
     }
-  }
-  expect((await rejectionOf(() => new Service().load())).thrown).toBe(value);
-  expect(attempts).toBe(1);
-});
+    expect((await rejectionOf(() => new Service().load())).thrown).toBe(value);
+    expect(attempts).toBe(1);
+  },
+);

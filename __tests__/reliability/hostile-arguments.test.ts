@@ -54,49 +54,61 @@ const failures: ReadonlyArray<readonly [string, number, number]> = [
 ];
 
 describe.each(failures)('%s', (_failure, status, expectedAttempts) => {
-  it.each(hostileArguments)('of an async method called with %s: rejects with its last error', async (_label, argument) => {
-    const errors: HttpError[] = [];
-    class Service {
-      @Retry({ ...instantRetry, maxAttempts: 3 })
-      async load(_options: unknown): Promise<string> {
-        const error = new HttpError(status);
-        errors.push(error);
-        throw error;
+  it.each(hostileArguments)(
+    'of an async method called with %s: rejects with its last error',
+    async (_label, argument) => {
+      const errors: HttpError[] = [];
+      class Service {
+        @Retry({ ...instantRetry, maxAttempts: 3 })
+        async load(_options: unknown): Promise<string> {
+          const error = new HttpError(status);
+          errors.push(error);
+          throw error;
+        }
       }
-    }
-    const { thrown } = await rejectionOf(new Service().load(argument));
-    expect(thrown).toBe(errors.at(-1));
-    expect(errors).toHaveLength(expectedAttempts);
-  });
+      const { thrown } = await rejectionOf(new Service().load(argument));
+      expect(thrown).toBe(errors.at(-1));
+      expect(errors).toHaveLength(expectedAttempts);
+    },
+  );
 
-  it.each(hostileArguments)('of a synchronous retryable function called with %s: throws its last error', (_label, argument) => {
-    const errors: HttpError[] = [];
-    const load = retryable((_options: unknown): string => {
-      const error = new HttpError(status);
-      errors.push(error);
-      throw error;
-    }, { ...instantRetry, maxAttempts: 3 });
-    expect(thrownBy(() => load(argument))).toBe(errors.at(-1));
-    expect(errors).toHaveLength(expectedAttempts);
-  });
+  it.each(hostileArguments)(
+    'of a synchronous retryable function called with %s: throws its last error',
+    (_label, argument) => {
+      const errors: HttpError[] = [];
+      const load = retryable(
+        (_options: unknown): string => {
+          const error = new HttpError(status);
+          errors.push(error);
+          throw error;
+        },
+        { ...instantRetry, maxAttempts: 3 },
+      );
+      expect(thrownBy(() => load(argument))).toBe(errors.at(-1));
+      expect(errors).toHaveLength(expectedAttempts);
+    },
+  );
 
-  it.each(hostileArguments)('of an async generator method called with %s: rejects with its last error', async (_label, argument) => {
-    const errors: HttpError[] = [];
-    class Service {
-      @Retry({ ...instantRetry, maxAttempts: 3 })
-      async *events(_options: unknown): AsyncGenerator<string> {
-        const error = new HttpError(status);
-        errors.push(error);
-        throw error;
+  it.each(hostileArguments)(
+    'of an async generator method called with %s: rejects with its last error',
+    async (_label, argument) => {
+      const errors: HttpError[] = [];
+      class Service {
+        @Retry({ ...instantRetry, maxAttempts: 3 })
+        async *events(_options: unknown): AsyncGenerator<string> {
+          const error = new HttpError(status);
+          errors.push(error);
+          throw error;
+        }
       }
-    }
-    const drain = async (): Promise<void> => {
-      for await (const _event of new Service().events(argument)) {
-        // never reached: the stream fails before its first event
-      }
-    };
-    const { thrown } = await rejectionOf(drain());
-    expect(thrown).toBe(errors.at(-1));
-    expect(errors).toHaveLength(expectedAttempts);
-  });
+      const drain = async (): Promise<void> => {
+        for await (const _event of new Service().events(argument)) {
+          // never reached: the stream fails before its first event
+        }
+      };
+      const { thrown } = await rejectionOf(drain());
+      expect(thrown).toBe(errors.at(-1));
+      expect(errors).toHaveLength(expectedAttempts);
+    },
+  );
 });

@@ -14,22 +14,33 @@ function proxyWhoseTrapsThrow(): object {
   const refuse = (): never => {
     throw new Error('trap refused');
   };
-  return new Proxy({}, { get: refuse, has: refuse, getPrototypeOf: refuse, ownKeys: refuse, getOwnPropertyDescriptor: refuse });
+  return new Proxy(
+    {},
+    {
+      get: refuse,
+      has: refuse,
+      getPrototypeOf: refuse,
+      ownKeys: refuse,
+      getOwnPropertyDescriptor: refuse,
+    },
+  );
 }
 
 /** Getters that throw where the classifier looks first. */
 const objectWithThrowingGetters = Object.defineProperties(
   {},
   Object.fromEntries(
-    ['name', 'code', 'message', 'status', 'statusCode', 'cause', 'errors', '$metadata'].map((key) => [
-      key,
-      {
-        enumerable: true,
-        get(): never {
-          throw new Error(`getter "${key}" refused`);
+    ['name', 'code', 'message', 'status', 'statusCode', 'cause', 'errors', '$metadata'].map(
+      (key) => [
+        key,
+        {
+          enumerable: true,
+          get(): never {
+            throw new Error(`getter "${key}" refused`);
+          },
         },
-      },
-    ]),
+      ],
+    ),
   ),
 );
 

@@ -1,4 +1,12 @@
-import { ErrorCategory, Retry, RetryContext, RetryOnRateLimit, retryable, withRetry, type RetryOptions } from '../../src';
+import {
+  ErrorCategory,
+  Retry,
+  RetryContext,
+  RetryOnRateLimit,
+  retryable,
+  withRetry,
+  type RetryOptions,
+} from '../../src';
 import { instantRateLimit, instantRetry, thrownBy } from '../decorators/failure-script';
 import { nonErrorThrownValues } from './hostile-values';
 
@@ -78,7 +86,10 @@ const runners: ReadonlyArray<readonly [string, Runner]> = [
         }
       }
       const service = new Service();
-      return synchronousThrowOf(() => service.load(), () => attempts);
+      return synchronousThrowOf(
+        () => service.load(),
+        () => attempts,
+      );
     },
   ],
   [
@@ -156,7 +167,10 @@ const runners: ReadonlyArray<readonly [string, Runner]> = [
         attempts += 1;
         throw value;
       }, options);
-      return synchronousThrowOf(() => load(1), () => attempts);
+      return synchronousThrowOf(
+        () => load(1),
+        () => attempts,
+      );
     },
   ],
   [
@@ -217,26 +231,44 @@ const runners: ReadonlyArray<readonly [string, Runner]> = [
   ],
 ];
 
-const retriedUntilExhausted: RetryOptions = { ...instantRetry, maxAttempts: 3, classifier: () => ErrorCategory.RETRYABLE };
+const retriedUntilExhausted: RetryOptions = {
+  ...instantRetry,
+  maxAttempts: 3,
+  classifier: () => ErrorCategory.RETRYABLE,
+};
 // No classifier: the built-in one knows none of these values, so they are NON_RETRYABLE.
 const notRetried: RetryOptions = { ...instantRetry, maxAttempts: 3 };
 
 describe.each(runners)('%s', (_entryPoint, run) => {
-  it.each(nonErrorThrownValues)('rethrows %s itself once the retries run out', async (_label, value) => {
-    const outcome = await run(value, retriedUntilExhausted);
-    expect(outcome.thrown).toBe(value);
-    expect(outcome.attempts).toBe(3);
-  });
+  it.each(nonErrorThrownValues)(
+    'rethrows %s itself once the retries run out',
+    async (_label, value) => {
+      const outcome = await run(value, retriedUntilExhausted);
+      expect(outcome.thrown).toBe(value);
+      expect(outcome.attempts).toBe(3);
+    },
+  );
 
-  it.each(nonErrorThrownValues)('rethrows %s itself when it is not retried', async (_label, value) => {
-    const outcome = await run(value, notRetried);
-    expect(outcome.thrown).toBe(value);
-    expect(outcome.attempts).toBe(1);
-  });
+  it.each(nonErrorThrownValues)(
+    'rethrows %s itself when it is not retried',
+    async (_label, value) => {
+      const outcome = await run(value, notRetried);
+      expect(outcome.thrown).toBe(value);
+      expect(outcome.attempts).toBe(1);
+    },
+  );
 });
 
 describe('a stream that fails after its first value', () => {
-  const streams: ReadonlyArray<readonly [string, (value: unknown) => { readonly stream: AsyncIterable<string>; readonly attempts: () => number }]> = [
+  const streams: ReadonlyArray<
+    readonly [
+      string,
+      (value: unknown) => {
+        readonly stream: AsyncIterable<string>;
+        readonly attempts: () => number;
+      },
+    ]
+  > = [
     [
       'an async generator method',
       (value) => {
@@ -267,18 +299,21 @@ describe('a stream that fails after its first value', () => {
   ];
 
   describe.each(streams)('%s', (_entryPoint, start) => {
-    it.each(nonErrorThrownValues)('rethrows %s itself after the value, with no new attempt', async (_label, value) => {
-      const { stream, attempts } = start(value);
-      const received: string[] = [];
-      const outcome = await rejectionOf(
-        (async () => {
-          for await (const item of stream) received.push(item);
-        })(),
-        attempts,
-      );
-      expect(received).toEqual(['first']);
-      expect(outcome.thrown).toBe(value);
-      expect(outcome.attempts).toBe(1);
-    });
+    it.each(nonErrorThrownValues)(
+      'rethrows %s itself after the value, with no new attempt',
+      async (_label, value) => {
+        const { stream, attempts } = start(value);
+        const received: string[] = [];
+        const outcome = await rejectionOf(
+          (async () => {
+            for await (const item of stream) received.push(item);
+          })(),
+          attempts,
+        );
+        expect(received).toEqual(['first']);
+        expect(outcome.thrown).toBe(value);
+        expect(outcome.attempts).toBe(1);
+      },
+    );
   });
 });

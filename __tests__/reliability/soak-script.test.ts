@@ -14,7 +14,16 @@ const calls = 1000;
 let stdout = '';
 
 beforeAll(async () => {
-  const args = ['--expose-gc', '-r', 'ts-node/register/transpile-only', 'bench/soak.ts', '--calls', String(calls), '--delay', '1000'];
+  const args = [
+    '--expose-gc',
+    '-r',
+    'ts-node/register/transpile-only',
+    'bench/soak.ts',
+    '--calls',
+    String(calls),
+    '--delay',
+    '1000',
+  ];
   ({ stdout } = await run(process.execPath, args, { cwd: projectRoot }));
 }, 120_000);
 
@@ -29,10 +38,18 @@ it('passes (exit code 0 is implied: execFile rejects otherwise)', () => {
   expect(soakReport()).toMatchObject({ calls, delay: 1000, pass: true });
 });
 
-it.each(['timer', 'abort'])('reports the %s round: all pending at the reading, all ended as expected, memory released', (round) => {
-  const report = soakReport().rounds.find((candidate) => candidate.round === round);
-  expect(report).toMatchObject({ calls, pendingAtReading: calls, endedAsExpected: calls, released: true });
-  // A pending retry holds its promises, closures and timer: some hundreds of bytes to a few KB.
-  expect(report?.bytesPerPendingRetry).toBeGreaterThan(100);
-  expect(report?.bytesPerPendingRetry).toBeLessThan(64 * 1024);
-});
+it.each(['timer', 'abort'])(
+  'reports the %s round: all pending at the reading, all ended as expected, memory released',
+  (round) => {
+    const report = soakReport().rounds.find((candidate) => candidate.round === round);
+    expect(report).toMatchObject({
+      calls,
+      pendingAtReading: calls,
+      endedAsExpected: calls,
+      released: true,
+    });
+    // A pending retry holds its promises, closures and timer: some hundreds of bytes to a few KB.
+    expect(report?.bytesPerPendingRetry).toBeGreaterThan(100);
+    expect(report?.bytesPerPendingRetry).toBeLessThan(64 * 1024);
+  },
+);

@@ -21,7 +21,10 @@ interface JestReport {
   readonly testResults: ReadonlyArray<{ readonly assertionResults: readonly AssertionResult[] }>;
 }
 
-async function runFixtureWithGuard(): Promise<{ readonly exitCode: number; readonly report: JestReport }> {
+async function runFixtureWithGuard(): Promise<{
+  readonly exitCode: number;
+  readonly report: JestReport;
+}> {
   const config = {
     rootDir: projectRoot,
     roots: ['<rootDir>/__tests__/reliability/fixtures'],
@@ -35,7 +38,11 @@ async function runFixtureWithGuard(): Promise<{ readonly exitCode: number; reado
   // The child must not believe it is one of this run's workers.
   const { JEST_WORKER_ID: _workerId, ...environment } = process.env;
   try {
-    const { stdout } = await run(process.execPath, args, { cwd: projectRoot, env: environment, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, args, {
+      cwd: projectRoot,
+      env: environment,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return { exitCode: 0, report: JSON.parse(stdout) as JestReport };
   } catch (error) {
     const failure = error as { code?: unknown; stdout?: string; stderr?: string };
@@ -51,7 +58,9 @@ beforeAll(async () => {
 }, 120_000);
 
 function resultOf(title: string): AssertionResult {
-  const found = outcome.report.testResults.flatMap((file) => file.assertionResults).find((result) => result.title === title);
+  const found = outcome.report.testResults
+    .flatMap((file) => file.assertionResults)
+    .find((result) => result.title === title);
   if (found === undefined) throw new Error(`the fixture run has no test named "${title}"`);
   return found;
 }
@@ -68,6 +77,9 @@ it('fails the test that left the rejection, naming the rejected error', () => {
   expect(result.failureMessages.join('\n')).toContain('withRetry rejection nobody handled');
 });
 
-it.each(['awaits the rejection of withRetry', 'makes no promise at all'])('passes a test that left nothing unhandled: %s', (title) => {
-  expect(resultOf(title).status).toBe('passed');
-});
+it.each(['awaits the rejection of withRetry', 'makes no promise at all'])(
+  'passes a test that left nothing unhandled: %s',
+  (title) => {
+    expect(resultOf(title).status).toBe('passed');
+  },
+);

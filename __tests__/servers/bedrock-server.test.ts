@@ -69,7 +69,11 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
 
   describe('successes', () => {
     it('answers Converse with the scripted text and records the request', async () => {
-      server.enqueue('Converse', { kind: 'converse', text: 'scripted answer', usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 } });
+      server.enqueue('Converse', {
+        kind: 'converse',
+        text: 'scripted answer',
+        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+      });
 
       const output = await client.send(new ConverseCommand({ modelId, messages }));
 
@@ -91,17 +95,27 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     it('returns the scripted InvokeModel body bytes and content type', async () => {
       server.enqueue('InvokeModel', { kind: 'invoke', body: { completion: 'forty-two' } });
 
-      const output = await client.send(new InvokeModelCommand({ modelId, body: JSON.stringify({ prompt: 'question' }) }));
+      const output = await client.send(
+        new InvokeModelCommand({ modelId, body: JSON.stringify({ prompt: 'question' }) }),
+      );
 
       expect(JSON.parse(decodeText(output.body))).toEqual({ completion: 'forty-two' });
       expect(output.contentType).toBe('application/json');
-      expect(server.requests[0]).toEqual(expect.objectContaining({ operation: 'InvokeModel', body: { prompt: 'question' } }));
+      expect(server.requests[0]).toEqual(
+        expect.objectContaining({ operation: 'InvokeModel', body: { prompt: 'question' } }),
+      );
     });
 
     it('sends InvokeModel text bodies as they are', async () => {
-      server.enqueue('InvokeModel', { kind: 'invoke', body: 'plain words', contentType: 'text/plain' });
+      server.enqueue('InvokeModel', {
+        kind: 'invoke',
+        body: 'plain words',
+        contentType: 'text/plain',
+      });
 
-      const output = await client.send(new InvokeModelCommand({ modelId, body: 'raw prompt', contentType: 'text/plain' }));
+      const output = await client.send(
+        new InvokeModelCommand({ modelId, body: 'raw prompt', contentType: 'text/plain' }),
+      );
 
       expect(decodeText(output.body)).toBe('plain words');
       expect(output.contentType).toBe('text/plain');
@@ -138,7 +152,12 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('passes a scripted retry-after header and request id to the error', async () => {
-      server.enqueue('any', { kind: 'error', exception: 'ThrottlingException', retryAfterSeconds: 7, requestId: 'req-throttled' });
+      server.enqueue('any', {
+        kind: 'error',
+        exception: 'ThrottlingException',
+        retryAfterSeconds: 7,
+        requestId: 'req-throttled',
+      });
 
       const error = await rejectionOf(client.send(new InvokeModelCommand({ modelId, body: '{}' })));
 
@@ -149,9 +168,15 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('answers a stream operation with an HTTP error before any stream starts', async () => {
-      server.enqueue('ConverseStream', { kind: 'error', exception: 'ServiceUnavailableException', retryAfterSeconds: 2 });
+      server.enqueue('ConverseStream', {
+        kind: 'error',
+        exception: 'ServiceUnavailableException',
+        retryAfterSeconds: 2,
+      });
 
-      const error = await rejectionOf(client.send(new ConverseStreamCommand({ modelId, messages })));
+      const error = await rejectionOf(
+        client.send(new ConverseStreamCommand({ modelId, messages })),
+      );
 
       expect(error).toBeInstanceOf(ServiceUnavailableException);
       expect(error.$metadata?.httpStatusCode).toBe(503);
@@ -159,7 +184,12 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('plays a non-JSON proxy error as the SDK sees it: a SyntaxError that keeps the status', async () => {
-      server.enqueue('Converse', { kind: 'raw', status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' });
+      server.enqueue('Converse', {
+        kind: 'raw',
+        status: 502,
+        headers: { 'content-type': 'text/html' },
+        body: '<html>Bad Gateway</html>',
+      });
 
       const error = await rejectionOf(client.send(new ConverseCommand({ modelId, messages })));
 
@@ -183,7 +213,9 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
 
       expect(error.$metadata?.httpStatusCode).toBeUndefined();
       // HTTP/2: the SDK's own TimeoutError; HTTP/1.1: 'socket hang up' (inside jest the SDK wraps Node's error).
-      expect(error.message).toMatch(protocol === 'http2' ? /did not get a response/ : /socket hang up/);
+      expect(error.message).toMatch(
+        protocol === 'http2' ? /did not get a response/ : /socket hang up/,
+      );
       const next = await client.send(new ConverseCommand({ modelId, messages }));
       expect(next.output?.message?.content?.[0]?.text).toBe(defaultReplyText);
     });
@@ -194,9 +226,13 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
       const chunks = [{ piece: 1 }, { piece: 2 }, { piece: 3 }, { piece: 4 }];
       server.enqueue('InvokeModelWithResponseStream', { kind: 'chunks', chunks });
 
-      const output = await client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }));
+      const output = await client.send(
+        new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }),
+      );
       const received: unknown[] = [];
-      for await (const event of output.body ?? []) received.push(JSON.parse(decodeText(event.chunk?.bytes)));
+      for await (const event of output.body ?? []) {
+        received.push(JSON.parse(decodeText(event.chunk?.bytes)));
+      }
 
       expect(received).toEqual(chunks);
       expect(output.contentType).toBe('application/json');
@@ -213,7 +249,14 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
         text += event.contentBlockDelta?.delta?.text ?? '';
       }
 
-      expect(eventNames).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata']);
+      expect(eventNames).toEqual([
+        'messageStart',
+        'contentBlockDelta',
+        'contentBlockDelta',
+        'contentBlockStop',
+        'messageStop',
+        'metadata',
+      ]);
       expect(text).toBe('one two');
     });
 
@@ -222,34 +265,45 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
       ['ConverseStream', 'ModelStreamErrorException', ModelStreamErrorException],
       ['InvokeModelWithResponseStream', 'ServiceUnavailableException', ServiceUnavailableException],
       ['InvokeModelWithResponseStream', 'ModelTimeoutException', ModelTimeoutException],
-    ])('%s: a %s in the first frame is thrown by send()', async (operation, exception, exceptionClass) => {
-      server.enqueue('any', { kind: 'stream-exception', exception, message: 'first frame' });
-      const command =
-        operation === 'ConverseStream'
-          ? client.send(new ConverseStreamCommand({ modelId, messages }))
-          : client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }));
+    ])(
+      '%s: a %s in the first frame is thrown by send()',
+      async (operation, exception, exceptionClass) => {
+        server.enqueue('any', { kind: 'stream-exception', exception, message: 'first frame' });
+        const command =
+          operation === 'ConverseStream'
+            ? client.send(new ConverseStreamCommand({ modelId, messages }))
+            : client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }));
 
-      const error = await rejectionOf(command);
+        const error = await rejectionOf(command);
 
-      expect(error).toBeInstanceOf(exceptionClass);
-      expect(error.name).toBe(exception);
-      expect(error.message).toBe('first frame');
-      // The HTTP status was 200; the SDK leaves it out of $metadata for a first-frame exception.
-      expect(error.$metadata?.httpStatusCode).toBeUndefined();
-    });
+        expect(error).toBeInstanceOf(exceptionClass);
+        expect(error.name).toBe(exception);
+        expect(error.message).toBe('first frame');
+        // The HTTP status was 200; the SDK leaves it out of $metadata for a first-frame exception.
+        expect(error.$metadata?.httpStatusCode).toBeUndefined();
+      },
+    );
 
     it('throws a mid-stream exception from the for-await loop after the data events, without $metadata', async () => {
       server.enqueue('InvokeModelWithResponseStream', {
         kind: 'chunks',
         chunks: ['a', 'b', 'c', 'd'],
-        failWith: { exception: 'ModelStreamErrorException', message: 'model broke', afterEvents: 2 },
+        failWith: {
+          exception: 'ModelStreamErrorException',
+          message: 'model broke',
+          afterEvents: 2,
+        },
       });
 
-      const output = await client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }));
+      const output = await client.send(
+        new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }),
+      );
       const received: unknown[] = [];
       const error = await rejectionOf(
         (async () => {
-          for await (const event of output.body ?? []) received.push(JSON.parse(decodeText(event.chunk?.bytes)));
+          for await (const event of output.body ?? []) {
+            received.push(JSON.parse(decodeText(event.chunk?.bytes)));
+          }
         })(),
       );
 
@@ -260,7 +314,11 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('ends a ConverseStream with an exception after all its events when afterEvents is left out', async () => {
-      server.enqueue('ConverseStream', { kind: 'converse-stream', text: ['partial'], failWith: { exception: 'ThrottlingException' } });
+      server.enqueue('ConverseStream', {
+        kind: 'converse-stream',
+        text: ['partial'],
+        failWith: { exception: 'ThrottlingException' },
+      });
 
       const output = await client.send(new ConverseStreamCommand({ modelId, messages }));
       let eventCount = 0;
@@ -294,7 +352,8 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('decodes a URL-encoded model id such as an inference-profile ARN', async () => {
-      const arn = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0';
+      const arn =
+        'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0';
 
       await client.send(new ConverseCommand({ modelId: arn, messages }));
 
@@ -313,7 +372,12 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
 
       const outcomes = [await outcome(), await outcome(), await outcome(), await outcome()];
 
-      expect(outcomes).toEqual(['first', 'InternalServerException', 'ThrottlingException', 'ThrottlingException']);
+      expect(outcomes).toEqual([
+        'first',
+        'InternalServerException',
+        'ThrottlingException',
+        'ThrottlingException',
+      ]);
     });
 
     it('answers a response kind that does not fit the operation with a loud LocalScriptMismatch', async () => {
@@ -331,7 +395,9 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
       // The SDK's backoff is U(0, 1) x base: a random of 0 makes its waits 0 ms.
       const random = jest.spyOn(Math, 'random').mockReturnValue(0);
       try {
-        const error = await rejectionOf(retryingClient.send(new ConverseCommand({ modelId, messages })));
+        const error = await rejectionOf(
+          retryingClient.send(new ConverseCommand({ modelId, messages })),
+        );
 
         expect(error).toBeInstanceOf(ThrottlingException);
         expect(error.$metadata?.attempts).toBe(3);
@@ -355,7 +421,9 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
       server.enqueue('Converse', { kind: 'converse', text: 'late', delayMs: 30_000 });
       let settled = false;
-      const reply = client.send(new ConverseCommand({ modelId, messages })).finally(() => (settled = true));
+      const reply = client
+        .send(new ConverseCommand({ modelId, messages }))
+        .finally(() => (settled = true));
 
       await server.waitForRequests(1);
       await jest.advanceTimersByTimeAsync(29_999);
@@ -370,8 +438,14 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
 
     it('paces stream events by eventDelayMs, driven by fake timers', async () => {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-      server.enqueue('InvokeModelWithResponseStream', { kind: 'chunks', chunks: ['first', 'second'], eventDelayMs: 5_000 });
-      const output = await client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }));
+      server.enqueue('InvokeModelWithResponseStream', {
+        kind: 'chunks',
+        chunks: ['first', 'second'],
+        eventDelayMs: 5_000,
+      });
+      const output = await client.send(
+        new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }),
+      );
       if (!output.body) throw new Error('expected a stream body');
       const events = output.body[Symbol.asyncIterator]();
 

@@ -1,5 +1,9 @@
 import { Agent, request } from 'undici';
-import { findClosedPort, startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
+import {
+  findClosedPort,
+  startHttpServer,
+  type ScriptedHttpServer,
+} from '../../examples/servers/http-server';
 
 let server: ScriptedHttpServer;
 let agent: Agent;
@@ -14,9 +18,15 @@ afterEach(async () => {
   await server.close();
 });
 
-async function get(path: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+async function get(
+  path: string,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
   const response = await request(`${server.url}${path}`, { dispatcher: agent });
-  return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    text: await response.body.text(),
+  };
 }
 
 describe('startHttpServer', () => {
@@ -75,7 +85,11 @@ describe('startHttpServer', () => {
     });
     expect(submitted[0].headers['idempotency-key']).toBe('key-1');
     expect(submitted[1]).toMatchObject({ method: 'GET', body: '', sequence: 2 });
-    expect(server.requests().map((received) => received.path)).toEqual(['/submit', '/submit', '/elsewhere']);
+    expect(server.requests().map((received) => received.path)).toEqual([
+      '/submit',
+      '/submit',
+      '/elsewhere',
+    ]);
   });
 
   it('computes a step from the request when the step is a function', async () => {
@@ -155,9 +169,11 @@ describe('startHttpServer', () => {
 describe('findClosedPort', () => {
   it('returns a port that refuses connections', async () => {
     const port = await findClosedPort();
-    await expect(request(`http://127.0.0.1:${port}/`, { dispatcher: agent })).rejects.toMatchObject({
-      code: 'ECONNREFUSED',
-    });
+    await expect(request(`http://127.0.0.1:${port}/`, { dispatcher: agent })).rejects.toMatchObject(
+      {
+        code: 'ECONNREFUSED',
+      },
+    );
   });
 });
 

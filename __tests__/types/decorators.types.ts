@@ -13,13 +13,19 @@ import {
   type RetryOptions,
 } from '../../src';
 
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equals<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-const retryableOnly: Classifier = (error) => (error instanceof RangeError ? ErrorCategory.RETRYABLE : undefined);
+const retryableOnly: Classifier = (error) =>
+  error instanceof RangeError ? ErrorCategory.RETRYABLE : undefined;
 
 // --- What must compile ---------------------------------------------------------------------
 
-@RetryDefaults({ maxAttempts: 4, initialDelay: 100, rateLimit: { maxAttempts: 6, jitter: 'equal' } })
+@RetryDefaults({
+  maxAttempts: 4,
+  initialDelay: 100,
+  rateLimit: { maxAttempts: 6, jitter: 'equal' },
+})
 @Classified(retryableOnly)
 export class Service {
   @Retry()
@@ -37,18 +43,32 @@ export class Service {
     return left + right;
   }
 
-  @Retry({ retryOn: (_error, { category, attempt }) => category === ErrorCategory.TIMEOUT && attempt < 3 })
+  @Retry({
+    retryOn: (_error, { category, attempt }) => category === ErrorCategory.TIMEOUT && attempt < 3,
+  })
   async *streamMethod(): AsyncGenerator<string, void, undefined> {
     yield 'event';
   }
 
-  @Retry({ retryCategories: [ErrorCategory.NETWORK], idempotent: false, deadline: 10_000, maxAttempts: Infinity })
+  @Retry({
+    retryCategories: [ErrorCategory.NETWORK],
+    idempotent: false,
+    deadline: 10_000,
+    maxAttempts: Infinity,
+  })
   static async staticMethod(): Promise<void> {}
 
-  @Retry({ onRetry: (_error, attempt, delayMs) => void [attempt, delayMs], onGiveUp: (_error, attempts) => void attempts })
+  @Retry({
+    onRetry: (_error, attempt, delayMs) => void [attempt, delayMs],
+    onGiveUp: (_error, attempts) => void attempts,
+  })
   async #privateMethod(): Promise<void> {}
 
-  @Retry({ signal: (args) => args[0] as AbortSignal | undefined, respectRetryAfter: false, random: Math.random })
+  @Retry({
+    signal: (args) => args[0] as AbortSignal | undefined,
+    respectRetryAfter: false,
+    random: Math.random,
+  })
   static #staticPrivateMethod(): void {}
 
   runPrivate(): Promise<void> {
@@ -95,30 +115,59 @@ export abstract class AbstractService {
 }
 
 // The options types accept their fields as declared.
-export const retryOptions: RetryOptions = { maxAttempts: 3, jitter: 'full', classifier: retryableOnly };
-export const rateLimitOptions: RateLimitOptions = { maxAttempts: 5, jitter: 'equal', rateLimitErrors: [Error] };
+export const retryOptions: RetryOptions = {
+  maxAttempts: 3,
+  jitter: 'full',
+  classifier: retryableOnly,
+};
+export const rateLimitOptions: RateLimitOptions = {
+  maxAttempts: 5,
+  jitter: 'equal',
+  rateLimitErrors: [Error],
+};
 
 // retryable keeps the parameter and return types of the function it wraps.
 const parse = (text: string, radix?: number): number => Number.parseInt(text, radix);
 const retryingParse = retryable(parse, { maxAttempts: 2 });
-export const parseKeepsItsType: Equals<typeof retryingParse, (text: string, radix?: number) => number> = true;
-export const parseKeepsItsParameters: Equals<Parameters<typeof retryingParse>, [text: string, radix?: number]> = true;
+export const parseKeepsItsType: Equals<
+  typeof retryingParse,
+  (text: string, radix?: number) => number
+> = true;
+export const parseKeepsItsParameters: Equals<
+  Parameters<typeof retryingParse>,
+  [text: string, radix?: number]
+> = true;
 export const parseKeepsItsReturn: Equals<ReturnType<typeof retryingParse>, number> = true;
 
 const load = async (id: number): Promise<{ id: number }> => ({ id });
 const retryingLoad = retryable(load, { rateLimit: { maxAttempts: 3 } });
-export const loadKeepsItsType: Equals<typeof retryingLoad, (id: number) => Promise<{ id: number }>> = true;
+export const loadKeepsItsType: Equals<
+  typeof retryingLoad,
+  (id: number) => Promise<{ id: number }>
+> = true;
 
 async function* stream(topic: string): AsyncGenerator<string> {
   yield topic;
 }
 const retryingStream = retryable(stream);
-export const streamKeepsItsType: Equals<typeof retryingStream, (topic: string) => AsyncGenerator<string>> = true;
+export const streamKeepsItsType: Equals<
+  typeof retryingStream,
+  (topic: string) => AsyncGenerator<string>
+> = true;
 
 // The decorators do not change a method's type.
-export const asyncMethodKeepsItsType: Equals<Service['asyncMethod'], (id: string) => Promise<number>> = true;
-export const syncMethodKeepsItsType: Equals<Service['syncMethod'], (left: number, right: number) => number> = true;
-export const staticMethodKeepsItsType: Equals<(typeof Service)['staticMethod'], () => Promise<void>> = true;
+export const asyncMethodKeepsItsType: Equals<
+  Service['asyncMethod'],
+  (id: string) => Promise<number>
+> = true;
+export const syncMethodKeepsItsType: Equals<
+  Service['syncMethod'],
+  (left: number, right: number) => number
+> = true;
+export const staticMethodKeepsItsType: Equals<
+  (typeof Service)['staticMethod'],
+  () => Promise<void>
+> = true;
 
 // The helper itself tells types apart.
 export const equalsTellsApart: Equals<(text: string) => number, (text: string) => string> = false;

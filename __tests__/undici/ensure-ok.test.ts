@@ -1,4 +1,11 @@
-import { Agent, Pool, fetch as undiciFetch, request, type Dispatcher, type Response as UndiciResponse } from 'undici';
+import {
+  Agent,
+  Pool,
+  fetch as undiciFetch,
+  request,
+  type Dispatcher,
+  type Response as UndiciResponse,
+} from 'undici';
 import { ensureOk, HttpError } from '../../src/undici';
 import { readRetryAfter } from '../../src/backoff/retry-after';
 import { startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
@@ -14,7 +21,11 @@ beforeAll(async () => {
   server.script('/throttled', [
     {
       status: 429,
-      headers: { 'Retry-After': '2', 'x-amzn-errortype': 'ThrottlingException', 'Set-Cookie': ['a=1', 'b=2'] },
+      headers: {
+        'Retry-After': '2',
+        'x-amzn-errortype': 'ThrottlingException',
+        'Set-Cookie': ['a=1', 'b=2'],
+      },
       body: { message: 'Too many requests' },
     },
   ]);
@@ -34,7 +45,10 @@ afterAll(async () => {
 type Client = 'undici request()' | 'undici fetch()' | 'global fetch()';
 const clients: readonly Client[] = ['undici request()', 'undici fetch()', 'global fetch()'];
 
-async function call(client: Client, path: string): Promise<Dispatcher.ResponseData | UndiciResponse | Response> {
+async function call(
+  client: Client,
+  path: string,
+): Promise<Dispatcher.ResponseData | UndiciResponse | Response> {
   const url = `${server.url}${path}`;
   if (client === 'undici request()') return request(url, { dispatcher: agent });
   if (client === 'undici fetch()') return undiciFetch(url, { dispatcher: agent });
@@ -112,13 +126,17 @@ describe('ensureOk frees the connection', () => {
     ['a 100 KiB binary error body (drained, not quoted)', '/large-binary-error'],
     ['a 300 KiB error body (past the dump() limit, so the socket is closed)', '/huge-error'],
   ])('after request() with %s', async (_what, path) => {
-    await expect(ensureOk(await pool.request({ path, method: 'GET' }))).rejects.toBeInstanceOf(HttpError);
+    await expect(ensureOk(await pool.request({ path, method: 'GET' }))).rejects.toBeInstanceOf(
+      HttpError,
+    );
     const next = await settlesWithin(pool.request({ path: '/ok', method: 'GET' }), 1000);
     expect(await next.body.text()).toBe('hello');
   });
 
   it('keeps the connection alive when the error body is drained', async () => {
-    await expect(ensureOk(await pool.request({ path: '/large-error', method: 'GET' }))).rejects.toBeInstanceOf(HttpError);
+    await expect(
+      ensureOk(await pool.request({ path: '/large-error', method: 'GET' })),
+    ).rejects.toBeInstanceOf(HttpError);
     await (await settlesWithin(pool.request({ path: '/ok', method: 'GET' }), 1000)).body.dump();
     const [failed] = server.requests('/large-error').slice(-1);
     const [next] = server.requests('/ok').slice(-1);
@@ -157,7 +175,8 @@ async function settlesWithin<T>(promise: Promise<T>, milliseconds: number): Prom
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`still waiting after ${milliseconds} ms: the connection was not freed`)),
+      () =>
+        reject(new Error(`still waiting after ${milliseconds} ms: the connection was not freed`)),
       milliseconds,
     );
   });
@@ -169,7 +188,10 @@ async function settlesWithin<T>(promise: Promise<T>, milliseconds: number): Prom
 }
 
 /** Whether `promise` is still unsettled after `milliseconds`; its later rejection (pool.destroy()) is handled. */
-async function stillPendingAfter(promise: Promise<unknown>, milliseconds: number): Promise<boolean> {
+async function stillPendingAfter(
+  promise: Promise<unknown>,
+  milliseconds: number,
+): Promise<boolean> {
   let settled = false;
   promise.then(
     () => (settled = true),

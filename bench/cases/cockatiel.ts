@@ -12,6 +12,11 @@ export function cockatielCases(): BenchCase[] {
   const service = new AsyncService();
   const policy = createCockatielPolicy();
   return [
-    { name: 'cockatiel retry().execute', kind: 'async', library: 'cockatiel', call: (value) => policy.execute(() => service.method(value)) },
+    {
+      name: 'cockatiel retry().execute',
+      kind: 'async',
+      library: 'cockatiel',
+      call: (value) => policy.execute(() => service.method(value)),
+    },
   ];
 }

@@ -5,7 +5,11 @@
  * are here so that every library does its per-call set-up for the same, realistic policy.
  */
 import { ExponentialBackoff, fullJitterGenerator, handleWhen, retry } from 'cockatiel';
-import { BackOffPolicy, ExponentialBackoffStrategy, type RetryOptions as RetryDecoratorOptions } from 'typescript-retry-decorator';
+import {
+  BackOffPolicy,
+  ExponentialBackoffStrategy,
+  type RetryOptions as RetryDecoratorOptions,
+} from 'typescript-retry-decorator';
 import type { FunctionRetryOptions, RetryOptions } from '../../src';
 
 export class TransientError extends Error {}
@@ -27,7 +31,12 @@ export const tenaciousOptions: RetryOptions & FunctionRetryOptions = {
 export function createCockatielPolicy(): ReturnType<typeof retry> {
   return retry(handleWhen(isTransient), {
     maxAttempts: 2,
-    backoff: new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: 100, maxDelay: 1000, exponent: 2 }),
+    backoff: new ExponentialBackoff({
+      generator: fullJitterGenerator,
+      initialDelay: 100,
+      maxDelay: 1000,
+      exponent: 2,
+    }),
   });
 }
 
@@ -46,7 +55,11 @@ export const retryDecoratorOptions: RetryDecoratorOptions = {
   maxAttempts: 2,
   backOffPolicy: BackOffPolicy.ExponentialBackOffPolicy,
   backOff: 100,
-  exponentialOption: { maxInterval: 1000, multiplier: 2, backoffStrategy: ExponentialBackoffStrategy.FullJitter },
+  exponentialOption: {
+    maxInterval: 1000,
+    multiplier: 2,
+    backoffStrategy: ExponentialBackoffStrategy.FullJitter,
+  },
   doRetry: isTransient,
   useOriginalError: true,
   useConsoleLogger: false,

@@ -17,7 +17,17 @@ export function directCases(): BenchCase[] {
   const asyncService = new AsyncService();
   const syncService = new SyncService();
   return [
-    { name: 'direct async method', kind: 'async', library: 'baseline', call: (value) => asyncService.method(value) },
-    { name: 'direct sync method', kind: 'sync', library: 'baseline', call: (value) => syncService.method(value) },
+    {
+      name: 'direct async method',
+      kind: 'async',
+      library: 'baseline',
+      call: (value) => asyncService.method(value),
+    },
+    {
+      name: 'direct sync method',
+      kind: 'sync',
+      library: 'baseline',
+      call: (value) => syncService.method(value),
+    },
   ];
 }

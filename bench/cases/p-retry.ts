@@ -11,5 +11,12 @@ class AsyncService {
 export async function pRetryCases(): Promise<BenchCase[]> {
   const { default: pRetry } = await import('p-retry');
   const service = new AsyncService();
-  return [{ name: 'p-retry pRetry', kind: 'async', library: 'p-retry', call: (value) => pRetry(() => service.method(value), pRetryOptions) }];
+  return [
+    {
+      name: 'p-retry pRetry',
+      kind: 'async',
+      library: 'p-retry',
+      call: (value) => pRetry(() => service.method(value), pRetryOptions),
+    },
+  ];
 }

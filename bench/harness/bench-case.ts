@@ -14,7 +14,8 @@ export interface BenchCase {
   readonly name: string;
   readonly kind: CallKind;
   /** The library measured; 'baseline' for the direct call. */
-  readonly library: 'baseline' | 'tenacious' | 'cockatiel' | 'p-retry' | 'typescript-retry-decorator';
+  readonly library:
+    'baseline' | 'tenacious' | 'cockatiel' | 'p-retry' | 'typescript-retry-decorator';
   /** One call; resolves to (or returns) `value + 1`. */
   readonly call: (value: number) => Promise<number> | number;
 }

@@ -20,7 +20,10 @@ export interface CaseResult {
   readonly extraBytesPerCall: number | null;
 }
 
-export const directCaseNames: Record<CallKind, string> = { async: 'direct async method', sync: 'direct sync method' };
+export const directCaseNames: Record<CallKind, string> = {
+  async: 'direct async method',
+  sync: 'direct sync method',
+};
 
 export function summarise(
   cases: readonly TimedCase[],
@@ -51,7 +54,8 @@ export function summarise(
       spread: (quantile(ownSamples, 0.75) - quantile(ownSamples, 0.25)) / nanosecondsPerCall,
       samples: ownSamples,
       bytesPerCall: ownBytes ?? null,
-      extraBytesPerCall: ownBytes === undefined || directBytes === undefined ? null : ownBytes - directBytes,
+      extraBytesPerCall:
+        ownBytes === undefined || directBytes === undefined ? null : ownBytes - directBytes,
     };
   });
 }

@@ -6,7 +6,10 @@ import type { DecoratorMode } from './bench-case';
  * module puts it on a probe class, so the bench can check that each build really compiled its
  * decorators in the mode it claims (TypeScript picks the mode per program, silently).
  */
-export function decoratorModeProbe(): { readonly decorator: (...args: unknown[]) => void; readonly mode: () => DecoratorMode } {
+export function decoratorModeProbe(): {
+  readonly decorator: (...args: unknown[]) => void;
+  readonly mode: () => DecoratorMode;
+} {
   let observed: DecoratorMode | undefined;
   return {
     decorator: (...args: unknown[]) => {

@@ -10,11 +10,19 @@ const legacyCasesFile = join(__dirname, '..', '..', '..', 'legacy', 'bench', 'le
 /** The legacy build is a separate TypeScript program, so it is loaded at run time, not imported. */
 function loadLegacyCases(): CaseModule {
   const loaded = require(legacyCasesFile) as { legacyCases?: unknown };
-  if (typeof loaded.legacyCases !== 'function') throw new Error(`${legacyCasesFile} exports no legacyCases()`);
+  if (typeof loaded.legacyCases !== 'function') {
+    throw new Error(`${legacyCasesFile} exports no legacyCases()`);
+  }
   return (loaded.legacyCases as () => CaseModule)();
 }
 
-const libraryOrder: readonly BenchCase['library'][] = ['baseline', 'tenacious', 'cockatiel', 'p-retry', 'typescript-retry-decorator'];
+const libraryOrder: readonly BenchCase['library'][] = [
+  'baseline',
+  'tenacious',
+  'cockatiel',
+  'p-retry',
+  'typescript-retry-decorator',
+];
 
 export interface LoadedCases {
   readonly cases: readonly TimedCase[];
@@ -27,14 +35,17 @@ export async function loadCases(): Promise<LoadedCases> {
   const standard = await standardCases();
   const legacy = loadLegacyCases();
   if (standard.decoratorMode !== 'standard' || legacy.decoratorMode !== 'legacy') {
-    throw new Error(`decorators compiled in the wrong mode: standard build ${standard.decoratorMode}, legacy build ${legacy.decoratorMode}`);
+    throw new Error(
+      `decorators compiled in the wrong mode: standard build ${standard.decoratorMode}, legacy build ${legacy.decoratorMode}`,
+    );
   }
   const cases = [
     ...standard.cases.map((benchCase) => prepareCase(benchCase, standard.decoratorMode)),
     ...legacy.cases.map((benchCase) => prepareCase(benchCase, legacy.decoratorMode)),
   ].sort(
     (left, right) =>
-      libraryOrder.indexOf(left.benchCase.library) - libraryOrder.indexOf(right.benchCase.library) ||
+      libraryOrder.indexOf(left.benchCase.library) -
+        libraryOrder.indexOf(right.benchCase.library) ||
       left.benchCase.name.localeCompare(right.benchCase.name, 'en'),
   );
   const names = new Set(cases.map((timedCase) => timedCase.benchCase.name));

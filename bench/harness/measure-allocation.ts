@@ -20,8 +20,13 @@ export function canMeasureAllocation(): boolean {
  * as unoptimised code for a while. Run after the timing, so the code is already optimised; the
  * median of the batches is kept. Needs --expose-gc.
  */
-export async function measureAllocation(timedCase: TimedCase, options: BenchOptions): Promise<number> {
-  if (collectGarbage === undefined) throw new Error('run node with --expose-gc to measure allocation');
+export async function measureAllocation(
+  timedCase: TimedCase,
+  options: BenchOptions,
+): Promise<number> {
+  if (collectGarbage === undefined) {
+    throw new Error('run node with --expose-gc to measure allocation');
+  }
   const samples: number[] = [];
   for (let batch = 0; batch < options.allocationBatches; batch++) {
     collectGarbage({ type: 'minor' });
@@ -41,7 +46,10 @@ export async function measureAllocation(timedCase: TimedCase, options: BenchOpti
 
 // @types/node types these as v8.HeapStatistics (snake_case keys); Node 20 reports camelCase ones.
 function usedHeapSize(statistics: object): number {
-  const { usedHeapSize: camelCase, used_heap_size: snakeCase } = statistics as { usedHeapSize?: unknown; used_heap_size?: unknown };
+  const { usedHeapSize: camelCase, used_heap_size: snakeCase } = statistics as {
+    usedHeapSize?: unknown;
+    used_heap_size?: unknown;
+  };
   const size = camelCase ?? snakeCase;
   if (typeof size !== 'number') throw new Error('v8.GCProfiler reported no used heap size');
   return size;

@@ -15,7 +15,10 @@ export type TimeSamples = Map<TimedCase, number[]>;
  * full GC: that also drops the optimised code of closures made per call (the callbacks given to
  * withRetry, cockatiel and p-retry), and those cases would warm up again every round.
  */
-export async function measureTime(cases: readonly TimedCase[], options: BenchOptions): Promise<TimeSamples> {
+export async function measureTime(
+  cases: readonly TimedCase[],
+  options: BenchOptions,
+): Promise<TimeSamples> {
   const random = seededRandom(options.seed);
   const samples: TimeSamples = new Map(cases.map((timedCase) => [timedCase, []]));
   for (let round = 0; round < options.warmupRounds + options.rounds; round++) {

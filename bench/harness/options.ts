@@ -41,7 +41,9 @@ export const usage = `usage: npm run bench -- [--rounds 25] [--warmup 3] [--call
                         [--alloc-batches 5] [--seed 1] [--json] [--out bench/results/overhead.json | --out '']`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const options: { -readonly [Key in keyof BenchOptions]: BenchOptions[Key] } = { ...defaultOptions };
+  const options: { -readonly [Key in keyof BenchOptions]: BenchOptions[Key] } = {
+    ...defaultOptions,
+  };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
     if (flag === '--json') {
@@ -52,7 +54,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     } else if (Object.hasOwn(numericFlags, flag)) {
       const value = Number(argv[++index]);
       const minimum = flag === '--warmup' ? 0 : 1;
-      if (!Number.isInteger(value) || value < minimum) throw new TypeError(`${flag} needs an integer >= ${minimum}\n${usage}`);
+      if (!Number.isInteger(value) || value < minimum) {
+        throw new TypeError(`${flag} needs an integer >= ${minimum}\n${usage}`);
+      }
       options[numericFlags[flag as keyof typeof numericFlags]] = value;
     } else {
       throw new TypeError(`unknown argument ${JSON.stringify(flag)}\n${usage}`);

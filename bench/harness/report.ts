@@ -53,7 +53,9 @@ export function formatReport(report: BenchReport): string {
   }
   lines.push('', 'Targets:');
   for (const target of report.targets) {
-    lines.push(`- ${target.met ? 'PASS' : 'MISS'} ${target.description}: ${fixed(target.measured, 2)}`);
+    lines.push(
+      `- ${target.met ? 'PASS' : 'MISS'} ${target.description}: ${fixed(target.measured, 2)}`,
+    );
   }
   return lines.join('\n');
 }

@@ -14,7 +14,12 @@ const retryCases = {
 } as const;
 
 function target(description: string, measured: number | null, limit: number): TargetResult {
-  return { description, measured, limit, met: measured !== null && Number.isFinite(measured) && measured <= limit };
+  return {
+    description,
+    measured,
+    limit,
+    met: measured !== null && Number.isFinite(measured) && measured <= limit,
+  };
 }
 
 /**
@@ -31,11 +36,20 @@ export function evaluateTargets(results: readonly CaseResult[]): TargetResult[] 
     if (found === undefined) throw new Error(`no case named "${name}"`);
     return found;
   };
-  const peers = results.filter((result) => result.kind === 'async' && result.library !== 'tenacious' && result.library !== 'baseline');
-  const bestPeer = peers.reduce((best, peer) => (peer.extraNanoseconds < best.extraNanoseconds ? peer : best));
+  const peers = results.filter(
+    (result) =>
+      result.kind === 'async' && result.library !== 'tenacious' && result.library !== 'baseline',
+  );
+  const bestPeer = peers.reduce((best, peer) =>
+    peer.extraNanoseconds < best.extraNanoseconds ? peer : best,
+  );
   return [
-    ...retryCases.async.map((name) => target(`${name}: time / direct async call <= 1.8`, byName(name).ratio, 1.8)),
-    ...retryCases.sync.map((name) => target(`${name}: time / direct sync call <= 1.5`, byName(name).ratio, 1.5)),
+    ...retryCases.async.map((name) =>
+      target(`${name}: time / direct async call <= 1.8`, byName(name).ratio, 1.8),
+    ),
+    ...retryCases.sync.map((name) =>
+      target(`${name}: time / direct sync call <= 1.5`, byName(name).ratio, 1.5),
+    ),
     ...retryCases.async.map((name) =>
       target(
         `${name}: extra ns / best peer's extra ns (${bestPeer.name}) <= 0.2`,
@@ -44,7 +58,11 @@ export function evaluateTargets(results: readonly CaseResult[]): TargetResult[] 
       ),
     ),
     ...[...retryCases.async, ...retryCases.sync].map((name) =>
-      target(`${name}: heap bytes per call beyond the direct call's <= 200`, wholeBytes(byName(name).extraBytesPerCall), 200),
+      target(
+        `${name}: heap bytes per call beyond the direct call's <= 200`,
+        wholeBytes(byName(name).extraBytesPerCall),
+        200,
+      ),
     ),
   ];
 }

@@ -34,6 +34,8 @@ function checkSink(timedCase: TimedCase, calls: number, sink: number): void {
   let expected = sinks.get(calls);
   if (expected === undefined) sinks.set(calls, (expected = expectedSink(calls)));
   if (sink !== expected) {
-    throw new Error(`${timedCase.benchCase.name}: the calls returned a sum of ${sink}, expected ${expected}: it did not do the same work`);
+    throw new Error(
+      `${timedCase.benchCase.name}: the calls returned a sum of ${sink}, expected ${expected}: it did not do the same work`,
+    );
   }
 }

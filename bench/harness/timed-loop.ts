@@ -1,7 +1,10 @@
 import type { CallKind } from './bench-case';
 
 /** Runs `call(0)` ... `call(calls - 1)`, each awaited for async cases; returns the sum (int32). */
-export type TimedLoop = (call: (value: number) => Promise<number> | number, calls: number) => Promise<number> | number;
+export type TimedLoop = (
+  call: (value: number) => Promise<number> | number,
+  calls: number,
+) => Promise<number> | number;
 
 // The results go into a sink that the caller checks, so no call can be optimised away.
 const asyncBody = `
@@ -27,7 +30,9 @@ const SyncFunction = Function as unknown as LoopConstructor;
 export function createTimedLoop(kind: CallKind, caseName: string): TimedLoop {
   // JSON.stringify escapes line breaks, so the name cannot end the comment.
   const body = `// ${JSON.stringify(caseName)}${kind === 'async' ? asyncBody : syncBody}`;
-  return kind === 'async' ? new AsyncFunction('call', 'calls', body) : new SyncFunction('call', 'calls', body);
+  return kind === 'async'
+    ? new AsyncFunction('call', 'calls', body)
+    : new SyncFunction('call', 'calls', body);
 }
 
 /** What a loop of `calls` calls returns when every call gave `value + 1`. */

@@ -4,7 +4,11 @@ import 'reflect-metadata';
 import { usePolicy } from 'cockatiel';
 import { Retryable } from 'typescript-retry-decorator';
 import { Retry, type MethodDecoratorFunction } from '../../src';
-import { createCockatielPolicy, retryDecoratorOptions, tenaciousOptions } from '../cases/configuration';
+import {
+  createCockatielPolicy,
+  retryDecoratorOptions,
+  tenaciousOptions,
+} from '../cases/configuration';
 import type { CaseModule } from '../harness/bench-case';
 import { decoratorModeProbe } from '../harness/decorator-mode';
 
@@ -58,9 +62,24 @@ export function legacyCases(): CaseModule {
   return {
     decoratorMode: probe.mode(),
     cases: [
-      { name: 'tenacious @Retry async (legacy)', kind: 'async', library: 'tenacious', call: (value) => retryAsync.method(value) },
-      { name: 'tenacious @Retry sync (legacy)', kind: 'sync', library: 'tenacious', call: (value) => retrySync.method(value) },
-      { name: 'cockatiel @usePolicy', kind: 'async', library: 'cockatiel', call: (value) => usePolicyService.method(value) },
+      {
+        name: 'tenacious @Retry async (legacy)',
+        kind: 'async',
+        library: 'tenacious',
+        call: (value) => retryAsync.method(value),
+      },
+      {
+        name: 'tenacious @Retry sync (legacy)',
+        kind: 'sync',
+        library: 'tenacious',
+        call: (value) => retrySync.method(value),
+      },
+      {
+        name: 'cockatiel @usePolicy',
+        kind: 'async',
+        library: 'cockatiel',
+        call: (value) => usePolicyService.method(value),
+      },
       {
         name: 'typescript-retry-decorator @Retryable',
         kind: 'async',

@@ -34,7 +34,9 @@ export function parseStormCommand(argv: readonly string[]): StormCommand {
     strict: true,
   }).values;
   const config: Record<string, unknown> = { ...defaultStormConfig };
-  if (typeof values.clients === 'string') config.clients = values.clients.split(',').map((part) => positiveNumber('clients', part));
+  if (typeof values.clients === 'string') {
+    config.clients = values.clients.split(',').map((part) => positiveNumber('clients', part));
+  }
   for (const [flag, key] of Object.entries(numericOptions)) {
     const raw = values[flag];
     if (typeof raw === 'string') config[key] = positiveNumber(flag, raw);
@@ -45,7 +47,9 @@ export function parseStormCommand(argv: readonly string[]): StormCommand {
 function positiveNumber(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || text.trim() === '') {
-    throw new RangeError(`bench:storm: --${flag} must be a positive number, got ${JSON.stringify(text)}`);
+    throw new RangeError(
+      `bench:storm: --${flag} must be a positive number, got ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }

@@ -3,7 +3,13 @@
 // one takes, with each jitter strategy; and how much a full outage multiplies the load with the
 // library's defaults. Every retry decision is made by the library's own code. See README.md here.
 import { parseStormCommand } from './options';
-import { runOutageScenarios, runStormScenarios, type OutageRow, type StormConfig, type StormRow } from './scenarios';
+import {
+  runOutageScenarios,
+  runStormScenarios,
+  type OutageRow,
+  type StormConfig,
+  type StormRow,
+} from './scenarios';
 import { formatOutageTable, formatStormTable } from './tables';
 
 export interface StormReport {

@@ -5,7 +5,13 @@ import { combineSeeds, seededRandom } from './seeded-random';
 import { OutageServer, SlottedCapacityServer } from './server-model';
 import { simulate, type SimulatedRequest } from './simulation';
 
-export const jitterStrategies = ['none', 'full', 'equal', 'decorrelated', 'proportional'] as const satisfies readonly JitterStrategy[];
+export const jitterStrategies = [
+  'none',
+  'full',
+  'equal',
+  'decorrelated',
+  'proportional',
+] as const satisfies readonly JitterStrategy[];
 
 export interface StormConfig {
   /** Client counts N to simulate. */
@@ -56,7 +62,11 @@ export interface StormRow {
  * N clients make one request each at time 0 against a server that serves `capacity` calls per
  * slot and refuses the rest with a 503; each retries through its own `RetryContext`.
  */
-export function runStormScenario(config: StormConfig, clients: number, jitter: JitterStrategy): StormRow {
+export function runStormScenario(
+  config: StormConfig,
+  clients: number,
+  jitter: JitterStrategy,
+): StormRow {
   let calls = 0;
   let lastDone = 0;
   let gaveUp = 0;
@@ -72,7 +82,10 @@ export function runStormScenario(config: StormConfig, clients: number, jitter: J
         random: seededRandom(combineSeeds(config.seed, trial, client)),
       }),
     }));
-    const result = simulate(new SlottedCapacityServer(config.capacity, config.slotMs, () => new HttpError(503)), requests);
+    const result = simulate(
+      new SlottedCapacityServer(config.capacity, config.slotMs, () => new HttpError(503)),
+      requests,
+    );
     calls += result.calls;
     lastDone += result.lastEndedAt;
     gaveUp += result.gaveUp;
@@ -89,7 +102,9 @@ export function runStormScenario(config: StormConfig, clients: number, jitter: J
 }
 
 export function runStormScenarios(config: StormConfig): StormRow[] {
-  return config.clients.flatMap((clients) => jitterStrategies.map((jitter) => runStormScenario(config, clients, jitter)));
+  return config.clients.flatMap((clients) =>
+    jitterStrategies.map((jitter) => runStormScenario(config, clients, jitter)),
+  );
 }
 
 export interface OutageRow {
@@ -109,17 +124,26 @@ type DriverFactory = (random: () => number) => RetryDriver;
 /** The library's defaults; only `random` is injected, for reproducible runs. */
 const defaultPolicies: readonly { readonly name: string; readonly driver: DriverFactory }[] = [
   { name: '@Retry()', driver: (random) => retryContextDriver({ random }) },
-  { name: '@RetryOnRateLimit()', driver: (random) => decoratedMethodDriver({ rateLimit: { random } }) },
+  {
+    name: '@RetryOnRateLimit()',
+    driver: (random) => decoratedMethodDriver({ rateLimit: { random } }),
+  },
   {
     name: '@Retry() + @RetryOnRateLimit()',
     driver: (random) => decoratedMethodDriver({ retry: { random }, rateLimit: { random } }),
   },
 ];
 
-const outageAnswers: readonly { readonly name: string; readonly refusal: (random: () => number) => () => unknown }[] = [
+const outageAnswers: readonly {
+  readonly name: string;
+  readonly refusal: (random: () => number) => () => unknown;
+}[] = [
   { name: '503', refusal: () => () => new HttpError(503) },
   { name: '429', refusal: () => () => new HttpError(429) },
-  { name: '429 or 503 at random', refusal: (random) => () => new HttpError(random() < 0.5 ? 429 : 503) },
+  {
+    name: '429 or 503 at random',
+    refusal: (random) => () => new HttpError(random() < 0.5 ? 429 : 503),
+  },
 ];
 
 /**
@@ -131,11 +155,17 @@ export function runOutageScenarios(config: StormConfig): OutageRow[] {
   const arrivalsPerSecond = config.outageRequests / (config.outageMs / 1000);
   for (const policy of defaultPolicies) {
     for (const answers of outageAnswers) {
-      const requests: SimulatedRequest[] = Array.from({ length: config.outageRequests }, (_, index) => ({
-        startsAt: Math.floor((index * config.outageMs) / config.outageRequests),
-        driver: policy.driver(seededRandom(combineSeeds(config.seed, index))),
-      }));
-      const server = new OutageServer(config.outageMs, answers.refusal(seededRandom(combineSeeds(config.seed, -1))));
+      const requests: SimulatedRequest[] = Array.from(
+        { length: config.outageRequests },
+        (_, index) => ({
+          startsAt: Math.floor((index * config.outageMs) / config.outageRequests),
+          driver: policy.driver(seededRandom(combineSeeds(config.seed, index))),
+        }),
+      );
+      const server = new OutageServer(
+        config.outageMs,
+        answers.refusal(seededRandom(combineSeeds(config.seed, -1))),
+      );
       const result = simulate(server, requests);
       rows.push({
         policy: policy.name,

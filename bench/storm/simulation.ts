@@ -23,7 +23,10 @@ export interface SimulationResult {
 }
 
 /** Runs the requests against the server in simulated time; nothing sleeps. */
-export function simulate(server: SimulatedServer, requests: readonly SimulatedRequest[]): SimulationResult {
+export function simulate(
+  server: SimulatedServer,
+  requests: readonly SimulatedRequest[],
+): SimulationResult {
   const queue = new EventQueue<number>();
   requests.forEach((request, index) => queue.push(request.startsAt, index));
   const callsOfRequest = new Array<number>(requests.length).fill(0);

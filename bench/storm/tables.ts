@@ -3,10 +3,15 @@ import type { OutageRow, StormConfig, StormRow } from './scenarios';
 type Cell = string | number;
 
 /** A Markdown table, padded so that it also reads well in a terminal; numbers are right-aligned. */
-export function markdownTable(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
+export function markdownTable(
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+): string {
   const text = rows.map((row) => row.map(String));
   const numeric = headers.map((_, column) => rows.every((row) => typeof row[column] === 'number'));
-  const widths = headers.map((header, column) => Math.max(header.length, ...text.map((row) => row[column].length)));
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...text.map((row) => row[column].length)),
+  );
   const line = (cells: readonly string[]): string =>
     `| ${cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join(' | ')} |`;
   const rule = `|${widths.map((width, column) => (numeric[column] ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`;
@@ -22,7 +27,14 @@ export function formatStormTable(config: StormConfig, rows: readonly StormRow[])
     `maxAttempts ${config.maxAttempts}; mean of ${config.trials} trial(s), seed ${config.seed}`;
   const table = markdownTable(
     ['N', 'jitter', 'total calls', 'calls/client', 'last done (s)', 'gave up'],
-    rows.map((row) => [row.clients, row.jitter, round(row.calls, 1), round(row.callsPerClient, 2), round(row.lastDoneSeconds, 1), round(row.gaveUp, 1)]),
+    rows.map((row) => [
+      row.clients,
+      row.jitter,
+      round(row.calls, 1),
+      round(row.callsPerClient, 2),
+      round(row.lastDoneSeconds, 1),
+      round(row.gaveUp, 1),
+    ]),
   );
   return `${title}\n\n${table}`;
 }
@@ -32,7 +44,15 @@ export function formatOutageTable(config: StormConfig, rows: readonly OutageRow[
     `Full outage: the server refuses every call for ${config.outageMs / 1000} s; ${config.outageRequests} requests ` +
     `arrive evenly during it; library defaults; seed ${config.seed}`;
   const table = markdownTable(
-    ['policy', 'server answers', 'calls/request', 'most calls', 'served after (%)', 'gave up (%)', 'peak load (x)'],
+    [
+      'policy',
+      'server answers',
+      'calls/request',
+      'most calls',
+      'served after (%)',
+      'gave up (%)',
+      'peak load (x)',
+    ],
     rows.map((row) => [
       row.policy,
       row.serverAnswers,

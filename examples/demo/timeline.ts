@@ -24,13 +24,23 @@ export class Timeline {
     return {
       onRetry: (error, attempt, delayMs) => {
         this.#attemptsOfCurrentCall = attempt + 1;
-        this.#line(method, attempt, describeCategory(error), `retry in ${delayMs} ms`, describeError(error));
+        this.#line(
+          method,
+          attempt,
+          describeCategory(error),
+          `retry in ${delayMs} ms`,
+          describeError(error),
+        );
       },
     };
   }
 
   /** Runs one call, records how it ended, and never throws (the demo goes on). */
-  async call<Result>(method: string, run: () => Promise<Result>, describe: (result: Result) => string): Promise<void> {
+  async call<Result>(
+    method: string,
+    run: () => Promise<Result>,
+    describe: (result: Result) => string,
+  ): Promise<void> {
     this.#attemptsOfCurrentCall = 1;
     const summary = this.#summaryOf(method);
     summary.calls += 1;
@@ -40,7 +50,13 @@ export class Timeline {
       this.#line(method, this.#attemptsOfCurrentCall, 'ok', 'done', describe(result));
     } catch (error) {
       summary.failed += 1;
-      this.#line(method, this.#attemptsOfCurrentCall, describeCategory(error), 'gave up', describeError(error));
+      this.#line(
+        method,
+        this.#attemptsOfCurrentCall,
+        describeCategory(error),
+        'gave up',
+        describeError(error),
+      );
     }
     summary.attempts += this.#attemptsOfCurrentCall;
   }
@@ -53,7 +69,9 @@ export class Timeline {
   printSummary(): void {
     this.print('');
     this.print('Summary');
-    this.print(`  ${'method'.padEnd(34)} ${'calls'.padStart(5)} ${'attempts'.padStart(8)} ${'ok'.padStart(3)} ${'failed'.padStart(6)}`);
+    this.print(
+      `  ${'method'.padEnd(34)} ${'calls'.padStart(5)} ${'attempts'.padStart(8)} ${'ok'.padStart(3)} ${'failed'.padStart(6)}`,
+    );
     for (const [method, summary] of this.#summaries) {
       this.print(
         `  ${method.padEnd(34)} ${String(summary.calls).padStart(5)} ${String(summary.attempts).padStart(8)} ${String(summary.succeeded).padStart(3)} ${String(summary.failed).padStart(6)}`,
@@ -73,7 +91,9 @@ export class Timeline {
 
   #line(method: string, attempt: number, category: string, action: string, detail: string): void {
     const time = `+${((Date.now() - this.#startedAt) / 1000).toFixed(2)}s`;
-    this.print(`  ${time.padStart(7)}  ${method.padEnd(34)} attempt ${attempt}  ${category.padEnd(22)} ${action.padEnd(16)} ${detail}`);
+    this.print(
+      `  ${time.padStart(7)}  ${method.padEnd(34)} attempt ${attempt}  ${category.padEnd(22)} ${action.padEnd(16)} ${detail}`,
+    );
   }
 }
 

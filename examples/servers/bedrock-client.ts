@@ -1,4 +1,7 @@
-import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient,
+  type BedrockRuntimeClientConfig,
+} from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Where a local Bedrock server listens and which protocol it speaks. */
@@ -13,7 +16,10 @@ export interface BedrockServerAddress {
  * handler when the server speaks HTTP/1.1. `extra` wins over all of these, e.g. `{ maxAttempts: 3 }`.
  * Call `client.destroy()` when done so no socket or HTTP/2 session stays open.
  */
-export function createLocalBedrockClient(server: BedrockServerAddress, extra: BedrockRuntimeClientConfig = {}): BedrockRuntimeClient {
+export function createLocalBedrockClient(
+  server: BedrockServerAddress,
+  extra: BedrockRuntimeClientConfig = {},
+): BedrockRuntimeClient {
   return new BedrockRuntimeClient({
     endpoint: server.endpoint,
     region: 'us-east-1',

@@ -40,6 +40,7 @@ export function encodeExceptionFrame(exceptionType: string, message: string): Ui
  * `bytes`; the SDK hands the caller the decoded bytes. A Uint8Array is sent as is, anything else as JSON.
  */
 export function encodeChunkFrame(modelChunk: unknown): Uint8Array {
-  const bytes = modelChunk instanceof Uint8Array ? modelChunk : fromUtf8(JSON.stringify(modelChunk));
+  const bytes =
+    modelChunk instanceof Uint8Array ? modelChunk : fromUtf8(JSON.stringify(modelChunk));
   return encodeEventFrame('chunk', { bytes: Buffer.from(bytes).toString('base64') });
 }

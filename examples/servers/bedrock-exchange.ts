@@ -21,7 +21,10 @@ export interface ResponseSink {
   end(chunk: Uint8Array): unknown;
 }
 
-export function http1Exchange(request: http.IncomingMessage, response: http.ServerResponse): Exchange {
+export function http1Exchange(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Exchange {
   return {
     method: request.method,
     url: request.url,
@@ -33,7 +36,10 @@ export function http1Exchange(request: http.IncomingMessage, response: http.Serv
   };
 }
 
-export function http2Exchange(request: http2.Http2ServerRequest, response: http2.Http2ServerResponse): Exchange {
+export function http2Exchange(
+  request: http2.Http2ServerRequest,
+  response: http2.Http2ServerResponse,
+): Exchange {
   return {
     method: request.method,
     url: request.url,

@@ -1,7 +1,8 @@
 import type { BedrockExceptionName, BedrockStreamExceptionName } from './bedrock-exceptions';
 
 /** The four Bedrock Runtime operations, named as the SDK's commands are (without `Command`). */
-export type BedrockOperation = 'InvokeModel' | 'Converse' | 'InvokeModelWithResponseStream' | 'ConverseStream';
+export type BedrockOperation =
+  'InvokeModel' | 'Converse' | 'InvokeModelWithResponseStream' | 'ConverseStream';
 
 export interface TokenUsage {
   inputTokens: number;
@@ -109,7 +110,12 @@ export const defaultResponses: Readonly<Record<BedrockOperation, ScriptedRespons
   Converse: { kind: 'converse', text: defaultReplyText },
   InvokeModel: {
     kind: 'invoke',
-    body: { type: 'message', role: 'assistant', content: [{ type: 'text', text: defaultReplyText }], stop_reason: 'end_turn' },
+    body: {
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'text', text: defaultReplyText }],
+      stop_reason: 'end_turn',
+    },
   },
   InvokeModelWithResponseStream: {
     kind: 'chunks',
@@ -123,7 +129,9 @@ export const defaultResponses: Readonly<Record<BedrockOperation, ScriptedRespons
 };
 
 /** Which operations each success kind can answer; errors, raw replies and disconnects answer any. */
-export const operationsOfKind: Readonly<Partial<Record<ScriptedResponse['kind'], readonly BedrockOperation[]>>> = {
+export const operationsOfKind: Readonly<
+  Partial<Record<ScriptedResponse['kind'], readonly BedrockOperation[]>>
+> = {
   converse: ['Converse'],
   invoke: ['InvokeModel'],
   chunks: ['InvokeModelWithResponseStream'],
@@ -150,9 +158,15 @@ export interface StreamEvent {
 export function converseStreamEvents(reply: ConverseStreamReply): StreamEvent[] {
   return [
     { eventType: 'messageStart', payload: { role: 'assistant' } },
-    ...reply.text.map((text) => ({ eventType: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text } } })),
+    ...reply.text.map((text) => ({
+      eventType: 'contentBlockDelta',
+      payload: { contentBlockIndex: 0, delta: { text } },
+    })),
     { eventType: 'contentBlockStop', payload: { contentBlockIndex: 0 } },
     { eventType: 'messageStop', payload: { stopReason: reply.stopReason ?? 'end_turn' } },
-    { eventType: 'metadata', payload: { usage: reply.usage ?? defaultUsage, metrics: { latencyMs: 42 } } },
+    {
+      eventType: 'metadata',
+      payload: { usage: reply.usage ?? defaultUsage, metrics: { latencyMs: 42 } },
+    },
   ];
 }

@@ -1,4 +1,8 @@
-import { defaultResponses, type BedrockOperation, type ScriptedResponse } from './bedrock-responses';
+import {
+  defaultResponses,
+  type BedrockOperation,
+  type ScriptedResponse,
+} from './bedrock-responses';
 
 /** A script entry applies to one operation or, with `'any'`, to all four. */
 export type ScriptTarget = BedrockOperation | 'any';

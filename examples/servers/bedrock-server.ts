@@ -1,8 +1,17 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { encodeChunkFrame, encodeEventFrame, encodeExceptionFrame, eventStreamContentType } from './bedrock-event-stream';
-import { statusOfException, streamExceptionType, type BedrockStreamExceptionName } from './bedrock-exceptions';
+import {
+  encodeChunkFrame,
+  encodeEventFrame,
+  encodeExceptionFrame,
+  eventStreamContentType,
+} from './bedrock-event-stream';
+import {
+  statusOfException,
+  streamExceptionType,
+  type BedrockStreamExceptionName,
+} from './bedrock-exceptions';
 import {
   converseBody,
   converseStreamEvents,
@@ -55,7 +64,11 @@ export type {
   TokenUsage,
 } from './bedrock-responses';
 export { defaultReplyText, defaultResponses } from './bedrock-responses';
-export { bedrockExceptionStatus, type BedrockExceptionName, type BedrockStreamExceptionName } from './bedrock-exceptions';
+export {
+  bedrockExceptionStatus,
+  type BedrockExceptionName,
+  type BedrockStreamExceptionName,
+} from './bedrock-exceptions';
 export { createLocalBedrockClient } from './bedrock-client';
 
 interface Route {
@@ -85,7 +98,11 @@ export class LocalBedrockServer {
   readonly #server: http.Server | http2.Http2Server;
   readonly #script = new ResponseScript();
   readonly #requests: RecordedRequest[] = [];
-  readonly #requestWaiters = new Set<{ count: number; resolve: () => void; reject: (error: Error) => void }>();
+  readonly #requestWaiters = new Set<{
+    count: number;
+    resolve: () => void;
+    reject: (error: Error) => void;
+  }>();
   readonly #openExchanges = new Set<AbortController>();
   readonly #http2Sessions = new Set<http2.ServerHttp2Session>();
   #requestIdCounter = 0;
@@ -95,14 +112,18 @@ export class LocalBedrockServer {
   constructor(protocol: BedrockProtocol) {
     this.protocol = protocol;
     if (protocol === 'http2') {
-      const server = http2.createServer((request, response) => void this.#handle(http2Exchange(request, response)));
+      const server = http2.createServer(
+        (request, response) => void this.#handle(http2Exchange(request, response)),
+      );
       server.on('session', (session) => {
         this.#http2Sessions.add(session);
         session.once('close', () => this.#http2Sessions.delete(session));
       });
       this.#server = server;
     } else {
-      this.#server = http.createServer((request, response) => void this.#handle(http1Exchange(request, response)));
+      this.#server = http.createServer(
+        (request, response) => void this.#handle(http1Exchange(request, response)),
+      );
     }
   }
 
@@ -166,7 +187,9 @@ export class LocalBedrockServer {
     if (this.#closed) return;
     this.#closed = true;
     for (const exchange of this.#openExchanges) exchange.abort();
-    for (const waiter of this.#requestWaiters) waiter.reject(new Error('the local Bedrock server closed'));
+    for (const waiter of this.#requestWaiters) {
+      waiter.reject(new Error('the local Bedrock server closed'));
+    }
     this.#requestWaiters.clear();
     const stopped = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     if (this.#server instanceof http.Server) this.#server.closeAllConnections();
@@ -190,7 +213,13 @@ export class LocalBedrockServer {
       const rawBody = await readBody(exchange.body);
       if (!target) {
         const message = `no Bedrock operation at ${exchange.method} ${exchange.url}`;
-        sendError(exchange.response, 404, 'UnknownOperationException', this.#nextRequestId(), message);
+        sendError(
+          exchange.response,
+          404,
+          'UnknownOperationException',
+          this.#nextRequestId(),
+          message,
+        );
         return;
       }
       this.#record(target, rawBody, exchange.headers);
@@ -228,7 +257,12 @@ export class LocalBedrockServer {
     return `local-request-${this.#requestIdCounter}`;
   }
 
-  async #answer(operation: BedrockOperation, response: ScriptedResponse, exchange: Exchange, signal: AbortSignal): Promise<void> {
+  async #answer(
+    operation: BedrockOperation,
+    response: ScriptedResponse,
+    exchange: Exchange,
+    signal: AbortSignal,
+  ): Promise<void> {
     const sink = exchange.response;
     const allowed = operationsOfKind[response.kind];
     if (allowed && !allowed.includes(operation)) {
@@ -243,18 +277,41 @@ export class LocalBedrockServer {
         return;
       case 'invoke': {
         const { body, contentType = 'application/json' } = response;
-        const bytes = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
-        sendBytes(sink, 200, { 'content-type': contentType, 'x-amzn-requestid': this.#nextRequestId() }, bytes);
+        const bytes =
+          typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+        sendBytes(
+          sink,
+          200,
+          { 'content-type': contentType, 'x-amzn-requestid': this.#nextRequestId() },
+          bytes,
+        );
         return;
       }
       case 'error': {
-        const { exception, message = `${exception} from the local Bedrock`, retryAfterSeconds } = response;
-        const retryAfter: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
-        sendError(sink, statusOfException(exception), exception, response.requestId ?? this.#nextRequestId(), message, retryAfter);
+        const {
+          exception,
+          message = `${exception} from the local Bedrock`,
+          retryAfterSeconds,
+        } = response;
+        const retryAfter: Record<string, string> =
+          retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
+        sendError(
+          sink,
+          statusOfException(exception),
+          exception,
+          response.requestId ?? this.#nextRequestId(),
+          message,
+          retryAfter,
+        );
         return;
       }
       case 'raw':
-        sendBytes(sink, response.status, { 'x-amzn-requestid': this.#nextRequestId(), ...response.headers }, response.body ?? '');
+        sendBytes(
+          sink,
+          response.status,
+          { 'x-amzn-requestid': this.#nextRequestId(), ...response.headers },
+          response.body ?? '',
+        );
         return;
       case 'disconnect':
         exchange.disconnect();
@@ -276,12 +333,16 @@ export class LocalBedrockServer {
       'content-type': eventStreamContentType,
       'x-amzn-requestid': this.#nextRequestId(),
       // Real Bedrock names the model's payload type here; the SDK returns it as `contentType`.
-      ...(operation === 'InvokeModelWithResponseStream' ? { 'x-amzn-bedrock-content-type': 'application/json' } : {}),
+      ...(operation === 'InvokeModelWithResponseStream'
+        ? { 'x-amzn-bedrock-content-type': 'application/json' }
+        : {}),
     });
   }
 }
 
-export async function startBedrockServer(options: BedrockServerOptions = {}): Promise<LocalBedrockServer> {
+export async function startBedrockServer(
+  options: BedrockServerOptions = {},
+): Promise<LocalBedrockServer> {
   const server = new LocalBedrockServer(options.protocol ?? 'http2');
   await server.listen();
   return server;
@@ -289,11 +350,19 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
 
 function dataFrames(response: ChunkStreamReply | ConverseStreamReply): Uint8Array[] {
   if (response.kind === 'chunks') return response.chunks.map(encodeChunkFrame);
-  return converseStreamEvents(response).map((event) => encodeEventFrame(event.eventType, event.payload));
+  return converseStreamEvents(response).map((event) =>
+    encodeEventFrame(event.eventType, event.payload),
+  );
 }
 
-function exceptionFrame(exception: BedrockStreamExceptionName, message: string | undefined): Uint8Array {
-  return encodeExceptionFrame(streamExceptionType(exception), message ?? `${exception} from the local Bedrock`);
+function exceptionFrame(
+  exception: BedrockStreamExceptionName,
+  message: string | undefined,
+): Uint8Array {
+  return encodeExceptionFrame(
+    streamExceptionType(exception),
+    message ?? `${exception} from the local Bedrock`,
+  );
 }
 
 async function writeFrames(
@@ -303,7 +372,9 @@ async function writeFrames(
   signal: AbortSignal,
 ): Promise<void> {
   const failure = pacing.failWith;
-  const dataCount = failure ? Math.min(failure.afterEvents ?? frames.length, frames.length) : frames.length;
+  const dataCount = failure
+    ? Math.min(failure.afterEvents ?? frames.length, frames.length)
+    : frames.length;
   for (let index = 0; index < dataCount; index++) {
     if (index > 0 && pacing.eventDelayMs && !(await wait(pacing.eventDelayMs, signal))) return;
     sink.write(frames[index]);
@@ -321,14 +392,29 @@ function sendError(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  sendJson(sink, status, { 'x-amzn-errortype': errorType, 'x-amzn-requestid': requestId, ...headers }, { message });
+  sendJson(
+    sink,
+    status,
+    { 'x-amzn-errortype': errorType, 'x-amzn-requestid': requestId, ...headers },
+    { message },
+  );
 }
 
-function sendJson(sink: ResponseSink, status: number, headers: Record<string, string>, body: unknown): void {
+function sendJson(
+  sink: ResponseSink,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+): void {
   sendBytes(sink, status, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
 }
 
-function sendBytes(sink: ResponseSink, status: number, headers: Record<string, string>, body: string | Uint8Array): void {
+function sendBytes(
+  sink: ResponseSink,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Uint8Array,
+): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   sink.writeHead(status, { ...headers, 'content-length': String(bytes.byteLength) });
   sink.end(bytes);

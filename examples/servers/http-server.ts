@@ -11,7 +11,12 @@
  * Its timers come from `node:timers`, which jest's fake timers do not replace: like a remote server,
  * it keeps real time while a test fakes the client's clock.
  */
-import { createServer, type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
 
@@ -159,7 +164,9 @@ export async function startHttpServer(): Promise<ScriptedHttpServer> {
       scripts.set(path, { steps: [...steps], next: 0 });
     },
     requests(path) {
-      return path === undefined ? [...recorded] : recorded.filter((request) => request.path === path);
+      return path === undefined
+        ? [...recorded]
+        : recorded.filter((request) => request.path === path);
     },
     reset() {
       scripts.clear();
@@ -223,7 +230,9 @@ function send(response: ServerResponse, reply: ScriptedResponse): void {
 
 function encodeBody(body: unknown): { bytes: Uint8Array; contentType: string | undefined } {
   if (body === undefined) return { bytes: new Uint8Array(0), contentType: undefined };
-  if (typeof body === 'string') return { bytes: Buffer.from(body, 'utf8'), contentType: 'text/plain; charset=utf-8' };
+  if (typeof body === 'string') {
+    return { bytes: Buffer.from(body, 'utf8'), contentType: 'text/plain; charset=utf-8' };
+  }
   if (body instanceof Uint8Array) return { bytes: body, contentType: 'application/octet-stream' };
   return { bytes: Buffer.from(JSON.stringify(body), 'utf8'), contentType: 'application/json' };
 }

@@ -6,7 +6,10 @@ import { validateBackoffCalculationOptions } from '../policy/validate-options';
 import { computeBackoffDelay } from './compute-backoff-delay';
 
 /** The backoff fields of `RetryOptions`, plus the previous delay that `'decorrelated'` grows from. */
-export interface BackoffDelayOptions extends Pick<BackoffOptions, 'initialDelay' | 'maxDelay' | 'exponentialBase' | 'jitter' | 'random'> {
+export interface BackoffDelayOptions extends Pick<
+  BackoffOptions,
+  'initialDelay' | 'maxDelay' | 'exponentialBase' | 'jitter' | 'random'
+> {
   /** The delay chosen before this one; only `'decorrelated'` uses it. Default: `initialDelay`. */
   previousDelay?: number;
 }
@@ -18,9 +21,14 @@ export interface BackoffDelayOptions extends Pick<BackoffOptions, 'initialDelay'
  */
 export function calculateBackoffDelay(attempt: number, options?: BackoffDelayOptions): number {
   if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) {
-    throw new RangeError(`calculateBackoffDelay: attempt must be an integer >= 1, got ${describeValue(attempt)}`);
+    throw new RangeError(
+      `calculateBackoffDelay: attempt must be an integer >= 1, got ${describeValue(attempt)}`,
+    );
   }
-  const given: BackoffDelayOptions = validateBackoffCalculationOptions(options, 'calculateBackoffDelay');
+  const given: BackoffDelayOptions = validateBackoffCalculationOptions(
+    options,
+    'calculateBackoffDelay',
+  );
   const backoff = resolveBackoff(given, retryDefaults);
   return computeBackoffDelay(attempt, backoff, given.previousDelay ?? backoff.initialDelay);
 }

@@ -6,11 +6,18 @@ import { jitterFunctions, type ResolvedBackoff } from './jitter';
  *
  * Does not validate: options are checked once when a policy is built, and this runs on every retry.
  */
-export function computeBackoffDelay(attempt: number, backoff: ResolvedBackoff, previousDelay: number): number {
+export function computeBackoffDelay(
+  attempt: number,
+  backoff: ResolvedBackoff,
+  previousDelay: number,
+): number {
   const { initialDelay, maxDelay } = backoff;
   // exponentialBase ** hugeAttempt is Infinity, and min(Infinity, maxDelay) is maxDelay; only
   // 0 * Infinity would give NaN, hence the initialDelay check.
-  const base = initialDelay === 0 ? 0 : Math.min(initialDelay * backoff.exponentialBase ** (attempt - 1), maxDelay);
+  const base =
+    initialDelay === 0
+      ? 0
+      : Math.min(initialDelay * backoff.exponentialBase ** (attempt - 1), maxDelay);
   const delay = Math.round(jitterFunctions[backoff.jitter](base, backoff, previousDelay));
   if (delay > maxDelay) return Math.floor(maxDelay);
   // `!(delay >= 0)` also catches NaN from a misbehaving injected `random`.

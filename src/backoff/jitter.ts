@@ -14,7 +14,11 @@ export interface ResolvedBackoff {
  * Turns the exponential base delay of an attempt into the delay to sleep. `previousDelay` is the
  * delay chosen after the previous failure (only 'decorrelated' uses it).
  */
-export type JitterFunction = (base: number, backoff: ResolvedBackoff, previousDelay: number) => number;
+export type JitterFunction = (
+  base: number,
+  backoff: ResolvedBackoff,
+  previousDelay: number,
+) => number;
 
 /** A uniform draw from [min, max). */
 export function uniform(random: () => number, min: number, max: number): number {
@@ -25,7 +29,8 @@ export function uniform(random: () => number, min: number, max: number): number 
 export const fullJitter: JitterFunction = (base, backoff) => uniform(backoff.random, 0, base);
 
 /** base/2 + U(0, base/2): never less than half the base delay. */
-export const equalJitter: JitterFunction = (base, backoff) => uniform(backoff.random, base / 2, base);
+export const equalJitter: JitterFunction = (base, backoff) =>
+  uniform(backoff.random, base / 2, base);
 
 /** base * (0.5 + U(0, 1)), capped at maxDelay: within ±50 % of the base delay. */
 export const proportionalJitter: JitterFunction = (base, backoff) =>

@@ -67,7 +67,10 @@ function parseRetryAfter(value: string, now: number): number | undefined {
 /** A header's first value as a trimmed string, looked up case-insensitively. */
 function headerValue(headers: object, lowerCaseName: string): string | undefined {
   const get = property(headers, 'get');
-  const raw = typeof get === 'function' ? get.call(headers, lowerCaseName) : plainObjectValue(headers, lowerCaseName);
+  const raw =
+    typeof get === 'function'
+      ? get.call(headers, lowerCaseName)
+      : plainObjectValue(headers, lowerCaseName);
   const first: unknown = Array.isArray(raw) ? raw[0] : raw;
   if (typeof first === 'string') {
     const trimmed = first.trim();

@@ -70,5 +70,7 @@ export function categorizeAwsErrorName(name: string): ErrorCategory | undefined 
  */
 function eventStreamNameToErrorName(name: string): string {
   const first = name.charCodeAt(0);
-  return first >= 97 && first <= 122 && name.endsWith('Exception') ? name[0].toUpperCase() + name.slice(1) : name;
+  return first >= 97 && first <= 122 && name.endsWith('Exception')
+    ? name[0].toUpperCase() + name.slice(1)
+    : name;
 }

@@ -47,5 +47,8 @@ function inspectForBeforeProcessing(error: unknown): boolean | undefined {
  * this message: "the request socket did not establish a connection with the server within ...".
  */
 function isAwsSdkConnectTimeout(error: unknown): boolean {
-  return readName(error) === 'TimeoutError' && (readMessage(error) ?? '').includes('did not establish a connection');
+  return (
+    readName(error) === 'TimeoutError' &&
+    (readMessage(error) ?? '').includes('did not establish a connection')
+  );
 }

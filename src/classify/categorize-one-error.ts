@@ -13,14 +13,18 @@ import { hasRateLimitText } from './rate-limit-signals';
  */
 export function categorizeOneError(error: unknown): ErrorCategory | undefined {
   if (isCallerAbort(error)) return ErrorCategory.NON_RETRYABLE;
-  if (typeof error === 'string') return hasRateLimitText(error) ? ErrorCategory.RETRYABLE : undefined;
+  if (typeof error === 'string') {
+    return hasRateLimitText(error) ? ErrorCategory.RETRYABLE : undefined;
+  }
   if (!isObjectLike(error)) return undefined;
 
   // `code` before `name`: the SDK's NodeHttpHandler renames ECONNRESET/EPIPE/ETIMEDOUT errors to
   // 'TimeoutError' but keeps their code.
   const code = readCode(error);
   if (code !== undefined) {
-    const byCode = isStatusCarryingCode(code) ? categorizeStatusOf(error) : categorizeErrorCode(code);
+    const byCode = isStatusCarryingCode(code)
+      ? categorizeStatusOf(error)
+      : categorizeErrorCode(code);
     if (byCode !== undefined) return byCode;
   }
 

@@ -6,7 +6,9 @@
 
 /** Reads `target[key]`; `undefined` when `target` is not an object or the read throws. */
 export function readProperty(target: unknown, key: string): unknown {
-  if (target === null || (typeof target !== 'object' && typeof target !== 'function')) return undefined;
+  if (target === null || (typeof target !== 'object' && typeof target !== 'function')) {
+    return undefined;
+  }
   try {
     return (target as Record<string, unknown>)[key];
   } catch {
@@ -51,7 +53,9 @@ export function readHttpStatus(error: object): number | undefined {
 }
 
 function asHttpStatus(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599
+    ? value
+    : undefined;
 }
 
 /** How many `cause` / `errors` links below the thrown error are looked at. */
@@ -69,10 +73,17 @@ interface PendingNode {
  * and returns the first answer `inspect` gives (anything but `undefined`). Bounded in depth and in
  * count, and each object is visited once, so cyclic or very long chains end.
  */
-export function findInErrorChain<T>(error: unknown, inspect: (node: unknown) => T | undefined): T | undefined {
+export function findInErrorChain<T>(
+  error: unknown,
+  inspect: (node: unknown) => T | undefined,
+): T | undefined {
   const visited = new Set<unknown>();
   const pending: PendingNode[] = [{ node: error, depth: 0 }];
-  for (let next = pending.pop(); next !== undefined && visited.size < MAX_CHAIN_NODES; next = pending.pop()) {
+  for (
+    let next = pending.pop();
+    next !== undefined && visited.size < MAX_CHAIN_NODES;
+    next = pending.pop()
+  ) {
     const { node, depth } = next;
     if (node === undefined || node === null || visited.has(node)) continue;
     visited.add(node);
@@ -95,7 +106,9 @@ function readChildren(node: unknown): unknown[] {
   const errors = readProperty(node, 'errors');
   if (isArraySafely(errors)) {
     const length = Math.min(readArrayLength(errors), MAX_CHAIN_NODES);
-    for (let index = 0; index < length; index += 1) children.push(readProperty(errors, String(index)));
+    for (let index = 0; index < length; index += 1) {
+      children.push(readProperty(errors, String(index)));
+    }
   }
   return children;
 }

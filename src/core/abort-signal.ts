@@ -9,7 +9,10 @@ import { keepAsCause } from './user-callback';
  * throwing getter among them must not replace the call's own error.
  */
 export function isAbortSignal(value: unknown): value is AbortSignal {
-  return typeof readProperty(value, 'aborted') === 'boolean' && typeof readProperty(value, 'addEventListener') === 'function';
+  return (
+    typeof readProperty(value, 'aborted') === 'boolean' &&
+    typeof readProperty(value, 'addEventListener') === 'function'
+  );
 }
 
 /**
@@ -17,17 +20,26 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
  * argument, or one at `.signal` / `.abortSignal` of an argument (undici's and the AWS SDK's
  * spellings). Looked up only after a failure, never on the success path.
  */
-export function resolveAbortSignal(option: SignalOption | undefined, args: readonly unknown[]): AbortSignal | undefined {
+export function resolveAbortSignal(
+  option: SignalOption | undefined,
+  args: readonly unknown[],
+): AbortSignal | undefined {
   if (option === undefined) return findSignalArgument(args);
   const signal: unknown = typeof option === 'function' ? option(args) : option;
   if (signal !== undefined && !isAbortSignal(signal)) {
-    throw new TypeError(`option "signal" returned ${describeValue(signal)}; it must return an AbortSignal or undefined`);
+    throw new TypeError(
+      `option "signal" returned ${describeValue(signal)}; it must return an AbortSignal or undefined`,
+    );
   }
   return signal;
 }
 
 /** `resolveAbortSignal` for a call whose attempt just failed with `handled` (see user-callback.ts). */
-export function resolveAbortSignalAfter(handled: unknown, option: SignalOption | undefined, args: readonly unknown[]): AbortSignal | undefined {
+export function resolveAbortSignalAfter(
+  handled: unknown,
+  option: SignalOption | undefined,
+  args: readonly unknown[],
+): AbortSignal | undefined {
   try {
     return resolveAbortSignal(option, args);
   } catch (thrown) {

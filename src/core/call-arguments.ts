@@ -16,7 +16,12 @@ export function collectArguments(...list: unknown[]): unknown[] {
 }
 
 /** The arguments as a list, made only once the first attempt has failed. */
-export function listArguments(count: number, first: unknown, second: unknown, third: unknown): readonly unknown[] {
+export function listArguments(
+  count: number,
+  first: unknown,
+  second: unknown,
+  third: unknown,
+): readonly unknown[] {
   switch (count) {
     case 0:
       return [];

@@ -35,10 +35,29 @@ export function continueAfterFirstAttempt(
   rejectionHandlers: RejectionHandlers,
 ): unknown {
   if (isPromiseLike(value)) {
-    if (policy.retryOnResult === undefined) return value.then(undefined, rejectionHandlers(thisArg, startedAt, count, first, second, third));
-    return continueAsynchronously(policy, value, target, thisArg, startedAt, listArguments(count, first, second, third));
+    if (policy.retryOnResult === undefined) {
+      return value.then(
+        undefined,
+        rejectionHandlers(thisArg, startedAt, count, first, second, third),
+      );
+    }
+    return continueAsynchronously(
+      policy,
+      value,
+      target,
+      thisArg,
+      startedAt,
+      listArguments(count, first, second, third),
+    );
   }
-  return checkSynchronousResult(policy, value, target, thisArg, startedAt, listArguments(count, first, second, third));
+  return checkSynchronousResult(
+    policy,
+    value,
+    target,
+    thisArg,
+    startedAt,
+    listArguments(count, first, second, third),
+  );
 }
 
 /**
@@ -84,9 +103,23 @@ export function callAsynchronouslyWithRetry(
   try {
     value = Reflect.apply(target, thisArg, args);
   } catch (error) {
-    return retryAsynchronously(policy, attemptOf(target, thisArg, args), failedWith(error), startedAt, args, policy.retryOnResult);
+    return retryAsynchronously(
+      policy,
+      attemptOf(target, thisArg, args),
+      failedWith(error),
+      startedAt,
+      args,
+      policy.retryOnResult,
+    );
   }
-  return continueAsynchronously(policy, Promise.resolve(value), target, thisArg, startedAt, args) as Promise<unknown>;
+  return continueAsynchronously(
+    policy,
+    Promise.resolve(value),
+    target,
+    thisArg,
+    startedAt,
+    args,
+  ) as Promise<unknown>;
 }
 
 /**
@@ -109,7 +142,8 @@ function continueAsynchronously(
         isResultRetried(retryOnResult, result)
           ? retryAfterFirstAttempt(policy, target, thisArg, startedAt, args, succeededWith(result))
           : result),
-    (error: unknown) => retryAfterFirstAttempt(policy, target, thisArg, startedAt, args, failedWith(error)),
+    (error: unknown) =>
+      retryAfterFirstAttempt(policy, target, thisArg, startedAt, args, failedWith(error)),
   );
 }
 
@@ -121,10 +155,21 @@ export function retryAfterFirstAttempt(
   args: readonly unknown[],
   firstOutcome: Outcome,
 ): Promise<unknown> {
-  return retryAsynchronously(policy, attemptOf(target, thisArg, args), firstOutcome, startedAt, args, policy.retryOnResult);
+  return retryAsynchronously(
+    policy,
+    attemptOf(target, thisArg, args),
+    firstOutcome,
+    startedAt,
+    args,
+    policy.retryOnResult,
+  );
 }
 
-function attemptOf(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): () => Promise<Outcome> {
+function attemptOf(
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+): () => Promise<Outcome> {
   return () => settle(target, thisArg, args);
 }
 
@@ -139,7 +184,12 @@ export async function retryAsynchronously<Value>(
 ): Promise<Value> {
   const signal = resolveAbortSignalAfter(outcomeValue(firstOutcome), policy.signal, args);
   const loop = retryLoop(policy, firstOutcome, startedAt, retryOnResult, signal);
-  return driveAsynchronously(loop, loop.next(), attempt as () => Promise<Outcome>, signal) as Promise<Value>;
+  return driveAsynchronously(
+    loop,
+    loop.next(),
+    attempt as () => Promise<Outcome>,
+    signal,
+  ) as Promise<Value>;
 }
 
 /** Sleeps without blocking and makes the next attempt, for as long as the loop asks. */
@@ -175,7 +225,9 @@ function retrySynchronously(
       // It threw synchronously before, but returns a promise now: a promise-returning function.
       // The same loop goes on without blocking, and a rejection of this promise is retried too.
       const attempt = attemptOf(target, thisArg, args);
-      return settlePromise(outcome.value).then((settled) => driveAsynchronously(loop, loop.next(settled), attempt, signal));
+      return settlePromise(outcome.value).then((settled) =>
+        driveAsynchronously(loop, loop.next(settled), attempt, signal),
+      );
     }
     step = loop.next(outcome);
   }
@@ -186,7 +238,11 @@ function settlePromise(promise: PromiseLike<unknown>): Promise<Outcome> {
   return Promise.resolve(promise).then(succeededWith, failedWith);
 }
 
-async function settle(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): Promise<Outcome> {
+async function settle(
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+): Promise<Outcome> {
   try {
     return succeededWith(await Reflect.apply(target, thisArg, args));
   } catch (error) {
@@ -194,7 +250,11 @@ async function settle(target: RetriedFunction, thisArg: unknown, args: readonly 
   }
 }
 
-function settleSynchronously(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): Outcome {
+function settleSynchronously(
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+): Outcome {
   try {
     return succeededWith(Reflect.apply(target, thisArg, args));
   } catch (error) {

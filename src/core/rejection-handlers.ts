@@ -1,7 +1,12 @@
 import { listArguments } from './call-arguments';
 
 /** Retries a call whose first attempt rejected; made once per retrying function. */
-export type RetryRejectedCall = (thisArg: unknown, startedAt: number, args: readonly unknown[], error: unknown) => Promise<unknown>;
+export type RetryRejectedCall = (
+  thisArg: unknown,
+  startedAt: number,
+  args: readonly unknown[],
+  error: unknown,
+) => Promise<unknown>;
 
 /**
  * Makes, per call, the handler that a call attaches to its first attempt's promise: with the
@@ -22,12 +27,23 @@ export type RejectionHandlers = (
 ) => (error: unknown) => Promise<unknown>;
 
 export function createRejectionHandlers(retryRejected: RetryRejectedCall): RejectionHandlers {
-  const withoutArguments = (thisArg: unknown) => (error: unknown) => retryRejected(thisArg, 0, [], error);
-  const withOneArgument = (thisArg: unknown, first: unknown) => (error: unknown) => retryRejected(thisArg, 0, [first], error);
-  const withTwoArguments = (thisArg: unknown, first: unknown, second: unknown) => (error: unknown) =>
-    retryRejected(thisArg, 0, [first, second], error);
+  const withoutArguments = (thisArg: unknown) => (error: unknown) =>
+    retryRejected(thisArg, 0, [], error);
+  const withOneArgument = (thisArg: unknown, first: unknown) => (error: unknown) =>
+    retryRejected(thisArg, 0, [first], error);
+  const withTwoArguments =
+    (thisArg: unknown, first: unknown, second: unknown) => (error: unknown) =>
+      retryRejected(thisArg, 0, [first, second], error);
   const withAnyArguments =
-    (thisArg: unknown, startedAt: number, count: number, first: unknown, second: unknown, third: unknown) => (error: unknown) =>
+    (
+      thisArg: unknown,
+      startedAt: number,
+      count: number,
+      first: unknown,
+      second: unknown,
+      third: unknown,
+    ) =>
+    (error: unknown) =>
       retryRejected(thisArg, startedAt, listArguments(count, first, second, third), error);
   // startedAt is 0 unless the policy has a deadline (callStartTime).
   return (thisArg, startedAt, count, first, second, third) => {

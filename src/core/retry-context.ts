@@ -4,7 +4,12 @@ import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
 import { validateRetryOptions } from '../policy/validate-options';
 import { resolveAbortSignalAfter } from './abort-signal';
 import { failedWith } from './outcome';
-import { createRetryState, decideRetry, type RetryDecision, type RetryState } from './retry-decision';
+import {
+  createRetryState,
+  decideRetry,
+  type RetryDecision,
+  type RetryState,
+} from './retry-decision';
 import { sleep } from './sleep';
 import { keepAsCause } from './user-callback';
 
@@ -58,7 +63,9 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   recordFailure(error: unknown): void {
     if (this.#failure !== undefined) {
       // Counting one failed attempt twice would spend a retry the caller never made.
-      throw new TypeError(`RetryContext: a failure is already recorded for attempt ${this.#attempt}; call wait() or go on to the next iteration first`);
+      throw new TypeError(
+        `RetryContext: a failure is already recorded for attempt ${this.#attempt}; call wait() or go on to the next iteration first`,
+      );
     }
     try {
       // The lane counts recorded failures; attempts that went on without one count toward the cap too.
@@ -67,7 +74,9 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
           ? { lane: this.#policy.retryLane, delay: undefined }
           : decideRetry(this.#policy, this.#state, failedWith(error), this.#attempt);
       this.#failure = { error, decision };
-      if (decision.delay === undefined && !isCallerAbort(error)) decision.lane?.onGiveUp?.(error, this.#attempt);
+      if (decision.delay === undefined && !isCallerAbort(error)) {
+        decision.lane?.onGiveUp?.(error, this.#attempt);
+      }
     } catch (thrown) {
       // A classifier, `retryOn` or onGiveUp threw: the same rule as for a decorated call.
       throw keepAsCause(thrown, error);
@@ -141,14 +150,22 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   }
 
   #startIterating(): void {
-    if (this.#iterating) throw new TypeError('RetryContext: already iterated; make a new RetryContext for each operation');
+    if (this.#iterating) {
+      throw new TypeError(
+        'RetryContext: already iterated; make a new RetryContext for each operation',
+      );
+    }
     this.#iterating = true;
   }
 
   /** The recorded failure's delay and lane; throws the recorded error itself when it is final. */
   #takeRetryableFailure(): { readonly delay: number } {
     const failure = this.#failure;
-    if (failure === undefined) throw new TypeError('RetryContext: no failure recorded for this attempt; call recordFailure(error) first');
+    if (failure === undefined) {
+      throw new TypeError(
+        'RetryContext: no failure recorded for this attempt; call recordFailure(error) first',
+      );
+    }
     const { lane, delay } = failure.decision;
     if (lane === undefined || delay === undefined) throw failure.error;
     try {

@@ -40,9 +40,16 @@ export function createRetryState(policy: RetryPolicy, startedAt: number): RetryS
  * lane, and after how long. The one place that classifies, applies the caps, reads Retry-After and
  * enforces the deadline; the retry loop and RetryContext both ask it. Records the retry in `state`.
  */
-export function decideRetry(policy: RetryPolicy, state: RetryState, outcome: Outcome, attempt: number): RetryDecision {
+export function decideRetry(
+  policy: RetryPolicy,
+  state: RetryState,
+  outcome: Outcome,
+  attempt: number,
+): RetryDecision {
   const lane = chooseLane(policy, outcome, attempt);
-  if (lane === undefined) return { lane: policy.retryLane ?? policy.rateLimitLane, delay: undefined };
+  if (lane === undefined) {
+    return { lane: policy.retryLane ?? policy.rateLimitLane, delay: undefined };
+  }
 
   const progress = state[lane.name];
   if (progress.failures + 1 >= lane.maxAttempts) return { lane, delay: undefined };
@@ -53,9 +60,13 @@ export function decideRetry(policy: RetryPolicy, state: RetryState, outcome: Out
     // The server's wait is a floor, not a replacement: jitter on top of it keeps throttled clients
     // from returning in lockstep. maxDelay still caps it.
     const retryAfter = readRetryAfter(outcome.failed ? outcome.error : outcome.value, now);
-    if (retryAfter !== undefined && retryAfter > delay) delay = Math.min(retryAfter, Math.floor(lane.backoff.maxDelay));
+    if (retryAfter !== undefined && retryAfter > delay) {
+      delay = Math.min(retryAfter, Math.floor(lane.backoff.maxDelay));
+    }
   }
-  if (policy.deadline !== undefined && now - state.startedAt + delay > policy.deadline) return { lane, delay: undefined };
+  if (policy.deadline !== undefined && now - state.startedAt + delay > policy.deadline) {
+    return { lane, delay: undefined };
+  }
 
   progress.failures += 1;
   progress.previousDelay = delay;

@@ -31,7 +31,9 @@ export function* retryLoop(
     const delay = decideAndNotify(policy, state, outcome, attempt);
     if (delay === undefined) return settleWith(outcome);
     outcome = yield delay;
-    if (!outcome.failed && !(retryOnResult && isResultRetried(retryOnResult, outcome.value))) return outcome.value;
+    if (!outcome.failed && !(retryOnResult && isResultRetried(retryOnResult, outcome.value))) {
+      return outcome.value;
+    }
   }
 }
 
@@ -40,7 +42,12 @@ export function* retryLoop(
  * to give up. User code runs here (classifiers, `retryOn`, the hooks), so what it throws keeps the
  * failure as its cause.
  */
-function decideAndNotify(policy: RetryPolicy, state: RetryState, outcome: Outcome, attempt: number): number | undefined {
+function decideAndNotify(
+  policy: RetryPolicy,
+  state: RetryState,
+  outcome: Outcome,
+  attempt: number,
+): number | undefined {
   const failure = outcomeValue(outcome);
   try {
     const { lane, delay } = decideRetry(policy, state, outcome, attempt);

@@ -1,5 +1,12 @@
+/* eslint-disable prefer-rest-params -- the wrapper forwards `arguments`, which V8 then never makes (call-arguments.ts) */
 import { collectArguments, mostUnpackedArguments } from './call-arguments';
-import { continueAfterFirstAttempt, isPromiseLike, retryAfterFirstAttempt, retryThrownCall, type RetriedFunction } from './call-with-retry';
+import {
+  continueAfterFirstAttempt,
+  isPromiseLike,
+  retryAfterFirstAttempt,
+  retryThrownCall,
+  type RetriedFunction,
+} from './call-with-retry';
 import { functionKind } from './function-kind';
 import { failedWith } from './outcome';
 import type { PolicyCache } from './policy-cache';
@@ -19,7 +26,9 @@ export function createRetryingFunction<Target extends RetriedFunction>(
   const kind = functionKind(target);
   if (kind === 'generator') {
     // A sync generator runs lazily on iteration, after the wrapper has returned: nothing to retry.
-    throw new TypeError(`${source}: cannot retry a synchronous generator function; make it an async generator (async *) or return an array`);
+    throw new TypeError(
+      `${source}: cannot retry a synchronous generator function; make it an async generator (async *) or return an array`,
+    );
   }
   // V8 takes a `const` that a closure captures for a constant in code that inlines the closure, and
   // a parameter for a variable. So the wrapper captures these: the method is then called directly
@@ -29,7 +38,14 @@ export function createRetryingFunction<Target extends RetriedFunction>(
   // The policy is the same for the same `this`, so a failed call asks for it again rather than
   // keeping it in its handler (rejection-handlers.ts).
   const rejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
-    retryAfterFirstAttempt(cache.policyFor(thisArg), method, thisArg, startedAt, args, failedWith(error)),
+    retryAfterFirstAttempt(
+      cache.policyFor(thisArg),
+      method,
+      thisArg,
+      startedAt,
+      args,
+      failedWith(error),
+    ),
   );
   const wrapper =
     kind === 'stream'
@@ -52,12 +68,33 @@ export function createRetryingFunction<Target extends RetriedFunction>(
           try {
             value = Reflect.apply(method, this, arguments);
           } catch (error) {
-            return retryThrownCall(policy, method, this, Reflect.apply(collectArguments, undefined, arguments), error, startedAt);
+            return retryThrownCall(
+              policy,
+              method,
+              this,
+              Reflect.apply(collectArguments, undefined, arguments),
+              error,
+              startedAt,
+            );
           }
           // A synchronous method's success ends here, so its call stays as cheap as a plain call.
           if (policy.retryOnResult === undefined && !isPromiseLike(value)) return value;
-          const listed = count > mostUnpackedArguments ? Reflect.apply(collectArguments, undefined, arguments) : first;
-          return continueAfterFirstAttempt(policy, value, method, this, startedAt, count, listed, second, third, rejectionHandlers);
+          const listed =
+            count > mostUnpackedArguments
+              ? Reflect.apply(collectArguments, undefined, arguments)
+              : first;
+          return continueAfterFirstAttempt(
+            policy,
+            value,
+            method,
+            this,
+            startedAt,
+            count,
+            listed,
+            second,
+            third,
+            rejectionHandlers,
+          );
         };
   Object.defineProperty(wrapper, 'name', { value: target.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: target.length, configurable: true });

@@ -23,7 +23,14 @@ export async function* streamWithRetry(
   const firstOutcome = await startStream(target, thisArg, args);
   const { iterator, first } = firstOutcome.failed
     ? // `retryOnResult` does not apply: a stream that started is never retried.
-      await retryAsynchronously(policy, () => startStream(target, thisArg, args), firstOutcome, startedAt, args, undefined)
+      await retryAsynchronously(
+        policy,
+        () => startStream(target, thisArg, args),
+        firstOutcome,
+        startedAt,
+        args,
+        undefined,
+      )
     : firstOutcome.value;
   if (first.done) return first.value;
 
@@ -38,9 +45,17 @@ export async function* streamWithRetry(
   }
 }
 
-async function startStream(target: RetriedFunction, thisArg: unknown, args: readonly unknown[]): Promise<Outcome<StreamStart>> {
+async function startStream(
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+): Promise<Outcome<StreamStart>> {
   try {
-    const iterator = Reflect.apply(target, thisArg, args) as AsyncIterator<unknown, unknown, unknown>;
+    const iterator = Reflect.apply(target, thisArg, args) as AsyncIterator<
+      unknown,
+      unknown,
+      unknown
+    >;
     return succeededWith({ iterator, first: await iterator.next() });
   } catch (error) {
     return failedWith(error);

@@ -6,10 +6,21 @@
  * `cause` when that error has none, as `new Error(message, { cause })` would have set it.
  */
 export function keepAsCause(thrown: unknown, handled: unknown): unknown {
-  if (thrown === handled || thrown === null || (typeof thrown !== 'object' && typeof thrown !== 'function')) return thrown;
+  if (
+    thrown === handled ||
+    thrown === null ||
+    (typeof thrown !== 'object' && typeof thrown !== 'function')
+  ) {
+    return thrown;
+  }
   try {
     if (!('cause' in thrown) && Object.isExtensible(thrown)) {
-      Object.defineProperty(thrown, 'cause', { value: handled, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(thrown, 'cause', {
+        value: handled,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
     }
   } catch {
     // A Proxy's trap refused (or is revoked): the thrown value still goes out, unchanged.
@@ -18,7 +29,10 @@ export function keepAsCause(thrown: unknown, handled: unknown): unknown {
 }
 
 /** `retryOnResult(value)`, under the rule above; its answer is read for truthiness, like a filter's. */
-export function isResultRetried(retryOnResult: (result: unknown) => unknown, value: unknown): boolean {
+export function isResultRetried(
+  retryOnResult: (result: unknown) => unknown,
+  value: unknown,
+): boolean {
   try {
     return Boolean(retryOnResult(value));
   } catch (thrown) {

@@ -20,10 +20,20 @@ function policyFromOptions(options: FunctionRetryOptions | undefined, source: st
 }
 
 /** Runs `fn` now, retrying it per `options`; resolves with its result or rejects with its last error. */
-export function withRetry<Result>(fn: () => Result | PromiseLike<Result>, options?: FunctionRetryOptions): Promise<Result> {
-  if (typeof fn !== 'function') throw new TypeError(`withRetry: expected a function, got ${typeof fn}`);
+export function withRetry<Result>(
+  fn: () => Result | PromiseLike<Result>,
+  options?: FunctionRetryOptions,
+): Promise<Result> {
+  if (typeof fn !== 'function') {
+    throw new TypeError(`withRetry: expected a function, got ${typeof fn}`);
+  }
   const policy = policyFromOptions(options, 'withRetry');
-  return callAsynchronouslyWithRetry(policy, fn as RetriedFunction, undefined, []) as Promise<Result>;
+  return callAsynchronouslyWithRetry(
+    policy,
+    fn as RetriedFunction,
+    undefined,
+    [],
+  ) as Promise<Result>;
 }
 
 /**
@@ -31,8 +41,17 @@ export function withRetry<Result>(fn: () => Result | PromiseLike<Result>, option
  * decorated method, a synchronous `fn` stays synchronous and an async generator is retried until
  * its first value.
  */
-export function retryable<Target extends (...args: never[]) => unknown>(fn: Target, options?: FunctionRetryOptions): Target {
-  if (typeof fn !== 'function') throw new TypeError(`retryable: expected a function, got ${typeof fn}`);
+export function retryable<Target extends (...args: never[]) => unknown>(
+  fn: Target,
+  options?: FunctionRetryOptions,
+): Target {
+  if (typeof fn !== 'function') {
+    throw new TypeError(`retryable: expected a function, got ${typeof fn}`);
+  }
   const policy = policyFromOptions(options, 'retryable');
-  return createRetryingFunction(fn as RetriedFunction, new PolicyCache(() => policy), 'retryable') as Target;
+  return createRetryingFunction(
+    fn as RetriedFunction,
+    new PolicyCache(() => policy),
+    'retryable',
+  ) as Target;
 }

@@ -3,7 +3,9 @@ import { copyFunctionMetadata } from './class-metadata';
 import { decoratedMethodFor, installWrapper } from './decorated-method';
 import { readDecoratorArguments } from './decorator-arguments';
 
-type Lane = { readonly name: 'retry'; readonly options: RetryOptions } | { readonly name: 'rateLimit'; readonly options: RateLimitOptions };
+type Lane =
+  | { readonly name: 'retry'; readonly options: RetryOptions }
+  | { readonly name: 'rateLimit'; readonly options: RateLimitOptions };
 
 /**
  * What `@Retry` and `@RetryOnRateLimit` do when applied: record the lane's options on the method
@@ -24,7 +26,9 @@ export function applyLane(args: readonly unknown[], source: string, lane: Lane):
   }
   const decorated = decoratedMethodFor(application);
   if (decorated[lane.name] !== undefined) {
-    throw new TypeError(`${source} is applied twice to method "${application.name}"; merge the options into one ${source}(...)`);
+    throw new TypeError(
+      `${source} is applied twice to method "${application.name}"; merge the options into one ${source}(...)`,
+    );
   }
   if (lane.name === 'retry') decorated.retry = lane.options;
   else decorated.rateLimit = lane.options;

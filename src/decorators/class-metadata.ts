@@ -39,7 +39,12 @@ function newRecord(): ClassRecord {
 }
 
 function isWithin(owner: unknown, declared: object): owner is object {
-  return owner === declared || (typeof owner === 'object' || typeof owner === 'function') && owner !== null && Object.prototype.isPrototypeOf.call(declared, owner);
+  return (
+    owner === declared ||
+    ((typeof owner === 'object' || typeof owner === 'function') &&
+      owner !== null &&
+      Object.prototype.isPrototypeOf.call(declared, owner))
+  );
 }
 
 export const standardMetadata: ClassMetadataAccess = {
@@ -57,7 +62,9 @@ export const standardMetadata: ClassMetadataAccess = {
   },
   runtimeOwner(runtimeClass, declared) {
     const metadata: unknown =
-      typeof runtimeClass === 'function' ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata] : undefined;
+      typeof runtimeClass === 'function'
+        ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata]
+        : undefined;
     return isWithin(metadata, declared) ? metadata : declared;
   },
 };
@@ -73,7 +80,11 @@ interface ReflectMetadataApi {
 /** reflect-metadata, which legacy-decorator projects (NestJS, Angular) load before their classes. */
 export function reflectMetadataApi(source: string): ReflectMetadataApi {
   const api = Reflect as unknown as Partial<ReflectMetadataApi>;
-  if (typeof api.getOwnMetadata !== 'function' || typeof api.getOwnMetadataKeys !== 'function' || typeof api.defineMetadata !== 'function') {
+  if (
+    typeof api.getOwnMetadata !== 'function' ||
+    typeof api.getOwnMetadataKeys !== 'function' ||
+    typeof api.defineMetadata !== 'function'
+  ) {
     throw new TypeError(
       `${source}: legacy decorators (experimentalDecorators) keep their metadata with reflect-metadata; add "import 'reflect-metadata'" before your decorated classes are defined`,
     );
@@ -87,12 +98,15 @@ export function reflectMetadataApi(source: string): ReflectMetadataApi {
  */
 export function copyFunctionMetadata(from: Function, to: Function, source: string): void {
   const api = reflectMetadataApi(source);
-  for (const key of api.getOwnMetadataKeys(from)) api.defineMetadata(key, api.getOwnMetadata(key, from), to);
+  for (const key of api.getOwnMetadataKeys(from)) {
+    api.defineMetadata(key, api.getOwnMetadata(key, from), to);
+  }
 }
 
 export const legacyMetadata: ClassMetadataAccess = {
   ownRecord(constructor) {
-    return reflectMetadataApi('tenacious').getOwnMetadata(legacyMetadataKey, constructor) as ClassRecord | undefined;
+    return reflectMetadataApi('tenacious').getOwnMetadata(legacyMetadataKey, constructor) as
+      ClassRecord | undefined;
   },
   ensureOwnRecord(constructor) {
     const own = this.ownRecord(constructor);
@@ -109,7 +123,11 @@ export const legacyMetadata: ClassMetadataAccess = {
 /** The records of the class and its ancestors, most derived first. */
 export function classRecordChain({ key, access }: ClassOwner): ClassRecord[] {
   const chain: ClassRecord[] = [];
-  for (let current: object | null = key; current !== null; current = Object.getPrototypeOf(current) as object | null) {
+  for (
+    let current: object | null = key;
+    current !== null;
+    current = Object.getPrototypeOf(current) as object | null
+  ) {
     const record = access.ownRecord(current);
     if (record) chain.push(record);
   }
@@ -122,7 +140,10 @@ export function mergeClassDefaults(chain: readonly ClassRecord[]): RetryDefaults
   for (let index = chain.length - 1; index >= 0; index--) {
     const defaults = chain[index].defaults;
     if (defaults === undefined) continue;
-    const rateLimit = merged.rateLimit || defaults.rateLimit ? { ...merged.rateLimit, ...defaults.rateLimit } : undefined;
+    const rateLimit =
+      merged.rateLimit || defaults.rateLimit
+        ? { ...merged.rateLimit, ...defaults.rateLimit }
+        : undefined;
     merged = { ...merged, ...defaults, rateLimit };
   }
   return merged;

@@ -11,10 +11,17 @@ import type { MethodOrClassDecoratorFunction } from './decorator-types';
  * classifier returns `undefined` to defer to the next.
  */
 export function Classified(classifier: Classifier): MethodOrClassDecoratorFunction {
-  rejectUseWithoutParentheses(arguments.length, '@Classified', 'a classifier function', '@Classified(classifier)');
+  rejectUseWithoutParentheses(
+    arguments.length,
+    '@Classified',
+    'a classifier function',
+    '@Classified(classifier)',
+  );
   if (isClassConstructor(classifier)) {
     // Legacy decorators hand a class decorator written without parentheses the class itself.
-    throw new TypeError(`@Classified: expected a classifier function, got the class ${classifier.name}; write @Classified(classifier) with parentheses`);
+    throw new TypeError(
+      `@Classified: expected a classifier function, got the class ${classifier.name}; write @Classified(classifier) with parentheses`,
+    );
   }
   if (typeof classifier !== 'function') {
     throw new TypeError(
@@ -24,11 +31,15 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
   return function classifiedDecorator(...args: unknown[]) {
     const application = readDecoratorArguments(args, '@Classified');
     if (application.kind === 'member') {
-      throw new TypeError(`@Classified cannot decorate ${application.description}: put it on a method or on the class`);
+      throw new TypeError(
+        `@Classified cannot decorate ${application.description}: put it on a method or on the class`,
+      );
     }
     // Decorators apply bottom-up; unshift keeps the classifiers in reading order (top first).
     if (application.kind === 'class') {
-      application.owner.access.ensureOwnRecord(application.owner.key).classifiers.unshift(classifier);
+      application.owner.access
+        .ensureOwnRecord(application.owner.key)
+        .classifiers.unshift(classifier);
       return undefined;
     }
     decoratedMethodFor(application).classifiers.unshift(classifier);

@@ -64,7 +64,9 @@ interface ClassMethods {
 /** The decorated methods declared by each class, keyed by its metadata object or constructor. */
 const methodsByClass = new WeakMap<object, ClassMethods>();
 
-export function decoratedMethodFor(application: Extract<DecoratorApplication, { kind: 'method' }>): DecoratedMethod {
+export function decoratedMethodFor(
+  application: Extract<DecoratorApplication, { kind: 'method' }>,
+): DecoratedMethod {
   let classMethods = methodsByClass.get(application.owner.key);
   if (classMethods === undefined) {
     classMethods = { instance: new Map(), static: new Map() };
@@ -86,7 +88,11 @@ export function installWrapper(
   source: string,
 ): Function | undefined {
   if (decorated.wrapper !== undefined) return undefined;
-  const wrapper = createRetryingFunction(method as RetriedFunction, decorated.policies, `${source} on method "${decorated.name}"`);
+  const wrapper = createRetryingFunction(
+    method as RetriedFunction,
+    decorated.policies,
+    `${source} on method "${decorated.name}"`,
+  );
   decorated.wrapper = wrapper;
   return wrapper;
 }

@@ -1,5 +1,10 @@
 import '../polyfill';
-import { legacyMetadata, reflectMetadataApi, standardMetadata, type ClassOwner } from './class-metadata';
+import {
+  legacyMetadata,
+  reflectMetadataApi,
+  standardMetadata,
+  type ClassOwner,
+} from './class-metadata';
 
 /** A decorator application, read from its arguments in either decorator mode. */
 export type DecoratorApplication =
@@ -26,7 +31,11 @@ interface StandardContext {
 }
 
 function isStandardContext(value: unknown): value is StandardContext {
-  return typeof value === 'object' && value !== null && typeof (value as StandardContext).kind === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StandardContext).kind === 'string'
+  );
 }
 
 /**
@@ -34,21 +43,34 @@ function isStandardContext(value: unknown): value is StandardContext {
  * `(value, context)` with a `context.kind`; legacy `experimentalDecorators` receive
  * `(constructor)` for a class and `(prototype or constructor, key, descriptor)` for a member.
  */
-export function readDecoratorArguments(args: readonly unknown[], source: string): DecoratorApplication {
+export function readDecoratorArguments(
+  args: readonly unknown[],
+  source: string,
+): DecoratorApplication {
   const [first, second, third] = args;
   if (isStandardContext(second)) return readStandard(first, second, source);
   if (args.length === 1 && typeof first === 'function') {
-    return { kind: 'class', name: first.name || '(anonymous class)', owner: legacyOwner(first, source) };
+    return {
+      kind: 'class',
+      name: first.name || '(anonymous class)',
+      owner: legacyOwner(first, source),
+    };
   }
   const isMemberKey = typeof second === 'string' || typeof second === 'symbol';
-  if (isMemberKey && ((typeof first === 'object' && first !== null) || typeof first === 'function')) {
+  if (
+    isMemberKey &&
+    ((typeof first === 'object' && first !== null) || typeof first === 'function')
+  ) {
     const name = String(second);
-    if (typeof third === 'number') return { kind: 'member', description: `a parameter of "${name}"` };
+    if (typeof third === 'number') {
+      return { kind: 'member', description: `a parameter of "${name}"` };
+    }
     const descriptor = third as PropertyDescriptor | undefined;
     if (descriptor === undefined) return { kind: 'member', description: `field "${name}"` };
     if (typeof descriptor.value === 'function') {
       // Instance methods get the prototype, static methods the constructor itself.
-      const constructor = typeof first === 'function' ? first : (first as { constructor: Function }).constructor;
+      const constructor =
+        typeof first === 'function' ? first : (first as { constructor: Function }).constructor;
       const key = second as string | symbol;
       return {
         kind: 'method',
@@ -62,10 +84,16 @@ export function readDecoratorArguments(args: readonly unknown[], source: string)
     }
     return { kind: 'member', description: `${descriptor.get ? 'getter' : 'setter'} "${name}"` };
   }
-  throw new TypeError(`${source}: not applied as a decorator (got ${args.length} arguments); write ${source}(...) above a class or a method`);
+  throw new TypeError(
+    `${source}: not applied as a decorator (got ${args.length} arguments); write ${source}(...) above a class or a method`,
+  );
 }
 
-function readStandard(value: unknown, context: StandardContext, source: string): DecoratorApplication {
+function readStandard(
+  value: unknown,
+  context: StandardContext,
+  source: string,
+): DecoratorApplication {
   const name = context.name === undefined ? '(anonymous class)' : String(context.name);
   if (context.kind !== 'method' && context.kind !== 'class') {
     return { kind: 'member', description: `${context.kind} "${name}"` };
@@ -100,8 +128,15 @@ function legacyOwner(constructor: Function, source: string): ClassOwner {
  * checking it matters in legacy mode, where an instance method's prototype would otherwise pass as
  * an empty options object and the method would silently not be retried.
  */
-export function rejectUseWithoutParentheses(argumentCount: number, source: string, expected: string, usage: string): void {
+export function rejectUseWithoutParentheses(
+  argumentCount: number,
+  source: string,
+  expected: string,
+  usage: string,
+): void {
   if (argumentCount > 1) {
-    throw new TypeError(`${source}: expected ${expected}, got the arguments of a decorator; write ${usage} with parentheses`);
+    throw new TypeError(
+      `${source}: expected ${expected}, got the arguments of a decorator; write ${usage} with parentheses`,
+    );
   }
 }

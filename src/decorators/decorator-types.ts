@@ -25,4 +25,5 @@ export interface ClassDecoratorFunction {
 }
 
 /** `@Classified` goes on a method or on a class. */
-export interface MethodOrClassDecoratorFunction extends MethodDecoratorFunction, ClassDecoratorFunction {}
+export interface MethodOrClassDecoratorFunction
+  extends MethodDecoratorFunction, ClassDecoratorFunction {}

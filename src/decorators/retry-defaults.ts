@@ -14,12 +14,17 @@ export function RetryDefaults(options: RetryDefaultsOptions): ClassDecoratorFunc
   return function retryDefaultsDecorator(...args: unknown[]) {
     const application = readDecoratorArguments(args, '@RetryDefaults');
     if (application.kind !== 'class') {
-      const where = application.kind === 'method' ? `method "${application.name}"` : application.description;
-      throw new TypeError(`@RetryDefaults decorates classes, not ${where}; on a method use @Retry(options)`);
+      const where =
+        application.kind === 'method' ? `method "${application.name}"` : application.description;
+      throw new TypeError(
+        `@RetryDefaults decorates classes, not ${where}; on a method use @Retry(options)`,
+      );
     }
     const record = application.owner.access.ensureOwnRecord(application.owner.key);
     if (record.defaults !== undefined) {
-      throw new TypeError(`@RetryDefaults is applied twice to class ${application.name}; merge the options into one`);
+      throw new TypeError(
+        `@RetryDefaults is applied twice to class ${application.name}; merge the options into one`,
+      );
     }
     record.defaults = validated;
   } as ClassDecoratorFunction;

@@ -10,7 +10,12 @@ import type { MethodDecoratorFunction } from './decorator-types';
  * Stacked with `@Retry`, it becomes the rate-limit lane of the same retry loop.
  */
 export function RetryOnRateLimit(options?: RateLimitOptions): MethodDecoratorFunction {
-  rejectUseWithoutParentheses(arguments.length, '@RetryOnRateLimit', 'an options object', '@RetryOnRateLimit()');
+  rejectUseWithoutParentheses(
+    arguments.length,
+    '@RetryOnRateLimit',
+    'an options object',
+    '@RetryOnRateLimit()',
+  );
   const validated = validateRateLimitOptions(options, '@RetryOnRateLimit');
   return function retryOnRateLimitDecorator(...args: unknown[]) {
     return applyLane(args, '@RetryOnRateLimit', { name: 'rateLimit', options: validated });

@@ -12,7 +12,11 @@ export function isClassConstructor(value: unknown): boolean {
   if (prototype === undefined) return false;
   let answer = answers.get(value);
   if (answer === undefined) {
-    const isErrorConstructor = value === Error || (typeof prototype === 'object' && prototype !== null && Error.prototype.isPrototypeOf(prototype));
+    const isErrorConstructor =
+      value === Error ||
+      (typeof prototype === 'object' &&
+        prototype !== null &&
+        Object.prototype.isPrototypeOf.call(Error.prototype, prototype));
     answer = isErrorConstructor || /^class[\s{]/.test(Function.prototype.toString.call(value));
     answers.set(value, answer);
   }

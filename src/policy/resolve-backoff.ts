@@ -4,7 +4,10 @@ import type { BackoffOptions } from './options';
 
 /** Fills the backoff fields from `defaults` and turns the boolean jitter spellings into strategies. */
 export function resolveBackoff(
-  options: Pick<BackoffOptions, 'initialDelay' | 'maxDelay' | 'exponentialBase' | 'jitter' | 'random'>,
+  options: Pick<
+    BackoffOptions,
+    'initialDelay' | 'maxDelay' | 'exponentialBase' | 'jitter' | 'random'
+  >,
   defaults: typeof retryDefaults | typeof rateLimitDefaults,
 ): ResolvedBackoff {
   const jitter = options.jitter ?? defaults.jitter;

@@ -7,7 +7,13 @@ import { isFailureBeforeProcessing } from '../classify/before-processing';
 import { isRateLimitError } from '../classify/rate-limit';
 import { rateLimitDefaults, retryDefaults } from './defaults';
 import { describeValue } from './describe-value';
-import type { BackoffOptions, ErrorClass, RateLimitOptions, RetryOptions, SignalOption } from './options';
+import type {
+  BackoffOptions,
+  ErrorClass,
+  RateLimitOptions,
+  RetryOptions,
+  SignalOption,
+} from './options';
 
 /**
  * One schedule of retries with its own attempt cap. A policy has up to two: the rate-limit lane
@@ -56,7 +62,9 @@ export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
   const classifiers = [retry?.classifier, ...(layers.classifiers ?? [])].filter(
     (classifier): classifier is Classifier => classifier !== undefined,
   );
-  const deadlines = [retry?.deadline, rateLimit?.deadline].filter((value): value is number => value !== undefined);
+  const deadlines = [retry?.deadline, rateLimit?.deadline].filter(
+    (value): value is number => value !== undefined,
+  );
   const deadline = deadlines.length === 0 ? undefined : Math.min(...deadlines);
   return {
     rateLimitLane,
@@ -79,15 +87,20 @@ function createRetryLane(options: RetryOptions): RetryLane {
   // A call that must not run twice is retried only when the failure proves it never ran.
   const accepts: RetryLane['accepts'] = idempotent
     ? matches
-    : (error, category, attempt) => isFailureBeforeProcessing(error) && matches(error, category, attempt);
+    : (error, category, attempt) =>
+        isFailureBeforeProcessing(error) && matches(error, category, attempt);
   return createLane('retry', options, retryDefaults, accepts);
 }
 
 function retryMatcher(options: RetryOptions): RetryLane['accepts'] {
   const { retryOn } = options;
-  if (typeof retryOn === 'function') return (error, category, attempt) => retryOn(error, { category, attempt });
+  if (typeof retryOn === 'function') {
+    return (error, category, attempt) => retryOn(error, { category, attempt });
+  }
   if (retryOn !== undefined) return (error) => isInstanceOfAny(error, retryOn);
-  const categories: ReadonlySet<ErrorCategory> = new Set(options.retryCategories ?? retryDefaults.retryCategories);
+  const categories: ReadonlySet<ErrorCategory> = new Set(
+    options.retryCategories ?? retryDefaults.retryCategories,
+  );
   return (_error, category) => categories.has(category);
 }
 
@@ -135,7 +148,9 @@ function chainClassifiers(classifiers: readonly Classifier[]): (error: unknown) 
       const category = classifier(error);
       if (category === undefined) continue;
       if (!isErrorCategory(category)) {
-        throw new TypeError(`tenacious: a classifier returned ${describeValue(category)}; expected an ErrorCategory or undefined`);
+        throw new TypeError(
+          `tenacious: a classifier returned ${describeValue(category)}; expected an ErrorCategory or undefined`,
+        );
       }
       return category;
     }

@@ -90,11 +90,15 @@ const backoffChecks: Record<string, FieldCheck> = {
   jitter(value) {
     if (typeof value === 'boolean') return undefined;
     if (typeof value === 'string' && jitterStrategies.has(value)) return undefined;
-    return typeProblem(`one of 'full', 'equal', 'decorrelated', 'proportional', 'none', true, false`);
+    return typeProblem(
+      `one of 'full', 'equal', 'decorrelated', 'proportional', 'none', true, false`,
+    );
   },
   deadline(value) {
     if (typeof value !== 'number') return typeProblem('a number of milliseconds');
-    return Number.isFinite(value) && value > 0 ? undefined : rangeProblem('a finite number of milliseconds > 0');
+    return Number.isFinite(value) && value > 0
+      ? undefined
+      : rangeProblem('a finite number of milliseconds > 0');
   },
   respectRetryAfter: booleanValue,
   signal(value) {
@@ -111,13 +115,23 @@ const retryChecks: Record<string, FieldCheck> = {
   ...backoffChecks,
   retryOn(value) {
     // A class is a function too: `retryOn: TimeoutError` would be called as a predicate.
-    if (isClassConstructor(value)) return typeProblem('an array of error classes (write retryOn: [ErrorClass]) or a predicate function');
+    if (isClassConstructor(value)) {
+      return typeProblem(
+        'an array of error classes (write retryOn: [ErrorClass]) or a predicate function',
+      );
+    }
     if (typeof value === 'function') return undefined;
-    if (!Array.isArray(value)) return typeProblem('an array of error classes or a function (error, { category, attempt }) => boolean');
+    if (!Array.isArray(value)) {
+      return typeProblem(
+        'an array of error classes or a function (error, { category, attempt }) => boolean',
+      );
+    }
     return errorClassList(value);
   },
   retryCategories(value) {
-    if (!Array.isArray(value) || !Array.from(value).every(isErrorCategory)) return typeProblem('an array of ErrorCategory values');
+    if (!Array.isArray(value) || !Array.from(value).every(isErrorCategory)) {
+      return typeProblem('an array of ErrorCategory values');
+    }
     return value.length === 0 ? rangeProblem('at least one ErrorCategory') : undefined;
   },
   idempotent: booleanValue,
@@ -130,7 +144,9 @@ const rateLimitChecks: Record<string, FieldCheck> = {
   jitter(value) {
     // Many clients throttled at once retry in lockstep without jitter and trip the limit again.
     if (value === 'none' || value === false) {
-      return typeProblem(`jitter that is on ('full', 'equal', 'decorrelated', 'proportional' or true); rate-limit retries are always jittered`);
+      return typeProblem(
+        `jitter that is on ('full', 'equal', 'decorrelated', 'proportional' or true); rate-limit retries are always jittered`,
+      );
     }
     return backoffChecks.jitter(value, {});
   },
@@ -159,7 +175,9 @@ function check(
   if (options === undefined) return {};
   if (typeof options === 'function') {
     // `@Retry` written without parentheses hands the method itself over as the options.
-    throw new TypeError(`${source}: expected an options object, got a function; write ${source}() with parentheses`);
+    throw new TypeError(
+      `${source}: expected an options object, got a function; write ${source}() with parentheses`,
+    );
   }
   if (!isPlainObject(options)) {
     throw new TypeError(`${source}: expected an options object, got ${describeValue(options)}`);
@@ -169,7 +187,9 @@ function check(
     const value = options[key];
     const fieldCheck = Object.hasOwn(checks, key) ? checks[key] : undefined;
     if (fieldCheck === undefined) {
-      throw new TypeError(`${source}: unknown option "${optionPrefix}${key}" (value ${describeValue(value)})`);
+      throw new TypeError(
+        `${source}: unknown option "${optionPrefix}${key}" (value ${describeValue(value)})`,
+      );
     }
     if (value === undefined) continue; // an explicit undefined means "not given"
     const problem = fieldCheck(value, options);
@@ -188,12 +208,19 @@ export function validateRetryOptions(options: unknown, source: string): RetryOpt
 }
 
 /** Checks `@RetryOnRateLimit` options; returns them without undefined fields. */
-export function validateRateLimitOptions(options: unknown, source: string, optionPrefix = ''): RateLimitOptions {
+export function validateRateLimitOptions(
+  options: unknown,
+  source: string,
+  optionPrefix = '',
+): RateLimitOptions {
   return check(rateLimitChecks, options, source, optionPrefix) as RateLimitOptions;
 }
 
 /** Checks `@RetryDefaults` options, including the nested `rateLimit` defaults. */
-export function validateRetryDefaultsOptions(options: unknown, source: string): RetryDefaultsOptions {
+export function validateRetryDefaultsOptions(
+  options: unknown,
+  source: string,
+): RetryDefaultsOptions {
   const given = check(defaultsChecks, options, source) as RetryDefaultsOptions;
   if (given.rateLimit !== undefined) {
     return { ...given, rateLimit: validateRateLimitOptions(given.rateLimit, source, 'rateLimit.') };
@@ -202,7 +229,10 @@ export function validateRetryDefaultsOptions(options: unknown, source: string): 
 }
 
 /** Checks the options of `calculateBackoffDelay`: the backoff fields of `RetryOptions`. */
-export function validateBackoffCalculationOptions(options: unknown, source: string): Record<string, unknown> {
+export function validateBackoffCalculationOptions(
+  options: unknown,
+  source: string,
+): Record<string, unknown> {
   return check(backoffCalculationChecks, options, source);
 }
 
