@@ -10,6 +10,9 @@ export type {
   ClassDecoratorFunction,
   MethodDecoratorFunction,
   MethodOrClassDecoratorFunction,
+  RetryDecoratorFunction,
+  RetryOnResultDecoratorFunction,
+  RetryOnResultIsNeverCalledOnStreams,
 } from './decorators/decorator-types';
 
 export { ErrorCategory } from './classify/error-category';
@@ -18,7 +21,13 @@ export { classifyError } from './classify/classify-error';
 export { isRateLimitError } from './classify/rate-limit';
 export { HttpError } from './classify/http-error';
 
-export { withRetry, retryable, type FunctionRetryOptions } from './core/with-retry';
+export {
+  withRetry,
+  retryable,
+  type FunctionRetryOptions,
+  type RetryableOptions,
+  type StreamRetryOptions,
+} from './core/with-retry';
 export { RetryContext } from './core/retry-context';
 export { calculateBackoffDelay, type BackoffDelayOptions } from './backoff/calculate-backoff-delay';
 

@@ -1,4 +1,4 @@
-import { HttpError, retryable } from '../../src';
+import { HttpError, retryable, type FunctionRetryOptions } from '../../src';
 import { alwaysRejects, rejectsThenResolves } from './scripted-attempts';
 
 /** Synchronous retries block for real (Atomics.wait), so they use no delay at all. */
@@ -321,14 +321,14 @@ describe('an async generator function', () => {
   it('does not hand retryOnResult its internal start-of-stream objects, nor retry a stream that started', async () => {
     let calls = 0;
     const retryOnResult = jest.fn(() => true);
-    const stream = retryable(
-      async function* (): AsyncGenerator<number> {
-        calls += 1;
-        if (calls === 1) throw new HttpError(503);
-        yield calls;
-      },
-      { ...immediate, retryOnResult },
-    );
+    // Written for a stream, retryOnResult is a compile error; options shared with other calls
+    // can still carry one.
+    const sharedOptions: FunctionRetryOptions = { ...immediate, retryOnResult };
+    const stream = retryable(async function* (): AsyncGenerator<number> {
+      calls += 1;
+      if (calls === 1) throw new HttpError(503);
+      yield calls;
+    }, sharedOptions);
     expect(await consume(stream())).toEqual({ values: [2] });
     expect(calls).toBe(2);
     expect(retryOnResult).not.toHaveBeenCalled();

@@ -1,3 +1,5 @@
+import type { ReturnsStream } from '../policy/options';
+
 /** Any class, abstract or not, whatever its constructor parameters. */
 export type AnyClass = abstract new (...args: never[]) => unknown;
 
@@ -27,3 +29,54 @@ export interface ClassDecoratorFunction {
 /** `@Classified` goes on a method or on a class. */
 export interface MethodOrClassDecoratorFunction
   extends MethodDecoratorFunction, ClassDecoratorFunction {}
+
+/** A method that returns `Result`, or a promise of it: what `retryOnResult` of `Result` is given. */
+type MethodWithResult<Result> = (...args: never[]) => Result | PromiseLike<Result>;
+
+/**
+ * The compiler names this type when `@Retry({ retryOnResult })` is put on an async generator
+ * method: the predicate would never be called, because a stream's values are never retried.
+ */
+export interface RetryOnResultIsNeverCalledOnStreams {
+  readonly retryOnResultIsNeverCalledOnStreams: never;
+}
+
+/**
+ * `@Retry(options)` whose `retryOnResult`, if it has one, takes a `Result`: it goes on a method
+ * whose result (or what its promise resolves to) is a `Result`, or on an async generator method.
+ */
+export interface RetryDecoratorFunction<Result> {
+  /** TC39 standard decorators. */
+  <This, Method extends MethodWithResult<Result> | ((...args: never[]) => AsyncIterable<unknown>)>(
+    method: Method,
+    context: ClassMethodDecoratorContext<This>,
+  ): Method | void;
+  /** Legacy `experimentalDecorators`. */
+  <Method extends MethodWithResult<Result> | ((...args: never[]) => AsyncIterable<unknown>)>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<Method>,
+  ): TypedPropertyDescriptor<Method> | void;
+}
+
+/**
+ * `@Retry({ retryOnResult })` with a predicate of `Result`: it goes only on a method whose result
+ * (or what its promise resolves to) is a `Result`, and not on an async generator method.
+ */
+export interface RetryOnResultDecoratorFunction<Result> {
+  /** TC39 standard decorators. */
+  <This, Method extends MethodWithResult<Result>>(
+    method: Method,
+    context: ClassMethodDecoratorContext<This>,
+  ): ReturnsStream<ReturnType<Method>> extends true
+    ? RetryOnResultIsNeverCalledOnStreams
+    : Method | void;
+  /** Legacy `experimentalDecorators`. */
+  <Method extends MethodWithResult<Result>>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<Method>,
+  ): ReturnsStream<ReturnType<Method>> extends true
+    ? RetryOnResultIsNeverCalledOnStreams
+    : TypedPropertyDescriptor<Method> | void;
+}

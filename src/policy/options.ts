@@ -24,56 +24,156 @@ export type RetryOnPredicate = (error: unknown, context: RetryOnContext) => bool
  */
 export type SignalOption = ((args: readonly unknown[]) => AbortSignal | undefined) | AbortSignal;
 
-/** Options shared by both retry lanes. All delays are in milliseconds. */
+/**
+ * Options shared by both retry lanes. All delays are in milliseconds. The defaults shown are those
+ * of the retry lane (`RetryOptions`); `RateLimitOptions` states its own.
+ */
 export interface BackoffOptions {
-  /** Total calls including the first; an integer >= 1 (Infinity only with `deadline`). */
+  /**
+   * Total calls including the first; an integer >= 1 (Infinity only with `deadline`).
+   * @default 3
+   */
   maxAttempts?: number;
-  /** Delay before the 2nd attempt, before jitter. */
+  /**
+   * Delay before the 2nd attempt, before jitter.
+   * @default 1000
+   */
   initialDelay?: number;
-  /** Cap on every delay, after jitter and after Retry-After. */
+  /**
+   * Cap on every delay, after jitter and after Retry-After.
+   * @default 60000
+   */
   maxDelay?: number;
-  /** Growth factor of the delay between attempts; > 1. */
+  /**
+   * Growth factor of the delay between attempts; > 1.
+   * @default 2
+   */
   exponentialBase?: number;
+  /**
+   * How each delay is randomised: `'full'`, `'equal'`, `'decorrelated'`, `'proportional'` or
+   * `'none'`; `true` means `'full'`, `false` means `'none'`.
+   * @default 'full'
+   */
   jitter?: JitterOption;
-  /** Total budget in ms, measured from the first call; a sleep that would cross it is not started. */
+  /**
+   * Total budget in ms, measured from the first call; a sleep that would cross it is not started.
+   * @default undefined (no deadline)
+   */
   deadline?: number;
-  /** Honour `Retry-After` / `x-amz-retry-after` found on the error (clamped to `maxDelay`). */
+  /**
+   * Honour `Retry-After` / `x-amz-retry-after` found on the error (clamped to `maxDelay`).
+   * @default true
+   */
   respectRetryAfter?: boolean;
+  /**
+   * Where the call's abort signal comes from; abort stops the wait at once and rejects with the
+   * signal's reason.
+   * @default auto: an `AbortSignal` argument, or one at `.signal` / `.abortSignal` of an argument
+   */
   signal?: SignalOption;
-  /** Called before each sleep with the error, the attempt that failed (from 1) and the delay. */
+  /**
+   * Called before each sleep with the error, the attempt that failed (from 1) and the delay.
+   * @default undefined
+   */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
-  /** Called once when the call fails for good, with the last error and the attempts made. */
+  /**
+   * Called once when the call fails for good, with the last error and the attempts made.
+   * @default undefined
+   */
   onGiveUp?: (error: unknown, attempts: number) => void;
-  /** Source of randomness in [0, 1) for jitter; inject one for reproducible schedules. */
+  /**
+   * Source of randomness in [0, 1) for jitter; inject one for reproducible schedules.
+   * @default Math.random
+   */
   random?: () => number;
 }
 
-/** Options of `@Retry`, `withRetry`, `retryable` and `RetryContext`. */
-export interface RetryOptions extends BackoffOptions {
-  /** Error classes, or a predicate; when given it alone decides what is retried. */
+/**
+ * `true` when a function that returns `Returned` is taken for a stream (an async generator
+ * function): it returns an async iterable and not a promise. `retryOnResult` is never called for
+ * streams; the types cannot tell an `async *` function from one that returns an iterable.
+ */
+export type ReturnsStream<Returned> = [Returned] extends [PromiseLike<unknown>]
+  ? false
+  : [Returned] extends [AsyncIterable<unknown>]
+    ? true
+    : false;
+
+/**
+ * Options of `@Retry`, `withRetry`, `retryable` and `RetryContext`. `Result` is what
+ * `retryOnResult` is given: the decorated method's or function's result (a promise's value), so
+ * `(response: Response) => response.status === 429` type-checks against what the method returns.
+ */
+export interface RetryOptions<Result = unknown> extends BackoffOptions {
+  /**
+   * Error classes, or a predicate; when given it alone decides what is retried.
+   * @default undefined (`retryCategories` decides)
+   */
   retryOn?: readonly ErrorClass[] | RetryOnPredicate;
-  /** Categories retried when `retryOn` is absent. Default: RETRYABLE, TIMEOUT, NETWORK. */
+  /**
+   * Categories retried when `retryOn` is absent.
+   * @default [ErrorCategory.RETRYABLE, ErrorCategory.TIMEOUT, ErrorCategory.NETWORK]
+   */
   retryCategories?: readonly ErrorCategory[];
   /**
    * `false` for calls that must not run twice (a payment, a POST without an idempotency key):
    * only failures known to happen before the call was processed are retried.
+   * @default true
    */
   idempotent?: boolean;
-  /** Retry when the call returns a value this predicate accepts (e.g. a 429 response). */
-  retryOnResult?: (result: unknown) => boolean;
-  /** Consulted before the class classifiers and the built-in `classifyError`. */
+  /**
+   * Retry when the call returns a value this predicate accepts (e.g. a 429 response). It is given
+   * the method's result (what its promise resolves to); never called for async generator methods,
+   * whose values are not retried.
+   * @default undefined
+   */
+  retryOnResult?: (result: Result) => boolean;
+  /**
+   * Consulted before the class classifiers and the built-in `classifyError`.
+   * @default undefined
+   */
   classifier?: Classifier;
 }
 
 /** Options of `@RetryOnRateLimit`. Jitter is always on: `'none'` and `false` are rejected. */
 export interface RateLimitOptions extends BackoffOptions {
+  /**
+   * Total calls including the first; an integer >= 1 (Infinity only with `deadline`).
+   * @default 5
+   */
+  maxAttempts?: number;
+  /**
+   * Delay before the 2nd attempt, before jitter.
+   * @default 2000
+   */
+  initialDelay?: number;
+  /**
+   * Cap on every delay, after jitter and after Retry-After.
+   * @default 120000
+   */
+  maxDelay?: number;
+  /**
+   * How each delay is randomised; always on: `'none'` and `false` are rejected.
+   * @default 'full'
+   */
   jitter?: Exclude<JitterStrategy, 'none'> | true;
-  /** Extra error classes treated as rate limits, besides what `isRateLimitError` recognises. */
+  /**
+   * Extra error classes treated as rate limits, besides what `isRateLimitError` recognises.
+   * @default undefined (only what `isRateLimitError` recognises)
+   */
   rateLimitErrors?: readonly ErrorClass[];
 }
 
-/** Options of `@RetryDefaults` and of the functional forms that run both lanes. */
-export interface RetryDefaultsOptions extends RetryOptions {
-  /** Defaults for the rate-limit lane (`@RetryOnRateLimit` methods). */
+/**
+ * Options of `@RetryDefaults` (where `Result` stays `unknown`: they apply to every method of the
+ * class) and of the functional forms that run both lanes.
+ */
+export interface RetryDefaultsOptions<Result = unknown> extends RetryOptions<Result> {
+  /**
+   * The rate-limit lane: in `@RetryDefaults`, defaults for `@RetryOnRateLimit` methods; in
+   * `withRetry` / `retryable`, it gives rate-limit errors their own lane, as `@RetryOnRateLimit` does.
+   * @default undefined (`@RetryDefaults`: the built-in rate-limit defaults; `withRetry` /
+   * `retryable`: no rate-limit lane)
+   */
   rateLimit?: RateLimitOptions;
 }
