@@ -12,7 +12,7 @@ export type {
   MethodOrClassDecoratorFunction,
   RetryDecoratorFunction,
   RetryOnResultDecoratorFunction,
-  RetryOnResultIsNeverCalledOnStreams,
+  RetryOnResultRefused,
 } from './decorators/decorator-types';
 
 export { ErrorCategory } from './classify/error-category';

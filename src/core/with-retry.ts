@@ -38,7 +38,9 @@ function policyFromOptions(options: object | undefined, source: string): RetryPo
  */
 export function withRetry<Result>(
   fn: () => Result | PromiseLike<Result>,
-  options?: FunctionRetryOptions<Result>,
+  // Awaited keeps `options` from steering the inference: Result comes from fn alone, so a
+  // predicate typed for the promise rather than its value is refused.
+  options?: FunctionRetryOptions<Awaited<Result>>,
 ): Promise<Result> {
   if (typeof fn !== 'function') {
     throw new TypeError(`withRetry: expected a function, got ${typeof fn}`);

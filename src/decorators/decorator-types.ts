@@ -34,12 +34,24 @@ export interface MethodOrClassDecoratorFunction
 type MethodWithResult<Result> = (...args: never[]) => Result | PromiseLike<Result>;
 
 /**
- * The compiler names this type when `@Retry({ retryOnResult })` is put on an async generator
- * method: the predicate would never be called, because a stream's values are never retried.
+ * The compiler names this type, with the reason, when `retryOnResult` does not suit the method it
+ * is put on. A method's type is a function, never this, so the decorator is refused.
  */
-export interface RetryOnResultIsNeverCalledOnStreams {
-  readonly retryOnResultIsNeverCalledOnStreams: never;
+export interface RetryOnResultRefused<Reason extends string> {
+  readonly retryOnResultRefused: Reason;
 }
+
+/**
+ * What a `@Retry` decorator with a predicate of `Result` returns for `Method`: `Accepted`, or a
+ * refusal when the method is a stream or its awaited result is not a `Result` (a predicate typed
+ * for the promise itself would satisfy the `MethodWithResult` bound).
+ */
+type CheckedRetryOnResult<Method extends (...args: never[]) => unknown, Result, Accepted> =
+  ReturnsStream<ReturnType<Method>> extends true
+    ? RetryOnResultRefused<'it is never called for async generator methods (streams)'>
+    : [Awaited<ReturnType<Method>>] extends [Result]
+      ? Accepted
+      : RetryOnResultRefused<'it is given what the promise resolves to, not the promise'>;
 
 /**
  * `@Retry(options)` whose `retryOnResult`, if it has one, takes a `Result`: it goes on a method
@@ -68,15 +80,11 @@ export interface RetryOnResultDecoratorFunction<Result> {
   <This, Method extends MethodWithResult<Result>>(
     method: Method,
     context: ClassMethodDecoratorContext<This>,
-  ): ReturnsStream<ReturnType<Method>> extends true
-    ? RetryOnResultIsNeverCalledOnStreams
-    : Method | void;
+  ): CheckedRetryOnResult<Method, Result, Method | void>;
   /** Legacy `experimentalDecorators`. */
   <Method extends MethodWithResult<Result>>(
     target: object,
     propertyKey: string | symbol,
     descriptor: TypedPropertyDescriptor<Method>,
-  ): ReturnsStream<ReturnType<Method>> extends true
-    ? RetryOnResultIsNeverCalledOnStreams
-    : TypedPropertyDescriptor<Method> | void;
+  ): CheckedRetryOnResult<Method, Result, TypedPropertyDescriptor<Method> | void>;
 }
