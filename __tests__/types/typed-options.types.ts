@@ -163,6 +163,19 @@ export const retryingEventsKeepsItsType: Equals<
 const sharedFunctionOptions: FunctionRetryOptions = { retryOnResult: () => false };
 export const retryingEventsShared = retryable(events, sharedFunctionOptions);
 
+// The README's example ("Typed predicates").
+const base = 'http://127.0.0.1:8080';
+export class Search {
+  @Retry({ retryOnResult: (response: { status: number }) => response.status === 429 })
+  async query(text: string): Promise<Response> {
+    return fetch(`${base}/search?q=${text}`);
+  }
+}
+export const page = withRetry(() => fetch(base), {
+  retryOnResult: (response) => response.status === 503,
+});
+export const pageIsAResponse: Equals<typeof page, Promise<Response>> = true;
+
 // --- What must not compile -------------------------------------------------------------------
 
 export class WrongPredicates {

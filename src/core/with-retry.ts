@@ -36,10 +36,10 @@ function policyFromOptions(options: object | undefined, source: string): RetryPo
  * Runs `fn` now, retrying it per `options`; resolves with its result or rejects with its last
  * error. `retryOnResult` is given what `fn` returns (what its promise resolves to).
  */
+// `Awaited` in the options keeps them from steering the inference: Result comes from fn alone, so a
+// predicate typed for the promise rather than its value is refused.
 export function withRetry<Result>(
   fn: () => Result | PromiseLike<Result>,
-  // Awaited keeps `options` from steering the inference: Result comes from fn alone, so a
-  // predicate typed for the promise rather than its value is refused.
   options?: FunctionRetryOptions<Awaited<Result>>,
 ): Promise<Result> {
   if (typeof fn !== 'function') {

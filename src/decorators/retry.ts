@@ -13,6 +13,12 @@ import type { RetryDecoratorFunction, RetryOnResultDecoratorFunction } from './d
 export function Retry<Result>(
   options: RetryOptions<Result> & { retryOnResult: (result: Result) => boolean },
 ): RetryOnResultDecoratorFunction<Result>;
+/**
+ * Retries the method per `options` when it fails with a retryable error (RETRYABLE, TIMEOUT or
+ * NETWORK by default). Options are validated here, when the class is defined. Options without a
+ * `retryOnResult` (or made elsewhere, as `RetryOptions<Result>`) suit any method whose result is
+ * a `Result`, and async generator methods.
+ */
 export function Retry<Result = unknown>(
   options?: RetryOptions<Result>,
 ): RetryDecoratorFunction<Result>;
