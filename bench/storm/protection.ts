@@ -189,10 +189,13 @@ export async function runProtectionScenario(
     let failed = 0;
     for (let request = 0; request < requests; request++) {
       clock.at((request * 1000) / rate, () => {
-        service.call(request).then(
-          () => (served += 1),
-          () => (failed += 1),
-        );
+        // A policy that refuses a call synchronously (an open circuit) counts as a failed request.
+        Promise.resolve()
+          .then(() => service.call(request))
+          .then(
+            () => (served += 1),
+            () => (failed += 1),
+          );
       });
     }
     // Long enough for any retry schedule of the defaults to end.
