@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { summarise } from './harness/case-result';
 import { describeEnvironment } from './harness/environment';
 import type { GroupRequest, GroupResult } from './harness/group-protocol';
-import { loadPeerCases, loadShapeCases } from './harness/load-cases';
+import { loadShapeCases } from './harness/load-shape-cases';
 import { canMeasureAllocation, measureAllocation } from './harness/measure-allocation';
 import { measureTime } from './harness/measure-time';
 import { runCalls, type TimedCase } from './harness/timed-case';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const environment = describeEnvironment();
   const loaded =
     plan.contents === 'peers'
-      ? await loadPeerCases(generatedCases)
+      ? await loadPeers().loadPeerCases(generatedCases)
       : loadShapeCases(generatedCases, plan.shapes);
   const { cases } = loaded;
 
@@ -44,6 +44,14 @@ async function main(): Promise<void> {
     ],
   };
   await writeFile(request.outputFile, JSON.stringify(result));
+}
+
+/**
+ * The peers' module, required only by the peers group: importing it defines the peers' decorated
+ * classes (tenacious's among them), which a shape group's process must not contain.
+ */
+function loadPeers(): typeof import('./harness/load-peer-cases') {
+  return require('./harness/load-peer-cases') as typeof import('./harness/load-peer-cases');
 }
 
 /**

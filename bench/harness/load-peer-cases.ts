@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { standardCases } from '../cases';
 import { currentPeersAvailable } from '../cases/node-version';
-import type { BenchCase, CaseModule, Library, ShapeName } from './bench-case';
+import type { BenchCase, CaseModule, Library } from './bench-case';
 import { breakerPeerCaseName, withRetryCaseName } from './case-names';
 import { legacyBuild } from './paths';
-import type { GeneratedCase } from './shape-cases';
-import { shapeCaseName } from './shape-cases';
-import { prepareCase, type TimedCase } from './timed-case';
+import { checkUniqueNames, loadGeneratedCall, type LoadedCases } from './load-shape-cases';
+import { shapeCaseName, type GeneratedCase } from './shape-cases';
+import { prepareCase } from './timed-case';
 
 const legacyCasesFile = join(legacyBuild, 'bench', 'legacy', 'cases.js');
 
@@ -29,11 +29,8 @@ const libraryOrder: readonly Library[] = [
   'typescript-retry-decorator',
 ];
 
-export interface LoadedCases {
-  readonly cases: readonly TimedCase[];
-  readonly decoratorModes?: { readonly standardBuild: string; readonly legacyBuild: string };
-  readonly notes: readonly string[];
-}
+// Only the peers group's process loads this module (group.ts requires it on demand): it defines
+// the peers' decorated classes, which the shape groups' processes must not have.
 
 /**
  * tenacious's entry points as users write them, against the peer libraries, with the direct calls
@@ -91,44 +88,4 @@ export async function loadPeerCases(generated: readonly GeneratedCase[]): Promis
     decoratorModes: { standardBuild: standard.decoratorMode, legacyBuild: legacy.decoratorMode },
     notes,
   };
-}
-
-/** The generated cases of the given shapes, in shape, kind and wrapper order. */
-export function loadShapeCases(
-  generated: readonly GeneratedCase[],
-  shapes: readonly ShapeName[],
-): LoadedCases {
-  const cases = generated
-    .filter((generatedCase) => shapes.includes(generatedCase.shape))
-    .map((generatedCase): BenchCase => {
-      const { name, shape, kind, wrapper } = generatedCase;
-      return {
-        name,
-        kind,
-        shape,
-        wrapper,
-        library:
-          wrapper === 'direct'
-            ? 'baseline'
-            : wrapper === 'hand-written wrapper'
-              ? 'hand-written'
-              : 'tenacious',
-        baseline: shapeCaseName(shape, kind, 'direct'),
-        call: loadGeneratedCall(generatedCase),
-      };
-    })
-    .map((benchCase) => prepareCase(benchCase, 'standard'));
-  checkUniqueNames(cases);
-  return { cases, notes: [] };
-}
-
-function loadGeneratedCall(generatedCase: GeneratedCase): BenchCase['call'] {
-  const loaded = require(generatedCase.file) as { call?: unknown };
-  if (typeof loaded.call !== 'function') throw new Error(`${generatedCase.file} exports no call`);
-  return loaded.call as BenchCase['call'];
-}
-
-function checkUniqueNames(cases: readonly TimedCase[]): void {
-  const names = new Set(cases.map((timedCase) => timedCase.benchCase.name));
-  if (names.size !== cases.length) throw new Error('two cases have the same name');
 }
