@@ -7,7 +7,7 @@
  * `fetch` works as well as one from undici.
  */
 import { STATUS_CODES } from 'node:http';
-import { HttpError } from './classify/http-error';
+import { createHeaderRecord, HttpError } from './classify/http-error';
 
 export { HttpError } from './classify/http-error';
 
@@ -106,12 +106,13 @@ async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError>
 }
 
 async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
-  const headers: Record<string, string> = {};
+  const headers = createHeaderRecord();
   response.headers.forEach((value, name) => {
     const lowerCaseName = name.toLowerCase();
     // Headers iterates each set-cookie on its own; join repeats as undici request() results do.
-    const previous = headers[lowerCaseName];
-    headers[lowerCaseName] = previous === undefined ? value : `${previous}, ${value}`;
+    headers[lowerCaseName] = Object.hasOwn(headers, lowerCaseName)
+      ? `${headers[lowerCaseName]}, ${value}`
+      : value;
   });
   const collector = new BodyPrefix();
   const body = response.body;
@@ -244,7 +245,7 @@ function message(status: number, statusText: string | undefined, bodyText: strin
 }
 
 function headersFromRecord(raw: UndiciResponseLike['headers']): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = createHeaderRecord();
   for (const name of Object.keys(raw)) {
     const value = raw[name];
     if (value === undefined) continue;
