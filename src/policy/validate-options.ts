@@ -182,9 +182,12 @@ function check(
   if (!isPlainObject(options)) {
     throw new TypeError(`${source}: expected an options object, got ${describeValue(options)}`);
   }
+  // One snapshot, read once: a getter that answers differently on a second read (deadline: 150,
+  // then undefined) cannot pass a check and then be used with another value. Only it is used.
+  const snapshot = ownDataSnapshot(options);
   const given: Record<string, unknown> = {};
-  for (const key of Object.keys(options)) {
-    const value = options[key];
+  for (const key of Object.keys(snapshot)) {
+    const value = snapshot[key];
     const fieldCheck = Object.hasOwn(checks, key) ? checks[key] : undefined;
     if (fieldCheck === undefined) {
       throw new TypeError(
@@ -192,7 +195,7 @@ function check(
       );
     }
     if (value === undefined) continue; // an explicit undefined means "not given"
-    const problem = fieldCheck(value, options);
+    const problem = fieldCheck(value, snapshot);
     if (problem) {
       const message = `${source}: option "${optionPrefix}${key}" must be ${problem.expected}, got ${describeValue(value)}`;
       throw problem.kind === 'range' ? new RangeError(message) : new TypeError(message);
@@ -200,6 +203,13 @@ function check(
     given[key] = value;
   }
   return given;
+}
+
+/** The own enumerable properties of `options`, each read once, in a record without a prototype. */
+function ownDataSnapshot(options: Record<string, unknown>): Record<string, unknown> {
+  const snapshot = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(options)) snapshot[key] = options[key];
+  return snapshot;
 }
 
 /** Checks `@Retry` / `withRetry` / `RetryContext` options; returns them without undefined fields. */
