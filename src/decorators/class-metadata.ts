@@ -1,6 +1,7 @@
 import '../polyfill';
 import type { Classifier } from '../classify/classifier';
 import type { RetryDefaultsOptions } from '../policy/options';
+import { mergeOwnKeys } from '../policy/own-keys';
 
 /** What a class itself declares: `@RetryDefaults` and class-level `@Classified`. */
 export interface ClassRecord {
@@ -136,15 +137,19 @@ export function classRecordChain({ key, access }: ClassOwner): ClassRecord[] {
 
 /** The class defaults in force for `chain` (most derived first): a subclass overrides field by field. */
 export function mergeClassDefaults(chain: readonly ClassRecord[]): RetryDefaultsOptions {
-  let merged: RetryDefaultsOptions = {};
+  // Records without a prototype: a default is never read from Object.prototype.
+  let merged: RetryDefaultsOptions = mergeOwnKeys();
   for (let index = chain.length - 1; index >= 0; index--) {
     const defaults = chain[index].defaults;
     if (defaults === undefined) continue;
     const rateLimit =
       merged.rateLimit || defaults.rateLimit
-        ? { ...merged.rateLimit, ...defaults.rateLimit }
+        ? mergeOwnKeys<NonNullable<RetryDefaultsOptions['rateLimit']>>(
+            merged.rateLimit,
+            defaults.rateLimit,
+          )
         : undefined;
-    merged = { ...merged, ...defaults, rateLimit };
+    merged = mergeOwnKeys(merged, defaults, { rateLimit });
   }
   return merged;
 }

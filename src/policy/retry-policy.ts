@@ -7,6 +7,7 @@ import { isFailureBeforeProcessing } from '../classify/before-processing';
 import { isRateLimitError } from '../classify/rate-limit';
 import { rateLimitDefaults, retryDefaults } from './defaults';
 import { describeValue } from './describe-value';
+import { mergeOwnKeys, ownValue } from './own-keys';
 import type {
   BackoffOptions,
   ErrorClass,
@@ -55,11 +56,13 @@ export interface PolicyLayers {
 }
 
 export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
-  const retry = layers.retry && mergeLayers<RetryOptions>(layers.retry);
-  const rateLimit = layers.rateLimit && mergeLayers<RateLimitOptions>(layers.rateLimit);
+  const retryLayers = ownValue(layers, 'retry');
+  const rateLimitLayers = ownValue(layers, 'rateLimit');
+  const retry = retryLayers && mergeLayers<RetryOptions>(retryLayers);
+  const rateLimit = rateLimitLayers && mergeLayers<RateLimitOptions>(rateLimitLayers);
   const retryLane = retry && createRetryLane(retry);
   const rateLimitLane = rateLimit && createRateLimitLane(rateLimit);
-  const classifiers = [retry?.classifier, ...(layers.classifiers ?? [])].filter(
+  const classifiers = [retry?.classifier, ...(ownValue(layers, 'classifiers') ?? [])].filter(
     (classifier): classifier is Classifier => classifier !== undefined,
   );
   const deadlines = [retry?.deadline, rateLimit?.deadline].filter(
@@ -77,8 +80,9 @@ export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
 }
 
 function mergeLayers<Options extends object>(layers: readonly (Options | undefined)[]): Options {
-  // Layers come from validation, which drops undefined fields, so a spread overrides field by field.
-  return Object.assign({}, ...layers) as Options;
+  // Layers come from validation, which drops undefined fields, so they override field by field.
+  // Own keys only, into a record without a prototype: an option is never read from Object.prototype.
+  return mergeOwnKeys<Options>(...layers);
 }
 
 function createRetryLane(options: RetryOptions): RetryLane {

@@ -3,6 +3,7 @@ import type { RateLimitOptions, RetryDefaultsOptions, RetryOptions } from './opt
 import { describeValue } from './describe-value';
 import { isClassConstructor } from './is-class-constructor';
 import { isAbortSignal } from '../core/abort-signal';
+import { mergeOwnKeys } from './own-keys';
 
 // Options are checked once, where they are given (when a decorator is applied, when a RetryContext
 // or a retrying function is made), so a mistake surfaces at class definition rather than on the
@@ -172,7 +173,7 @@ function check(
   source: string,
   optionPrefix = '',
 ): Record<string, unknown> {
-  if (options === undefined) return {};
+  if (options === undefined) return mergeOwnKeys();
   if (typeof options === 'function') {
     // `@Retry` written without parentheses hands the method itself over as the options.
     throw new TypeError(
@@ -185,7 +186,9 @@ function check(
   // One snapshot, read once: a getter that answers differently on a second read (deadline: 150,
   // then undefined) cannot pass a check and then be used with another value. Only it is used.
   const snapshot = ownDataSnapshot(options);
-  const given: Record<string, unknown> = {};
+  // Without a prototype, like the snapshot: what was not given reads as undefined, never as an
+  // inherited value.
+  const given: Record<string, unknown> = mergeOwnKeys();
   for (const key of Object.keys(snapshot)) {
     const value = snapshot[key];
     const fieldCheck = Object.hasOwn(checks, key) ? checks[key] : undefined;
@@ -233,7 +236,9 @@ export function validateRetryDefaultsOptions(
 ): RetryDefaultsOptions {
   const given = check(defaultsChecks, options, source) as RetryDefaultsOptions;
   if (given.rateLimit !== undefined) {
-    return { ...given, rateLimit: validateRateLimitOptions(given.rateLimit, source, 'rateLimit.') };
+    return mergeOwnKeys(given, {
+      rateLimit: validateRateLimitOptions(given.rateLimit, source, 'rateLimit.'),
+    });
   }
   return given;
 }
