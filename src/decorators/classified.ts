@@ -1,6 +1,7 @@
 import type { Classifier } from '../classify/classifier';
 import { describeValue } from '../policy/describe-value';
 import { isClassConstructor } from '../policy/is-class-constructor';
+import { isAsyncFunction } from '../policy/predicate-answer';
 import { decoratedMethodFor } from './decorated-method';
 import { readDecoratorArguments, rejectUseWithoutParentheses } from './decorator-arguments';
 import type { MethodOrClassDecoratorFunction } from './decorator-types';
@@ -21,6 +22,11 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
     // Legacy decorators hand a class decorator written without parentheses the class itself.
     throw new TypeError(
       `@Classified: expected a classifier function, got the class ${classifier.name}; write @Classified(classifier) with parentheses`,
+    );
+  }
+  if (isAsyncFunction(classifier)) {
+    throw new TypeError(
+      `@Classified: the classifier must answer synchronously, not be an async function (its promise would never be awaited), got ${describeValue(classifier)}`,
     );
   }
   if (typeof classifier !== 'function') {

@@ -8,6 +8,7 @@ import { isRateLimitError } from '../classify/rate-limit';
 import { rateLimitDefaults, retryDefaults } from './defaults';
 import { describeValue } from './describe-value';
 import { mergeOwnKeys, ownValue } from './own-keys';
+import { isThenable, promiseReturnedError, refusingPromises } from './predicate-answer';
 import type {
   BackoffOptions,
   ErrorClass,
@@ -73,7 +74,7 @@ export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
     rateLimitLane,
     retryLane,
     classify: chainClassifiers(classifiers),
-    retryOnResult: retry?.retryOnResult,
+    retryOnResult: retry?.retryOnResult && refusingPromises(retry.retryOnResult, 'retryOnResult'),
     signal: retry?.signal ?? rateLimit?.signal,
     deadline,
   };
@@ -99,7 +100,8 @@ function createRetryLane(options: RetryOptions): RetryLane {
 function retryMatcher(options: RetryOptions): RetryLane['accepts'] {
   const { retryOn } = options;
   if (typeof retryOn === 'function') {
-    return (error, category, attempt) => retryOn(error, { category, attempt });
+    const answer = refusingPromises(retryOn, 'retryOn');
+    return (error, category, attempt) => answer(error, { category, attempt });
   }
   if (retryOn !== undefined) return (error) => isInstanceOfAny(error, retryOn);
   const categories: ReadonlySet<ErrorCategory> = new Set(
@@ -151,6 +153,7 @@ function chainClassifiers(classifiers: readonly Classifier[]): (error: unknown) 
     for (const classifier of classifiers) {
       const category = classifier(error);
       if (category === undefined) continue;
+      if (isThenable(category)) throw promiseReturnedError('a classifier', category);
       if (!isErrorCategory(category)) {
         throw new TypeError(
           `tenacious: a classifier returned ${describeValue(category)}; expected an ErrorCategory or undefined`,

@@ -4,6 +4,7 @@ import { describeValue } from './describe-value';
 import { isClassConstructor } from './is-class-constructor';
 import { isAbortSignal } from '../core/abort-signal';
 import { mergeOwnKeys } from './own-keys';
+import { isAsyncFunction } from './predicate-answer';
 
 // Options are checked once, where they are given (when a decorator is applied, when a RetryContext
 // or a retrying function is made), so a mistake surfaces at class definition rather than on the
@@ -34,6 +35,16 @@ function functionValue(value: unknown): FieldProblem | undefined {
   // A class is a function to `typeof`, but calling it as a callback throws on the first retry.
   if (isClassConstructor(value)) return typeProblem('a function, not a class');
   return typeof value === 'function' ? undefined : typeProblem('a function');
+}
+
+/** A predicate or classifier: answers at once, so an async function (always a promise) is refused. */
+function synchronousFunction(value: unknown): FieldProblem | undefined {
+  if (isAsyncFunction(value)) {
+    return typeProblem(
+      'a function that answers synchronously, not an async function (a promise is always truthy, so it would read as true)',
+    );
+  }
+  return functionValue(value);
 }
 
 function booleanValue(value: unknown): FieldProblem | undefined {
@@ -121,7 +132,7 @@ const retryChecks: Record<string, FieldCheck> = {
         'an array of error classes (write retryOn: [ErrorClass]) or a predicate function',
       );
     }
-    if (typeof value === 'function') return undefined;
+    if (typeof value === 'function') return synchronousFunction(value);
     if (!Array.isArray(value)) {
       return typeProblem(
         'an array of error classes or a function (error, { category, attempt }) => boolean',
@@ -136,8 +147,8 @@ const retryChecks: Record<string, FieldCheck> = {
     return value.length === 0 ? rangeProblem('at least one ErrorCategory') : undefined;
   },
   idempotent: booleanValue,
-  retryOnResult: functionValue,
-  classifier: functionValue,
+  retryOnResult: synchronousFunction,
+  classifier: synchronousFunction,
 };
 
 const rateLimitChecks: Record<string, FieldCheck> = {
