@@ -254,6 +254,48 @@ export function validateRetryDefaultsOptions(
   return given;
 }
 
+/** One layer of a merged policy, and how to name one of its options in a message. */
+export interface OptionLayer {
+  readonly options: object | undefined;
+  /** Names the layer for `key: value`, e.g. `@RetryDefaults({ initialDelay: 5000 }) on Foo`. */
+  readonly describe: (key: string, value: string) => string;
+}
+
+/**
+ * Checks what only appears once layers merge (`layers` from lowest to highest precedence, each
+ * valid on its own): the `initialDelay` of one and the `maxDelay` of another. Throws a RangeError
+ * naming both layers.
+ */
+export function checkMergedLayers(layers: readonly OptionLayer[]): void {
+  const initialDelay = lastLayerWith(layers, 'initialDelay');
+  const maxDelay = lastLayerWith(layers, 'maxDelay');
+  if (initialDelay === undefined || maxDelay === undefined) return;
+  // Within one layer the relation was checked when it was given.
+  if (initialDelay.index === maxDelay.index || maxDelay.value >= initialDelay.value) return;
+  const [first, second] =
+    initialDelay.index < maxDelay.index ? [initialDelay, maxDelay] : [maxDelay, initialDelay];
+  throw new RangeError(
+    `${first.describe()} and ${second.describe()}: maxDelay (${maxDelay.value}) must be >= initialDelay (${initialDelay.value})`,
+  );
+}
+
+interface LayerValue {
+  readonly index: number;
+  readonly value: number;
+  readonly describe: () => string;
+}
+
+function lastLayerWith(layers: readonly OptionLayer[], key: string): LayerValue | undefined {
+  for (let index = layers.length - 1; index >= 0; index--) {
+    const { options, describe } = layers[index];
+    if (options === undefined || !Object.hasOwn(options, key)) continue;
+    const value: unknown = (options as Record<string, unknown>)[key];
+    if (typeof value !== 'number') continue;
+    return { index, value, describe: () => describe(key, describeValue(value)) };
+  }
+  return undefined;
+}
+
 /** Checks the options of `calculateBackoffDelay`: the backoff fields of `RetryOptions`. */
 export function validateBackoffCalculationOptions(
   options: unknown,
