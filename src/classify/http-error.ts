@@ -30,5 +30,6 @@ function lowerCaseKeys(headers: Record<string, string>): Record<string, string> 
  * prototype (the setter lives on Object.prototype).
  */
 export function createHeaderRecord(): Record<string, string> {
-  return Object.create(null) as Record<string, string>;
+  // Not Object.create(null): V8 keeps this one in fast mode, so reading headers stays cheap.
+  return Object.setPrototypeOf({}, null) as Record<string, string>;
 }

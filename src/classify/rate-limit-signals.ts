@@ -19,12 +19,15 @@ export function hasRateLimitText(error: unknown): boolean {
  */
 export function showsRateLimit(error: unknown, isDefinite: (error: unknown) => boolean): boolean {
   if (typeof error === 'object' && error !== null) {
-    if (readHttpStatus(error) === 429) return true;
+    const status = readHttpStatus(error);
+    if (status === 429) return true;
     const name = readName(error);
     if (name !== undefined && isAwsThrottlingName(name)) return true;
     const code = readCode(error);
     if (code !== undefined && isAwsThrottlingName(code)) return true;
     if (readProperty(readProperty(error, '$retryable'), 'throttling') === true) return true;
+    // An error status other than 429 is definite: no need to look further to know the text is moot.
+    if (status !== undefined && status >= 400) return false;
   }
   return !isDefinite(error) && hasRateLimitText(error);
 }

@@ -8,7 +8,8 @@
 export function mergeOwnKeys<Merged extends object>(
   ...layers: readonly (object | undefined)[]
 ): Merged {
-  return Object.assign(Object.create(null) as object, ...layers) as Merged;
+  // Not Object.create(null): V8 keeps this one in fast mode, so reading options stays cheap.
+  return Object.assign(Object.setPrototypeOf({}, null) as object, ...layers) as Merged;
 }
 
 /** `target[key]` when `target` has it as its own property; otherwise `undefined`. */

@@ -221,7 +221,7 @@ function check(
 
 /** The own enumerable properties of `options`, each read once, in a record without a prototype. */
 function ownDataSnapshot(options: Record<string, unknown>): Record<string, unknown> {
-  const snapshot = Object.create(null) as Record<string, unknown>;
+  const snapshot: Record<string, unknown> = mergeOwnKeys();
   for (const key of Object.keys(options)) snapshot[key] = options[key];
   return snapshot;
 }
