@@ -158,6 +158,12 @@ describe('a polluted Object.prototype changes nothing (one child process per cas
       [10, 10],
     ],
     [
+      'maxDelay = 1',
+      'Object.prototype.maxDelay = 1;',
+      "return delaysOf({ maxAttempts: 2, initialDelay: 7, jitter: 'none' }, () => withStatus(503));",
+      [7],
+    ],
+    [
       "retry-after = '3600' (HttpError and plain header bags)",
       "Object.prototype['retry-after'] = '3600'; Object.prototype['retry-after-ms'] = '3600000'; Object.prototype['x-amz-retry-after'] = '3600000';",
       "const options = { maxAttempts: 2, initialDelay: 1, maxDelay: 50, jitter: 'none' }; return [await delaysOf(options, () => new HttpError(503)), await delaysOf(options, () => Object.assign(withStatus(503), { headers: {} })), await delaysOf(options, () => Object.assign(withStatus(503), { response: { headers: {} } }))];",
