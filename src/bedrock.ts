@@ -23,6 +23,7 @@ import type { RateLimitOptions, RetryOptions } from './policy/options';
 import { createRetryPolicy, type RetryPolicy } from './policy/retry-policy';
 import { validateRateLimitOptions, validateRetryOptions } from './policy/validate-options';
 import { describeValue } from './policy/describe-value';
+import { mergeOwnKeys } from './policy/own-keys';
 
 export interface ResilientBedrockOptions {
   /** A client to use. It should have SDK retries off (`maxAttempts: 1`); a warning says so if not. */
@@ -58,45 +59,47 @@ export class ResilientBedrock {
         `ResilientBedrock: expected an options object, got ${describeValue(options)}`,
       );
     }
-    for (const key of Object.keys(options)) {
+    // One read of each own option, into a record without a prototype (validate-options.ts).
+    const given: ResilientBedrockOptions = mergeOwnKeys(options);
+    for (const key of Object.keys(given)) {
       if (!knownOptions.has(key)) {
         throw new TypeError(
-          `ResilientBedrock: unknown option "${key}" (value ${describeValue((options as Record<string, unknown>)[key])})`,
+          `ResilientBedrock: unknown option "${key}" (value ${describeValue((given as Record<string, unknown>)[key])})`,
         );
       }
     }
-    if (options.client !== undefined && options.clientConfig !== undefined) {
+    if (given.client !== undefined && given.clientConfig !== undefined) {
       throw new TypeError('ResilientBedrock: give either "client" or "clientConfig", not both');
     }
     if (
-      options.client !== undefined &&
-      typeof (options.client as { send?: unknown }).send !== 'function'
+      given.client !== undefined &&
+      typeof (given.client as { send?: unknown }).send !== 'function'
     ) {
       throw new TypeError(
-        `ResilientBedrock: option "client" must be a BedrockRuntimeClient, got ${describeValue(options.client)}`,
+        `ResilientBedrock: option "client" must be a BedrockRuntimeClient, got ${describeValue(given.client)}`,
       );
     }
     if (
-      options.clientConfig !== undefined &&
-      (typeof options.clientConfig !== 'object' || options.clientConfig === null)
+      given.clientConfig !== undefined &&
+      (typeof given.clientConfig !== 'object' || given.clientConfig === null)
     ) {
       throw new TypeError(
-        `ResilientBedrock: option "clientConfig" must be an object, got ${describeValue(options.clientConfig)}`,
+        `ResilientBedrock: option "clientConfig" must be an object, got ${describeValue(given.clientConfig)}`,
       );
     }
     this.#policy = createRetryPolicy({
-      retry: [validateRetryOptions(options.retry, 'ResilientBedrock retry')],
-      rateLimit: [validateRateLimitOptions(options.rateLimit, 'ResilientBedrock rateLimit')],
+      retry: [validateRetryOptions(given.retry, 'ResilientBedrock retry')],
+      rateLimit: [validateRateLimitOptions(given.rateLimit, 'ResilientBedrock rateLimit')],
     });
-    if (options.client !== undefined) {
-      this.client = options.client;
-      warnIfClientRetries(options.client);
+    if (given.client !== undefined) {
+      this.client = given.client;
+      warnIfClientRetries(given.client);
     } else {
       // The SDK's own retries would multiply with ours (3 x 5 calls per throttled request). A
       // retryStrategy in the config would outrank maxAttempts, so it is dropped too, and the
       // adaptive mode's client-side rate limiter would add its waits to the rate-limit lane's.
       this.client = new BedrockRuntimeClient({
-        ...options.clientConfig,
+        ...given.clientConfig,
         maxAttempts: 1,
         retryStrategy: undefined,
         retryMode: 'standard',

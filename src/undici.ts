@@ -7,7 +7,7 @@
  * `fetch` works as well as one from undici.
  */
 import { STATUS_CODES } from 'node:http';
-import { HttpError } from './classify/http-error';
+import { createHeaderRecord, HttpError } from './classify/http-error';
 
 export { HttpError } from './classify/http-error';
 
@@ -17,7 +17,9 @@ export interface UndiciResponseLike {
   readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
   readonly body: {
     /** Reads and discards the rest of the body, so the connection can be reused. */
-    dump(): Promise<unknown>;
+    dump(options?: { signal?: AbortSignal }): Promise<unknown>;
+    /** Ends the body at once; undici then closes the connection. */
+    destroy?(): unknown;
     /** A Node `Readable`'s event API; used to keep the start of an error body for the message. */
     on?(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
     off?(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
@@ -38,6 +40,14 @@ export interface FetchResponseLike {
 /** How much of an error body goes into the error message: enough for a JSON error, bounded. */
 const maxBodyBytesInMessage = 1024;
 
+/**
+ * How long, in ms, `ensureOk` waits for an error body before it gives up on it: the status and
+ * headers are known already, and a server that trickles its body must not hold the caller (or the
+ * retry) back. A body that has not ended by then is destroyed (undici `request()`) or cancelled
+ * (`fetch`), which closes its connection. An ordinary error body arrives with its headers.
+ */
+export const errorBodyTimeLimit = 100;
+
 // Only bodies a human can read are worth quoting; binary ones (event streams, images) are not.
 const readableContentType = /^text\/|json|xml|x-www-form-urlencoded/i;
 
@@ -45,7 +55,8 @@ const readableContentType = /^text\/|json|xml|x-www-form-urlencoded/i;
  * Returns `response` unchanged when its status is below 400. Otherwise releases the connection
  * (undici: `body.dump()`; fetch: the body stream is cancelled) and throws an `HttpError` with the
  * status and the response headers (lower-case names, so `retry-after` is found and honoured). The
- * message names the status and quotes up to 1 KiB of a textual error body.
+ * message names the status and quotes up to 1 KiB of a textual error body. It waits for the body
+ * at most `errorBodyTimeLimit` ms, then destroys or cancels what is left of it.
  */
 export async function ensureOk<T extends UndiciResponseLike | FetchResponseLike>(
   response: T,
@@ -75,8 +86,13 @@ async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError>
   // Listening alongside dump() copies the first bytes while dump() drains the body in one pass;
   // dump() destroys the socket itself when the body is too large to be worth draining.
   if (quote) body.on?.('data', listener);
+  const controller = new AbortController();
   try {
-    await body.dump();
+    // dump() destroys the body when its signal aborts; destroy() too, for a shape without signals.
+    await withinErrorBodyTimeLimit(body.dump({ signal: controller.signal }), () => {
+      controller.abort();
+      body.destroy?.();
+    });
   } catch {
     // Freeing the connection is best effort: the HTTP error is what the caller must see.
   } finally {
@@ -90,12 +106,13 @@ async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError>
 }
 
 async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
-  const headers: Record<string, string> = {};
+  const headers = createHeaderRecord();
   response.headers.forEach((value, name) => {
     const lowerCaseName = name.toLowerCase();
     // Headers iterates each set-cookie on its own; join repeats as undici request() results do.
-    const previous = headers[lowerCaseName];
-    headers[lowerCaseName] = previous === undefined ? value : `${previous}, ${value}`;
+    headers[lowerCaseName] = Object.hasOwn(headers, lowerCaseName)
+      ? `${headers[lowerCaseName]}, ${value}`
+      : value;
   });
   const collector = new BodyPrefix();
   const body = response.body;
@@ -110,7 +127,7 @@ async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
           Number(headers['content-length'] ?? Number.NaN),
         );
       } else {
-        await body.cancel();
+        await withinErrorBodyTimeLimit(body.cancel(), () => undefined);
       }
     } catch {
       // As above: best effort.
@@ -130,19 +147,52 @@ async function readPrefixThenCancel(
   declaredLength: number,
 ): Promise<void> {
   const reader = body.getReader();
-  try {
+  let ended = false;
+  const readPrefix = async (): Promise<void> => {
     while (!collector.full) {
       const { done, value } = await reader.read();
-      if (done) return;
+      if (done) {
+        ended = true;
+        return;
+      }
       collector.add(value);
     }
-    // Reading on to learn whether more follows could wait on a stalled body; unless the declared
-    // length says the prefix is all of it, assume it was cut.
-    if (declaredLength !== collector.size) collector.markTruncated();
-    await reader.cancel();
-  } finally {
+  };
+  const timedOut = await withinErrorBodyTimeLimit(readPrefix(), () => undefined);
+  if (ended) {
     reader.releaseLock();
+    return;
   }
+  // Reading on to learn whether more follows could wait on a stalled body; unless the declared
+  // length says the prefix is all of it, assume it was cut.
+  if (timedOut || declaredLength !== collector.size) collector.markTruncated();
+  // Cancelling ends the pending read too; its promise is not awaited, as a hostile stream could
+  // keep it waiting.
+  reader.cancel().catch(ignore);
+}
+
+function ignore(): void {}
+
+/**
+ * Waits for `work` at most `errorBodyTimeLimit` ms; past that calls `onTimeout` and stops waiting.
+ * Resolves with whether the time ran out; a rejection of `work` is ignored (freeing a connection is
+ * best effort), as is one that comes after the time ran out.
+ */
+function withinErrorBodyTimeLimit(work: Promise<unknown>, onTimeout: () => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      try {
+        onTimeout();
+      } finally {
+        resolve(true);
+      }
+    }, errorBodyTimeLimit);
+    const finish = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    work.then(finish, finish);
+  });
 }
 
 /** The first `maxBodyBytesInMessage` bytes of a body, and whether there was more. */
@@ -195,7 +245,7 @@ function message(status: number, statusText: string | undefined, bodyText: strin
 }
 
 function headersFromRecord(raw: UndiciResponseLike['headers']): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = createHeaderRecord();
   for (const name of Object.keys(raw)) {
     const value = raw[name];
     if (value === undefined) continue;

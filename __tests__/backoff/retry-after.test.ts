@@ -231,8 +231,11 @@ describe('header names in a plain object', () => {
     expect(readRetryAfter({ headers: { 'Retry-After': '9', 'retry-after': '1' } }, now)).toBe(1000);
   });
 
-  it('finds an inherited lower-case name', () => {
+  it('ignores an inherited name: a plain header bag is read by its own keys only (issue 11.4)', () => {
     const headers: object = Object.create({ 'retry-after': '4' });
-    expect(readRetryAfter({ headers }, now)).toBe(4000);
+    expect(readRetryAfter({ headers }, now)).toBeUndefined();
+    expect(readRetryAfter({ headers: Object.assign(headers, { 'retry-after': '5' }) }, now)).toBe(
+      5000,
+    );
   });
 });

@@ -3,6 +3,8 @@
  * response, without knowing which HTTP client produced it.
  */
 
+import { readProperty } from '../classify/error-shape';
+
 /** Header names in order of preference: the millisecond forms are more precise than `retry-after`. */
 const millisecondHeaders = ['retry-after-ms', 'x-amz-retry-after'] as const;
 
@@ -85,15 +87,16 @@ function headerValue(headers: object, lowerCaseName: string): string | undefined
   return undefined;
 }
 
+/** A plain header bag is read by its own keys only: nothing inherited is a header. */
 function plainObjectValue(headers: object, lowerCaseName: string): unknown {
-  const exact = property(headers, lowerCaseName);
-  if (exact !== undefined) return exact;
+  if (Object.hasOwn(headers, lowerCaseName)) return property(headers, lowerCaseName);
   for (const key of Object.keys(headers)) {
     if (key.toLowerCase() === lowerCaseName) return property(headers, key);
   }
   return undefined;
 }
 
+/** Properties of errors, responses and `Headers` may come from their class, not from Object.prototype. */
 function property(target: object, key: string): unknown {
-  return (target as Record<string, unknown>)[key];
+  return readProperty(target, key);
 }

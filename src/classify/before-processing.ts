@@ -1,5 +1,5 @@
 import { isCallerAbort } from './caller-abort';
-import { categorizeOneError } from './categorize-one-error';
+import { categorizeOneError, hasDefiniteSignal } from './categorize-one-error';
 import { findInErrorChain, readCode, readHttpStatus, readMessage, readName } from './error-shape';
 import { showsRateLimit } from './rate-limit-signals';
 
@@ -32,7 +32,7 @@ function inspectForBeforeProcessing(error: unknown): boolean | undefined {
   const code = readCode(error);
   if (code !== undefined && beforeProcessingCodes.has(code)) return true;
   if (isAwsSdkConnectTimeout(error)) return true;
-  if (showsRateLimit(error)) return true;
+  if (showsRateLimit(error, hasDefiniteSignal)) return true;
   if (typeof error === 'object' && error !== null) {
     const status = readHttpStatus(error);
     if (status === 429 || status === 503) return true;
@@ -45,10 +45,13 @@ function inspectForBeforeProcessing(error: unknown): boolean | undefined {
 /**
  * The AWS SDK's NodeHttpHandler reports its connection timeout as a TimeoutError with no code, only
  * this message: "the request socket did not establish a connection with the server within ...".
+ * The message is read only on such an error: a code or a status would say what happened instead.
  */
 function isAwsSdkConnectTimeout(error: unknown): boolean {
   return (
     readName(error) === 'TimeoutError' &&
+    readCode(error) === undefined &&
+    (typeof error !== 'object' || error === null || readHttpStatus(error) === undefined) &&
     (readMessage(error) ?? '').includes('did not establish a connection')
   );
 }

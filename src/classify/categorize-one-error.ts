@@ -12,10 +12,32 @@ import { hasRateLimitText } from './rate-limit-signals';
  * rule (DESIGN.md "Classification").
  */
 export function categorizeOneError(error: unknown): ErrorCategory | undefined {
-  if (isCallerAbort(error)) return ErrorCategory.NON_RETRYABLE;
-  if (typeof error === 'string') {
-    return hasRateLimitText(error) ? ErrorCategory.RETRYABLE : undefined;
+  const definite = categorizeByDefiniteSignals(error);
+  if (definite !== undefined) return definite;
+  // Only now, with no status, code, name or `$retryable` to go by, is the text consulted.
+  if (typeof error === 'string' || isObjectLike(error)) {
+    if (hasRateLimitText(error)) return ErrorCategory.RETRYABLE;
   }
+  const fault = readString(error, '$fault');
+  if (fault === 'server') return ErrorCategory.RETRYABLE;
+  if (fault === 'client') return ErrorCategory.NON_RETRYABLE;
+  return undefined;
+}
+
+/**
+ * Whether the error carries something that decides its category without reading its text: an
+ * error status, a known code or name, `$retryable`, or it is a caller's abort.
+ */
+export function hasDefiniteSignal(error: unknown): boolean {
+  return categorizeByDefiniteSignals(error) !== undefined;
+}
+
+/**
+ * The category by what is definite about the error: a caller's abort, a known code, a known AWS
+ * name, `$retryable`, an HTTP error status (DESIGN.md "Classification"). Never by message text.
+ */
+function categorizeByDefiniteSignals(error: unknown): ErrorCategory | undefined {
+  if (isCallerAbort(error)) return ErrorCategory.NON_RETRYABLE;
   if (!isObjectLike(error)) return undefined;
 
   // `code` before `name`: the SDK's NodeHttpHandler renames ECONNRESET/EPIPE/ETIMEDOUT errors to
@@ -39,15 +61,7 @@ export function categorizeOneError(error: unknown): ErrorCategory | undefined {
 
   // Also catches SDK errors whose body could not be parsed (a SyntaxError from an HTML 502 page, an
   // 'Unknown' from an empty 503): the status still tells the truth.
-  const byStatus = categorizeStatusOf(error);
-  if (byStatus !== undefined) return byStatus;
-
-  if (hasRateLimitText(error)) return ErrorCategory.RETRYABLE;
-
-  const fault = readString(error, '$fault');
-  if (fault === 'server') return ErrorCategory.RETRYABLE;
-  if (fault === 'client') return ErrorCategory.NON_RETRYABLE;
-  return undefined;
+  return categorizeStatusOf(error);
 }
 
 function categorizeStatusOf(error: object): ErrorCategory | undefined {

@@ -4,16 +4,35 @@
  * through `readProperty`.
  */
 
-/** Reads `target[key]`; `undefined` when `target` is not an object or the read throws. */
+/**
+ * Reads `target[key]`; `undefined` when `target` is not an object, the read throws, or the value
+ * comes from Object.prototype. Values from a class (an Error subclass's `name`, a Response's
+ * `headers` getter) count; a key someone put on Object.prototype (`Object.prototype.status = 503`)
+ * does not.
+ */
 export function readProperty(target: unknown, key: string): unknown {
   if (target === null || (typeof target !== 'object' && typeof target !== 'function')) {
     return undefined;
   }
   try {
-    return (target as Record<string, unknown>)[key];
+    const value = (target as Record<string, unknown>)[key];
+    return value !== undefined && isFromObjectPrototype(target, key) ? undefined : value;
   } catch {
     return undefined;
   }
+}
+
+function isFromObjectPrototype(target: object, key: string): boolean {
+  // The common case costs one lookup: Object.prototype has no such key at all.
+  if (!Object.hasOwn(Object.prototype, key)) return false;
+  for (
+    let current: object | null = target;
+    current !== null;
+    current = Object.getPrototypeOf(current) as object | null
+  ) {
+    if (Object.hasOwn(current, key)) return current === Object.prototype;
+  }
+  return false;
 }
 
 export function readString(target: unknown, key: string): string | undefined {

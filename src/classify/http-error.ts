@@ -4,7 +4,10 @@
  */
 export class HttpError extends Error {
   readonly status: number;
-  /** Response headers with lower-case names. */
+  /**
+   * Response headers with lower-case names, in a record without a prototype: a header named
+   * `constructor` or `__proto__` is plain data like any other.
+   */
   readonly headers: Record<string, string>;
 
   constructor(status: number, headers: Record<string, string> = {}, message = `HTTP ${status}`) {
@@ -16,7 +19,17 @@ export class HttpError extends Error {
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = createHeaderRecord();
   for (const name of Object.keys(headers)) result[name.toLowerCase()] = headers[name];
   return result;
+}
+
+/**
+ * An empty record for header values. Without a prototype, `record.constructor` is undefined until a
+ * header of that name is set, and setting `__proto__` makes an own property instead of swapping the
+ * prototype (the setter lives on Object.prototype).
+ */
+export function createHeaderRecord(): Record<string, string> {
+  // Not Object.create(null): V8 keeps this one in fast mode, so reading headers stays cheap.
+  return Object.setPrototypeOf({}, null) as Record<string, string>;
 }

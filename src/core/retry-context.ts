@@ -7,6 +7,7 @@ import { failedWith } from './outcome';
 import {
   createRetryState,
   decideRetry,
+  sleepCrossesDeadline,
   type RetryDecision,
   type RetryState,
 } from './retry-decision';
@@ -170,8 +171,15 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     if (lane === undefined || delay === undefined) throw failure.error;
     try {
       lane.onRetry?.(failure.error, this.#attempt, delay);
+      // Time spent since recordFailure() decided (the caller's work, onRetry) counts: a sleep that
+      // would now cross the deadline is not started, and the failure becomes final.
+      if (sleepCrossesDeadline(this.#policy, this.#state, delay)) {
+        this.#failure = { error: failure.error, decision: { lane, delay: undefined } };
+        lane.onGiveUp?.(failure.error, this.#attempt);
+        throw failure.error;
+      }
     } catch (thrown) {
-      throw keepAsCause(thrown, failure.error);
+      throw thrown === failure.error ? thrown : keepAsCause(thrown, failure.error);
     }
     return { delay };
   }

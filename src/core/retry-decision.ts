@@ -73,6 +73,19 @@ export function decideRetry(
   return { lane, delay };
 }
 
+/**
+ * Whether a sleep of `delay` started now would end past the call's deadline. Asked again right
+ * before sleeping, because user code (onRetry, the caller's own work between RetryContext's
+ * recordFailure() and wait()) may have taken time since `decideRetry` looked at the clock.
+ */
+export function sleepCrossesDeadline(
+  policy: RetryPolicy,
+  state: RetryState,
+  delay: number,
+): boolean {
+  return policy.deadline !== undefined && Date.now() - state.startedAt + delay > policy.deadline;
+}
+
 function chooseLane(policy: RetryPolicy, outcome: Outcome, attempt: number): RetryLane | undefined {
   // A returned value only gets here when retryOnResult asked for a retry, which is a retry-lane option.
   if (!outcome.failed) return policy.retryLane;

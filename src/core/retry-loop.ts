@@ -1,7 +1,12 @@
 import { isCallerAbort } from '../classify/caller-abort';
 import type { RetryPolicy } from '../policy/retry-policy';
 import { outcomeValue, type Outcome } from './outcome';
-import { createRetryState, decideRetry, type RetryState } from './retry-decision';
+import {
+  createRetryState,
+  decideRetry,
+  sleepCrossesDeadline,
+  type RetryState,
+} from './retry-decision';
 import { isResultRetried, keepAsCause } from './user-callback';
 
 /**
@@ -56,6 +61,11 @@ function decideAndNotify(
       return undefined;
     }
     lane.onRetry?.(failure, attempt, delay);
+    // onRetry may have taken a while: a sleep that would now cross the deadline is not started.
+    if (sleepCrossesDeadline(policy, state, delay)) {
+      lane.onGiveUp?.(failure, attempt);
+      return undefined;
+    }
     return delay;
   } catch (thrown) {
     throw keepAsCause(thrown, failure);

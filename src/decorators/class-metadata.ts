@@ -1,10 +1,14 @@
 import '../polyfill';
 import type { Classifier } from '../classify/classifier';
 import type { RetryDefaultsOptions } from '../policy/options';
+import { mergeOwnKeys } from '../policy/own-keys';
+import type { OptionLayer } from '../policy/validate-options';
 
 /** What a class itself declares: `@RetryDefaults` and class-level `@Classified`. */
 export interface ClassRecord {
   defaults: RetryDefaultsOptions | undefined;
+  /** The name of the class, set by its class decorators; for messages. */
+  className: string | undefined;
   /** In the order they are consulted (top decorator first). */
   readonly classifiers: Classifier[];
 }
@@ -24,6 +28,11 @@ export interface ClassMetadataAccess {
    * methods), else `declared` (detached calls).
    */
   runtimeOwner(runtimeClass: unknown, declared: object): object;
+  /**
+   * The key of the records `constructor` itself declares, if it was decorated (its own
+   * `Symbol.metadata` in standard mode, which is set only after its class decorators ran).
+   */
+  ownKeyOf(constructor: Function): object | undefined;
 }
 
 /** A class in one of the two decorator modes: the key its records are kept under, and how. */
@@ -35,7 +44,7 @@ export interface ClassOwner {
 const classRecordKey = Symbol('tenacious.class');
 
 function newRecord(): ClassRecord {
-  return { defaults: undefined, classifiers: [] };
+  return { defaults: undefined, className: undefined, classifiers: [] };
 }
 
 function isWithin(owner: unknown, declared: object): owner is object {
@@ -66,6 +75,11 @@ export const standardMetadata: ClassMetadataAccess = {
         ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata]
         : undefined;
     return isWithin(metadata, declared) ? metadata : declared;
+  },
+  ownKeyOf(constructor) {
+    if (!Object.hasOwn(constructor, Symbol.metadata)) return undefined;
+    const metadata: unknown = (constructor as { [Symbol.metadata]?: unknown })[Symbol.metadata];
+    return typeof metadata === 'object' && metadata !== null ? metadata : undefined;
   },
 };
 
@@ -118,6 +132,9 @@ export const legacyMetadata: ClassMetadataAccess = {
   runtimeOwner(runtimeClass, declared) {
     return isWithin(runtimeClass, declared) ? runtimeClass : declared;
   },
+  ownKeyOf(constructor) {
+    return constructor;
+  },
 };
 
 /** The records of the class and its ancestors, most derived first. */
@@ -136,15 +153,73 @@ export function classRecordChain({ key, access }: ClassOwner): ClassRecord[] {
 
 /** The class defaults in force for `chain` (most derived first): a subclass overrides field by field. */
 export function mergeClassDefaults(chain: readonly ClassRecord[]): RetryDefaultsOptions {
-  let merged: RetryDefaultsOptions = {};
+  // Records without a prototype: a default is never read from Object.prototype.
+  let merged: RetryDefaultsOptions = mergeOwnKeys();
   for (let index = chain.length - 1; index >= 0; index--) {
     const defaults = chain[index].defaults;
     if (defaults === undefined) continue;
     const rateLimit =
       merged.rateLimit || defaults.rateLimit
-        ? { ...merged.rateLimit, ...defaults.rateLimit }
+        ? mergeOwnKeys<NonNullable<RetryDefaultsOptions['rateLimit']>>(
+            merged.rateLimit,
+            defaults.rateLimit,
+          )
         : undefined;
-    merged = { ...merged, ...defaults, rateLimit };
+    merged = mergeOwnKeys(merged, defaults, { rateLimit });
   }
   return merged;
+}
+
+/** A class being defined: its records' key, its value and its name (known before its metadata is). */
+export interface DefinedClass {
+  readonly key: object;
+  readonly value: Function;
+  readonly name: string;
+}
+
+/**
+ * The name of the class whose records are kept under `key`, looked for from `from` (a class, or
+ * the class being defined) up its superclasses; `undefined` when it is not among them.
+ */
+export function classNameOf(
+  key: object,
+  access: ClassMetadataAccess,
+  from: DefinedClass | unknown,
+): string | undefined {
+  if (isDefinedClass(from) && from.key === key) return from.name;
+  for (
+    let current: unknown = isDefinedClass(from) ? from.value : from;
+    typeof current === 'function';
+    current = Object.getPrototypeOf(current)
+  ) {
+    if (access.ownKeyOf(current) === key) return current.name || '(anonymous class)';
+  }
+  return access.ownRecord(key)?.className;
+}
+
+function isDefinedClass(value: unknown): value is DefinedClass {
+  return typeof value === 'object' && value !== null && 'key' in value && 'value' in value;
+}
+
+/**
+ * The `@RetryDefaults` layers of a policy, base class first (lowest precedence), for
+ * `checkMergedLayers`: the top-level options for the retry lane, `rateLimit` for the other.
+ */
+export function classDefaultsLayers(
+  chain: readonly ClassRecord[],
+  lane: 'retry' | 'rateLimit',
+): OptionLayer[] {
+  const layers: OptionLayer[] = [];
+  for (let index = chain.length - 1; index >= 0; index--) {
+    const { defaults, className = '(anonymous class)' } = chain[index];
+    if (defaults === undefined) continue;
+    layers.push({
+      options: lane === 'retry' ? defaults : defaults.rateLimit,
+      describe:
+        lane === 'retry'
+          ? (key, value) => `@RetryDefaults({ ${key}: ${value} }) on ${className}`
+          : (key, value) => `@RetryDefaults({ rateLimit: { ${key}: ${value} } }) on ${className}`,
+    });
+  }
+  return layers;
 }

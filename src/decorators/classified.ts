@@ -1,7 +1,8 @@
 import type { Classifier } from '../classify/classifier';
 import { describeValue } from '../policy/describe-value';
 import { isClassConstructor } from '../policy/is-class-constructor';
-import { decoratedMethodFor } from './decorated-method';
+import { isAsyncFunction } from '../policy/predicate-answer';
+import { checkClassLayers, decoratedMethodFor } from './decorated-method';
 import { readDecoratorArguments, rejectUseWithoutParentheses } from './decorator-arguments';
 import type { MethodOrClassDecoratorFunction } from './decorator-types';
 
@@ -23,6 +24,11 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
       `@Classified: expected a classifier function, got the class ${classifier.name}; write @Classified(classifier) with parentheses`,
     );
   }
+  if (isAsyncFunction(classifier)) {
+    throw new TypeError(
+      `@Classified: the classifier must answer synchronously, not be an async function (its promise would never be awaited), got ${describeValue(classifier)}`,
+    );
+  }
   if (typeof classifier !== 'function') {
     throw new TypeError(
       `@Classified: expected a classifier function (error) => ErrorCategory | undefined, got ${describeValue(classifier)}`,
@@ -37,9 +43,15 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
     }
     // Decorators apply bottom-up; unshift keeps the classifiers in reading order (top first).
     if (application.kind === 'class') {
-      application.owner.access
-        .ensureOwnRecord(application.owner.key)
-        .classifiers.unshift(classifier);
+      const record = application.owner.access.ensureOwnRecord(application.owner.key);
+      record.classifiers.unshift(classifier);
+      record.className = application.name;
+      // A class decorator runs after its methods' decorators: the class can be checked now.
+      checkClassLayers(application.owner, {
+        key: application.owner.key,
+        value: application.value,
+        name: application.name,
+      });
       return undefined;
     }
     decoratedMethodFor(application).classifiers.unshift(classifier);

@@ -4,7 +4,15 @@ import { PolicyCache } from '../core/policy-cache';
 import { createRetryingFunction } from '../core/retrying-function';
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
-import { classRecordChain, mergeClassDefaults, type ClassOwner } from './class-metadata';
+import { checkMergedLayers, type OptionLayer } from '../policy/validate-options';
+import {
+  classDefaultsLayers,
+  classNameOf,
+  classRecordChain,
+  mergeClassDefaults,
+  type ClassOwner,
+  type DefinedClass,
+} from './class-metadata';
 import type { DecoratorApplication } from './decorator-arguments';
 
 /**
@@ -34,10 +42,40 @@ export class DecoratedMethod {
     const owner = this.owner.access.runtimeOwner(runtimeClass, this.owner.key);
     let policy = this.#policyByOwner.get(owner);
     if (policy === undefined) {
-      policy = this.#resolvePolicy({ key: owner, access: this.owner.access });
+      const runtimeOwner: ClassOwner = { key: owner, access: this.owner.access };
+      // Checked at definition when the class (or a subclass) has a class decorator; a subclass
+      // without one is seen only now, at its first call (checkClassLayers below).
+      this.checkLayers(runtimeOwner, runtimeClass);
+      policy = this.#resolvePolicy(runtimeOwner);
       this.#policyByOwner.set(owner, policy);
     }
     return policy;
+  }
+
+  /**
+   * Refuses a combination that only appears once the class defaults in force for `owner` merge with
+   * this method's options, naming both layers. `from` is where to look for class names.
+   */
+  checkLayers(owner: ClassOwner, from: DefinedClass | unknown): void {
+    const retry = this.retry;
+    const rateLimit = this.rateLimit;
+    if (retry === undefined && rateLimit === undefined) return;
+    const chain = classRecordChain(owner);
+    const className = classNameOf(this.owner.key, this.owner.access, from) ?? '(its class)';
+    const where = `${className}.${this.name}`;
+    const methodLayer = (source: string, options: object): OptionLayer => ({
+      options,
+      describe: (key, value) => `${source}({ ${key}: ${value} }) on ${where}`,
+    });
+    if (retry !== undefined) {
+      checkMergedLayers([...classDefaultsLayers(chain, 'retry'), methodLayer('@Retry', retry)]);
+    }
+    if (rateLimit !== undefined) {
+      checkMergedLayers([
+        ...classDefaultsLayers(chain, 'rateLimit'),
+        methodLayer('@RetryOnRateLimit', rateLimit),
+      ]);
+    }
   }
 
   #resolvePolicy(owner: ClassOwner): RetryPolicy {
@@ -95,4 +133,50 @@ export function installWrapper(
   );
   decorated.wrapper = wrapper;
   return wrapper;
+}
+
+/**
+ * Checks, when a class decorator runs (after the method decorators of its class), the merged
+ * policy of every decorated method the class has, its own and inherited ones, under the class
+ * defaults in force for it. A method that a subclass overrides is not the class's any more.
+ */
+export function checkClassLayers(owner: ClassOwner, defined: DefinedClass): void {
+  const seen = { instance: new Set<string | symbol>(), static: new Set<string | symbol>() };
+  for (
+    let key: object | null = owner.key;
+    key !== null;
+    key = Object.getPrototypeOf(key) as object | null
+  ) {
+    const methods = methodsByClass.get(key);
+    if (methods === undefined) continue;
+    for (const placement of ['instance', 'static'] as const) {
+      for (const [methodKey, decorated] of methods[placement]) {
+        if (seen[placement].has(methodKey)) continue;
+        seen[placement].add(methodKey);
+        if (declaringKey(owner, defined, placement, methodKey) !== key) continue;
+        decorated.checkLayers(owner, defined);
+      }
+    }
+  }
+}
+
+/** The records' key of the class whose method `methodKey` the defined class uses. */
+function declaringKey(
+  owner: ClassOwner,
+  defined: DefinedClass,
+  placement: 'instance' | 'static',
+  methodKey: string | symbol,
+): object | undefined {
+  for (
+    let current: unknown = defined.value;
+    typeof current === 'function';
+    current = Object.getPrototypeOf(current)
+  ) {
+    const holder: unknown =
+      placement === 'static' ? current : (current as { prototype?: unknown }).prototype;
+    if (typeof holder !== 'object' && typeof holder !== 'function') continue;
+    if (holder === null || !Object.hasOwn(holder, methodKey)) continue;
+    return current === defined.value ? owner.key : owner.access.ownKeyOf(current);
+  }
+  return undefined;
 }

@@ -19,7 +19,13 @@ export type DecoratorApplication =
       /** Legacy mode only: the property descriptor to return. */
       readonly descriptor: PropertyDescriptor | undefined;
     }
-  | { readonly kind: 'class'; readonly name: string; readonly owner: ClassOwner }
+  | {
+      readonly kind: 'class';
+      readonly name: string;
+      readonly owner: ClassOwner;
+      /** The class itself. */
+      readonly value: Function;
+    }
   /** A field, getter, setter, accessor or parameter: a place none of the decorators supports. */
   | { readonly kind: 'member'; readonly description: string };
 
@@ -54,6 +60,7 @@ export function readDecoratorArguments(
       kind: 'class',
       name: first.name || '(anonymous class)',
       owner: legacyOwner(first, source),
+      value: first,
     };
   }
   const isMemberKey = typeof second === 'string' || typeof second === 'symbol';
@@ -105,7 +112,7 @@ function readStandard(
     );
   }
   const owner: ClassOwner = { key: metadata, access: standardMetadata };
-  if (context.kind === 'class') return { kind: 'class', name, owner };
+  if (context.kind === 'class') return { kind: 'class', name, owner, value: value as Function };
   return {
     kind: 'method',
     name,

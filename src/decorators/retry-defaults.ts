@@ -1,5 +1,6 @@
 import type { RetryDefaultsOptions } from '../policy/options';
 import { validateRetryDefaultsOptions } from '../policy/validate-options';
+import { checkClassLayers } from './decorated-method';
 import { readDecoratorArguments } from './decorator-arguments';
 import type { ClassDecoratorFunction } from './decorator-types';
 
@@ -27,5 +28,11 @@ export function RetryDefaults(options: RetryDefaultsOptions): ClassDecoratorFunc
       );
     }
     record.defaults = validated;
+    record.className = application.name;
+    checkClassLayers(application.owner, {
+      key: application.owner.key,
+      value: application.value,
+      name: application.name,
+    });
   } as ClassDecoratorFunction;
 }

@@ -7,6 +7,8 @@ import { isFailureBeforeProcessing } from '../classify/before-processing';
 import { isRateLimitError } from '../classify/rate-limit';
 import { rateLimitDefaults, retryDefaults } from './defaults';
 import { describeValue } from './describe-value';
+import { mergeOwnKeys, ownValue } from './own-keys';
+import { isThenable, promiseReturnedError, refusingPromises } from './predicate-answer';
 import type {
   BackoffOptions,
   ErrorClass,
@@ -55,11 +57,13 @@ export interface PolicyLayers {
 }
 
 export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
-  const retry = layers.retry && mergeLayers<RetryOptions>(layers.retry);
-  const rateLimit = layers.rateLimit && mergeLayers<RateLimitOptions>(layers.rateLimit);
+  const retryLayers = ownValue(layers, 'retry');
+  const rateLimitLayers = ownValue(layers, 'rateLimit');
+  const retry = retryLayers && mergeLayers<RetryOptions>(retryLayers);
+  const rateLimit = rateLimitLayers && mergeLayers<RateLimitOptions>(rateLimitLayers);
   const retryLane = retry && createRetryLane(retry);
   const rateLimitLane = rateLimit && createRateLimitLane(rateLimit);
-  const classifiers = [retry?.classifier, ...(layers.classifiers ?? [])].filter(
+  const classifiers = [retry?.classifier, ...(ownValue(layers, 'classifiers') ?? [])].filter(
     (classifier): classifier is Classifier => classifier !== undefined,
   );
   const deadlines = [retry?.deadline, rateLimit?.deadline].filter(
@@ -70,15 +74,16 @@ export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
     rateLimitLane,
     retryLane,
     classify: chainClassifiers(classifiers),
-    retryOnResult: retry?.retryOnResult,
+    retryOnResult: retry?.retryOnResult && refusingPromises(retry.retryOnResult, 'retryOnResult'),
     signal: retry?.signal ?? rateLimit?.signal,
     deadline,
   };
 }
 
 function mergeLayers<Options extends object>(layers: readonly (Options | undefined)[]): Options {
-  // Layers come from validation, which drops undefined fields, so a spread overrides field by field.
-  return Object.assign({}, ...layers) as Options;
+  // Layers come from validation, which drops undefined fields, so they override field by field.
+  // Own keys only, into a record without a prototype: an option is never read from Object.prototype.
+  return mergeOwnKeys<Options>(...layers);
 }
 
 function createRetryLane(options: RetryOptions): RetryLane {
@@ -95,7 +100,8 @@ function createRetryLane(options: RetryOptions): RetryLane {
 function retryMatcher(options: RetryOptions): RetryLane['accepts'] {
   const { retryOn } = options;
   if (typeof retryOn === 'function') {
-    return (error, category, attempt) => retryOn(error, { category, attempt });
+    const answer = refusingPromises(retryOn, 'retryOn');
+    return (error, category, attempt) => answer(error, { category, attempt });
   }
   if (retryOn !== undefined) return (error) => isInstanceOfAny(error, retryOn);
   const categories: ReadonlySet<ErrorCategory> = new Set(
@@ -147,6 +153,7 @@ function chainClassifiers(classifiers: readonly Classifier[]): (error: unknown) 
     for (const classifier of classifiers) {
       const category = classifier(error);
       if (category === undefined) continue;
+      if (isThenable(category)) throw promiseReturnedError('a classifier', category);
       if (!isErrorCategory(category)) {
         throw new TypeError(
           `tenacious: a classifier returned ${describeValue(category)}; expected an ErrorCategory or undefined`,

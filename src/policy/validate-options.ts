@@ -3,6 +3,8 @@ import type { RateLimitOptions, RetryDefaultsOptions, RetryOptions } from './opt
 import { describeValue } from './describe-value';
 import { isClassConstructor } from './is-class-constructor';
 import { isAbortSignal } from '../core/abort-signal';
+import { mergeOwnKeys } from './own-keys';
+import { isAsyncFunction } from './predicate-answer';
 
 // Options are checked once, where they are given (when a decorator is applied, when a RetryContext
 // or a retrying function is made), so a mistake surfaces at class definition rather than on the
@@ -33,6 +35,16 @@ function functionValue(value: unknown): FieldProblem | undefined {
   // A class is a function to `typeof`, but calling it as a callback throws on the first retry.
   if (isClassConstructor(value)) return typeProblem('a function, not a class');
   return typeof value === 'function' ? undefined : typeProblem('a function');
+}
+
+/** A predicate or classifier: answers at once, so an async function (always a promise) is refused. */
+function synchronousFunction(value: unknown): FieldProblem | undefined {
+  if (isAsyncFunction(value)) {
+    return typeProblem(
+      'a function that answers synchronously, not an async function (a promise is always truthy, so it would read as true)',
+    );
+  }
+  return functionValue(value);
 }
 
 function booleanValue(value: unknown): FieldProblem | undefined {
@@ -120,7 +132,7 @@ const retryChecks: Record<string, FieldCheck> = {
         'an array of error classes (write retryOn: [ErrorClass]) or a predicate function',
       );
     }
-    if (typeof value === 'function') return undefined;
+    if (typeof value === 'function') return synchronousFunction(value);
     if (!Array.isArray(value)) {
       return typeProblem(
         'an array of error classes or a function (error, { category, attempt }) => boolean',
@@ -135,8 +147,8 @@ const retryChecks: Record<string, FieldCheck> = {
     return value.length === 0 ? rangeProblem('at least one ErrorCategory') : undefined;
   },
   idempotent: booleanValue,
-  retryOnResult: functionValue,
-  classifier: functionValue,
+  retryOnResult: synchronousFunction,
+  classifier: synchronousFunction,
 };
 
 const rateLimitChecks: Record<string, FieldCheck> = {
@@ -172,7 +184,7 @@ function check(
   source: string,
   optionPrefix = '',
 ): Record<string, unknown> {
-  if (options === undefined) return {};
+  if (options === undefined) return mergeOwnKeys();
   if (typeof options === 'function') {
     // `@Retry` written without parentheses hands the method itself over as the options.
     throw new TypeError(
@@ -182,9 +194,14 @@ function check(
   if (!isPlainObject(options)) {
     throw new TypeError(`${source}: expected an options object, got ${describeValue(options)}`);
   }
-  const given: Record<string, unknown> = {};
-  for (const key of Object.keys(options)) {
-    const value = options[key];
+  // One snapshot, read once: a getter that answers differently on a second read (deadline: 150,
+  // then undefined) cannot pass a check and then be used with another value. Only it is used.
+  const snapshot = ownDataSnapshot(options);
+  // Without a prototype, like the snapshot: what was not given reads as undefined, never as an
+  // inherited value.
+  const given: Record<string, unknown> = mergeOwnKeys();
+  for (const key of Object.keys(snapshot)) {
+    const value = snapshot[key];
     const fieldCheck = Object.hasOwn(checks, key) ? checks[key] : undefined;
     if (fieldCheck === undefined) {
       throw new TypeError(
@@ -192,7 +209,7 @@ function check(
       );
     }
     if (value === undefined) continue; // an explicit undefined means "not given"
-    const problem = fieldCheck(value, options);
+    const problem = fieldCheck(value, snapshot);
     if (problem) {
       const message = `${source}: option "${optionPrefix}${key}" must be ${problem.expected}, got ${describeValue(value)}`;
       throw problem.kind === 'range' ? new RangeError(message) : new TypeError(message);
@@ -200,6 +217,13 @@ function check(
     given[key] = value;
   }
   return given;
+}
+
+/** The own enumerable properties of `options`, each read once, in a record without a prototype. */
+function ownDataSnapshot(options: Record<string, unknown>): Record<string, unknown> {
+  const snapshot: Record<string, unknown> = mergeOwnKeys();
+  for (const key of Object.keys(options)) snapshot[key] = options[key];
+  return snapshot;
 }
 
 /** Checks `@Retry` / `withRetry` / `RetryContext` options; returns them without undefined fields. */
@@ -223,9 +247,53 @@ export function validateRetryDefaultsOptions(
 ): RetryDefaultsOptions {
   const given = check(defaultsChecks, options, source) as RetryDefaultsOptions;
   if (given.rateLimit !== undefined) {
-    return { ...given, rateLimit: validateRateLimitOptions(given.rateLimit, source, 'rateLimit.') };
+    return mergeOwnKeys(given, {
+      rateLimit: validateRateLimitOptions(given.rateLimit, source, 'rateLimit.'),
+    });
   }
   return given;
+}
+
+/** One layer of a merged policy, and how to name one of its options in a message. */
+export interface OptionLayer {
+  readonly options: object | undefined;
+  /** Names the layer for `key: value`, e.g. `@RetryDefaults({ initialDelay: 5000 }) on Foo`. */
+  readonly describe: (key: string, value: string) => string;
+}
+
+/**
+ * Checks what only appears once layers merge (`layers` from lowest to highest precedence, each
+ * valid on its own): the `initialDelay` of one and the `maxDelay` of another. Throws a RangeError
+ * naming both layers.
+ */
+export function checkMergedLayers(layers: readonly OptionLayer[]): void {
+  const initialDelay = lastLayerWith(layers, 'initialDelay');
+  const maxDelay = lastLayerWith(layers, 'maxDelay');
+  if (initialDelay === undefined || maxDelay === undefined) return;
+  // Within one layer the relation was checked when it was given.
+  if (initialDelay.index === maxDelay.index || maxDelay.value >= initialDelay.value) return;
+  const [first, second] =
+    initialDelay.index < maxDelay.index ? [initialDelay, maxDelay] : [maxDelay, initialDelay];
+  throw new RangeError(
+    `${first.describe()} and ${second.describe()}: maxDelay (${maxDelay.value}) must be >= initialDelay (${initialDelay.value})`,
+  );
+}
+
+interface LayerValue {
+  readonly index: number;
+  readonly value: number;
+  readonly describe: () => string;
+}
+
+function lastLayerWith(layers: readonly OptionLayer[], key: string): LayerValue | undefined {
+  for (let index = layers.length - 1; index >= 0; index--) {
+    const { options, describe } = layers[index];
+    if (options === undefined || !Object.hasOwn(options, key)) continue;
+    const value: unknown = (options as Record<string, unknown>)[key];
+    if (typeof value !== 'number') continue;
+    return { index, value, describe: () => describe(key, describeValue(value)) };
+  }
+  return undefined;
 }
 
 /** Checks the options of `calculateBackoffDelay`: the backoff fields of `RetryOptions`. */
