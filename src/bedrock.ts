@@ -60,9 +60,8 @@ export class ResilientBedrock {
     }
     for (const key of Object.keys(options)) {
       if (!knownOptions.has(key)) {
-        throw new TypeError(
-          `ResilientBedrock: unknown option "${key}" (value ${describeValue((options as Record<string, unknown>)[key])})`,
-        );
+        const value = describeValue((options as Record<string, unknown>)[key]);
+        throw new TypeError(`ResilientBedrock: unknown option "${key}" (value ${value})`);
       }
     }
     if (options.client !== undefined && options.clientConfig !== undefined) {
@@ -209,7 +208,8 @@ function warnIfClientRetries(client: BedrockRuntimeClient): void {
             : undefined;
       if (retries === undefined) return;
       process.emitWarning(
-        `the Bedrock client given to ResilientBedrock ${retries}, so attempts multiply with tenacious's; create it with maxAttempts: 1 and no retryStrategy`,
+        `the Bedrock client given to ResilientBedrock ${retries}, so attempts multiply with ` +
+          "tenacious's; create it with maxAttempts: 1 and no retryStrategy",
         { code: 'TENACIOUS_SDK_RETRIES', type: 'TenaciousWarning' },
       );
     },

@@ -20,12 +20,14 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
   if (isClassConstructor(classifier)) {
     // Legacy decorators hand a class decorator written without parentheses the class itself.
     throw new TypeError(
-      `@Classified: expected a classifier function, got the class ${classifier.name}; write @Classified(classifier) with parentheses`,
+      `@Classified: expected a classifier function, got the class ${classifier.name}; ` +
+        'write @Classified(classifier) with parentheses',
     );
   }
   if (typeof classifier !== 'function') {
     throw new TypeError(
-      `@Classified: expected a classifier function (error) => ErrorCategory | undefined, got ${describeValue(classifier)}`,
+      '@Classified: expected a classifier function (error) => ErrorCategory | undefined, ' +
+        `got ${describeValue(classifier)}`,
     );
   }
   return function classifiedDecorator(...args: unknown[]) {

@@ -85,7 +85,8 @@ export function readDecoratorArguments(
     return { kind: 'member', description: `${descriptor.get ? 'getter' : 'setter'} "${name}"` };
   }
   throw new TypeError(
-    `${source}: not applied as a decorator (got ${args.length} arguments); write ${source}(...) above a class or a method`,
+    `${source}: not applied as a decorator (got ${args.length} arguments); ` +
+      `write ${source}(...) above a class or a method`,
   );
 }
 
