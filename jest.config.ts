@@ -17,7 +17,12 @@ const moduleNameMapper: Record<string, string> =
 
 // Two projects because a TypeScript program compiles decorators in one mode only: TC39 standard
 // decorators (tsconfig.json) and legacy `experimentalDecorators` (tsconfig.legacy.json).
+// A limit for a hung test, not a speed check (speed lives in `npm run bench`): on a loaded 2-core
+// CI machine the 10,000-call tests take longer than jest's default 5 s.
+const testTimeout = 60_000;
+
 const config: Config = {
+  testTimeout,
   projects: [
     {
       displayName: 'standard',
@@ -28,6 +33,7 @@ const config: Config = {
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
       setupFilesAfterEnv: [failOnUnhandledRejection],
       moduleNameMapper,
+      testTimeout,
     },
     {
       displayName: 'legacy',
@@ -37,6 +43,7 @@ const config: Config = {
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.legacy.json' }] },
       setupFilesAfterEnv: [failOnUnhandledRejection],
       moduleNameMapper,
+      testTimeout,
     },
   ],
 };
