@@ -102,6 +102,16 @@ describe('the published package', () => {
     expect(JSON.parse(report)).toEqual({ entries: entries.length, differences: [] });
   });
 
+  // scripts/build.mjs writes the ESM wrapper of each entry point that has an `import` condition.
+  it('has an `import` (ESM) and a `require` (CommonJS) condition for every entry point', () => {
+    for (const path of entryPoints) {
+      expect([path, Object.keys(manifest().exports[path] as object)]).toEqual([
+        path,
+        ['import', 'require'],
+      ]);
+    }
+  });
+
   it('has a node10 types fallback (typesVersions) for every sub-path entry point', () => {
     const fallback = (manifest().typesVersions as Record<string, Record<string, string[]>>)['*'];
     for (const path of entryPoints.filter((entry) => entry !== '.')) {
