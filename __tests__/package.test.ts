@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 
 // The package as a user installs it: the CommonJS build in dist/ (npm test builds it first),
@@ -72,9 +73,87 @@ describe('the published package', () => {
     expect(manifest.sideEffects).toEqual(['./dist/polyfill.js']);
   });
 
-  it('ships declaration files for every entry point', () => {
+  it('ships declaration files for every entry point, CommonJS and ESM', () => {
     for (const entry of ['index', 'undici', 'bedrock']) {
-      expect(readFileSync(join(root, 'dist', `${entry}.d.ts`), 'utf8').length).toBeGreaterThan(0);
+      for (const extension of ['d.ts', 'd.mts']) {
+        const declarations = readFileSync(join(root, 'dist', `${entry}.${extension}`), 'utf8');
+        expect(declarations.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  const entryPoints = Object.keys(manifest().exports).filter((path) => path !== './package.json');
+
+  it('gives `import` and `require` the same objects: one copy of its state per process', () => {
+    const entries = entryPoints.map((path) => path.replace(/^\./, 'tenacious'));
+    const report = runNode(
+      `(async () => {
+        const entries = ${JSON.stringify(entries)};
+        const differences = [];
+        for (const entry of entries) {
+          const required = require(entry);
+          const imported = await import(entry);
+          const names = new Set([...Object.keys(required), ...Object.keys(imported)]);
+          for (const name of names) if (imported[name] !== required[name]) differences.push(entry + ': ' + name);
+        }
+        console.log(JSON.stringify({ entries: entries.length, differences }));
+      })();`,
+    );
+    expect(JSON.parse(report)).toEqual({ entries: entries.length, differences: [] });
+  });
+
+  // scripts/build.mjs writes the ESM wrapper of each entry point that has an `import` condition.
+  it('has an `import` (ESM) and a `require` (CommonJS) condition for every entry point', () => {
+    for (const path of entryPoints) {
+      expect([path, Object.keys(manifest().exports[path] as object)]).toEqual([
+        path,
+        ['import', 'require'],
+      ]);
+    }
+  });
+
+  it('has a node10 types fallback (typesVersions) for every sub-path entry point', () => {
+    const fallback = (manifest().typesVersions as Record<string, Record<string, string[]>>)['*'];
+    for (const path of entryPoints.filter((entry) => entry !== '.')) {
+      expect([path, fallback[path.slice(2)]]).toEqual([
+        path,
+        [(manifest().exports[path] as { require: { types: string } }).require.types],
+      ]);
+    }
+  });
+
+  // esbuild turns `require("node:http")` into a call that throws in an ESM bundle.
+  it('loads Node built-ins without `require` in dist/', () => {
+    const builtins = new Set(builtinModules);
+    const requiredBuiltins = distFiles('.js').flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\brequire\(["']([^"']+)["']\)/g)]
+        .map((match) => match[1])
+        .filter((name) => name.startsWith('node:') || builtins.has(name)),
+    );
+    expect(requiredBuiltins).toEqual([]);
+  });
+
+  it('ships source maps that carry their sources (src/ is not in the tarball)', () => {
+    const maps = distFiles('.js.map');
+    expect(maps.length).toBeGreaterThan(0);
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(file, 'utf8')) as {
+        sources: string[];
+        sourcesContent?: string[];
+      };
+      expect([file, map.sourcesContent?.length]).toEqual([file, map.sources.length]);
     }
   });
 });
+
+function manifest(): { exports: Record<string, unknown>; [field: string]: unknown } {
+  return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as ReturnType<
+    typeof manifest
+  >;
+}
+
+function distFiles(extension: string): string[] {
+  return readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith(extension))
+    .map((file) => join(root, 'dist', file));
+}

@@ -63,9 +63,8 @@ export class ResilientBedrock {
     const given: ResilientBedrockOptions = mergeOwnKeys(options);
     for (const key of Object.keys(given)) {
       if (!knownOptions.has(key)) {
-        throw new TypeError(
-          `ResilientBedrock: unknown option "${key}" (value ${describeValue((given as Record<string, unknown>)[key])})`,
-        );
+        const value = describeValue((given as Record<string, unknown>)[key]);
+        throw new TypeError(`ResilientBedrock: unknown option "${key}" (value ${value})`);
       }
     }
     if (given.client !== undefined && given.clientConfig !== undefined) {
@@ -212,7 +211,8 @@ function warnIfClientRetries(client: BedrockRuntimeClient): void {
             : undefined;
       if (retries === undefined) return;
       process.emitWarning(
-        `the Bedrock client given to ResilientBedrock ${retries}, so attempts multiply with tenacious's; create it with maxAttempts: 1 and no retryStrategy`,
+        `the Bedrock client given to ResilientBedrock ${retries}, so attempts multiply with ` +
+          "tenacious's; create it with maxAttempts: 1 and no retryStrategy",
         { code: 'TENACIOUS_SDK_RETRIES', type: 'TenaciousWarning' },
       );
     },

@@ -23,9 +23,9 @@ export interface ClassMetadataAccess {
   /** The owner's own record, created on first use: an inherited record is never mutated. */
   ensureOwnRecord(owner: object): ClassRecord;
   /**
-   * The owner for a call whose `this` belongs to `runtimeClass` (see `classOf` in core/policy-cache.ts): that class's own
-   * when it is `declared` or a subclass of it (so a subclass's defaults apply to inherited
-   * methods), else `declared` (detached calls).
+   * The owner for a call whose `this` belongs to `runtimeClass` (see `classOf` in
+   * core/policy-cache.ts): that class's own when it is `declared` or a subclass of it (so a
+   * subclass's defaults apply to inherited methods), else `declared` (detached calls).
    */
   runtimeOwner(runtimeClass: unknown, declared: object): object;
   /**
@@ -100,7 +100,8 @@ export function reflectMetadataApi(source: string): ReflectMetadataApi {
     typeof api.defineMetadata !== 'function'
   ) {
     throw new TypeError(
-      `${source}: legacy decorators (experimentalDecorators) keep their metadata with reflect-metadata; add "import 'reflect-metadata'" before your decorated classes are defined`,
+      `${source}: legacy decorators (experimentalDecorators) keep their metadata with ` +
+        `reflect-metadata; add "import 'reflect-metadata'" before your decorated classes are defined`,
     );
   }
   return api as ReflectMetadataApi;

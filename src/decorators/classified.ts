@@ -21,7 +21,8 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
   if (isClassConstructor(classifier)) {
     // Legacy decorators hand a class decorator written without parentheses the class itself.
     throw new TypeError(
-      `@Classified: expected a classifier function, got the class ${classifier.name}; write @Classified(classifier) with parentheses`,
+      `@Classified: expected a classifier function, got the class ${classifier.name}; ` +
+        'write @Classified(classifier) with parentheses',
     );
   }
   if (isAsyncFunction(classifier)) {
@@ -31,7 +32,8 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
   }
   if (typeof classifier !== 'function') {
     throw new TypeError(
-      `@Classified: expected a classifier function (error) => ErrorCategory | undefined, got ${describeValue(classifier)}`,
+      '@Classified: expected a classifier function (error) => ErrorCategory | undefined, ' +
+        `got ${describeValue(classifier)}`,
     );
   }
   return function classifiedDecorator(...args: unknown[]) {

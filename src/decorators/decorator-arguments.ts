@@ -92,7 +92,8 @@ export function readDecoratorArguments(
     return { kind: 'member', description: `${descriptor.get ? 'getter' : 'setter'} "${name}"` };
   }
   throw new TypeError(
-    `${source}: not applied as a decorator (got ${args.length} arguments); write ${source}(...) above a class or a method`,
+    `${source}: not applied as a decorator (got ${args.length} arguments); ` +
+      `write ${source}(...) above a class or a method`,
   );
 }
 
@@ -106,11 +107,7 @@ function readStandard(
     return { kind: 'member', description: `${context.kind} "${name}"` };
   }
   const metadata = context.metadata;
-  if (typeof metadata !== 'object' || metadata === null) {
-    throw new TypeError(
-      `${source}: decorator metadata is missing (Symbol.metadata was not defined when the class was compiled); import 'tenacious' before defining decorated classes`,
-    );
-  }
+  if (typeof metadata !== 'object' || metadata === null) throw missingMetadata(context, source);
   const owner: ClassOwner = { key: metadata, access: standardMetadata };
   if (context.kind === 'class') return { kind: 'class', name, owner, value: value as Function };
   return {
@@ -122,6 +119,25 @@ function readStandard(
     owner,
     descriptor: undefined,
   };
+}
+
+/**
+ * TypeScript 5.0 and 5.1 (and Babel's decorators before version 2023-05) pass no `metadata` in the
+ * context at all; TypeScript 5.2 and later pass `undefined` when `Symbol.metadata` did not exist
+ * when the class was defined, which `import 'tenacious'` prevents.
+ */
+function missingMetadata(context: StandardContext, source: string): TypeError {
+  if (!('metadata' in context)) {
+    return new TypeError(
+      `${source}: the decorator context has no "metadata": this class was compiled by a ` +
+        'compiler older than decorator metadata (TypeScript 5.0 or 5.1). tenacious needs ' +
+        'TypeScript 5.2 or later (or experimentalDecorators)',
+    );
+  }
+  return new TypeError(
+    `${source}: decorator metadata is missing (Symbol.metadata did not exist when the class ` +
+      "was defined); import 'tenacious' before defining decorated classes",
+  );
 }
 
 function legacyOwner(constructor: Function, source: string): ClassOwner {
