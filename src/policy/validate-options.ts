@@ -137,7 +137,33 @@ const retryChecks: Record<string, FieldCheck> = {
   idempotent: booleanValue,
   retryOnResult: functionValue,
   classifier: functionValue,
+  onSuccess: functionValue,
+  delays: delaySchedule,
+  budget(value) {
+    // The budget itself is checked where it is made (src/policies/retry-budget).
+    if (value === false) return undefined;
+    const budget = value as { recordCall?: unknown; tryRetry?: unknown } | null;
+    return typeof budget === 'object' &&
+      budget !== null &&
+      typeof budget.recordCall === 'function' &&
+      typeof budget.tryRetry === 'function'
+      ? undefined
+      : typeProblem('a RetryBudget or false');
+  },
 };
+
+function delaySchedule(value: unknown): FieldProblem | undefined {
+  if (typeof value === 'function') return functionValue(value);
+  if (!Array.isArray(value)) {
+    return typeProblem('an array of delays in milliseconds or a function (attempt, error) => ms');
+  }
+  if (value.length === 0) return rangeProblem('at least one delay');
+  for (const delay of Array.from(value)) {
+    const problem = nonNegativeDelay(delay);
+    if (problem) return { kind: problem.kind, expected: `a list of ${problem.expected}` };
+  }
+  return undefined;
+}
 
 const rateLimitChecks: Record<string, FieldCheck> = {
   ...backoffChecks,
@@ -157,6 +183,12 @@ const defaultsChecks: Record<string, FieldCheck> = {
   ...retryChecks,
   rateLimit(value) {
     return isPlainObject(value) ? undefined : typeProblem('an object of rate-limit options');
+  },
+  // Its fields are checked by the breaker (src/policies/circuit-breaker), naming them.
+  circuitBreaker(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? undefined
+      : typeProblem('circuit-breaker options or a Breaker');
   },
 };
 
