@@ -47,8 +47,9 @@ let defaultCallPipeline: Pipeline | undefined;
  * `rateLimit`) are the ones it was compiled from: a changed option is never missed.
  */
 function pipelineOfCall(options: FunctionRetryOptions | undefined): Pipeline {
-  if (options === undefined)
-    {return (defaultCallPipeline ??= compileFunctionPipeline({}, callScope));}
+  if (options === undefined) {
+    return (defaultCallPipeline ??= compileFunctionPipeline({}, callScope));
+  }
   if (typeof options !== 'object' || options === null) {
     return compileFunctionPipeline(options, callScope); // throws, naming the value
   }
