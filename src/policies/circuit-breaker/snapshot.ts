@@ -93,8 +93,9 @@ export function validateBreakerSnapshot(value: unknown, source: string): Breaker
     const itemFields = readFields(item, source, itemOption, keyedCircuitFields);
     const key = itemFields.key;
     if (typeof key !== 'string') throw wrongType(source, `${itemOption}.key`, 'a string', key);
-    if (seen.has(key))
+    if (seen.has(key)) {
       throw outOfRange(source, `${itemOption}.key`, 'a key not listed before', key);
+    }
     seen.add(key);
     keyedCircuits.push(Object.freeze({ ...readCircuit(itemFields, source, itemOption), key }));
   });
@@ -178,8 +179,9 @@ function readCircuit(
 
 function readBucket(bucket: unknown, source: string, option: string): WindowBucketSnapshot {
   const expected = 'an array [start, calls, failures, slowCalls] of numbers >= 0';
-  if (!Array.isArray(bucket) || bucket.length !== 4)
+  if (!Array.isArray(bucket) || bucket.length !== 4) {
     throw wrongType(source, option, expected, bucket);
+  }
   const [start, calls, failures, slowCalls] = Array.from(bucket as unknown[], (item, index) =>
     readNumber(source, `${option}[${index}]`, item, { min: 0, integer: index > 0 }),
   );
