@@ -49,6 +49,20 @@ describe('BrokenCircuitError', () => {
     expect(classifyError(new IsolatedCircuitError())).toBe(ErrorCategory.NON_RETRYABLE);
   });
 
+  it('classifyError takes the category any branded tenacious error carries, and only a valid one', () => {
+    const brand = Symbol.for('tenacious.error');
+    expect(classifyError({ [brand]: true, category: 'timeout' })).toBe(ErrorCategory.TIMEOUT);
+    // Not a category: the error is judged as any other (here by its status).
+    expect(classifyError({ [brand]: true, category: 'bogus', status: 503 })).toBe(
+      ErrorCategory.RETRYABLE,
+    );
+    // Without the brand, a `category` property means nothing.
+    expect(classifyError({ category: 'timeout' })).toBe(ErrorCategory.NON_RETRYABLE);
+    expect(classifyError({ [brand]: 'yes', category: 'timeout' })).toBe(
+      ErrorCategory.NON_RETRYABLE,
+    );
+  });
+
   it('is not counted as a failure by an outer breaker', () => {
     const outer = new Breaker({ consecutiveFailures: 1 });
     const error = new BrokenCircuitError(10);
