@@ -123,10 +123,15 @@ describe('brands across two copies of the package', () => {
       },
     );
     expect(hostile).not.toBeInstanceOf(BrokenCircuitError);
+    expect(classifyError(hostile)).toBe(ErrorCategory.NON_RETRYABLE);
     expect(isBreaker(hostile)).toBe(false);
   });
 
   it('a user subclass keeps the ordinary prototype check', () => {
+    class MaintenanceError extends IsolatedCircuitError {}
+    expect(new MaintenanceError()).toBeInstanceOf(MaintenanceError);
+    expect(new MaintenanceError()).toBeInstanceOf(IsolatedCircuitError);
+    expect(new IsolatedCircuitError()).not.toBeInstanceOf(MaintenanceError);
     class HostDownError extends BrokenCircuitError {}
     expect(new HostDownError(1)).toBeInstanceOf(HostDownError);
     expect(new HostDownError(1)).toBeInstanceOf(BrokenCircuitError);

@@ -296,6 +296,24 @@ describe('circuit-breaker options', () => {
       'option "initialState.window[0]" must be an array [start, calls, failures, slowCalls] of numbers >= 0, got [0, 1]',
     ],
     [
+      'initialState with isolated not a boolean',
+      { initialState: { ...snapshot, isolated: 'no' } },
+      'TypeError',
+      'option "initialState.isolated" must be true or false, got "no"',
+    ],
+    [
+      'initialState with keys as an object',
+      { initialState: { ...snapshot, keys: { a: {} } } },
+      'TypeError',
+      'option "initialState.keys" must be an array of keyed circuit snapshots, got {"a":{}}',
+    ],
+    [
+      'initialState with the window as an object',
+      { initialState: { ...snapshot, window: {} } },
+      'TypeError',
+      'option "initialState.window" must be an array of [start, calls, failures, slowCalls], got {}',
+    ],
+    [
       'initialState with an unknown field',
       { initialState: { ...snapshot, extra: 1 } },
       'TypeError',

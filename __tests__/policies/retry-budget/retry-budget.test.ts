@@ -229,5 +229,14 @@ describe('isRetryBudget', () => {
     expect(isRetryBudget({ recordCall() {}, tryRetry: () => true })).toBe(false);
     expect(isRetryBudget(null)).toBe(false);
     expect(isRetryBudget(false)).toBe(false);
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(isRetryBudget(hostile)).toBe(false);
   });
 });
