@@ -9,6 +9,7 @@ import {
 } from '../../examples/servers/bedrock-server';
 import { Breaker, BrokenCircuitError, CircuitBreaker, Retry } from '../../src';
 import { ResilientBedrock } from '../../src/bedrock';
+import { fakeDateOnly } from './fake-date';
 import { converseInput, replyText } from './bedrock-callers';
 import { ConverseCommand, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 
@@ -16,20 +17,6 @@ import { ConverseCommand, type ConverseCommandOutput } from '@aws-sdk/client-bed
 // ResilientBedrock's `circuitBreaker` option and through a user's own decorated class. Only Date
 // is fake (the breaker's clock); sockets and timers are real, and retries immediate.
 
-const dateOnly = {
-  doNotFake: [
-    'hrtime',
-    'nextTick',
-    'performance',
-    'queueMicrotask',
-    'setImmediate',
-    'clearImmediate',
-    'setInterval',
-    'clearInterval',
-    'setTimeout',
-    'clearTimeout',
-  ],
-} as const;
 const start = 1_800_000_000_000;
 
 let server: LocalBedrockServer;
@@ -47,7 +34,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   server.reset();
-  jest.useFakeTimers(dateOnly);
+  jest.useFakeTimers(fakeDateOnly);
   jest.setSystemTime(start);
 });
 

@@ -1,26 +1,12 @@
 import { Agent, request } from 'undici';
 import { Breaker, BrokenCircuitError, CircuitBreaker, HttpError, Retry } from '../../src';
 import { ensureOk } from '../../src/undici';
+import { fakeDateOnly } from './fake-date';
 import { startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
 
 // The breaker and the retry budget against the real local HTTP server, through real undici. Only
 // the clock is fake (Date, which the breaker's break and the budget's window read); sockets and
 // timers are real, and every retry is immediate, so nothing waits for real.
-
-const dateOnly = {
-  doNotFake: [
-    'hrtime',
-    'nextTick',
-    'performance',
-    'queueMicrotask',
-    'setImmediate',
-    'clearImmediate',
-    'setInterval',
-    'clearInterval',
-    'setTimeout',
-    'clearTimeout',
-  ],
-} as const;
 
 /** Whole seconds: the budget's buckets (window / 10 = 1 s) start on the wall clock's seconds. */
 const start = 1_800_000_000_000;
@@ -40,7 +26,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   server.reset();
-  jest.useFakeTimers(dateOnly);
+  jest.useFakeTimers(fakeDateOnly);
   jest.setSystemTime(start);
 });
 
