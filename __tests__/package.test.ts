@@ -23,6 +23,7 @@ describe('the published package', () => {
       [
         'Breaker',
         'BrokenCircuitError',
+        'CircuitBreaker',
         'IsolatedCircuitError',
         'RetryBudget',
         'Classified',
