@@ -22,6 +22,11 @@ describe('the published package', () => {
     ) as string[];
     expect(names).toEqual(
       [
+        'Breaker',
+        'BrokenCircuitError',
+        'CircuitBreaker',
+        'IsolatedCircuitError',
+        'RetryBudget',
         'Classified',
         'ErrorCategory',
         'HttpError',

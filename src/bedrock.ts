@@ -20,7 +20,11 @@ import {
 import { callAsynchronouslyWithRetry, type RetriedFunction } from './core/call-with-retry';
 import { streamWithRetry } from './core/stream-with-retry';
 import type { RateLimitOptions, RetryOptions } from './policy/options';
-import { createRetryPolicy, type RetryPolicy } from './policy/retry-policy';
+import { createRetryPolicy } from './policy/retry-policy';
+import { compilePipeline, type Pipeline } from './core/pipeline';
+import { createFunctionPolicies, preparePolicySettings } from './core/policy-registry';
+import { policyRegistrations } from './policies/registrations';
+import type { CircuitBreakerSetting } from './policy/policy-settings';
 import { validateRateLimitOptions, validateRetryOptions } from './policy/validate-options';
 import { describeValue } from './policy/describe-value';
 import { mergeOwnKeys } from './policy/own-keys';
@@ -34,6 +38,11 @@ export interface ResilientBedrockOptions {
   retry?: RetryOptions;
   /** The rate-limit lane: ThrottlingException, ModelNotReadyException, HTTP 429. */
   rateLimit?: RateLimitOptions;
+  /**
+   * A circuit breaker in front of every call's attempts: breaker options, or a `Breaker` to share
+   * (one per model id with `key`, e.g. `key: (_client, [input]) => input.modelId`).
+   */
+  circuitBreaker?: CircuitBreakerSetting;
 }
 
 /** Per-call options, passed through to `client.send`. An `abortSignal` also cancels the retries. */
@@ -41,7 +50,7 @@ export interface BedrockCallOptions {
   abortSignal?: AbortSignal;
 }
 
-const knownOptions = new Set(['client', 'clientConfig', 'retry', 'rateLimit']);
+const knownOptions = new Set(['client', 'clientConfig', 'retry', 'rateLimit', 'circuitBreaker']);
 const warnedClients = new WeakSet<object>();
 
 /**
@@ -51,7 +60,7 @@ const warnedClients = new WeakSet<object>();
  */
 export class ResilientBedrock {
   readonly client: BedrockRuntimeClient;
-  readonly #policy: RetryPolicy;
+  readonly #policy: Pipeline;
 
   constructor(options: ResilientBedrockOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -86,10 +95,24 @@ export class ResilientBedrock {
         `ResilientBedrock: option "clientConfig" must be an object, got ${describeValue(given.clientConfig)}`,
       );
     }
-    this.#policy = createRetryPolicy({
-      retry: [validateRetryOptions(given.retry, 'ResilientBedrock retry')],
-      rateLimit: [validateRateLimitOptions(given.rateLimit, 'ResilientBedrock rateLimit')],
-    });
+    const retry = validateRetryOptions(given.retry, 'ResilientBedrock retry');
+    // Its own budget unless `retry.budget` names one (or is false), as a `retryable` function has.
+    const policySettings = preparePolicySettings(
+      policyRegistrations,
+      { budget: retry.budget, circuitBreaker: given.circuitBreaker },
+      'ResilientBedrock',
+    );
+    this.#policy = compilePipeline(
+      createRetryPolicy({
+        retry: [retry],
+        rateLimit: [validateRateLimitOptions(given.rateLimit, 'ResilientBedrock rateLimit')],
+      }),
+      createFunctionPolicies(policyRegistrations, policySettings, {
+        kind: 'function',
+        owner: undefined,
+        source: 'ResilientBedrock',
+      }),
+    );
     if (given.client !== undefined) {
       this.client = given.client;
       warnIfClientRetries(given.client);

@@ -5,6 +5,7 @@ export { Retry } from './decorators/retry';
 export { RetryOnRateLimit } from './decorators/retry-on-rate-limit';
 export { Classified } from './decorators/classified';
 export { RetryDefaults } from './decorators/retry-defaults';
+export { CircuitBreaker } from './decorators/circuit-breaker';
 export type {
   AnyClass,
   ClassDecoratorFunction,
@@ -43,3 +44,20 @@ export type {
   RetryOptions,
   SignalOption,
 } from './policy/options';
+
+export { Breaker } from './policies/circuit-breaker/breaker';
+export { BrokenCircuitError, IsolatedCircuitError } from './policies/circuit-breaker/errors';
+export type {
+  BreakDurationBackoff,
+  CircuitBreakerOptions,
+  CircuitState,
+  CircuitStateChange,
+} from './policies/circuit-breaker/options';
+export type {
+  BreakerSnapshot,
+  CircuitSnapshot,
+  KeyedCircuitSnapshot,
+  WindowBucketSnapshot,
+} from './policies/circuit-breaker/snapshot';
+export { RetryBudget } from './policies/retry-budget/retry-budget';
+export type { RetryBudgetOptions } from './policies/retry-budget/options';

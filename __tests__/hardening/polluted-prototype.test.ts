@@ -158,6 +158,18 @@ describe('a polluted Object.prototype changes nothing (one child process per cas
       [10, 10],
     ],
     [
+      'circuitBreaker = open at the first failure (with another policy setting given)',
+      'Object.prototype.circuitBreaker = { consecutiveFailures: 1 };',
+      'return attemptsEverywhere({ ...fast, budget: false }, () => withStatus(503));',
+      three,
+    ],
+    [
+      'delays = [3600000]',
+      'Object.prototype.delays = [3600000];',
+      "return delaysOf({ maxAttempts: 2, initialDelay: 7, jitter: 'none' }, () => withStatus(503));",
+      [7],
+    ],
+    [
       'maxDelay = 1',
       'Object.prototype.maxDelay = 1;',
       "return delaysOf({ maxAttempts: 2, initialDelay: 7, jitter: 'none' }, () => withStatus(503));",

@@ -804,6 +804,28 @@ export const retrySpecs = {
   idempotent: booleanSpec,
   retryOnResult: callbackSpec,
   classifier: callbackSpec,
+  onSuccess: callbackSpec,
+  delays: {
+    valid: fc.oneof(
+      fc.array(delayValue, { minLength: 1, maxLength: 5 }),
+      fc.constant((attempt: number) => attempt * 10),
+    ),
+    invalid: fc.oneof(
+      typeErrorFor(notAnArray.filter((value) => typeof value !== 'function')),
+      typeErrorFor(classConstructors),
+      rangeErrorFor(fc.constant([])),
+      rangeErrorFor(fc.constantFrom<unknown>([-1], [10, NaN], [Infinity])),
+      typeErrorFor(fc.constantFrom<unknown>(['10'], [undefined], [null])),
+    ),
+  },
+  budget: {
+    valid: fc.constant(false),
+    invalid: typeErrorFor(
+      definedValue.filter(
+        (value) => value !== false && (typeof value !== 'object' || value === null),
+      ),
+    ),
+  },
 } satisfies Record<keyof RetryOptions, OptionSpec>;
 
 export const rateLimitSpecs = {
@@ -854,10 +876,18 @@ export const rateLimitSpec: OptionSpec = {
   invalid: typeErrorFor(definedValue.filter((value) => !isPlainObject(value))),
 };
 
-export const retryDefaultsSpecs = { ...retrySpecs, rateLimit: rateLimitSpec } satisfies Record<
-  keyof RetryDefaultsOptions,
-  OptionSpec
->;
+export const retryDefaultsSpecs = {
+  ...retrySpecs,
+  rateLimit: rateLimitSpec,
+  circuitBreaker: {
+    valid: fc.constant(null).map(() => ({})),
+    invalid: typeErrorFor(
+      definedValue.filter(
+        (value) => typeof value !== 'object' || value === null || Array.isArray(value),
+      ),
+    ),
+  },
+} satisfies Record<keyof RetryDefaultsOptions, OptionSpec>;
 
 export const backoffCalculationSpecs = {
   initialDelay: backoffSpecs.initialDelay,

@@ -267,3 +267,34 @@ retryable(events, {
 retryable(async () => 'text', replyOptions);
 // @ts-expect-error -- withRetry: the predicate is given what the promise resolves to
 withRetry(fetchReply, { retryOnResult: (reply: Promise<Reply>) => reply instanceof Promise });
+
+// --- onSuccess is typed by the same Result as retryOnResult ----------------------------------
+
+export class SuccessListeners {
+  @Retry({ onSuccess: (reply: Reply, attempts: number) => void [reply.status, attempts] })
+  async send(): Promise<Reply> {
+    return { status: 200, body: '' };
+  }
+
+  @Retry({ onSuccess: (count: number) => void count })
+  syncMethod(): number {
+    return 1;
+  }
+
+  // @ts-expect-error -- onSuccess takes a string, the method resolves to Reply
+  @Retry({ onSuccess: (text: string) => void text })
+  async wrongListener(): Promise<Reply> {
+    return { status: 200, body: '' };
+  }
+}
+
+export const toldReply = withRetry(fetchReply, { onSuccess: (reply) => void reply.status });
+export const toldCount = retryable((text: string) => text.length, {
+  onSuccess: (length: number, attempts: number) => void (length + attempts),
+});
+
+// @ts-expect-error -- withRetry: onSuccess is given what the promise resolves to
+withRetry(fetchReply, { onSuccess: (reply: Promise<Reply>) => void reply });
+
+// @ts-expect-error -- withRetry: an inferred listener still checks its use of the result
+withRetry(fetchReply, { onSuccess: (reply) => void reply.code });

@@ -10,14 +10,18 @@ export function computeBackoffDelay(
   attempt: number,
   backoff: ResolvedBackoff,
   previousDelay: number,
+  /** The base delay from an explicit schedule (the `delays` option), instead of the exponential one. */
+  scheduledBase?: number,
 ): number {
   const { initialDelay, maxDelay } = backoff;
   // exponentialBase ** hugeAttempt is Infinity, and min(Infinity, maxDelay) is maxDelay; only
   // 0 * Infinity would give NaN, hence the initialDelay check.
   const base =
-    initialDelay === 0
-      ? 0
-      : Math.min(initialDelay * backoff.exponentialBase ** (attempt - 1), maxDelay);
+    scheduledBase !== undefined
+      ? Math.min(scheduledBase, maxDelay)
+      : initialDelay === 0
+        ? 0
+        : Math.min(initialDelay * backoff.exponentialBase ** (attempt - 1), maxDelay);
   const delay = Math.round(jitterFunctions[backoff.jitter](base, backoff, previousDelay));
   if (delay > maxDelay) return Math.floor(maxDelay);
   // `!(delay >= 0)` also catches NaN from a misbehaving injected `random`.

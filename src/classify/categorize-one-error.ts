@@ -5,6 +5,7 @@ import { categorizeErrorCode, isStatusCarryingCode } from './error-codes';
 import { readCode, readHttpStatus, readName, readProperty, readString } from './error-shape';
 import { categorizeHttpStatus } from './http-status';
 import { hasRateLimitText } from './rate-limit-signals';
+import { categoryOfTenaciousError } from './tenacious-error';
 
 /**
  * The category of one error judged by its own properties, not its `cause`; `undefined` when nothing
@@ -39,6 +40,8 @@ export function hasDefiniteSignal(error: unknown): boolean {
 function categorizeByDefiniteSignals(error: unknown): ErrorCategory | undefined {
   if (isCallerAbort(error)) return ErrorCategory.NON_RETRYABLE;
   if (!isObjectLike(error)) return undefined;
+  const own = categoryOfTenaciousError(error);
+  if (own !== undefined) return own;
 
   // `code` before `name`: the SDK's NodeHttpHandler renames ECONNRESET/EPIPE/ETIMEDOUT errors to
   // 'TimeoutError' but keeps their code.

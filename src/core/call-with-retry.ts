@@ -1,62 +1,280 @@
-import type { RetryPolicy } from '../policy/retry-policy';
 import { resolveAbortSignalAfter } from './abort-signal';
-import { listArguments } from './call-arguments';
-import type { RejectionHandlers } from './rejection-handlers';
-import { failedWith, outcomeValue, succeededWith, type Outcome } from './outcome';
+import { failedWith, outcomeValue, refusedWith, succeededWith, type Outcome } from './outcome';
+import {
+  createCallRecord,
+  type CallRecord,
+  type Pipeline,
+  type PipelinePolicy,
+  type RetriedFunction,
+} from './pipeline';
 import { callStartTime } from './retry-decision';
 import { retryLoop } from './retry-loop';
 import { sleep, sleepSynchronously } from './sleep';
 import { isResultRetried } from './user-callback';
 
-/** A function as the runners call it: `this` and the arguments are passed through untouched. */
-export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
+export type { RetriedFunction } from './pipeline';
+
+// The slow path: everything after a first attempt that failed, and every call of a pipeline with
+// policies that need a per-call record (a breaker, `onSuccess`). Each function here receives the
+// one per-call record (pipeline.ts), never the call's values one by one. The fast path, for a
+// lean pipeline's first attempt, is in fast-path/.
+
+/** How an attempt runs: the method itself, or a stream's start (stream-with-retry.ts). */
+export type AttemptExecution = (call: CallRecord) => unknown;
+
+/** Calls the method with the call's `this` and arguments. */
+export const invokeTarget: AttemptExecution = (call) =>
+  Reflect.apply(call.target, call.thisArg, call.args);
 
 /**
- * What follows a first attempt that did not throw (the wrapper makes it: retrying-function.ts),
- * when the result is a promise or `retryOnResult` is set. A promise gets one `.then` with a lean
- * handler and nothing else: no timer, no AbortController, no arguments array, no clock read
- * unless a deadline is set. The arguments come as call-arguments.ts describes; `rejectionHandlers`
- * makes the handler for the first attempt's promise (rejection-handlers.ts).
- *
- * This and the functions it calls on the success path are kept small on purpose: V8 inlines a
- * call's callees only up to a total bytecode size, and the decorated call stays as fast as the
- * bench says only while all of them fit. Anything that runs after a failure lives elsewhere.
+ * Runs one attempt through the attempt-level policies (pipeline.ts): each may refuse it, wrap it
+ * and see its outcome. Returns the outcome, or a promise of it when the attempt returned one.
+ * Never throws for the method's failure; a policy's own bug (a classifier that throws) does.
  */
-export function continueAfterFirstAttempt(
-  policy: RetryPolicy,
-  value: unknown,
-  target: RetriedFunction,
-  thisArg: unknown,
-  startedAt: number,
-  count: number,
-  first: unknown,
-  second: unknown,
-  third: unknown,
-  rejectionHandlers: RejectionHandlers,
-): unknown {
-  if (isPromiseLike(value)) {
-    if (policy.retryOnResult === undefined) {
-      return value.then(
-        undefined,
-        rejectionHandlers(thisArg, startedAt, count, first, second, third),
-      );
+export function runAttempt(
+  call: CallRecord,
+  execute: AttemptExecution,
+): Outcome | Promise<Outcome> {
+  const { pipeline } = call;
+  if (!pipeline.guarded) return executeOnce(call, execute);
+  const { admitAttempt } = pipeline;
+  for (let index = 0; index < admitAttempt.length; index++) {
+    const policy = admitAttempt[index];
+    if (!policy.admitAttempt!(call)) {
+      const refused = refusedWith(policy.refusal!(call));
+      // The policies outside it let the attempt through: they hear that it did not run.
+      for (let outer = 0; outer < index; outer++) admitAttempt[outer].attemptEnded?.(call, refused);
+      return refused;
     }
-    return continueAsynchronously(
-      policy,
-      value,
-      target,
-      thisArg,
-      startedAt,
-      listArguments(count, first, second, third),
+  }
+  if (pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
+  const { wrapAttempt } = pipeline;
+  let value: unknown;
+  try {
+    value = (wrapAttempt.length === 0 ? execute : wrapExecution(wrapAttempt, execute))(call);
+  } catch (error) {
+    return attemptEnded(call, failedWith(error));
+  }
+  if (isPromiseLike(value)) {
+    // One derived promise: the attempt's outcome is reported in the reaction that makes it.
+    return Promise.resolve(value).then(
+      (result) => attemptEnded(call, succeededWith(result)),
+      (error: unknown) => attemptEnded(call, failedWith(error)),
     );
   }
-  return checkSynchronousResult(
-    policy,
-    value,
-    target,
-    thisArg,
-    startedAt,
-    listArguments(count, first, second, third),
+  return attemptEnded(call, succeededWith(value));
+}
+
+function wrapExecution(
+  wrappers: readonly PipelinePolicy[],
+  execute: AttemptExecution,
+): AttemptExecution {
+  let run = execute;
+  for (let index = wrappers.length - 1; index >= 0; index--) {
+    const inner = run;
+    const policy = wrappers[index];
+    run = (call) => policy.wrapAttempt!(call, () => inner(call));
+  }
+  return run;
+}
+
+function attemptEnded(call: CallRecord, outcome: Outcome): Outcome {
+  const policies = call.pipeline.attemptEnded;
+  for (let index = policies.length - 1; index >= 0; index--) {
+    policies[index].attemptEnded!(call, outcome);
+  }
+  return outcome;
+}
+
+function executeOnce(call: CallRecord, execute: AttemptExecution): Outcome | Promise<Outcome> {
+  let value: unknown;
+  try {
+    value = execute(call);
+  } catch (error) {
+    return failedWith(error);
+  }
+  if (isPromiseLike(value)) return Promise.resolve(value).then(succeededWith, failedWith);
+  return succeededWith(value);
+}
+
+/** Runs the call's settle hooks, innermost policy first. */
+export function settleCall(call: CallRecord, outcome: Outcome): void {
+  const policies = call.pipeline.settleCall;
+  for (let index = policies.length - 1; index >= 0; index--) {
+    policies[index].settleCall!(call, outcome);
+  }
+}
+
+/**
+ * Admits the call (pipeline.ts: `admitCall`); undefined when every policy admitted it at once,
+ * else a promise that resolves when the last one has.
+ */
+export function admitCall(call: CallRecord): PromiseLike<void> | undefined {
+  const policies = call.pipeline.admitCall;
+  for (let index = 0; index < policies.length; index++) {
+    const admission = policies[index].admitCall!(call);
+    if (admission !== undefined) {
+      return Promise.resolve(admission).then(() => admitRemaining(call, index + 1));
+    }
+  }
+  return undefined;
+}
+
+async function admitRemaining(call: CallRecord, from: number): Promise<void> {
+  const policies = call.pipeline.admitCall;
+  for (let index = from; index < policies.length; index++) await policies[index].admitCall!(call);
+}
+
+/**
+ * How a guarded call must answer. A refused first attempt never reaches the method, so its refusal
+ * is a rejected promise only where the method is known to answer with one: an `async` method, or
+ * one that did so before. Otherwise each call is judged by what the method returned, as on the
+ * fast path.
+ */
+export interface MethodShape {
+  answersWithPromise: boolean;
+  /** The call answers with a promise and never blocks, whatever the method returns (`withRetry`, the integrations, a call that waited for admission). */
+  readonly alwaysAsynchronous: boolean;
+}
+
+const asynchronousShape: MethodShape = { answersWithPromise: true, alwaysAsynchronous: true };
+
+/**
+ * A call through a guarded pipeline (one whose policies need the per-call record from the start:
+ * pipeline.ts): admission, the first attempt through the attempt policies, the retry loop, and
+ * the settle hooks once the call has its final outcome. A synchronous method stays synchronous.
+ */
+export function callThroughPolicies(
+  pipeline: Pipeline,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+  shape: MethodShape,
+): unknown {
+  pipeline.countCall?.();
+  const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
+  let admission: PromiseLike<void> | undefined;
+  try {
+    admission = admitCall(call);
+  } catch (refusal) {
+    if (!shape.answersWithPromise && !shape.alwaysAsynchronous) throw refusal;
+    return Promise.reject(refusal);
+  }
+  if (admission !== undefined) {
+    // A call that waited for admission answers with a promise, as a queued call must.
+    return admission.then(() => firstAttempt(call, asynchronousShape));
+  }
+  return firstAttempt(call, shape);
+}
+
+function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
+  const first = runAttempt(call, invokeTarget);
+  if (first instanceof Promise) {
+    shape.answersWithPromise = true;
+    return first.then((outcome) => {
+      // The common case settles here, without another promise.
+      if (outcome.failed || call.pipeline.retryOnResult !== undefined) {
+        return finishAsynchronously(call, outcome);
+      }
+      settleCall(call, outcome);
+      return outcome.value;
+    });
+  }
+  if (
+    shape.alwaysAsynchronous ||
+    (first.failed && first.refused === true && shape.answersWithPromise)
+  ) {
+    return finishAsynchronously(call, first);
+  }
+  let result: unknown;
+  try {
+    result = finalValue(call, first, false);
+  } catch (error) {
+    settleCall(call, failedWith(error));
+    throw error;
+  }
+  if (isPromiseLike(result)) return settleWhenDone(call, result);
+  settleCall(call, succeededWith(result));
+  return result;
+}
+
+async function finishAsynchronously(call: CallRecord, first: Outcome): Promise<unknown> {
+  return settleWhenDone(call, finalValue(call, first, true));
+}
+
+async function settleWhenDone(call: CallRecord, result: unknown): Promise<unknown> {
+  let value: unknown;
+  try {
+    value = await result;
+  } catch (error) {
+    settleCall(call, failedWith(error));
+    throw error;
+  }
+  settleCall(call, succeededWith(value));
+  return value;
+}
+
+/** The call's value after its first attempt: that attempt's own, or the retry loop's. */
+function finalValue(call: CallRecord, first: Outcome, asynchronous: boolean): unknown {
+  const { retryOnResult } = call.pipeline;
+  if (!first.failed) {
+    if (!(retryOnResult && isResultRetried(retryOnResult, first.value))) return first.value;
+  } else if (first.refused === true) {
+    // Refused before it ran: the refusal is the call's answer, and no retry is made.
+    if (asynchronous) return Promise.reject(first.error);
+    throw first.error;
+  }
+  return asynchronous
+    ? retryAsynchronously(call, invokeTarget, first, retryOnResult)
+    : retrySynchronously(call, first);
+}
+
+/**
+ * Calls `target` and retries it per `pipeline`, always asynchronously, even when `target` throws
+ * synchronously or returns a plain value: for `withRetry` and the integrations, whose callers
+ * expect a promise and must never be blocked.
+ */
+export function callAsynchronouslyWithRetry(
+  pipeline: Pipeline,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+): Promise<unknown> {
+  if (pipeline.guarded) {
+    try {
+      return callThroughPolicies(
+        pipeline,
+        target,
+        thisArg,
+        args,
+        asynchronousShape,
+      ) as Promise<unknown>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  pipeline.countCall?.();
+  const startedAt = callStartTime(pipeline);
+  // The record is made only once the first attempt has failed, as on the fast path.
+  const retry = (firstOutcome: Outcome): Promise<unknown> =>
+    retryAsynchronously(
+      createCallRecord(pipeline, target, thisArg, args, startedAt),
+      invokeTarget,
+      firstOutcome,
+      pipeline.retryOnResult,
+    );
+  let value: unknown;
+  try {
+    value = Reflect.apply(target, thisArg, args);
+  } catch (error) {
+    return retry(failedWith(error));
+  }
+  const { retryOnResult } = pipeline;
+  return Promise.resolve(value).then(
+    retryOnResult &&
+      ((result: unknown) =>
+        isResultRetried(retryOnResult, result) ? retry(succeededWith(result)) : result),
+    (error: unknown) => retry(failedWith(error)),
   );
 }
 
@@ -64,202 +282,68 @@ export function continueAfterFirstAttempt(
  * Retries a call whose first attempt threw; blocking, as the call was synchronous so far. Its own
  * function, not `retrySynchronously` called from the wrapper, so that the wrapper stays small.
  */
-export function retryThrownCall(
-  policy: RetryPolicy,
-  target: RetriedFunction,
-  thisArg: unknown,
-  args: readonly unknown[],
-  error: unknown,
-  startedAt: number,
-): unknown {
-  return retrySynchronously(policy, target, thisArg, args, failedWith(error), startedAt);
+export function retryThrownCall(call: CallRecord, error: unknown): unknown {
+  return retrySynchronously(call, failedWith(error));
 }
 
-function checkSynchronousResult(
-  policy: RetryPolicy,
-  value: unknown,
-  target: RetriedFunction,
-  thisArg: unknown,
-  startedAt: number,
-  args: readonly unknown[],
-): unknown {
-  if (!isResultRetried(policy.retryOnResult!, value)) return value;
-  return retrySynchronously(policy, target, thisArg, args, succeededWith(value), startedAt);
-}
-
-/**
- * Calls `target` and retries it per `policy`, always asynchronously, even when `target` throws
- * synchronously or returns a plain value: for `withRetry`, whose callers expect a promise and must
- * never be blocked. (A retrying function makes its first attempt itself: retrying-function.ts.)
- */
-export function callAsynchronouslyWithRetry(
-  policy: RetryPolicy,
-  target: RetriedFunction,
-  thisArg: unknown,
-  args: readonly unknown[],
-): Promise<unknown> {
-  const startedAt = callStartTime(policy);
-  let value: unknown;
-  try {
-    value = Reflect.apply(target, thisArg, args);
-  } catch (error) {
-    return retryAsynchronously(
-      policy,
-      attemptOf(target, thisArg, args),
-      failedWith(error),
-      startedAt,
-      args,
-      policy.retryOnResult,
-    );
-  }
-  return continueAsynchronously(
-    policy,
-    Promise.resolve(value),
-    target,
-    thisArg,
-    startedAt,
-    args,
-  ) as Promise<unknown>;
-}
-
-/**
- * Attaches the retry to the first attempt's promise when it is not the common case that
- * `continueAfterFirstAttempt` handles with a lean handler: a call of `withRetry`, or one with
- * `retryOnResult`.
- */
-function continueAsynchronously(
-  policy: RetryPolicy,
-  firstAttempt: PromiseLike<unknown>,
-  target: RetriedFunction,
-  thisArg: unknown,
-  startedAt: number,
-  args: readonly unknown[],
-): PromiseLike<unknown> {
-  const { retryOnResult } = policy;
-  return firstAttempt.then(
-    retryOnResult &&
-      ((result: unknown) =>
-        isResultRetried(retryOnResult, result)
-          ? retryAfterFirstAttempt(policy, target, thisArg, startedAt, args, succeededWith(result))
-          : result),
-    (error: unknown) =>
-      retryAfterFirstAttempt(policy, target, thisArg, startedAt, args, failedWith(error)),
-  );
-}
-
-export function retryAfterFirstAttempt(
-  policy: RetryPolicy,
-  target: RetriedFunction,
-  thisArg: unknown,
-  startedAt: number,
-  args: readonly unknown[],
-  firstOutcome: Outcome,
-): Promise<unknown> {
-  return retryAsynchronously(
-    policy,
-    attemptOf(target, thisArg, args),
-    firstOutcome,
-    startedAt,
-    args,
-    policy.retryOnResult,
-  );
-}
-
-function attemptOf(
-  target: RetriedFunction,
-  thisArg: unknown,
-  args: readonly unknown[],
-): () => Promise<Outcome> {
-  return () => settle(target, thisArg, args);
+/** Retries a call of a lean pipeline whose first attempt failed asynchronously. */
+export function retryAfterFirstAttempt(call: CallRecord, firstOutcome: Outcome): Promise<unknown> {
+  return retryAsynchronously(call, invokeTarget, firstOutcome, call.pipeline.retryOnResult);
 }
 
 /** Runs the retry loop after a failed first attempt, sleeping without blocking between attempts. */
-export async function retryAsynchronously<Value>(
-  policy: RetryPolicy,
-  attempt: () => Promise<Outcome<Value>>,
-  firstOutcome: Outcome<Value>,
-  startedAt: number,
-  args: readonly unknown[],
+export async function retryAsynchronously(
+  call: CallRecord,
+  execute: AttemptExecution,
+  firstOutcome: Outcome,
   retryOnResult: ((result: unknown) => boolean) | undefined,
-): Promise<Value> {
-  const signal = resolveAbortSignalAfter(outcomeValue(firstOutcome), policy.signal, args);
-  const loop = retryLoop(policy, firstOutcome, startedAt, retryOnResult, signal);
-  return driveAsynchronously(
-    loop,
-    loop.next(),
-    attempt as () => Promise<Outcome>,
-    signal,
-  ) as Promise<Value>;
+): Promise<unknown> {
+  call.signal = resolveAbortSignalAfter(
+    outcomeValue(firstOutcome),
+    call.pipeline.signal,
+    call.args,
+  );
+  const loop = retryLoop(call, firstOutcome, retryOnResult);
+  return driveAsynchronously(loop, loop.next(), call, execute);
 }
 
 /** Sleeps without blocking and makes the next attempt, for as long as the loop asks. */
 async function driveAsynchronously(
   loop: Generator<number, unknown, Outcome>,
   firstStep: IteratorResult<number, unknown>,
-  attempt: () => Promise<Outcome>,
-  signal: AbortSignal | undefined,
+  call: CallRecord,
+  execute: AttemptExecution,
 ): Promise<unknown> {
   let step = firstStep;
   while (!step.done) {
-    await sleep(step.value, signal);
-    step = loop.next(await attempt());
+    await sleep(step.value, call.signal);
+    step = loop.next(await runAttempt(call, execute));
   }
   return step.value;
 }
 
-function retrySynchronously(
-  policy: RetryPolicy,
-  target: RetriedFunction,
-  thisArg: unknown,
-  args: readonly unknown[],
-  firstOutcome: Outcome,
-  startedAt: number,
-): unknown {
-  const signal = resolveAbortSignalAfter(outcomeValue(firstOutcome), policy.signal, args);
-  const loop = retryLoop(policy, firstOutcome, startedAt, policy.retryOnResult, signal);
+/** Runs the retry loop after a failed first attempt, blocking between attempts. */
+export function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
+  call.signal = resolveAbortSignalAfter(
+    outcomeValue(firstOutcome),
+    call.pipeline.signal,
+    call.args,
+  );
+  const loop = retryLoop(call, firstOutcome, call.pipeline.retryOnResult);
   let step = loop.next();
   while (!step.done) {
-    sleepSynchronously(step.value, signal);
-    const outcome = settleSynchronously(target, thisArg, args);
-    if (!outcome.failed && isPromiseLike(outcome.value)) {
+    sleepSynchronously(step.value, call.signal);
+    const outcome = runAttempt(call, invokeTarget);
+    if (outcome instanceof Promise) {
       // It threw synchronously before, but returns a promise now: a promise-returning function.
       // The same loop goes on without blocking, and a rejection of this promise is retried too.
-      const attempt = attemptOf(target, thisArg, args);
-      return settlePromise(outcome.value).then((settled) =>
-        driveAsynchronously(loop, loop.next(settled), attempt, signal),
+      return outcome.then((settled) =>
+        driveAsynchronously(loop, loop.next(settled), call, invokeTarget),
       );
     }
     step = loop.next(outcome);
   }
   return step.value;
-}
-
-function settlePromise(promise: PromiseLike<unknown>): Promise<Outcome> {
-  return Promise.resolve(promise).then(succeededWith, failedWith);
-}
-
-async function settle(
-  target: RetriedFunction,
-  thisArg: unknown,
-  args: readonly unknown[],
-): Promise<Outcome> {
-  try {
-    return succeededWith(await Reflect.apply(target, thisArg, args));
-  } catch (error) {
-    return failedWith(error);
-  }
-}
-
-function settleSynchronously(
-  target: RetriedFunction,
-  thisArg: unknown,
-  args: readonly unknown[],
-): Outcome {
-  try {
-    return succeededWith(Reflect.apply(target, thisArg, args));
-  } catch (error) {
-    return failedWith(error);
-  }
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -1,6 +1,10 @@
-/** How one attempt ended: it threw (or rejected), or it returned a value. */
+/**
+ * How one attempt ended: it threw (or rejected), or it returned a value. `refused` marks an
+ * attempt that a policy did not let start (an open breaker): its `error` is the policy's refusal,
+ * not a failure of the dependency.
+ */
 export type Outcome<Value = unknown> =
-  | { readonly failed: true; readonly error: unknown }
+  | { readonly failed: true; readonly error: unknown; readonly refused?: true }
   | { readonly failed: false; readonly value: Value };
 
 export function failedWith(error: unknown): Outcome<never> {
@@ -9,6 +13,10 @@ export function failedWith(error: unknown): Outcome<never> {
 
 export function succeededWith<Value>(value: Value): Outcome<Value> {
   return { failed: false, value };
+}
+
+export function refusedWith(error: unknown): Outcome<never> {
+  return { failed: true, error, refused: true };
 }
 
 /** The error an attempt failed with, or the value it returned. */

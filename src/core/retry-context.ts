@@ -1,24 +1,19 @@
-import { isCallerAbort } from '../classify/caller-abort';
 import type { RetryOptions } from '../policy/options';
-import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
 import { validateRetryOptions } from '../policy/validate-options';
 import { resolveAbortSignalAfter } from './abort-signal';
 import { failedWith } from './outcome';
-import {
-  createRetryState,
-  decideRetry,
-  sleepCrossesDeadline,
-  type RetryDecision,
-  type RetryState,
-} from './retry-decision';
+import { createCallRecord, type CallRecord } from './pipeline';
+import { RetryLoop } from './retry-loop';
 import { sleep } from './sleep';
-import { keepAsCause } from './user-callback';
+import { compileFunctionPipeline } from './with-retry';
 
 const noArguments: readonly unknown[] = [];
+const noTarget = (): undefined => undefined;
 
 /**
- * Manual control of a retry loop, for code that cannot be wrapped in one function call. It applies
- * the same policy as `@Retry` (classification, caps, backoff, Retry-After, deadline):
+ * Manual control of a retry loop, for code that cannot be wrapped in one function call. It steps
+ * the same retry loop as `@Retry` (retry-loop.ts: classification, caps, backoff, Retry-After,
+ * deadline, budget, onRetry and onGiveUp), one recorded failure at a time:
  *
  * ```ts
  * const context = new RetryContext({ maxAttempts: 4 });
@@ -33,26 +28,31 @@ const noArguments: readonly unknown[] = [];
  * use `for await`.
  */
 export class RetryContext implements Iterable<number>, AsyncIterable<number> {
-  readonly #policy: RetryPolicy;
-  readonly #state: RetryState;
-  #attempt = 1;
+  readonly #call: CallRecord;
+  readonly #loop: RetryLoop;
   #iterating = false;
   #lastYielded = 0;
-  #failure: { readonly error: unknown; readonly decision: RetryDecision } | undefined;
+  #failure: { readonly error: unknown; readonly delay: number | undefined } | undefined;
 
   constructor(options?: RetryOptions) {
-    this.#policy = createRetryPolicy({ retry: [validateRetryOptions(options, 'RetryContext')] });
-    this.#state = createRetryState(this.#policy, Date.now());
+    const pipeline = compileFunctionPipeline(
+      options,
+      { kind: 'context', owner: undefined, source: 'RetryContext' },
+      validateRetryOptions,
+    );
+    pipeline.countCall?.();
+    this.#call = createCallRecord(pipeline, noTarget, undefined, noArguments, Date.now());
+    this.#loop = new RetryLoop(this.#call);
   }
 
   /** The attempt in progress, counting from 1. */
   get currentAttempt(): number {
-    return this.#attempt;
+    return this.#call.attempt;
   }
 
   /** The attempt cap this context was made with. */
   get maxAttempts(): number {
-    return this.#policy.retryLane!.maxAttempts;
+    return this.#call.pipeline.retryLane!.maxAttempts;
   }
 
   /** The error recorded for the current attempt, if any. */
@@ -65,33 +65,20 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     if (this.#failure !== undefined) {
       // Counting one failed attempt twice would spend a retry the caller never made.
       throw new TypeError(
-        `RetryContext: a failure is already recorded for attempt ${this.#attempt}; call wait() or go on to the next iteration first`,
+        `RetryContext: a failure is already recorded for attempt ${this.#call.attempt}; call wait() or go on to the next iteration first`,
       );
     }
-    try {
-      // The lane counts recorded failures; attempts that went on without one count toward the cap too.
-      const decision: RetryDecision =
-        this.#attempt >= this.maxAttempts
-          ? { lane: this.#policy.retryLane, delay: undefined }
-          : decideRetry(this.#policy, this.#state, failedWith(error), this.#attempt);
-      this.#failure = { error, decision };
-      if (decision.delay === undefined && !isCallerAbort(error)) {
-        decision.lane?.onGiveUp?.(error, this.#attempt);
-      }
-    } catch (thrown) {
-      // A classifier, `retryOn` or onGiveUp threw: the same rule as for a decorated call.
-      throw keepAsCause(thrown, error);
-    }
+    this.#failure = { error, delay: this.#loop.decide(failedWith(error)) };
   }
 
   /** Whether the failure recorded for the current attempt may be retried. */
   shouldRetry(): boolean {
-    return this.#failure?.decision.delay !== undefined;
+    return this.#failure?.delay !== undefined;
   }
 
   /** The wait in ms before the next attempt (0 when there is none to wait for). */
   getDelay(): number {
-    return this.#failure?.decision.delay ?? 0;
+    return this.#failure?.delay ?? 0;
   }
 
   /**
@@ -100,16 +87,16 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
    * signal is passed).
    */
   async wait(signal?: AbortSignal): Promise<void> {
-    const failure = this.#takeRetryableFailure();
-    await sleep(failure.delay, signal ?? this.#signal());
+    const delay = this.#takeRetryableFailure();
+    await sleep(delay, signal ?? this.#signal());
     this.#advance();
   }
 
   *[Symbol.iterator](): Iterator<number> {
     this.#startIterating();
     for (;;) {
-      yield (this.#lastYielded = this.#attempt);
-      if (this.#attempt > this.#lastYielded) continue; // wait() has already slept and moved on
+      yield (this.#lastYielded = this.#call.attempt);
+      if (this.#call.attempt > this.#lastYielded) continue; // wait() has already slept and moved on
       if (this.#delayBeforeNextAttempt() === undefined) return;
       this.#advance(); // a synchronous loop does not sleep
     }
@@ -118,8 +105,8 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   async *[Symbol.asyncIterator](): AsyncIterator<number> {
     this.#startIterating();
     for (;;) {
-      yield (this.#lastYielded = this.#attempt);
-      if (this.#attempt > this.#lastYielded) continue; // wait() has already slept and moved on
+      yield (this.#lastYielded = this.#call.attempt);
+      if (this.#call.attempt > this.#lastYielded) continue; // wait() has already slept and moved on
       const delay = this.#delayBeforeNextAttempt();
       if (delay === undefined) return;
       await sleep(delay, this.#signal());
@@ -129,25 +116,16 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
 
   /**
    * The wait before the next attempt, or undefined when there is none. Calls onRetry for a recorded
-   * failure, and throws the recorded error itself when it is final.
+   * failure, and throws the recorded error itself when it is final. An attempt that recorded no
+   * failure is followed by the next one at once, within the cap and the deadline.
    */
   #delayBeforeNextAttempt(): number | undefined {
-    if (this.#failure === undefined) return this.#hasAttemptsLeft() ? 0 : undefined;
-    return this.#takeRetryableFailure().delay;
+    if (this.#failure === undefined) return this.#loop.continueWithoutOutcome() ? 0 : undefined;
+    return this.#takeRetryableFailure();
   }
 
   #signal(): AbortSignal | undefined {
-    return resolveAbortSignalAfter(this.#failure?.error, this.#policy.signal, noArguments);
-  }
-
-  /**
-   * An attempt that recorded no failure (the loop went on without `recordFailure`) is followed by
-   * the next one at once: there is no error to classify or to back off from. Cap and deadline hold.
-   */
-  #hasAttemptsLeft(): boolean {
-    if (this.#attempt >= this.maxAttempts) return false;
-    const { deadline } = this.#policy;
-    return deadline === undefined || Date.now() - this.#state.startedAt < deadline;
+    return resolveAbortSignalAfter(this.#failure?.error, this.#call.pipeline.signal, noArguments);
   }
 
   #startIterating(): void {
@@ -159,33 +137,25 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     this.#iterating = true;
   }
 
-  /** The recorded failure's delay and lane; throws the recorded error itself when it is final. */
-  #takeRetryableFailure(): { readonly delay: number } {
+  /** The recorded failure's delay, after onRetry; throws the recorded error itself when it is final. */
+  #takeRetryableFailure(): number {
     const failure = this.#failure;
     if (failure === undefined) {
       throw new TypeError(
         'RetryContext: no failure recorded for this attempt; call recordFailure(error) first',
       );
     }
-    const { lane, delay } = failure.decision;
-    if (lane === undefined || delay === undefined) throw failure.error;
-    try {
-      lane.onRetry?.(failure.error, this.#attempt, delay);
-      // Time spent since recordFailure() decided (the caller's work, onRetry) counts: a sleep that
-      // would now cross the deadline is not started, and the failure becomes final.
-      if (sleepCrossesDeadline(this.#policy, this.#state, delay)) {
-        this.#failure = { error: failure.error, decision: { lane, delay: undefined } };
-        lane.onGiveUp?.(failure.error, this.#attempt);
-        throw failure.error;
-      }
-    } catch (thrown) {
-      throw thrown === failure.error ? thrown : keepAsCause(thrown, failure.error);
+    if (failure.delay === undefined) throw failure.error;
+    if (!this.#loop.announceRetry(failure.delay)) {
+      // The deadline passed while the caller worked or onRetry ran: the failure is final now.
+      this.#failure = { error: failure.error, delay: undefined };
+      throw failure.error;
     }
-    return { delay };
+    return failure.delay;
   }
 
   #advance(): void {
-    this.#attempt += 1;
+    this.#call.attempt += 1;
     this.#failure = undefined;
   }
 }

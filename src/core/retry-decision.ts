@@ -1,5 +1,7 @@
 import { computeBackoffDelay } from '../backoff/compute-backoff-delay';
 import { readRetryAfter } from '../backoff/retry-after';
+import { describeValue } from '../policy/describe-value';
+import type { DelaySchedule } from '../policy/options';
 import type { RetryLane, RetryPolicy } from '../policy/retry-policy';
 import type { Outcome } from './outcome';
 
@@ -13,6 +15,11 @@ export interface RetryState {
   readonly startedAt: number;
   readonly retry: LaneProgress;
   readonly rateLimit: LaneProgress;
+  /**
+   * Attempts that went on without an outcome to decide on (a RetryContext iteration that recorded
+   * no failure): they count toward every lane's cap.
+   */
+  attemptsWithoutOutcome: number;
 }
 
 export interface RetryDecision {
@@ -32,6 +39,7 @@ export function createRetryState(policy: RetryPolicy, startedAt: number): RetryS
     startedAt,
     retry: { failures: 0, previousDelay: policy.retryLane?.backoff.initialDelay ?? 0 },
     rateLimit: { failures: 0, previousDelay: policy.rateLimitLane?.backoff.initialDelay ?? 0 },
+    attemptsWithoutOutcome: 0,
   };
 }
 
@@ -52,14 +60,23 @@ export function decideRetry(
   }
 
   const progress = state[lane.name];
-  if (progress.failures + 1 >= lane.maxAttempts) return { lane, delay: undefined };
+  const laneAttempt = progress.failures + 1;
+  if (laneAttempt + state.attemptsWithoutOutcome >= lane.maxAttempts) {
+    return { lane, delay: undefined };
+  }
 
   const now = Date.now();
-  let delay = computeBackoffDelay(progress.failures + 1, lane.backoff, progress.previousDelay);
+  const failure = outcome.failed ? outcome.error : outcome.value;
+  let delay = computeBackoffDelay(
+    laneAttempt,
+    lane.backoff,
+    progress.previousDelay,
+    lane.schedule && scheduledDelay(lane.schedule, laneAttempt, failure),
+  );
   if (lane.respectRetryAfter) {
     // The server's wait is a floor, not a replacement: jitter on top of it keeps throttled clients
     // from returning in lockstep. maxDelay still caps it.
-    const retryAfter = readRetryAfter(outcome.failed ? outcome.error : outcome.value, now);
+    const retryAfter = readRetryAfter(failure, now);
     if (retryAfter !== undefined && retryAfter > delay) {
       delay = Math.min(retryAfter, Math.floor(lane.backoff.maxDelay));
     }
@@ -84,6 +101,18 @@ export function sleepCrossesDeadline(
   delay: number,
 ): boolean {
   return policy.deadline !== undefined && Date.now() - state.startedAt + delay > policy.deadline;
+}
+
+/** The `delays` option's delay after lane attempt `attempt`: an array's last value repeats. */
+function scheduledDelay(schedule: DelaySchedule, attempt: number, failure: unknown): number {
+  if (typeof schedule !== 'function') return schedule[Math.min(attempt, schedule.length) - 1];
+  const delay: unknown = schedule(attempt, failure);
+  if (typeof delay !== 'number' || !(delay >= 0) || delay === Infinity) {
+    throw new TypeError(
+      `option "delays" returned ${describeValue(delay)} for attempt ${attempt}; it must return a finite number of milliseconds >= 0`,
+    );
+  }
+  return delay;
 }
 
 function chooseLane(policy: RetryPolicy, outcome: Outcome, attempt: number): RetryLane | undefined {

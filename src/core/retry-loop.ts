@@ -1,6 +1,7 @@
 import { isCallerAbort } from '../classify/caller-abort';
-import type { RetryPolicy } from '../policy/retry-policy';
+import type { RetryLane } from '../policy/retry-policy';
 import { outcomeValue, type Outcome } from './outcome';
+import type { CallRecord } from './pipeline';
 import {
   createRetryState,
   decideRetry,
@@ -10,65 +11,143 @@ import {
 import { isResultRetried, keepAsCause } from './user-callback';
 
 /**
- * The retry loop: the only one in tenacious. It starts after the first attempt failed (the success
- * path never gets here) and is written once, as a generator, so the synchronous, asynchronous and
- * streaming runners can share it: it yields each delay, the runner sleeps (blocking or not) and
- * makes the next attempt, and hands back how it ended. The loop returns the final value or throws
- * the last error itself, never a wrapper.
- *
- * Later policies (a retry budget, a circuit breaker, event publishing) belong here as steps of
- * this loop.
+ * The retry loop's rules, the only ones in tenacious: after an attempt failed, whether and when to
+ * retry (classification, lanes and their caps, backoff, Retry-After, the deadline: retry-decision.ts),
+ * then the policies' vetoes (a budget out of retries, a breaker that opened), `onRetry` before the
+ * wait and `onGiveUp` when the call ends. The runners (call-with-retry.ts, stream-with-retry.ts)
+ * drive it through `retryLoop`; `RetryContext` steps it by hand, one recorded failure at a time.
+ * A refused attempt (a breaker open when a retry was about to start) ends the call with the last
+ * real error, never with the policy's refusal.
  */
-export function* retryLoop(
-  policy: RetryPolicy,
-  firstOutcome: Outcome,
-  startedAt: number,
-  /** `policy.retryOnResult` for calls; undefined for streams, whose values are never retried. */
-  retryOnResult: ((result: unknown) => boolean) | undefined,
-  signal: AbortSignal | undefined,
-): Generator<number, unknown, Outcome> {
-  const state = createRetryState(policy, startedAt);
-  let outcome = firstOutcome;
-  for (let attempt = 1; ; attempt++) {
-    // Once the caller has aborted, the call rejects with the abort's reason, as a wait that the
-    // abort stopped would; neither onRetry nor onGiveUp runs: nothing was retried, nothing gave up.
-    if (signal?.aborted) throw signal.reason;
-    const delay = decideAndNotify(policy, state, outcome, attempt);
-    if (delay === undefined) return settleWith(outcome);
-    outcome = yield delay;
-    if (!outcome.failed && !(retryOnResult && isResultRetried(retryOnResult, outcome.value))) {
-      return outcome.value;
+export class RetryLoop {
+  readonly #call: CallRecord;
+  readonly #state: RetryState;
+  /** The last outcome that came from the method itself, not from a policy's refusal. */
+  #lastReal: Outcome | undefined;
+  #lane: RetryLane | undefined;
+
+  constructor(call: CallRecord) {
+    this.#call = call;
+    this.#state = createRetryState(call.pipeline, call.startedAt);
+  }
+
+  /**
+   * Decides on attempt `call.attempt`, which ended with `outcome` (a failure, or a result that
+   * `retryOnResult` asked to retry): the delay before the next attempt, or undefined when the call
+   * ends here, after `onGiveUp` was called (not for the caller's own abort). User code runs here
+   * (classifiers, `retryOn`, `delays`, the hooks), so what it throws keeps the failure as its cause.
+   */
+  decide(outcome: Outcome): number | undefined {
+    const { pipeline, attempt } = this.#call;
+    if (outcome.failed && outcome.refused === true) {
+      // Only a retry gets here: a refused first attempt ends the call before the loop starts.
+      this.#giveUp(this.#lane, this.#lastReal!, attempt - 1);
+      return undefined;
+    }
+    this.#lastReal = outcome;
+    const failure = outcomeValue(outcome);
+    try {
+      const { lane, delay } = decideRetry(pipeline, this.#state, outcome, attempt);
+      this.#lane = lane;
+      if (lane === undefined || delay === undefined || this.#vetoed(outcome, delay)) {
+        this.#giveUp(lane, outcome, attempt);
+        return undefined;
+      }
+      return delay;
+    } catch (thrown) {
+      throw keepAsCause(thrown, failure);
+    }
+  }
+
+  /**
+   * Calls the lane's `onRetry` for the retry `decide` granted, just before its wait; then whether
+   * the wait may start. Time spent since `decide` looked at the clock (onRetry, a RetryContext
+   * caller's own work) counts: a sleep that would now cross the deadline is not started, and the
+   * call gives up (`onGiveUp`) with the last real outcome.
+   */
+  announceRetry(delay: number): boolean {
+    const lastReal = this.#lastReal!;
+    const failure = outcomeValue(lastReal);
+    try {
+      this.#lane?.onRetry?.(failure, this.#call.attempt, delay);
+    } catch (thrown) {
+      throw keepAsCause(thrown, failure);
+    }
+    if (!sleepCrossesDeadline(this.#call.pipeline, this.#state, delay)) return true;
+    this.#giveUp(this.#lane, lastReal, this.#call.attempt);
+    return false;
+  }
+
+  /**
+   * For an attempt that ended without an outcome to decide on (a RetryContext iteration that
+   * recorded no failure): whether another attempt may follow at once. Cap and deadline hold, and
+   * the attempt counts toward the cap.
+   */
+  continueWithoutOutcome(): boolean {
+    const { pipeline, attempt } = this.#call;
+    const lane = pipeline.retryLane ?? pipeline.rateLimitLane;
+    if (lane !== undefined && attempt >= lane.maxAttempts) return false;
+    const { deadline } = pipeline;
+    if (deadline !== undefined && Date.now() - this.#state.startedAt >= deadline) return false;
+    this.#state.attemptsWithoutOutcome += 1;
+    return true;
+  }
+
+  /** The call's end after `decide` gave up: the last real error thrown, or the retried result. */
+  finalOutcome(): Outcome {
+    return this.#lastReal!;
+  }
+
+  /** Asks the policies, innermost first, whether one stops this retry. */
+  #vetoed(outcome: Outcome, delay: number): boolean {
+    const call = this.#call;
+    for (const policy of call.pipeline.vetoRetry) {
+      if (policy.vetoRetry!(call, outcome, delay)) return true;
+    }
+    return false;
+  }
+
+  #giveUp(lane: RetryLane | undefined, outcome: Outcome, attempts: number): void {
+    if (outcome.failed && isCallerAbort(outcome.error)) return; // nothing gave up: the caller left
+    const failure = outcomeValue(outcome);
+    try {
+      (lane ?? this.#call.pipeline.retryLane ?? this.#call.pipeline.rateLimitLane)?.onGiveUp?.(
+        failure,
+        attempts,
+      );
+    } catch (thrown) {
+      throw keepAsCause(thrown, failure);
     }
   }
 }
 
 /**
- * Decides on one failed attempt and calls the lane's onRetry or onGiveUp; the delay, or undefined
- * to give up. User code runs here (classifiers, `retryOn`, the hooks), so what it throws keeps the
- * failure as its cause.
+ * The retry loop as the runners drive it: it starts after the first attempt failed (the success
+ * path never gets here), yields each delay, the runner sleeps (blocking or not) and makes the next
+ * attempt, and hands back how it ended. The loop returns the final value or throws the last real
+ * error itself, never a wrapper.
  */
-function decideAndNotify(
-  policy: RetryPolicy,
-  state: RetryState,
-  outcome: Outcome,
-  attempt: number,
-): number | undefined {
-  const failure = outcomeValue(outcome);
-  try {
-    const { lane, delay } = decideRetry(policy, state, outcome, attempt);
-    if (lane === undefined || delay === undefined) {
-      if (!(outcome.failed && isCallerAbort(outcome.error))) lane?.onGiveUp?.(failure, attempt);
-      return undefined;
+export function* retryLoop(
+  call: CallRecord,
+  firstOutcome: Outcome,
+  /** `retryOnResult` for calls; undefined for streams, whose values are never retried. */
+  retryOnResult: ((result: unknown) => boolean) | undefined,
+): Generator<number, unknown, Outcome> {
+  const loop = new RetryLoop(call);
+  let outcome = firstOutcome;
+  for (;;) {
+    // Once the caller has aborted, the call rejects with the abort's reason, as a wait that the
+    // abort stopped would; neither onRetry nor onGiveUp runs: nothing was retried, nothing gave up.
+    const { signal } = call;
+    if (signal?.aborted) throw signal.reason;
+    const delay = loop.decide(outcome);
+    if (delay === undefined) return settleWith(loop.finalOutcome());
+    if (!loop.announceRetry(delay)) return settleWith(loop.finalOutcome());
+    call.attempt += 1; // the runner makes the next attempt once the delay has passed
+    outcome = yield delay;
+    if (!outcome.failed && !(retryOnResult && isResultRetried(retryOnResult, outcome.value))) {
+      return outcome.value;
     }
-    lane.onRetry?.(failure, attempt, delay);
-    // onRetry may have taken a while: a sleep that would now cross the deadline is not started.
-    if (sleepCrossesDeadline(policy, state, delay)) {
-      lane.onGiveUp?.(failure, attempt);
-      return undefined;
-    }
-    return delay;
-  } catch (thrown) {
-    throw keepAsCause(thrown, failure);
   }
 }
 

@@ -1,6 +1,12 @@
-import type { RetryPolicy } from '../policy/retry-policy';
-import { retryAsynchronously, type RetriedFunction } from './call-with-retry';
-import { failedWith, succeededWith, type Outcome } from './outcome';
+import {
+  admitCall,
+  retryAsynchronously,
+  runAttempt,
+  settleCall,
+  type AttemptExecution,
+} from './call-with-retry';
+import { failedWith, succeededWith } from './outcome';
+import { createCallRecord, type Pipeline, type RetriedFunction } from './pipeline';
 import { callStartTime } from './retry-decision';
 
 interface StreamStart {
@@ -9,29 +15,51 @@ interface StreamStart {
 }
 
 /**
+ * A stream's attempt: call the method and wait for its first value. It fails when either throws,
+ * so the attempt policies (a breaker) count a stream that fails before its first value, and see a
+ * stream that yielded one as a success, whatever it does after.
+ */
+const startStream: AttemptExecution = async (call) => {
+  const iterator = Reflect.apply(call.target, call.thisArg, call.args) as AsyncIterator<
+    unknown,
+    unknown,
+    unknown
+  >;
+  return { iterator, first: await iterator.next() } satisfies StreamStart;
+};
+
+/**
  * Runs an async generator method with retries until it yields its first value. From then on the
  * stream belongs to the caller: a later failure is rethrown, never retried, because a new attempt
- * would repeat output the caller has already consumed.
+ * would repeat output the caller has already consumed. The call settles (pipeline.ts:
+ * `settleCall`) when its stream has started, or failed for good.
  */
 export async function* streamWithRetry(
-  policy: RetryPolicy,
+  pipeline: Pipeline,
   target: RetriedFunction,
   thisArg: unknown,
   args: readonly unknown[],
 ): AsyncGenerator<unknown, unknown, unknown> {
-  const startedAt = callStartTime(policy);
-  const firstOutcome = await startStream(target, thisArg, args);
-  const { iterator, first } = firstOutcome.failed
-    ? // `retryOnResult` does not apply: a stream that started is never retried.
-      await retryAsynchronously(
-        policy,
-        () => startStream(target, thisArg, args),
-        firstOutcome,
-        startedAt,
-        args,
-        undefined,
-      )
-    : firstOutcome.value;
+  pipeline.countCall?.();
+  const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
+  let started: StreamStart;
+  try {
+    const admission = admitCall(call);
+    if (admission !== undefined) await admission;
+    const firstOutcome = await runAttempt(call, startStream);
+    if (firstOutcome.failed && firstOutcome.refused === true) throw firstOutcome.error;
+    // `retryOnResult` does not apply: a stream that started is never retried.
+    started = (
+      firstOutcome.failed
+        ? await retryAsynchronously(call, startStream, firstOutcome, undefined)
+        : firstOutcome.value
+    ) as StreamStart;
+  } catch (error) {
+    settleCall(call, failedWith(error));
+    throw error;
+  }
+  settleCall(call, succeededWith(undefined));
+  const { iterator, first } = started;
   if (first.done) return first.value;
 
   let delegated = false;
@@ -42,22 +70,5 @@ export async function* streamWithRetry(
   } finally {
     // The caller stopped (break, return or throw) at the first value: close the inner stream too.
     if (!delegated) await iterator.return?.();
-  }
-}
-
-async function startStream(
-  target: RetriedFunction,
-  thisArg: unknown,
-  args: readonly unknown[],
-): Promise<Outcome<StreamStart>> {
-  try {
-    const iterator = Reflect.apply(target, thisArg, args) as AsyncIterator<
-      unknown,
-      unknown,
-      unknown
-    >;
-    return succeededWith({ iterator, first: await iterator.next() });
-  } catch (error) {
-    return failedWith(error);
   }
 }

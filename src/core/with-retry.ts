@@ -1,14 +1,20 @@
 import type { RetryDefaultsOptions, ReturnsStream } from '../policy/options';
-import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
+import { createRetryPolicy } from '../policy/retry-policy';
 import { validateRetryDefaultsOptions } from '../policy/validate-options';
+import { mergeOwnKeys } from '../policy/own-keys';
+import { isPlainObject } from '../policies/option-snapshot';
+import { policyRegistrations } from '../policies/registrations';
 import { callAsynchronouslyWithRetry, type RetriedFunction } from './call-with-retry';
-import { PolicyCache } from './policy-cache';
-import { createRetryingFunction } from './retrying-function';
+import { PipelineCache } from './fast-path/pipeline-cache';
+import { createRetryingFunction } from './fast-path/retrying-function';
+import { compilePipeline, type Pipeline } from './pipeline';
+import { createFunctionPolicies, preparePolicySettings, type PolicyScope } from './policy-registry';
 
 /**
- * Options of `withRetry` and `retryable`: `RetryOptions` for the retry lane, and optionally
- * `rateLimit` to give rate-limit errors their own lane, as `@RetryOnRateLimit` does. `Result` is
- * what `retryOnResult` is given: the function's result, or what its promise resolves to.
+ * Options of `withRetry` and `retryable`: `RetryOptions` for the retry lane, optionally
+ * `rateLimit` to give rate-limit errors their own lane, as `@RetryOnRateLimit` does, and the other
+ * policies' keys (`circuitBreaker`, `budget`). `Result` is what `retryOnResult` and `onSuccess` are
+ * given: the function's result, or what its promise resolves to.
  */
 export type FunctionRetryOptions<Result = unknown> = RetryDefaultsOptions<Result>;
 
@@ -24,12 +30,123 @@ export type RetryableOptions<Target extends (...args: never[]) => unknown> =
     ? StreamRetryOptions
     : FunctionRetryOptions<Awaited<ReturnType<Target>>>;
 
-let defaultPolicy: RetryPolicy | undefined;
+/** Validates function options and compiles them into a pipeline; throws naming a bad option. */
+export function compileFunctionPipeline(
+  options: unknown,
+  scope: PolicyScope,
+  validate: (
+    options: unknown,
+    source: string,
+  ) => FunctionRetryOptions = validateRetryDefaultsOptions,
+): Pipeline {
+  const validated = preparePolicySettings(
+    policyRegistrations,
+    validate(options, scope.source),
+    scope.source,
+  );
+  const { rateLimit, ...retry } = validated;
+  return compilePipeline(
+    createRetryPolicy({ retry: [retry], rateLimit: rateLimit && [rateLimit] }),
+    createFunctionPolicies(policyRegistrations, validated, scope),
+  );
+}
 
-function policyFromOptions(options: object | undefined, source: string): RetryPolicy {
-  if (options === undefined) return (defaultPolicy ??= createRetryPolicy({ retry: [{}] }));
-  const { rateLimit, ...retry } = validateRetryDefaultsOptions(options, source);
-  return createRetryPolicy({ retry: [retry], rateLimit: rateLimit && [rateLimit] });
+const callScope: PolicyScope = { kind: 'call', owner: undefined, source: 'withRetry' };
+
+let defaultCallPipeline: Pipeline | undefined;
+
+/**
+ * The pipeline of a `withRetry` call. Validating and compiling options costs far more than a call
+ * that succeeds, and callers pass the same options object call after call, so the pipeline is kept
+ * per options object and used again while the object's own keys and values (and those of its
+ * `rateLimit`) are the ones it was compiled from: a changed option is never missed. Each own key is
+ * read once per call, and a pipeline is compiled from exactly the values read (validate-options.ts:
+ * one snapshot), so a getter that answers differently on a second read cannot slip past.
+ */
+function pipelineOfCall(options: object | undefined): Pipeline {
+  if (options === undefined) {
+    return (defaultCallPipeline ??= compileFunctionPipeline({}, callScope));
+  }
+  if (!isPlainObject(options)) {
+    return compileFunctionPipeline(options, callScope); // throws, naming the value
+  }
+  const compiled = compiledByOptions.get(options);
+  const snapshot = changedSnapshot(options, compiled?.snapshot);
+  if (snapshot === undefined) {
+    const rateLimit = snapshotValue(compiled!.snapshot, 'rateLimit');
+    if (!isPlainObject(rateLimit)) return compiled!.pipeline;
+    const rateLimitSnapshot = changedSnapshot(rateLimit, compiled!.rateLimitSnapshot);
+    if (rateLimitSnapshot === undefined) return compiled!.pipeline;
+    return compileAndKeep(options, compiled!.snapshot, rateLimitSnapshot);
+  }
+  const rateLimit = snapshotValue(snapshot, 'rateLimit');
+  return compileAndKeep(
+    options,
+    snapshot,
+    isPlainObject(rateLimit) ? changedSnapshot(rateLimit, undefined)! : noSnapshot,
+  );
+}
+
+function compileAndKeep(
+  options: object,
+  snapshot: readonly unknown[],
+  rateLimitSnapshot: readonly unknown[],
+): Pipeline {
+  const given = recordOf(snapshot);
+  if (isPlainObject(given.rateLimit)) given.rateLimit = recordOf(rateLimitSnapshot);
+  const pipeline = compileFunctionPipeline(given, callScope);
+  compiledByOptions.set(options, { pipeline, snapshot, rateLimitSnapshot });
+  return pipeline;
+}
+
+interface CompiledOptions {
+  readonly pipeline: Pipeline;
+  /** The options' own enumerable keys and values it was compiled from: key, value, key, value... */
+  readonly snapshot: readonly unknown[];
+  /** The same for the `rateLimit` object among them. */
+  readonly rateLimitSnapshot: readonly unknown[];
+}
+
+const compiledByOptions = new WeakMap<object, CompiledOptions>();
+const noSnapshot: readonly unknown[] = [];
+
+/**
+ * Reads each own enumerable key of `value` once: undefined when keys and values are those of
+ * `previous`, otherwise the new snapshot (key, value, key, value...). Nothing is allocated on a hit.
+ */
+function changedSnapshot(
+  value: object,
+  previous: readonly unknown[] | undefined,
+): unknown[] | undefined {
+  let fresh: unknown[] | undefined = previous === undefined ? [] : undefined;
+  let index = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue; // own keys only (own-keys.ts)
+    const read = (value as Record<string, unknown>)[key];
+    if (fresh === undefined && (key !== previous![index] || read !== previous![index + 1])) {
+      fresh = previous!.slice(0, index);
+    }
+    if (fresh !== undefined) fresh.push(key, read);
+    index += 2;
+  }
+  if (fresh === undefined && index !== previous!.length) fresh = previous!.slice(0, index);
+  return fresh;
+}
+
+function snapshotValue(snapshot: readonly unknown[], key: string): unknown {
+  for (let index = 0; index < snapshot.length; index += 2) {
+    if (snapshot[index] === key) return snapshot[index + 1];
+  }
+  return undefined;
+}
+
+/** A snapshot as a record without a prototype, for validation. */
+function recordOf(snapshot: readonly unknown[]): Record<string, unknown> {
+  const record: Record<string, unknown> = mergeOwnKeys();
+  for (let index = 0; index < snapshot.length; index += 2) {
+    record[snapshot[index] as string] = snapshot[index + 1];
+  }
+  return record;
 }
 
 /**
@@ -45,19 +162,20 @@ export function withRetry<Result>(
   if (typeof fn !== 'function') {
     throw new TypeError(`withRetry: expected a function, got ${typeof fn}`);
   }
-  const policy = policyFromOptions(options, 'withRetry');
   return callAsynchronouslyWithRetry(
-    policy,
+    pipelineOfCall(options),
     fn as RetriedFunction,
     undefined,
-    [],
+    noArguments,
   ) as Promise<Result>;
 }
+
+const noArguments: readonly unknown[] = [];
 
 /**
  * Returns a function with the same signature as `fn` that retries it per `options`. Like a
  * decorated method, a synchronous `fn` stays synchronous and an async generator is retried until
- * its first value.
+ * its first value. It has its own retry budget unless `options.budget` names one (or is `false`).
  */
 export function retryable<Target extends (...args: never[]) => unknown>(
   fn: Target,
@@ -66,10 +184,14 @@ export function retryable<Target extends (...args: never[]) => unknown>(
   if (typeof fn !== 'function') {
     throw new TypeError(`retryable: expected a function, got ${typeof fn}`);
   }
-  const policy = policyFromOptions(options, 'retryable');
+  const pipeline = compileFunctionPipeline(options, {
+    kind: 'function',
+    owner: undefined,
+    source: 'retryable',
+  });
   return createRetryingFunction(
     fn as RetriedFunction,
-    new PolicyCache(() => policy),
+    new PipelineCache(() => pipeline),
     'retryable',
   ) as Target;
 }

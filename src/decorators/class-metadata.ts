@@ -1,5 +1,6 @@
 import '../polyfill';
 import type { Classifier } from '../classify/classifier';
+import type { PolicyKind } from '../core/pipeline';
 import type { RetryDefaultsOptions } from '../policy/options';
 import { mergeOwnKeys } from '../policy/own-keys';
 import type { OptionLayer } from '../policy/validate-options';
@@ -11,6 +12,8 @@ export interface ClassRecord {
   className: string | undefined;
   /** In the order they are consulted (top decorator first). */
   readonly classifiers: Classifier[];
+  /** Class-level policy decorators (`@CircuitBreaker` on the class), prepared, by kind. */
+  readonly settings: Map<PolicyKind, unknown>;
 }
 
 /**
@@ -24,8 +27,8 @@ export interface ClassMetadataAccess {
   ensureOwnRecord(owner: object): ClassRecord;
   /**
    * The owner for a call whose `this` belongs to `runtimeClass` (see `classOf` in
-   * core/policy-cache.ts): that class's own when it is `declared` or a subclass of it (so a
-   * subclass's defaults apply to inherited methods), else `declared` (detached calls).
+   * core/fast-path/pipeline-cache.ts): that class's own when it is `declared` or a subclass of it
+   * (so a subclass's defaults apply to inherited methods), else `declared` (detached calls).
    */
   runtimeOwner(runtimeClass: unknown, declared: object): object;
   /**
@@ -44,7 +47,7 @@ export interface ClassOwner {
 const classRecordKey = Symbol('tenacious.class');
 
 function newRecord(): ClassRecord {
-  return { defaults: undefined, className: undefined, classifiers: [] };
+  return { defaults: undefined, className: undefined, classifiers: [], settings: new Map() };
 }
 
 function isWithin(owner: unknown, declared: object): owner is object {

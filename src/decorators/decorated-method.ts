@@ -1,16 +1,21 @@
 import type { Classifier } from '../classify/classifier';
 import type { RetriedFunction } from '../core/call-with-retry';
-import { PolicyCache } from '../core/policy-cache';
-import { createRetryingFunction } from '../core/retrying-function';
+import { PipelineCache } from '../core/fast-path/pipeline-cache';
+import { createRetryingFunction } from '../core/fast-path/retrying-function';
+import { compilePipeline, type Pipeline, type PolicyKind } from '../core/pipeline';
+import type { PipelinePolicy } from '../core/pipeline';
+import { ownSetting, type PolicyRegistration } from '../core/policy-registry';
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
-import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
+import { createRetryPolicy } from '../policy/retry-policy';
 import { checkMergedLayers, type OptionLayer } from '../policy/validate-options';
+import { policyRegistrations } from '../policies/registrations';
 import {
   classDefaultsLayers,
   classNameOf,
   classRecordChain,
   mergeClassDefaults,
   type ClassOwner,
+  type ClassRecord,
   type DefinedClass,
 } from './class-metadata';
 import type { DecoratorApplication } from './decorator-arguments';
@@ -26,30 +31,32 @@ export class DecoratedMethod {
   rateLimit: RateLimitOptions | undefined;
   /** Method-level `@Classified` classifiers, top decorator first. */
   readonly classifiers: Classifier[] = [];
+  /** Method-level policy decorators (`@CircuitBreaker`), prepared, by kind. */
+  readonly settings = new Map<PolicyKind, unknown>();
   wrapper: Function | undefined;
 
   // Class defaults are read lazily because class decorators run after method decorators; then the
-  // policy is resolved once per class, and `policies` remembers the last caller's.
-  readonly policies = new PolicyCache((runtimeClass) => this.#policyForClass(runtimeClass));
-  readonly #policyByOwner = new WeakMap<object, RetryPolicy>();
+  // pipeline is compiled once per class, and `pipelines` keeps it per caller's class.
+  readonly pipelines = new PipelineCache((runtimeClass) => this.#pipelineForClass(runtimeClass));
+  readonly #pipelineByOwner = new WeakMap<object, Pipeline>();
 
   constructor(
     readonly name: string,
     readonly owner: ClassOwner,
   ) {}
 
-  #policyForClass(runtimeClass: unknown): RetryPolicy {
+  #pipelineForClass(runtimeClass: unknown): Pipeline {
     const owner = this.owner.access.runtimeOwner(runtimeClass, this.owner.key);
-    let policy = this.#policyByOwner.get(owner);
-    if (policy === undefined) {
+    let pipeline = this.#pipelineByOwner.get(owner);
+    if (pipeline === undefined) {
       const runtimeOwner: ClassOwner = { key: owner, access: this.owner.access };
       // Checked at definition when the class (or a subclass) has a class decorator; a subclass
       // without one is seen only now, at its first call (checkClassLayers below).
       this.checkLayers(runtimeOwner, runtimeClass);
-      policy = this.#resolvePolicy(runtimeOwner);
-      this.#policyByOwner.set(owner, policy);
+      pipeline = this.#compile(runtimeOwner);
+      this.#pipelineByOwner.set(owner, pipeline);
     }
-    return policy;
+    return pipeline;
   }
 
   /**
@@ -78,10 +85,10 @@ export class DecoratedMethod {
     }
   }
 
-  #resolvePolicy(owner: ClassOwner): RetryPolicy {
+  #compile(owner: ClassOwner): Pipeline {
     const chain = classRecordChain(owner);
     const { rateLimit: rateLimitDefaults, ...retryDefaults } = mergeClassDefaults(chain);
-    return createRetryPolicy({
+    const retryPolicy = createRetryPolicy({
       // A `classifier` in @RetryDefaults is a class classifier: it takes that class's place in the
       // chain (after the method's own, subclass before base), not the method option's place.
       retry: this.retry && [{ ...retryDefaults, classifier: undefined }, this.retry],
@@ -91,6 +98,30 @@ export class DecoratedMethod {
         ...chain.flatMap((record) => [...record.classifiers, record.defaults?.classifier]),
       ],
     });
+    const scope = { kind: 'method', owner: owner.key, source: this.name } as const;
+    const policies: PipelinePolicy[] = [];
+    for (const registration of policyRegistrations) {
+      const policy = registration.create(this.#settingFor(registration, chain), scope);
+      if (policy !== undefined) policies.push(policy);
+    }
+    return compilePipeline(retryPolicy, policies);
+  }
+
+  /**
+   * The setting of a policy kind in force for this method: its own decorator's, then its `@Retry`
+   * option's, then the classes', most derived first (a class decorator, then `@RetryDefaults`).
+   */
+  #settingFor(registration: PolicyRegistration, chain: readonly ClassRecord[]): unknown {
+    if (this.settings.has(registration.kind)) return this.settings.get(registration.kind);
+    const key = registration.optionKey;
+    const own = ownSetting(this.retry, key);
+    if (own !== undefined) return own;
+    for (const record of chain) {
+      if (record.settings.has(registration.kind)) return record.settings.get(registration.kind);
+      const fromDefaults = ownSetting(record.defaults, key);
+      if (fromDefaults !== undefined) return fromDefaults;
+    }
+    return undefined;
   }
 }
 
@@ -128,7 +159,7 @@ export function installWrapper(
   if (decorated.wrapper !== undefined) return undefined;
   const wrapper = createRetryingFunction(
     method as RetriedFunction,
-    decorated.policies,
+    decorated.pipelines,
     `${source} on method "${decorated.name}"`,
   );
   decorated.wrapper = wrapper;

@@ -1,5 +1,6 @@
 import type { Classifier } from '../classify/classifier';
 import type { ErrorCategory } from '../classify/error-category';
+import type { CircuitBreakerSetting, RetryBudgetSetting } from './policy-settings';
 
 /** How a computed delay is randomised. `true` means `'full'`, `false` means `'none'`. */
 export type JitterStrategy = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
@@ -23,6 +24,13 @@ export type RetryOnPredicate = (error: unknown, context: RetryOnContext) => bool
  * By default an `AbortSignal` argument, or one at `.signal` / `.abortSignal` of an argument, is used.
  */
 export type SignalOption = ((args: readonly unknown[]) => AbortSignal | undefined) | AbortSignal;
+
+/**
+/**
+ * An explicit schedule of delays instead of exponential backoff: a list whose last value repeats,
+ * or a function of the attempt that failed (from 1) and its error.
+ */
+export type DelaySchedule = readonly number[] | ((attempt: number, error: unknown) => number);
 
 /**
  * Options shared by both retry lanes. All delays are in milliseconds. The defaults shown are those
@@ -133,6 +141,24 @@ export interface RetryOptions<Result = unknown> extends BackoffOptions {
    * @default undefined
    */
   classifier?: Classifier;
+  /**
+   * Called once after a call that succeeded, on any attempt, with its result (what its promise
+   * resolves to) and the attempts made.
+   * @default undefined
+   */
+  onSuccess?: (result: Result, attempts: number) => void;
+  /**
+   * An explicit schedule instead of exponential backoff: `number[]` (the last value repeats) or
+   * `(attempt, error) => number`. With it, `jitter` defaults to `'none'`; `maxDelay` still caps it.
+   * @default undefined (exponential backoff)
+   */
+  delays?: DelaySchedule;
+  /**
+   * The retry budget that may refuse retries when too many calls retry at once: a `RetryBudget`
+   * shared by the methods naming it, or `false` for none.
+   * @default one per decorated class and per `retryable` function; none for `withRetry`
+   */
+  budget?: RetryBudgetSetting;
 }
 
 /** Options of `@RetryOnRateLimit`. Jitter is always on: `'none'` and `false` are rejected. */
@@ -176,4 +202,10 @@ export interface RetryDefaultsOptions<Result = unknown> extends RetryOptions<Res
    * `retryable`: no rate-limit lane)
    */
   rateLimit?: RateLimitOptions;
+  /**
+   * A circuit breaker for every decorated method of the class (one breaker for all of them), or
+   * for the function: breaker options, or a `Breaker` to share.
+   * @default undefined (no circuit breaker)
+   */
+  circuitBreaker?: CircuitBreakerSetting;
 }

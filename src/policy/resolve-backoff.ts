@@ -9,8 +9,10 @@ export function resolveBackoff(
     'initialDelay' | 'maxDelay' | 'exponentialBase' | 'jitter' | 'random'
   >,
   defaults: typeof retryDefaults | typeof rateLimitDefaults,
+  /** With an explicit `delays` schedule, jitter is off unless asked for. */
+  scheduled = false,
 ): ResolvedBackoff {
-  const jitter = options.jitter ?? defaults.jitter;
+  const jitter = options.jitter ?? (scheduled ? 'none' : defaults.jitter);
   return {
     initialDelay: options.initialDelay ?? defaults.initialDelay,
     maxDelay: options.maxDelay ?? defaults.maxDelay,

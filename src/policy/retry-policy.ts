@@ -11,6 +11,7 @@ import { mergeOwnKeys, ownValue } from './own-keys';
 import { isThenable, promiseReturnedError, refusingPromises } from './predicate-answer';
 import type {
   BackoffOptions,
+  DelaySchedule,
   ErrorClass,
   RateLimitOptions,
   RetryOptions,
@@ -31,6 +32,8 @@ export interface RetryLane {
   readonly accepts: (error: unknown, category: ErrorCategory, attempt: number) => boolean;
   readonly onRetry: BackoffOptions['onRetry'];
   readonly onGiveUp: BackoffOptions['onGiveUp'];
+  /** The `delays` option: an explicit schedule instead of exponential backoff. */
+  readonly schedule: DelaySchedule | undefined;
 }
 
 /** Everything the retry loop needs, resolved and validated before the first call. */
@@ -40,6 +43,7 @@ export interface RetryPolicy {
   /** The classifier chain ending in `classifyError`. */
   readonly classify: (error: unknown) => ErrorCategory;
   readonly retryOnResult: ((result: unknown) => boolean) | undefined;
+  readonly onSuccess: RetryOptions['onSuccess'];
   readonly signal: SignalOption | undefined;
   /**
    * The call's total budget in ms from its start: the tightest `deadline` of its lanes, because a
@@ -75,6 +79,7 @@ export function createRetryPolicy(layers: PolicyLayers): RetryPolicy {
     retryLane,
     classify: chainClassifiers(classifiers),
     retryOnResult: retry?.retryOnResult && refusingPromises(retry.retryOnResult, 'retryOnResult'),
+    onSuccess: retry?.onSuccess,
     signal: retry?.signal ?? rateLimit?.signal,
     deadline,
   };
@@ -94,7 +99,7 @@ function createRetryLane(options: RetryOptions): RetryLane {
     ? matches
     : (error, category, attempt) =>
         isFailureBeforeProcessing(error) && matches(error, category, attempt);
-  return createLane('retry', options, retryDefaults, accepts);
+  return createLane('retry', options, retryDefaults, accepts, options.delays);
 }
 
 function retryMatcher(options: RetryOptions): RetryLane['accepts'] {
@@ -123,15 +128,17 @@ function createLane(
   options: BackoffOptions,
   defaults: typeof retryDefaults | typeof rateLimitDefaults,
   accepts: RetryLane['accepts'],
+  schedule?: DelaySchedule,
 ): RetryLane {
   return {
     name,
     maxAttempts: options.maxAttempts ?? defaults.maxAttempts,
-    backoff: resolveBackoff(options, defaults),
+    backoff: resolveBackoff(options, defaults, schedule !== undefined),
     respectRetryAfter: options.respectRetryAfter ?? defaults.respectRetryAfter,
     accepts,
     onRetry: options.onRetry,
     onGiveUp: options.onGiveUp,
+    schedule,
   };
 }
 

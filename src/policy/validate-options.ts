@@ -5,6 +5,7 @@ import { isClassConstructor } from './is-class-constructor';
 import { isAbortSignal } from '../core/abort-signal';
 import { mergeOwnKeys } from './own-keys';
 import { isAsyncFunction } from './predicate-answer';
+import { isRetryBudget } from '../policies/retry-budget/retry-budget';
 
 // Options are checked once, where they are given (when a decorator is applied, when a RetryContext
 // or a retrying function is made), so a mistake surfaces at class definition rather than on the
@@ -149,7 +150,28 @@ const retryChecks: Record<string, FieldCheck> = {
   idempotent: booleanValue,
   retryOnResult: synchronousFunction,
   classifier: synchronousFunction,
+  onSuccess: functionValue,
+  delays: delaySchedule,
+  budget(value) {
+    return value === false || isRetryBudget(value)
+      ? undefined
+      : typeProblem('a RetryBudget or false');
+  },
 };
+
+function delaySchedule(value: unknown): FieldProblem | undefined {
+  // A schedule answers at once: an async function's promise is not a number of milliseconds.
+  if (typeof value === 'function') return synchronousFunction(value);
+  if (!Array.isArray(value)) {
+    return typeProblem('an array of delays in milliseconds or a function (attempt, error) => ms');
+  }
+  if (value.length === 0) return rangeProblem('at least one delay');
+  for (const delay of Array.from(value)) {
+    const problem = nonNegativeDelay(delay);
+    if (problem) return { kind: problem.kind, expected: `a list of ${problem.expected}` };
+  }
+  return undefined;
+}
 
 const rateLimitChecks: Record<string, FieldCheck> = {
   ...backoffChecks,
@@ -169,6 +191,12 @@ const defaultsChecks: Record<string, FieldCheck> = {
   ...retryChecks,
   rateLimit(value) {
     return isPlainObject(value) ? undefined : typeProblem('an object of rate-limit options');
+  },
+  // Its fields are checked by the breaker (src/policies/circuit-breaker), naming them.
+  circuitBreaker(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? undefined
+      : typeProblem('circuit-breaker options or a Breaker');
   },
 };
 

@@ -1,26 +1,30 @@
 /* eslint-disable prefer-rest-params -- the wrapper forwards `arguments`, which V8 then never makes (call-arguments.ts) */
-import { collectArguments, mostUnpackedArguments } from './call-arguments';
 import {
-  continueAfterFirstAttempt,
+  callThroughPolicies,
   isPromiseLike,
   retryAfterFirstAttempt,
   retryThrownCall,
+  type MethodShape,
   type RetriedFunction,
-} from './call-with-retry';
-import { functionKind } from './function-kind';
-import { failedWith } from './outcome';
-import type { PolicyCache } from './policy-cache';
+} from '../call-with-retry';
+import { functionKind } from '../function-kind';
+import { failedWith } from '../outcome';
+import { createCallRecord } from '../pipeline';
+import { callStartTime } from '../retry-decision';
+import { streamWithRetry } from '../stream-with-retry';
+import { collectArguments, mostUnpackedArguments } from './call-arguments';
+import { continueAfterFirstAttempt } from './continue-after-first-attempt';
+import type { PipelineCache } from './pipeline-cache';
 import { createRejectionHandlers } from './rejection-handlers';
-import { callStartTime } from './retry-decision';
-import { streamWithRetry } from './stream-with-retry';
 
 /**
  * The one wrapper shape used by the decorators and `retryable`: same `this`, same arguments,
- * same return kind as `target`. `source` describes the caller for error messages.
+ * same return kind as `target`. `source` describes the caller for error messages. What its first
+ * attempt relies on to stay cheap is in README.md, next to this file.
  */
 export function createRetryingFunction<Target extends RetriedFunction>(
   target: Target,
-  policies: PolicyCache,
+  pipelines: PipelineCache,
   source: string,
 ): Target {
   const kind = functionKind(target);
@@ -30,27 +34,22 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       `${source}: cannot retry a synchronous generator function; make it an async generator (async *) or return an array`,
     );
   }
-  // V8 takes a `const` that a closure captures for a constant in code that inlines the closure, and
-  // a parameter for a variable. So the wrapper captures these: the method is then called directly
-  // (and inlined) however many methods share this wrapper's code, and the policy lookup folds away.
+  // Captured as `const`s: in code that inlines the wrapper, V8 then calls the method directly.
   const method = target;
-  const cache = policies;
-  // The policy is the same for the same `this`, so a failed call asks for it again rather than
+  const cache = pipelines;
+  const shape: MethodShape = { answersWithPromise: kind === 'async', alwaysAsynchronous: false };
+  // The pipeline is the same for the same `this`, so a failed call asks for it again rather than
   // keeping it in its handler (rejection-handlers.ts).
   const rejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
     retryAfterFirstAttempt(
-      cache.policyFor(thisArg),
-      method,
-      thisArg,
-      startedAt,
-      args,
+      createCallRecord(cache.pipelineFor(thisArg), method, thisArg, args, startedAt),
       failedWith(error),
     ),
   );
   const wrapper =
     kind === 'stream'
       ? function (this: unknown, ...args: unknown[]) {
-          return streamWithRetry(cache.policyFor(this), method, this, args);
+          return streamWithRetry(cache.pipelineFor(this), method, this, args);
         }
       : // The first attempt runs here, not in a callee: V8 forwards `arguments` to the method
         // without making the object only within the function that owns it (call-arguments.ts).
@@ -59,32 +58,42 @@ export function createRetryingFunction<Target extends RetriedFunction>(
           // Read before the call: read after it, V8 stopped forwarding `arguments` and made the
           // object on every call (Node 20).
           const count = arguments.length;
-          // Not `cache.policyFor(this)`: read here, in the wrapper's own code, the remembered
-          // policy is a constant to V8 wherever it inlines the wrapper (policy-cache.ts).
-          cache.rememberClassOf(this);
-          const policy = cache.remembered!.policy;
-          const startedAt = callStartTime(policy);
+          const pipeline = cache.pipelineFor(this);
+          if (pipeline.guarded) {
+            return callThroughPolicies(
+              pipeline,
+              method,
+              this,
+              Reflect.apply(collectArguments, undefined, arguments),
+              shape,
+            );
+          }
+          const { countCall } = pipeline;
+          if (countCall !== undefined) countCall();
+          const startedAt = callStartTime(pipeline);
           let value: unknown;
           try {
             value = Reflect.apply(method, this, arguments);
           } catch (error) {
             return retryThrownCall(
-              policy,
-              method,
-              this,
-              Reflect.apply(collectArguments, undefined, arguments),
+              createCallRecord(
+                pipeline,
+                method,
+                this,
+                Reflect.apply(collectArguments, undefined, arguments),
+                startedAt,
+              ),
               error,
-              startedAt,
             );
           }
           // A synchronous method's success ends here, so its call stays as cheap as a plain call.
-          if (policy.retryOnResult === undefined && !isPromiseLike(value)) return value;
+          if (pipeline.retryOnResult === undefined && !isPromiseLike(value)) return value;
           const listed =
             count > mostUnpackedArguments
               ? Reflect.apply(collectArguments, undefined, arguments)
               : first;
           return continueAfterFirstAttempt(
-            policy,
+            pipeline,
             value,
             method,
             this,

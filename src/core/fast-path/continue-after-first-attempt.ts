@@ -1,0 +1,80 @@
+import {
+  isPromiseLike,
+  retryAfterFirstAttempt,
+  retrySynchronously,
+  type RetriedFunction,
+} from '../call-with-retry';
+import { failedWith, succeededWith } from '../outcome';
+import { createCallRecord, type Pipeline } from '../pipeline';
+import { isResultRetried } from '../user-callback';
+import { listArguments } from './call-arguments';
+import type { RejectionHandlers } from './rejection-handlers';
+
+/**
+ * What follows a lean pipeline's first attempt that did not throw (the wrapper makes it:
+ * retrying-function.ts), when the result is a promise or `retryOnResult` is set. A promise gets one
+ * `.then` with a lean handler and nothing else: no timer, no AbortController, no arguments array,
+ * no clock read unless a deadline is set. The arguments come as call-arguments.ts describes;
+ * `rejectionHandlers` makes the handler for the first attempt's promise (rejection-handlers.ts).
+ * Anything that runs after a failure takes the per-call record, in ../call-with-retry.ts.
+ */
+export function continueAfterFirstAttempt(
+  pipeline: Pipeline,
+  value: unknown,
+  target: RetriedFunction,
+  thisArg: unknown,
+  startedAt: number,
+  count: number,
+  first: unknown,
+  second: unknown,
+  third: unknown,
+  rejectionHandlers: RejectionHandlers,
+): unknown {
+  if (isPromiseLike(value)) {
+    if (pipeline.retryOnResult === undefined) {
+      return value.then(
+        undefined,
+        rejectionHandlers(thisArg, startedAt, count, first, second, third),
+      );
+    }
+    const args = listArguments(count, first, second, third);
+    const { retryOnResult } = pipeline;
+    return value.then(
+      (result: unknown) =>
+        isResultRetried(retryOnResult, result)
+          ? retryAfterFirstAttempt(
+              createCallRecord(pipeline, target, thisArg, args, startedAt),
+              succeededWith(result),
+            )
+          : result,
+      (error: unknown) =>
+        retryAfterFirstAttempt(
+          createCallRecord(pipeline, target, thisArg, args, startedAt),
+          failedWith(error),
+        ),
+    );
+  }
+  if (!isResultRetried(pipeline.retryOnResult!, value)) return value;
+  return retryResult(pipeline, value, target, thisArg, startedAt, count, first, second, third);
+}
+
+function retryResult(
+  pipeline: Pipeline,
+  value: unknown,
+  target: RetriedFunction,
+  thisArg: unknown,
+  startedAt: number,
+  count: number,
+  first: unknown,
+  second: unknown,
+  third: unknown,
+): unknown {
+  const call = createCallRecord(
+    pipeline,
+    target,
+    thisArg,
+    listArguments(count, first, second, third),
+    startedAt,
+  );
+  return retrySynchronously(call, succeededWith(value));
+}

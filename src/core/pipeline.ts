@@ -1,0 +1,211 @@
+import type { RetryPolicy } from '../policy/retry-policy';
+import type { Outcome } from './outcome';
+import { keepAsCause } from './user-callback';
+
+/** A function as the runners call it: `this` and the arguments are passed through untouched. */
+export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
+
+/**
+ * The per-call record: everything the slow path (a failed attempt, a policy with per-call state)
+ * knows about one call. Made once per call, and only where it is needed: a call through a lean
+ * pipeline makes one only after its first attempt failed (fast-path/README.md).
+ */
+export interface CallRecord {
+  readonly pipeline: Pipeline;
+  readonly target: RetriedFunction;
+  readonly thisArg: unknown;
+  readonly args: readonly unknown[];
+  /** `Date.now()` when the call started, when the pipeline has a deadline; otherwise 0. */
+  readonly startedAt: number;
+  /** The attempt running, or the one that just ended, counting from 1. */
+  attempt: number;
+  /** `Date.now()` when the running attempt started, when a policy measures attempts; otherwise 0. */
+  attemptStartedAt: number;
+  /** The call's abort signal, looked up after the first failure (abort-signal.ts). */
+  signal: AbortSignal | undefined;
+  /** One slot per policy that keeps per-call state (a breaker's key and ticket), by `slot`. */
+  readonly slots: unknown[];
+}
+
+/**
+ * What a policy can do to a call. Every hook is optional, and the pipeline gathers each hook into
+ * its own list when it is compiled, so an absent hook costs nothing: no call, no check per policy.
+ * The order of DESIGN 1b (`@Fallback` → `@ConcurrencyLimit` → retry loop (lanes, budget, `@Hedge`)
+ * → per attempt: `@CircuitBreaker` → `@RateLimit` → `@Timeout` → the method) is the order of
+ * `policyOrder`, whatever the order the decorators were written in.
+ *
+ * Call-level hooks:
+ * - `countCall()` counts a call and keeps no state for it (a retry budget's first attempts,
+ *   counters for `stats`). The only hook that leaves a pipeline lean: it runs on the fast path.
+ * - `admitCall(call)` runs before the first attempt; it throws to refuse the call, or returns a
+ *   promise to make the call wait for admission (a concurrency limit's queue).
+ * - `settleCall(call, outcome)` runs once when the call has its final outcome, success or not
+ *   (a concurrency slot is released, `onSuccess` is told).
+ *
+ * Attempt-level hooks, around every attempt (retries and hedges included), outermost first:
+ * - `admitAttempt(call)` returns false to refuse the attempt (an open breaker). A refused first
+ *   attempt ends the call with `refusal(call)`; a refused retry ends it with the last real error.
+ * - `wrapAttempt(call, run)` runs the attempt itself, and may wrap it (a timeout races it and
+ *   aborts the attempt's signal); it returns what `run()` returns, or a promise of it.
+ * - `attemptEnded(call, outcome)` sees each attempt's outcome (a breaker counts it).
+ *
+ * Retry-level hook, asked by the retry loop (the only place that decides on retries):
+ * - `vetoRetry(call, outcome, delay)` is asked, innermost policy first, before a retry the lanes
+ *   granted; true stops the call: it ends with the last real error, and `onGiveUp` is called.
+ *   Innermost first, so a budget spends a retry only on one that no breaker stops.
+ */
+export interface PipelinePolicy {
+  /** For error messages and telemetry: 'budget', 'circuit-breaker', ... */
+  readonly kind: PolicyKind;
+  countCall?(): void;
+  admitCall?(call: CallRecord): void | PromiseLike<void>;
+  admitAttempt?(call: CallRecord): boolean;
+  /** The error a refused first attempt fails with. Required with `admitAttempt`. */
+  refusal?(call: CallRecord): unknown;
+  wrapAttempt?(call: CallRecord, run: () => unknown): unknown;
+  attemptEnded?(call: CallRecord, outcome: Outcome): void;
+  vetoRetry?(call: CallRecord, outcome: Outcome, delay: number): boolean;
+  settleCall?(call: CallRecord, outcome: Outcome): void;
+  /** Whether `attemptEnded` wants `call.attemptStartedAt` (a clock read per attempt). */
+  readonly measuresAttempts?: boolean;
+  /**
+   * How many values of per-call state this policy keeps (a breaker: its key and its ticket), in
+   * `call.slots[slot]` onwards; the pipeline assigns `slot`. A policy object serves one pipeline.
+   */
+  readonly callStateSlots?: number;
+  slot?: number;
+}
+
+/** The policy kinds in the fixed order of DESIGN 1b; a new kind takes its place here. */
+export const policyOrder = [
+  'fallback',
+  'concurrency-limit',
+  'success-callback',
+  'budget',
+  'hedge',
+  'circuit-breaker',
+  'rate-limiter',
+  'timeout',
+] as const;
+
+export type PolicyKind = (typeof policyOrder)[number];
+
+/**
+ * One method's policies, compiled once per method and runtime class: the retry lanes (the
+ * `RetryPolicy` it extends) and the other policies' hooks, each hook gathered into its own list.
+ * `guarded` is false for a lean pipeline, whose calls take the fast path (fast-path/README.md).
+ */
+export interface Pipeline extends RetryPolicy {
+  /** The policies, in `policyOrder`. */
+  readonly policies: readonly PipelinePolicy[];
+  /** Whether any policy needs a per-call record before the first attempt (any hook but `countCall` and `vetoRetry`). */
+  readonly guarded: boolean;
+  /** All `countCall` hooks as one function, or undefined. */
+  readonly countCall: (() => void) | undefined;
+  readonly admitCall: readonly PipelinePolicy[];
+  readonly admitAttempt: readonly PipelinePolicy[];
+  readonly wrapAttempt: readonly PipelinePolicy[];
+  readonly attemptEnded: readonly PipelinePolicy[];
+  /** Innermost first. */
+  readonly vetoRetry: readonly PipelinePolicy[];
+  readonly settleCall: readonly PipelinePolicy[];
+  readonly measuresAttempts: boolean;
+  readonly slotCount: number;
+}
+
+const noPolicies: readonly PipelinePolicy[] = [];
+
+/** Compiles the lanes and the policies into one pipeline; `policies` may be in any order. */
+export function compilePipeline(
+  retryPolicy: RetryPolicy,
+  policies: readonly PipelinePolicy[] = noPolicies,
+): Pipeline {
+  const withCallbacks =
+    retryPolicy.onSuccess === undefined
+      ? policies
+      : [...policies, successCallback(retryPolicy.onSuccess)];
+  const ordered = [...withCallbacks].sort(
+    (left, right) => policyOrder.indexOf(left.kind) - policyOrder.indexOf(right.kind),
+  );
+  let slotCount = 0;
+  for (const policy of ordered) {
+    if (policy.callStateSlots === undefined) continue;
+    policy.slot = slotCount;
+    slotCount += policy.callStateSlots;
+  }
+  const withHook = (hook: keyof PipelinePolicy): readonly PipelinePolicy[] => {
+    const found = ordered.filter((policy) => typeof policy[hook] === 'function');
+    return found.length === 0 ? noPolicies : found;
+  };
+  const counters = withHook('countCall');
+  const admitCall = withHook('admitCall');
+  const admitAttempt = withHook('admitAttempt');
+  const wrapAttempt = withHook('wrapAttempt');
+  const attemptEnded = withHook('attemptEnded');
+  const settleCall = withHook('settleCall');
+  return {
+    ...retryPolicy,
+    policies: ordered.length === 0 ? noPolicies : ordered,
+    guarded:
+      admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
+      settleCall.length > 0,
+    countCall: countCallsOf(counters),
+    admitCall,
+    admitAttempt,
+    wrapAttempt,
+    attemptEnded,
+    vetoRetry: [...withHook('vetoRetry')].reverse(),
+    settleCall,
+    measuresAttempts: ordered.some((policy) => policy.measuresAttempts === true),
+    slotCount,
+  };
+}
+
+/** `onSuccess(result, attempts)`, told when a call settles with a result. */
+function successCallback(onSuccess: (result: unknown, attempts: number) => void): PipelinePolicy {
+  return {
+    kind: 'success-callback',
+    settleCall(call, outcome) {
+      if (outcome.failed) return;
+      try {
+        onSuccess(outcome.value, call.attempt);
+      } catch (thrown) {
+        throw keepAsCause(thrown, outcome.value);
+      }
+    },
+  };
+}
+
+function countCallsOf(counters: readonly PipelinePolicy[]): (() => void) | undefined {
+  if (counters.length === 0) return undefined;
+  if (counters.length === 1) {
+    const only = counters[0];
+    return () => only.countCall!();
+  }
+  return () => {
+    for (const counter of counters) counter.countCall!();
+  };
+}
+
+/** Makes the per-call record; `startedAt` as `callStartTime` gives it. */
+export function createCallRecord(
+  pipeline: Pipeline,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+  startedAt: number,
+): CallRecord {
+  return {
+    pipeline,
+    target,
+    thisArg,
+    args,
+    startedAt,
+    attempt: 1,
+    attemptStartedAt: 0,
+    signal: undefined,
+    slots: pipeline.slotCount === 0 ? noSlots : new Array<unknown>(pipeline.slotCount),
+  };
+}
+
+const noSlots: unknown[] = [];

@@ -1,0 +1,115 @@
+import { now } from '../clock';
+import {
+  validateRetryBudgetOptions,
+  type ResolvedRetryBudgetOptions,
+  type RetryBudgetOptions,
+} from './options';
+
+/**
+ * Marks a retry budget, on its prototype. `Symbol.for`, so that a budget made by a second copy of
+ * the package, or a fleet-wide one (issue 15: `RedisRetryBudget`), is accepted where a
+ * `RetryBudget` is.
+ */
+const retryBudgetBrand: unique symbol = Symbol.for('tenacious.retry-budget') as never;
+
+/** Whether `value` is a retry budget: this package's, one from another copy, or a lookalike. */
+export function isRetryBudget(value: unknown): value is RetryBudget {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return (value as { [retryBudgetBrand]?: unknown })[retryBudgetBrand] === true;
+  } catch {
+    return false;
+  }
+}
+
+const windowBuckets = 10;
+
+// A retry is allowed while retries < allowance. The allowance is a product of doubles (0.1 * 30 is
+// 3.0000000000000004), so it is compared as if rounded to 9 significant digits: exactly 3 retries
+// for 30 calls at ratio 0.1, not 4.
+const relativeTolerance = 1e-9;
+
+/**
+ * A retry budget: retries (and hedges) may add at most `ratio` of the first attempts, plus a flat
+ * `minPerSecond` allowance, counted over a sliding window. When a dependency is down, every call
+ * then costs about one attempt instead of `maxAttempts`, and retries cannot multiply an outage.
+ * Share one instance between the methods and classes that call the same dependency.
+ *
+ * The window is a fixed ring of 10 buckets of `window / 10` ms, aligned on the wall clock: an event
+ * leaves the window at the first bucket boundary that is at least `window - window / 10` ms after
+ * it, and never later than `window` ms after it. Constant memory; nothing allocated per event.
+ *
+ * The interceptor uses only `recordCall()` and `tryRetry()`, the whole interface a fleet-wide
+ * budget (issue 15) must offer too.
+ */
+export class RetryBudget {
+  declare readonly [retryBudgetBrand]: true;
+  /** The options in force, defaults filled in. */
+  readonly options: ResolvedRetryBudgetOptions;
+
+  readonly #bucketWidth: number;
+  readonly #flatAllowance: number;
+  // Per bucket: the bucket's number (time divided by the width; NaN when unused), then its counts.
+  readonly #bucketNumbers = new Float64Array(windowBuckets).fill(NaN);
+  readonly #calls = new Float64Array(windowBuckets);
+  readonly #retries = new Float64Array(windowBuckets);
+
+  constructor(options?: RetryBudgetOptions) {
+    this.options = validateRetryBudgetOptions(options, 'RetryBudget');
+    this.#bucketWidth = this.options.window / windowBuckets;
+    this.#flatAllowance = (this.options.minPerSecond * this.options.window) / 1000;
+  }
+
+  /** Counts a first attempt, which earns `ratio` of a retry. */
+  recordCall(): void {
+    this.#calls[this.#currentSlot(now())] += 1;
+  }
+
+  /**
+   * Asks for a retry or a hedge: true, and counted, when the retries in the window are fewer than
+   * `ratio` x the first attempts in the window + `minPerSecond` x `window` / 1000; false, and not
+   * counted, otherwise.
+   */
+  tryRetry(): boolean {
+    const time = now();
+    const allowance = this.options.ratio * this.#sum(this.#calls, time) + this.#flatAllowance;
+    const retries = this.#sum(this.#retries, time);
+    if (retries >= allowance - allowance * relativeTolerance) return false;
+    this.#retries[this.#currentSlot(time)] += 1;
+    return true;
+  }
+
+  /** First attempts counted in the window now (for tests and telemetry). */
+  get callsInWindow(): number {
+    return this.#sum(this.#calls, now());
+  }
+
+  /** Retries granted in the window now (for tests and telemetry). */
+  get retriesInWindow(): number {
+    return this.#sum(this.#retries, now());
+  }
+
+  /** The slot of the bucket `time` falls in, emptied first if it still holds an older bucket. */
+  #currentSlot(time: number): number {
+    const bucket = Math.floor(time / this.#bucketWidth);
+    const slot = ((bucket % windowBuckets) + windowBuckets) % windowBuckets;
+    if (this.#bucketNumbers[slot] !== bucket) {
+      this.#bucketNumbers[slot] = bucket;
+      this.#calls[slot] = 0;
+      this.#retries[slot] = 0;
+    }
+    return slot;
+  }
+
+  #sum(counts: Float64Array, time: number): number {
+    const current = Math.floor(time / this.#bucketWidth);
+    let total = 0;
+    for (let slot = 0; slot < windowBuckets; slot += 1) {
+      const bucket = this.#bucketNumbers[slot];
+      if (bucket > current - windowBuckets && bucket <= current) total += counts[slot];
+    }
+    return total;
+  }
+}
+
+Object.defineProperty(RetryBudget.prototype, retryBudgetBrand, { value: true });
