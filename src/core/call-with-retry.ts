@@ -146,6 +146,7 @@ export function callThroughPolicies(
   try {
     admission = admitCall(call);
   } catch (refusal) {
+    pipeline.statistics.refused += 1;
     if (!shape.answersWithPromise) throw refusal;
     return Promise.reject(refusal);
   }
@@ -198,6 +199,7 @@ function finalValue(call: CallRecord, first: Outcome, asynchronous: boolean): un
     if (!(retryOnResult && isResultRetried(retryOnResult, first.value))) return first.value;
   } else if (first.refused === true) {
     // Refused before it ran: the refusal is the call's answer, and no retry is made.
+    call.pipeline.statistics.refused += 1;
     if (asynchronous) return Promise.reject(first.error);
     throw first.error;
   }

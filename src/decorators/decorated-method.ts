@@ -8,6 +8,7 @@ import type { PolicyRegistration } from '../core/policy-registry';
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { createRetryPolicy } from '../policy/retry-policy';
 import { policyRegistrations } from '../policies/registrations';
+import { CallStatistics, attachStatistics } from '../telemetry/statistics';
 import {
   classRecordChain,
   mergeClassDefaults,
@@ -30,6 +31,8 @@ export class DecoratedMethod {
   /** Method-level policy decorators (`@CircuitBreaker`), prepared, by kind. */
   readonly settings = new Map<PolicyKind, unknown>();
   wrapper: Function | undefined;
+  /** The counters `stats()` reads, shared by the method's pipelines (one per class). */
+  readonly statistics = new CallStatistics();
 
   // Class defaults are read lazily because class decorators run after method decorators; then the
   // pipeline is compiled once per class, and `pipelines` keeps it per caller's class.
@@ -45,13 +48,13 @@ export class DecoratedMethod {
     const owner = this.owner.access.runtimeOwner(runtimeClass, this.owner.key);
     let pipeline = this.#pipelineByOwner.get(owner);
     if (pipeline === undefined) {
-      pipeline = this.#compile({ key: owner, access: this.owner.access });
+      pipeline = this.#compile({ key: owner, access: this.owner.access }, runtimeClass);
       this.#pipelineByOwner.set(owner, pipeline);
     }
     return pipeline;
   }
 
-  #compile(owner: ClassOwner): Pipeline {
+  #compile(owner: ClassOwner, runtimeClass: unknown): Pipeline {
     const chain = classRecordChain(owner);
     const { rateLimit: rateLimitDefaults, ...retryDefaults } = mergeClassDefaults(chain);
     const retryPolicy = createRetryPolicy({
@@ -70,7 +73,12 @@ export class DecoratedMethod {
       const policy = registration.create(this.#settingFor(registration, chain), scope);
       if (policy !== undefined) policies.push(policy);
     }
-    return compilePipeline(retryPolicy, policies);
+    const className =
+      typeof runtimeClass === 'function' && runtimeClass.name !== '' ? runtimeClass.name : undefined;
+    return compilePipeline(retryPolicy, policies, {
+      identity: { className, method: this.name },
+      statistics: this.statistics,
+    });
   }
 
   /**
@@ -129,5 +137,6 @@ export function installWrapper(
     `${source} on method "${decorated.name}"`,
   );
   decorated.wrapper = wrapper;
+  attachStatistics(wrapper, decorated.statistics);
   return wrapper;
 }
