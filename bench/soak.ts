@@ -94,7 +94,14 @@ interface Inventory {
 /** A service whose method fails its first attempt, then sleeps `delay` ms and succeeds. */
 function inventoryWithDelay(delay: number): Inventory {
   class DelayedInventory implements Inventory {
-    @Retry({ maxAttempts: 2, initialDelay: delay, maxDelay: 600_000, jitter: 'none' })
+    // No budget: every one of the 100,000 calls must retry once, and be pending in its sleep.
+    @Retry({
+      maxAttempts: 2,
+      initialDelay: delay,
+      maxDelay: 600_000,
+      jitter: 'none',
+      budget: false,
+    })
     async item(_request: InventoryRequest, firstAttempt: { failed: boolean }): Promise<string> {
       if (!firstAttempt.failed) {
         firstAttempt.failed = true;

@@ -5,6 +5,7 @@ export { Retry } from './decorators/retry';
 export { RetryOnRateLimit } from './decorators/retry-on-rate-limit';
 export { Classified } from './decorators/classified';
 export { RetryDefaults } from './decorators/retry-defaults';
+export { CircuitBreaker } from './decorators/circuit-breaker';
 export type {
   AnyClass,
   ClassDecoratorFunction,

@@ -3,11 +3,16 @@ import { HttpError, type RateLimitOptions, type RetryOptions } from '../../src';
 // Shared by the standard-mode suites in this folder and the legacy-mode suites in ../legacy.
 // Nothing here uses decorators, so it compiles the same in both modes.
 
-/** Retry options that never wait: the retry loop runs without timers or blocking. */
+/**
+ * Retry options that never wait: the retry loop runs without timers or blocking. Without a retry
+ * budget: these suites pin the lanes' own rules over thousands of failing calls per class, which
+ * the default budget (a flat 100 retries per 10 s, then a tenth of the calls) would cut short.
+ */
 export const instantRetry = {
   initialDelay: 0,
   maxDelay: 0,
   jitter: 'none',
+  budget: false,
 } as const satisfies RetryOptions;
 
 /** Rate-limit options that never wait (jitter stays on, as it must, but 0 jittered is still 0). */

@@ -72,8 +72,11 @@ export interface PipelinePolicy {
   settleCall?(call: CallRecord, outcome: Outcome): void;
   /** Whether `attemptEnded` wants `call.attemptStartedAt` (a clock read per attempt). */
   readonly measuresAttempts?: boolean;
-  /** Whether this policy keeps per-call state in `call.slots[slot]`: the pipeline assigns `slot`. */
-  readonly keepsCallState?: boolean;
+  /**
+   * How many values of per-call state this policy keeps (a breaker: its key and its ticket), in
+   * `call.slots[slot]` onwards; the pipeline assigns `slot`. A policy object serves one pipeline.
+   */
+  readonly callStateSlots?: number;
   slot?: number;
 }
 
@@ -145,7 +148,11 @@ export function compilePipeline(
     (left, right) => policyOrder.indexOf(left.kind) - policyOrder.indexOf(right.kind),
   );
   let slotCount = 0;
-  for (const policy of ordered) if (policy.keepsCallState) policy.slot = slotCount++;
+  for (const policy of ordered) {
+    if (policy.callStateSlots === undefined) continue;
+    policy.slot = slotCount;
+    slotCount += policy.callStateSlots;
+  }
   const withHook = (hook: keyof PipelinePolicy): readonly PipelinePolicy[] => {
     const found = ordered.filter((policy) => typeof policy[hook] === 'function');
     return found.length === 0 ? noPolicies : found;

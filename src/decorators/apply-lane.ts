@@ -1,7 +1,7 @@
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { copyFunctionMetadata } from './class-metadata';
-import { decoratedMethodFor, installWrapper } from './decorated-method';
-import { readDecoratorArguments } from './decorator-arguments';
+import { decoratedMethodFor, installWrapper, type DecoratedMethod } from './decorated-method';
+import { readDecoratorArguments, type DecoratorApplication } from './decorator-arguments';
 
 type Lane =
   | { readonly name: 'retry'; readonly options: RetryOptions }
@@ -32,7 +32,18 @@ export function applyLane(args: readonly unknown[], source: string, lane: Lane):
   }
   if (lane.name === 'retry') decorated.retry = lane.options;
   else decorated.rateLimit = lane.options;
+  return wrapMethod(application, decorated, source);
+}
 
+/**
+ * Installs the method's one wrapper unless a stacked decorator already did, and returns what the
+ * decorator returns in the mode it was applied in (the new method, or the legacy descriptor).
+ */
+export function wrapMethod(
+  application: Extract<DecoratorApplication, { kind: 'method' }>,
+  decorated: DecoratedMethod,
+  source: string,
+): unknown {
   const wrapper = installWrapper(decorated, application.method, source);
   if (application.descriptor === undefined) return wrapper;
   if (wrapper !== undefined) {

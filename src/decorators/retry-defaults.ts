@@ -1,5 +1,7 @@
 import type { RetryDefaultsOptions } from '../policy/options';
 import { validateRetryDefaultsOptions } from '../policy/validate-options';
+import { preparePolicySettings } from '../core/policy-registry';
+import { policyRegistrations } from '../policies/registrations';
 import { readDecoratorArguments } from './decorator-arguments';
 import type { ClassDecoratorFunction } from './decorator-types';
 
@@ -10,7 +12,12 @@ import type { ClassDecoratorFunction } from './decorator-types';
  * are not retried.
  */
 export function RetryDefaults(options: RetryDefaultsOptions): ClassDecoratorFunction {
-  const validated = validateRetryDefaultsOptions(options, '@RetryDefaults');
+  // A breaker given as options is made here, once: one breaker for all the class's methods.
+  const validated = preparePolicySettings(
+    policyRegistrations,
+    validateRetryDefaultsOptions(options, '@RetryDefaults'),
+    '@RetryDefaults',
+  );
   return function retryDefaultsDecorator(...args: unknown[]) {
     const application = readDecoratorArguments(args, '@RetryDefaults');
     if (application.kind !== 'class') {

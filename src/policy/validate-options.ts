@@ -3,6 +3,7 @@ import type { RateLimitOptions, RetryDefaultsOptions, RetryOptions } from './opt
 import { describeValue } from './describe-value';
 import { isClassConstructor } from './is-class-constructor';
 import { isAbortSignal } from '../core/abort-signal';
+import { isRetryBudget } from '../policies/retry-budget/retry-budget';
 
 // Options are checked once, where they are given (when a decorator is applied, when a RetryContext
 // or a retrying function is made), so a mistake surfaces at class definition rather than on the
@@ -140,13 +141,7 @@ const retryChecks: Record<string, FieldCheck> = {
   onSuccess: functionValue,
   delays: delaySchedule,
   budget(value) {
-    // The budget itself is checked where it is made (src/policies/retry-budget).
-    if (value === false) return undefined;
-    const budget = value as { recordCall?: unknown; tryRetry?: unknown } | null;
-    return typeof budget === 'object' &&
-      budget !== null &&
-      typeof budget.recordCall === 'function' &&
-      typeof budget.tryRetry === 'function'
+    return value === false || isRetryBudget(value)
       ? undefined
       : typeProblem('a RetryBudget or false');
   },

@@ -1,0 +1,66 @@
+import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
+import type { PolicyRegistration } from '../../core/policy-registry';
+import { now } from '../clock';
+import { Breaker, isBreaker } from './breaker';
+import { validateCircuitBreakerOptions } from './options';
+
+/**
+ * A breaker in the pipeline, around every attempt (retries included). Per call it keeps the
+ * circuit's key (from `key(this, args)`, computed once) and the running attempt's ticket in the
+ * call's slots. The retry loop asks it before each retry: when the circuit has opened and its
+ * break outlasts the wait the loop was about to make, the retry is not made and the call ends with
+ * its last real error; a retry that finds the circuit open after its wait ends the same way. Only a
+ * first attempt fails with the breaker's refusal (`BrokenCircuitError`).
+ */
+export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
+  const keyOf = breaker.options.key;
+  const measuresAttempts = breaker.options.slowCallDuration !== undefined;
+  const policy: PipelinePolicy = {
+    kind: 'circuit-breaker',
+    callStateSlots: 2,
+    measuresAttempts,
+    admitAttempt(call) {
+      const slot = policy.slot!;
+      if (call.attempt === 1 && keyOf !== undefined) {
+        call.slots[slot] = keyOf(call.thisArg, call.args);
+      }
+      const ticket = breaker.enter(keyFor(call, slot));
+      call.slots[slot + 1] = ticket;
+      return ticket !== 0;
+    },
+    refusal: (call) => breaker.refusal(keyFor(call, policy.slot!)),
+    attemptEnded(call, outcome) {
+      // An attempt an inner policy refused never reached the dependency: nothing to count.
+      if (outcome.failed && outcome.refused === true) return;
+      const slot = policy.slot!;
+      const key = keyFor(call, slot);
+      const ticket = call.slots[slot + 1] as number;
+      const duration = measuresAttempts ? now() - call.attemptStartedAt : 0;
+      if (!outcome.failed) breaker.succeeded(key, ticket, duration);
+      else {
+        const category = call.pipeline.classify(outcome.error);
+        breaker.failed(key, ticket, outcome.error, category, duration);
+      }
+    },
+    vetoRetry: (call, _outcome, delay) =>
+      breaker.remainingBreak(keyFor(call, policy.slot!)) > delay,
+  };
+  return policy;
+}
+
+function keyFor(call: CallRecord, slot: number): string | undefined {
+  return call.slots[slot] as string | undefined;
+}
+
+export const circuitBreakerRegistration: PolicyRegistration = {
+  kind: 'circuit-breaker',
+  optionKey: 'circuitBreaker',
+  prepare(value, source) {
+    if (isBreaker(value)) return value;
+    validateCircuitBreakerOptions(value, source); // names the option in `source`'s words
+    return new Breaker(value as ConstructorParameters<typeof Breaker>[0]);
+  },
+  create(setting) {
+    return setting === undefined ? undefined : circuitBreakerPolicy(setting as Breaker);
+  },
+};

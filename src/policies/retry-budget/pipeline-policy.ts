@@ -1,0 +1,50 @@
+import type { PipelinePolicy } from '../../core/pipeline';
+import type { PolicyRegistration, PolicyScope } from '../../core/policy-registry';
+import { describeValue } from '../../policy/describe-value';
+import { isRetryBudget, RetryBudget } from './retry-budget';
+
+/**
+ * The retry budget in the pipeline: each call counts as a first attempt (`countCall`, which keeps
+ * the pipeline lean: no per-call record), and the retry loop asks it before every retry the lanes
+ * granted (`vetoRetry`): a refused retry ends the call with its last real error, after `onGiveUp`.
+ */
+export function retryBudgetPolicy(budget: RetryBudget): PipelinePolicy {
+  return {
+    kind: 'budget',
+    countCall: () => budget.recordCall(),
+    vetoRetry: () => !budget.tryRetry(),
+  };
+}
+
+/** The default budgets of decorated classes: one per class, shared by its methods and instances. */
+const budgetByClass = new WeakMap<object, RetryBudget>();
+
+/**
+ * The budget when none is named: one per decorated class (the class the method is called
+ * through), one per `retryable` function (and per ResilientBedrock); none for a `withRetry` call
+ * or a RetryContext, which have no lasting identity to share one with.
+ */
+function defaultBudget(scope: PolicyScope): RetryBudget | undefined {
+  if (scope.kind === 'function') return new RetryBudget();
+  if (scope.kind !== 'method' || scope.owner === undefined) return undefined;
+  let budget = budgetByClass.get(scope.owner);
+  if (budget === undefined) {
+    budget = new RetryBudget();
+    budgetByClass.set(scope.owner, budget);
+  }
+  return budget;
+}
+
+export const retryBudgetRegistration: PolicyRegistration = {
+  kind: 'budget',
+  optionKey: 'budget',
+  prepare(value, source) {
+    if (value === false || isRetryBudget(value)) return value;
+    throw new TypeError(`${source} must be a RetryBudget or false, got ${describeValue(value)}`);
+  },
+  create(setting, scope) {
+    if (setting === false) return undefined;
+    const budget = setting === undefined ? defaultBudget(scope) : (setting as RetryBudget);
+    return budget && retryBudgetPolicy(budget);
+  },
+};
