@@ -21,6 +21,10 @@ describe('the published package', () => {
     ) as string[];
     expect(names).toEqual(
       [
+        'Breaker',
+        'BrokenCircuitError',
+        'IsolatedCircuitError',
+        'RetryBudget',
         'Classified',
         'ErrorCategory',
         'HttpError',

@@ -11,6 +11,8 @@ import * as customRateLimitError from './custom-rate-limit-error';
 import * as agentStep from './agent-step';
 import * as batchProcessing from './batch-processing';
 import * as streamingResponse from './streaming-response';
+import * as circuitBreaker from './circuit-breaker';
+import * as retryBudget from './retry-budget';
 import type { ExampleMain } from './example';
 
 interface CatalogEntry {
@@ -173,5 +175,25 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
       /^rethrown, not retried: ModelStreamErrorException after 1 request\(s\); the text above was not repeated$/,
     ],
     main: streamingResponse.main,
+  },
+  'circuit-breaker': {
+    description:
+      '@CircuitBreaker with @Retry: the outage opens it, calls fail fast, a probe closes it again',
+    expectedOutput: [
+      /circuit: closed -> open/,
+      /^call 1 failed with HttpError 503 after 3 requests$/,
+      /^call 4 failed fast: TENACIOUS_CIRCUIT_OPEN, server requests still 3$/,
+      /circuit: half-open -> closed/,
+      /^after the break: 12 units, 4 requests in all$/,
+    ],
+    main: circuitBreaker.main,
+  },
+  'retry-budget': {
+    description: 'a RetryBudget shared by two classes bounds the requests of a full outage',
+    expectedOutput: [
+      /^without a budget: 200 calls sent 600 requests \(3\.00x\)$/,
+      /^with a shared budget: 200 calls sent 2[0-9]{2} requests \(1\.[0-9]{2}x\)$/,
+    ],
+    main: retryBudget.main,
   },
 };

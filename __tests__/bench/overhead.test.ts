@@ -1,35 +1,55 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 // `npm run bench` on a tiny configuration, in a child process: it builds both decorator modes,
-// runs every case and reports each one. Nothing here is timed; the numbers only have to exist.
+// generates the shape cases, runs every group in its own process and reports each case and each
+// target. Nothing here is timed; the numbers only have to exist.
 const run = promisify(execFile);
 const repositoryRoot = join(__dirname, '..', '..');
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const currentPeers = nodeMajor >= 22;
 
-const asyncCases = [
+const peerCases = [
   'direct async method',
   'tenacious @Retry async (Stage-3)',
   'tenacious @Retry async (legacy)',
   'tenacious retryable async',
-  'tenacious withRetry',
-  'cockatiel retry().execute',
-  'cockatiel @usePolicy',
-  'p-retry pRetry',
+  'tenacious withRetry (same options object)',
+  ...(currentPeers
+    ? [
+        'cockatiel 4 retry().execute',
+        'cockatiel 4 wrap(retry, circuitBreaker).execute',
+        'p-retry 9 pRetry',
+        'opossum 10 fire()',
+      ]
+    : ['cockatiel 3 retry().execute', 'cockatiel 3 @usePolicy', 'p-retry 7 pRetry']),
   'typescript-retry-decorator @Retryable',
-];
-const syncCases = [
   'direct sync method',
   'tenacious @Retry sync (Stage-3)',
   'tenacious @Retry sync (legacy)',
   'tenacious retryable sync',
 ];
+const breakerPeerCase = 'tenacious @Retry + @CircuitBreaker + budget async (Stage-3)';
+
+const shapes = [
+  'one class',
+  'two classes',
+  'eight classes',
+  'inherited via two subclasses',
+  'five arguments',
+];
+const kinds = ['async', 'sync'];
+const baseWrappers = ['direct', 'hand-written wrapper', '@Retry'];
+const breakerWrapper = '@Retry + breaker + budget';
 
 interface ReportedCase {
   readonly name: string;
   readonly kind: string;
+  readonly shape: string | null;
+  readonly wrapper: string | null;
   readonly decoratorMode: string;
   readonly nanosecondsPerCall: number;
   readonly ratio: number;
@@ -37,97 +57,193 @@ interface ReportedCase {
 }
 
 interface Report {
+  readonly environment: { readonly node: string };
   readonly decoratorModes: { readonly standardBuild: string; readonly legacyBuild: string };
-  readonly results: readonly ReportedCase[];
-  readonly targets: readonly { readonly description: string; readonly met: boolean }[];
+  readonly available: { readonly breakerAndBudget: boolean };
+  readonly groups: readonly { readonly group: string; readonly results: readonly ReportedCase[] }[];
+  readonly targets: readonly {
+    readonly id: string;
+    readonly description: string;
+    readonly met: boolean | null;
+  }[];
 }
 
 let directory: string;
-let table: string;
+let output: string;
 let report: Report;
+let resultFiles: string[];
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'tenacious-bench-'));
-  const outputFile = join(directory, 'overhead.json');
   const flags = [
     '--rounds',
     '1',
     '--warmup',
     '0',
     '--calls',
-    '200',
+    '64',
     '--alloc-calls',
-    '200',
+    '64',
     '--alloc-batches',
     '1',
-    '--out',
-    outputFile,
+    // The machine's own Node, named by its path: a version would be resolved by
+    // scripts/node-binary.sh, which may download one.
+    '--node',
+    process.execPath,
+    '--results-dir',
+    directory,
   ];
   const { stdout } = await run('npm', ['run', '--silent', 'bench', '--', ...flags], {
     cwd: repositoryRoot,
-    timeout: 55_000,
+    timeout: 170_000,
+    maxBuffer: 16 * 1024 * 1024,
   });
-  table = stdout;
-  report = JSON.parse(await readFile(outputFile, 'utf8')) as Report;
-}, 60_000);
+  output = stdout;
+  resultFiles = await readdir(directory);
+  report = JSON.parse(await readFile(join(directory, `node-${nodeMajor}.json`), 'utf8')) as Report;
+}, 180_000);
 
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-/** The cells of the table row of `name`, after the name. */
-function tableRow(name: string): string[] | undefined {
-  const line = table.split('\n').find((candidate) => candidate.startsWith(`| ${name} |`));
+/** The cells of the first table row whose leading cells are `leading`, after them. */
+function tableRow(...leading: string[]): string[] | undefined {
+  const prefix = `| ${leading.join(' | ')} |`;
+  const line = output.split('\n').find((candidate) => candidate.startsWith(prefix));
   return line
-    ?.split('|')
-    .slice(2, -1)
+    ?.slice(prefix.length)
+    .split('|')
+    .slice(0, -1)
     .map((cell) => cell.trim());
 }
 
+function groupResults(group: string): readonly ReportedCase[] {
+  return report.groups.find((candidate) => candidate.group === group)?.results ?? [];
+}
+
+const finitePositive = (value: number): boolean => Number.isFinite(value) && value > 0;
+
 describe('npm run bench on a tiny configuration', () => {
-  it.each([
-    ...asyncCases.map((name) => [name, 'async']),
-    ...syncCases.map((name) => [name, 'sync']),
-  ])('reports %s (%s) with finite, positive numbers in the table and the JSON', (name, kind) => {
+  it('writes one JSON report per Node version, named by its major version', () => {
+    expect(resultFiles).toEqual([`node-${nodeMajor}.json`]);
+    expect(report.environment.node).toBe(process.version);
+  });
+
+  it.each(peerCases)('reports the peer case %s in the table and the JSON', (name) => {
     const row = tableRow(name);
     expect(row).toBeDefined();
     const [nanoseconds, , ratio, , bytes] = row!.map(Number);
-    for (const value of [nanoseconds, ratio]) {
-      expect(Number.isFinite(value) && value > 0).toBe(true);
-    }
+    expect(finitePositive(nanoseconds) && finitePositive(ratio)).toBe(true);
     expect(Number.isFinite(bytes)).toBe(true);
-
-    const reported = report.results.find((result) => result.name === name);
-    expect(reported).toMatchObject({ name, kind });
-    expect(Number.isFinite(reported!.nanosecondsPerCall) && reported!.nanosecondsPerCall > 0).toBe(
-      true,
-    );
-    expect(Number.isFinite(reported!.ratio) && reported!.ratio > 0).toBe(true);
+    const reported = groupResults('peers').find((result) => result.name === name);
+    expect(finitePositive(reported!.nanosecondsPerCall)).toBe(true);
     expect(Number.isFinite(reported!.bytesPerCall)).toBe(true);
   });
 
-  it('reports no case beyond the expected ones', () => {
-    expect(report.results.map((result) => result.name).sort()).toEqual(
-      [...asyncCases, ...syncCases].sort(),
-    );
+  it('reports no peer case beyond the expected ones', () => {
+    const expected = report.available.breakerAndBudget
+      ? [...peerCases, breakerPeerCase]
+      : peerCases;
+    expect(
+      groupResults('peers')
+        .map((result) => result.name)
+        .sort(),
+    ).toEqual([...expected].sort());
   });
+
+  it('runs each shape in a process of its own and all of them in the poisoned one', () => {
+    expect(report.groups.map((group) => group.group)).toEqual([
+      'peers',
+      ...shapes.map((shape) => `clean: ${shape}`),
+      'poisoned',
+    ]);
+    const wrappers = report.available.breakerAndBudget
+      ? [...baseWrappers, breakerWrapper]
+      : baseWrappers;
+    for (const shape of shapes) {
+      const expected = kinds.flatMap((kind) =>
+        wrappers.map((wrapper) => `${shape}, ${kind}: ${wrapper}`),
+      );
+      const clean = groupResults(`clean: ${shape}`);
+      expect(clean.map((result) => result.name).sort()).toEqual([...expected].sort());
+      const poisoned = groupResults('poisoned').filter((result) => result.shape === shape);
+      expect(poisoned.map((result) => result.name).sort()).toEqual([...expected].sort());
+      for (const result of [...clean, ...poisoned]) {
+        expect(finitePositive(result.nanosecondsPerCall)).toBe(true);
+        expect(Number.isFinite(result.bytesPerCall)).toBe(true);
+      }
+    }
+  });
+
+  it.each(shapes.flatMap((shape) => kinds.map((kind) => [shape, kind])))(
+    'prints the %s (%s) row in the clean, poisoned and comparison tables',
+    (shape, kind) => {
+      const rows = output.split('\n').filter((line) => line.startsWith(`| ${shape} | ${kind} |`));
+      // Clean, poisoned, and poisoned / clean.
+      expect(rows).toHaveLength(3);
+      const [clean, poisoned, comparison] = rows.map((line) =>
+        line
+          .split('|')
+          .slice(3, -1)
+          .map((cell) => cell.trim()),
+      );
+      for (const cells of [clean, poisoned]) {
+        // direct ns, then wrapper, @Retry: measured numbers; the breaker: a number or n/a.
+        expect(cells.slice(0, 3).map(Number).every(Number.isFinite)).toBe(true);
+        if (report.available.breakerAndBudget) {
+          expect(Number.isFinite(Number(cells[2 + 1]))).toBe(true);
+        } else expect(cells[3]).toBe('n/a');
+      }
+      expect(comparison.slice(0, 3).map(Number).every(finitePositive)).toBe(true);
+    },
+  );
 
   it('compiled the Stage-3 cases with standard decorators and the legacy cases with legacy ones', () => {
     expect(report.decoratorModes).toEqual({ standardBuild: 'standard', legacyBuild: 'legacy' });
+    const peers = groupResults('peers');
     expect(
-      report.results.find((result) => result.name === 'tenacious @Retry async (Stage-3)')
-        ?.decoratorMode,
+      peers.find((result) => result.name === 'tenacious @Retry async (Stage-3)')?.decoratorMode,
     ).toBe('standard');
     expect(
-      report.results.find((result) => result.name === 'tenacious @Retry async (legacy)')
-        ?.decoratorMode,
+      peers.find((result) => result.name === 'tenacious @Retry async (legacy)')?.decoratorMode,
     ).toBe('legacy');
   });
 
-  it('prints PASS or MISS for every target in the JSON', () => {
-    expect(report.targets.length).toBeGreaterThan(0);
-    for (const target of report.targets) {
-      expect(table).toContain(`${target.met ? 'PASS' : 'MISS'} ${target.description}`);
+  it.each([
+    ['retry-vs-wrapper/clean/', 10],
+    ['retry-vs-wrapper/poisoned/', 10],
+    ['poisoned-vs-clean/', 20],
+    ['breaker-vs-wrapper/', 10],
+    ['breaker-allocation/', 10],
+    ['withRetry-vs-p-retry', 1],
+    ['breaker-vs-cockatiel-4', 1],
+  ])('evaluates the %s targets (%d) and prints each as PASS, MISS or N/A', (prefix, count) => {
+    const targets = report.targets.filter((target) => target.id.startsWith(prefix));
+    expect(targets).toHaveLength(count);
+    for (const target of targets) {
+      const status = target.met === null ? 'N/A' : target.met ? 'PASS' : 'MISS';
+      expect(output).toContain(`- ${status} ${target.description}: `);
     }
+  });
+
+  it('measures the @Retry targets in every shape, and the breaker ones only where it exists', () => {
+    for (const target of report.targets) {
+      if (target.id.startsWith('retry-vs-wrapper/') || target.id.endsWith('/@Retry')) {
+        expect(target.met).not.toBeNull();
+      }
+      if (target.id.startsWith('breaker-') && !report.available.breakerAndBudget) {
+        expect(target.met).toBeNull();
+      }
+    }
+    const cockatiel = report.targets.find((target) => target.id === 'breaker-vs-cockatiel-4');
+    if (!currentPeers) expect(cockatiel?.met).toBeNull();
+  });
+
+  it('ends with the summary of the targets by Node version', () => {
+    expect(output).toContain('## Summary: targets by Node version');
+    const row = tableRow('all targets');
+    expect(row).toHaveLength(1);
+    expect(row![0]).toMatch(/^\d+ PASS, \d+ MISS, \d+ N\/A$/);
   });
 });

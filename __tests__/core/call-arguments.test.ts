@@ -1,7 +1,7 @@
 import { HttpError, Retry, retryable } from '../../src';
 
 // The first attempt forwards the wrapper's `arguments`; after it, up to three travel one by one
-// and more as a list (src/core/call-arguments.ts). Every attempt must still see exactly the
+// and more as a list (src/core/fast-path/call-arguments.ts). Every attempt must still see exactly the
 // arguments of the call, however many there are and whatever made it retry.
 
 const argumentLists: readonly (readonly unknown[])[] = [

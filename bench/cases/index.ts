@@ -2,6 +2,7 @@ import type { CaseModule } from '../harness/bench-case';
 import { decoratorModeProbe } from '../harness/decorator-mode';
 import { cockatielCases } from './cockatiel';
 import { directCases } from './direct';
+import { opossumCases } from './opossum';
 import { pRetryCases } from './p-retry';
 import { tenaciousCases } from './tenacious';
 
@@ -17,6 +18,12 @@ export async function standardCases(): Promise<CaseModule> {
   void Probe;
   return {
     decoratorMode: probe.mode(),
-    cases: [...directCases(), ...tenaciousCases(), ...cockatielCases(), ...(await pRetryCases())],
+    cases: [
+      ...directCases(),
+      ...tenaciousCases(),
+      ...(await cockatielCases()),
+      ...(await pRetryCases()),
+      ...opossumCases(),
+    ],
   };
 }

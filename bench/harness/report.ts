@@ -1,29 +1,39 @@
+import { shapeNames, type CallKind, type WrapperName } from './bench-case';
 import type { CaseResult } from './case-result';
 import type { Environment } from './environment';
+import type { GroupResult } from './group-protocol';
+import { cleanGroup, peersGroup, poisonedGroup } from './groups';
 import type { BenchOptions } from './options';
-import type { TargetResult } from './targets';
+import { targetStatus, type TargetResult } from './targets';
 
-/** Everything a run produced: the JSON written to bench/results/overhead.json. */
+/** Everything one Node version's run produced: the JSON written to bench/results/node-<major>.json. */
 export interface BenchReport {
   readonly generatedAt: string;
   readonly environment: Environment;
-  readonly options: Omit<BenchOptions, 'json' | 'outputFile'>;
-  readonly decoratorModes: { readonly standardBuild: string; readonly legacyBuild: string };
-  readonly results: readonly CaseResult[];
+  readonly options: BenchOptions;
+  readonly decoratorModes: { readonly standardBuild: string; readonly legacyBuild: string } | null;
+  /** Whether this build of tenacious has the exports the optional cases need. */
+  readonly available: { readonly breakerAndBudget: boolean };
+  readonly groups: readonly GroupResult[];
+  readonly notes: readonly string[];
   readonly targets: readonly TargetResult[];
 }
-
-const columns = ['case', 'ns/call', 'extra ns', 'x direct', 'spread', 'B/call', 'extra B'] as const;
 
 function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function fixed(value: number | null, digits: number): string {
-  return value === null ? '-' : value.toFixed(digits);
+function header(columns: readonly string[], leftAligned = 1): string[] {
+  return [row(columns), row(columns.map((_, index) => (index < leftAligned ? '---' : '---:')))];
 }
 
-function resultRow(result: CaseResult): string {
+function fixed(value: number | null | undefined, digits: number): string {
+  return value === null || value === undefined ? '-' : value.toFixed(digits);
+}
+
+const peerColumns = ['case', 'ns/call', 'extra ns', 'x direct', 'spread', 'B/call', 'extra B'];
+
+function peerRow(result: CaseResult): string {
   return row([
     result.name,
     fixed(result.nanosecondsPerCall, 1),
@@ -35,27 +45,199 @@ function resultRow(result: CaseResult): string {
   ]);
 }
 
-/** The table as Markdown, so a run's output can be pasted into bench/README.md as it is. */
+const kinds: readonly CallKind[] = ['async', 'sync'];
+const measuredWrappers: readonly WrapperName[] = [
+  'hand-written wrapper',
+  '@Retry',
+  '@Retry + breaker + budget',
+];
+
+function shapeTable(report: BenchReport, variant: 'clean' | 'poisoned'): string[] {
+  const lines = header(
+    [
+      'shape',
+      'kind',
+      'direct ns',
+      'wrapper +ns',
+      '@Retry +ns',
+      'breaker+budget +ns',
+      'wrapper +B',
+      '@Retry +B',
+      'breaker+budget +B',
+    ],
+    2,
+  );
+  for (const shape of shapeNames) {
+    const group = variant === 'clean' ? cleanGroup(shape) : poisonedGroup;
+    const results = report.groups.find((candidate) => candidate.group === group)?.results ?? [];
+    for (const kind of kinds) {
+      const find = (wrapper: WrapperName): CaseResult | undefined =>
+        results.find(
+          (result) => result.shape === shape && result.kind === kind && result.wrapper === wrapper,
+        );
+      const absent = (wrapper: WrapperName): string =>
+        wrapper === '@Retry + breaker + budget' && !report.available.breakerAndBudget ? 'n/a' : '-';
+      lines.push(
+        row([
+          shape,
+          kind,
+          fixed(find('direct')?.nanosecondsPerCall, 1),
+          ...measuredWrappers.map((wrapper) =>
+            find(wrapper) === undefined
+              ? absent(wrapper)
+              : fixed(find(wrapper)?.extraNanoseconds, 1),
+          ),
+          ...measuredWrappers.map((wrapper) =>
+            find(wrapper) === undefined
+              ? absent(wrapper)
+              : fixed(find(wrapper)?.extraBytesPerCall, 0),
+          ),
+        ]),
+      );
+    }
+  }
+  return lines;
+}
+
+function poisonTable(report: BenchReport): string[] {
+  const wrappers: readonly WrapperName[] = ['direct', ...measuredWrappers];
+  const lines = header(['shape', 'kind', ...wrappers.map((wrapper) => `${wrapper} x`)], 2);
+  const results = (group: string): readonly CaseResult[] =>
+    report.groups.find((candidate) => candidate.group === group)?.results ?? [];
+  for (const shape of shapeNames) {
+    for (const kind of kinds) {
+      const cells = wrappers.map((wrapper) => {
+        const pick = (group: string): CaseResult | undefined =>
+          results(group).find(
+            (result) =>
+              result.shape === shape && result.kind === kind && result.wrapper === wrapper,
+          );
+        const clean = pick(cleanGroup(shape));
+        const poisoned = pick(poisonedGroup);
+        if (clean === undefined || poisoned === undefined) return 'n/a';
+        return (poisoned.nanosecondsPerCall / clean.nanosecondsPerCall).toFixed(2);
+      });
+      lines.push(row([shape, kind, ...cells]));
+    }
+  }
+  return lines;
+}
+
+/** One Node version's tables as Markdown, so a run's output can be pasted into bench/README.md. */
 export function formatReport(report: BenchReport): string {
   const { environment, options } = report;
+  const peers = report.groups.find((group) => group.group === peersGroup)?.results ?? [];
   const lines = [
-    `Node ${environment.node} (V8 ${environment.v8}), ${environment.platform}, ${environment.cpuCount} x ${environment.cpu}`,
-    `load average (1 min): ${environment.loadAverageAtStart.toFixed(2)} at start, ${environment.loadAverageAtEnd.toFixed(2)} at end`,
+    `## Node ${environment.node} (V8 ${environment.v8})`,
+    '',
+    `${environment.platform}, ${environment.cpuCount} x ${environment.cpu}; load average (1 min): ${environment.loadAverageAtStart.toFixed(2)} at start, ${environment.loadAverageAtEnd.toFixed(2)} at end`,
     `${options.rounds} rounds (median) after ${options.warmupRounds} warm-up, ${options.calls} calls per case per round, seed ${options.seed}; ` +
       `allocation: median of ${options.allocationBatches} batches of ${options.allocationCalls} calls`,
-    `decorators compiled as: bench/tsconfig.json ${report.decoratorModes.standardBuild}, bench/tsconfig.legacy.json ${report.decoratorModes.legacyBuild}`,
+    report.decoratorModes === null
+      ? 'decorators: not checked'
+      : `decorators compiled as: bench/tsconfig.json ${report.decoratorModes.standardBuild}, bench/tsconfig.legacy.json ${report.decoratorModes.legacyBuild}; shape cases: standard`,
+    ...report.notes.map((note) => `note: ${note}`),
     '',
-    row([...columns]),
-    row(columns.map((_, index) => (index === 0 ? '---' : '---:'))),
+    '### Entry points and peers (one class, one call site)',
+    '',
+    ...header(peerColumns),
   ];
-  for (const kind of ['async', 'sync'] as const) {
-    for (const result of report.results) if (result.kind === kind) lines.push(resultRow(result));
+  for (const kind of kinds) {
+    for (const result of peers) if (result.kind === kind) lines.push(peerRow(result));
   }
-  lines.push('', 'Targets:');
+  lines.push(
+    '',
+    '### Shapes, each in a process of its own (clean): extra over the direct call of the same shape',
+    '',
+    ...shapeTable(report, 'clean'),
+    '',
+    '### Shapes after the inherited method was called through two subclasses (poisoned, one process)',
+    '',
+    ...shapeTable(report, 'poisoned'),
+    '',
+    '### Poisoned time / clean time',
+    '',
+    ...poisonTable(report),
+    '',
+    '### Targets',
+    '',
+  );
   for (const target of report.targets) {
-    lines.push(
-      `- ${target.met ? 'PASS' : 'MISS'} ${target.description}: ${fixed(target.measured, 2)}`,
-    );
+    lines.push(`- ${targetStatus(target)} ${target.description}: ${target.detail}`);
   }
+  return lines.join('\n');
+}
+
+const summaryCategories: readonly { readonly prefix: string; readonly title: string }[] = [
+  {
+    prefix: 'retry-vs-wrapper/clean/',
+    title:
+      '@Retry (retry lanes only) adds <= the hand-written wrapper, each shape in its own process',
+  },
+  {
+    prefix: 'retry-vs-wrapper/poisoned/',
+    title:
+      '@Retry (retry lanes only) adds <= the hand-written wrapper, after the inherited method ran',
+  },
+  {
+    prefix: 'poisoned-vs-clean/',
+    title: "no shape's time changes when the inherited method ran elsewhere in the process",
+  },
+  {
+    prefix: 'breaker-vs-wrapper/',
+    title: '@Retry + breaker + default budget adds <= 1.5x the wrapper',
+  },
+  {
+    prefix: 'breaker-allocation/',
+    title: '@Retry + breaker + default budget allocates nothing beyond @Retry',
+  },
+  { prefix: 'withRetry-vs-p-retry', title: 'withRetry(fn, sameOptionsObject) <= p-retry per call' },
+  {
+    prefix: 'breaker-vs-cockatiel-4',
+    title: "@Retry + @CircuitBreaker + budget adds <= a fifth of cockatiel 4's retry + breaker",
+  },
+  {
+    prefix: 'issue-4-ratio/',
+    title: '@Retry <= 1.8x (async) / 1.5x (sync) a direct call (issue 4)',
+  },
+  {
+    prefix: 'issue-4-bytes/',
+    title: '@Retry async allocates <= 200 B beyond a direct call (issue 4)',
+  },
+];
+
+function summaryCell(targets: readonly TargetResult[], prefix: string): string {
+  const measurable = targets.filter((target) => target.met !== null);
+  if (measurable.length === 0) return 'N/A';
+  const missed = measurable.filter((target) => target.met === false);
+  const passed = measurable.length - missed.length;
+  const verdict = `${missed.length === 0 ? 'PASS' : 'MISS'} ${passed}/${measurable.length}`;
+  if (missed.length === 0) return verdict;
+  const names = missed.map((target) => target.id.slice(prefix.length) || target.id);
+  // The version's own list of targets has every one; a few names are enough here.
+  const shown = names.length > 3 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
+  return `${verdict}; missed: ${shown.join(', ')}`;
+}
+
+/** One line per kind of target, one column per Node version: how many of its targets passed. */
+export function formatSummary(reports: readonly BenchReport[]): string {
+  const versions = reports.map((report) => `Node ${report.environment.node}`);
+  const lines = ['## Summary: targets by Node version', '', ...header(['target', ...versions])];
+  for (const { prefix, title } of summaryCategories) {
+    const cells = reports.map((report) =>
+      summaryCell(
+        report.targets.filter((target) => target.id.startsWith(prefix)),
+        prefix,
+      ),
+    );
+    lines.push(row([title, ...cells]));
+  }
+  const counts = reports.map((report) => {
+    const statuses = report.targets.map(targetStatus);
+    const count = (status: string): number =>
+      statuses.filter((candidate) => candidate === status).length;
+    return `${count('PASS')} PASS, ${count('MISS')} MISS, ${count('N/A')} N/A`;
+  });
+  lines.push(row(['all targets', ...counts]));
   return lines.join('\n');
 }

@@ -9,7 +9,8 @@ import {
   retryDecoratorOptions,
   tenaciousOptions,
 } from '../cases/configuration';
-import type { CaseModule } from '../harness/bench-case';
+import { currentPeersAvailable } from '../cases/node-version';
+import type { BenchCase, CaseModule } from '../harness/bench-case';
 import { decoratorModeProbe } from '../harness/decorator-mode';
 
 const probe = decoratorModeProbe();
@@ -52,7 +53,11 @@ class RetryableService {
   }
 }
 
-/** The cases whose decorators are legacy ones: `@Retry` again, cockatiel's and typescript-retry-decorator's. */
+/**
+ * The cases whose decorators are legacy ones: `@Retry` again, cockatiel 3's `usePolicy` (on Node
+ * 20 only: cockatiel 4 replaces it on 22+, in bench/cases/cockatiel.ts) and
+ * typescript-retry-decorator's.
+ */
 export function legacyCases(): CaseModule {
   void Probe;
   const retryAsync = new RetryAsyncService();
@@ -74,12 +79,16 @@ export function legacyCases(): CaseModule {
         library: 'tenacious',
         call: (value) => retrySync.method(value),
       },
-      {
-        name: 'cockatiel @usePolicy',
-        kind: 'async',
-        library: 'cockatiel',
-        call: (value) => usePolicyService.method(value),
-      },
+      ...(currentPeersAvailable
+        ? []
+        : [
+            {
+              name: 'cockatiel 3 @usePolicy',
+              kind: 'async',
+              library: 'cockatiel',
+              call: (value: number) => usePolicyService.method(value),
+            } satisfies BenchCase,
+          ]),
       {
         name: 'typescript-retry-decorator @Retryable',
         kind: 'async',

@@ -30,6 +30,10 @@ export interface StormConfig {
   readonly outageMs: number;
   /** Logical requests arriving, evenly spaced, during the outage. */
   readonly outageRequests: number;
+  /** Steady request rates (per second) of the budget and breaker scenarios (protection.ts). */
+  readonly rates: readonly number[];
+  /** How long requests arrive in those scenarios, in seconds. */
+  readonly protectionSeconds: number;
 }
 
 export const defaultStormConfig: StormConfig = {
@@ -44,6 +48,8 @@ export const defaultStormConfig: StormConfig = {
   exponentialBase: retryDefaults.exponentialBase,
   outageMs: 60_000,
   outageRequests: 1_000,
+  rates: [20, 100],
+  protectionSeconds: 60,
 };
 
 export interface StormRow {

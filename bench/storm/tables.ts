@@ -1,3 +1,4 @@
+import type { ProtectionRow } from './protection';
 import type { OutageRow, StormConfig, StormRow } from './scenarios';
 
 type Cell = string | number;
@@ -64,4 +65,32 @@ export function formatOutageTable(config: StormConfig, rows: readonly OutageRow[
     ]),
   );
   return `${title}\n\n${table}`;
+}
+
+export function formatProtectionTable(config: StormConfig, rows: readonly ProtectionRow[]): string {
+  const title =
+    `Budgets and breakers: R requests/s arrive evenly for ${config.protectionSeconds} s while the server is down ` +
+    `(full outage) or fails each call with probability 0.5 (50% brownout), until every request ended; ` +
+    `library defaults, run by the real library in simulated time; seed ${config.seed}. ` +
+    `Bound: DESIGN's (1.1 + 10/R) calls per request with the default budget`;
+  const figure = (value: number | null, digits: number): string =>
+    value === null ? 'n/a' : String(round(value, digits));
+  const table = markdownTable(
+    ['R/s', 'server', 'policy', 'calls/request', 'bound', 'served (%)', 'never reached server (%)'],
+    rows.map((row) => [
+      row.rate,
+      row.server,
+      row.policy,
+      figure(row.callsPerRequest, 2),
+      row.bound === null
+        ? '-'
+        : `${round(row.bound, 2)}${row.withinBound === null ? '' : row.withinBound ? ' (within)' : ' (EXCEEDED)'}`,
+      figure(row.servedPercent, 1),
+      figure(row.neverReachedPercent, 1),
+    ]),
+  );
+  const missing = rows.some((row) => !row.available)
+    ? '\n\nn/a: this build of tenacious does not export RetryBudget / CircuitBreaker yet.'
+    : '';
+  return `${title}\n\n${table}${missing}`;
 }

@@ -137,6 +137,22 @@ describe('toJSON() and initialState', () => {
     expect(aging.toJSON()).toMatchObject({ calls: 1, failures: 1 });
   });
 
+  it('leaves out buckets of the snapshot that are older than the window by now', () => {
+    const breaker = new Breaker(options);
+    fail(breaker);
+    jest.advanceTimersByTime(5_000);
+    fail(breaker);
+    const snapshot = throughJson(breaker.toJSON());
+    expect(snapshot.window).toHaveLength(2);
+    jest.advanceTimersByTime(5_000); // the first bucket has left the window
+    const restored = new Breaker({ ...options, initialState: snapshot });
+    expect(restored.toJSON()).toMatchObject({
+      calls: 1,
+      failures: 1,
+      window: [[start + 5_000, 1, 1, 0]],
+    });
+  });
+
   it('carries an open circuit over: still open until its break ends by the wall clock', () => {
     const breaker = new Breaker(options);
     for (let call = 0; call < 5; call += 1) fail(breaker);

@@ -192,6 +192,15 @@ describe('half-open', () => {
     },
   );
 
+  it('says no break remains while a trial call can still be admitted', () => {
+    const breaker = openedBreaker({ halfOpenProbes: 2 });
+    breaker.enter(undefined);
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.remainingBreak(undefined)).toBe(0);
+    expect(breaker.enter(undefined)).toBeGreaterThan(0);
+    expect(breaker.remainingBreak(undefined)).toBe(1_000);
+  });
+
   it('closes when every trial call succeeds', () => {
     const { breaker, changes } = recording({ consecutiveFailures: 1, halfOpenProbes: 2 });
     attempt(breaker, 'failure');

@@ -1,0 +1,347 @@
+import {
+  Breaker,
+  BrokenCircuitError,
+  CircuitBreaker,
+  HttpError,
+  Retry,
+  RetryDefaults,
+  RetryOnRateLimit,
+  retryable,
+  withRetry,
+} from '../../src';
+
+// The breaker inside the pipeline: every attempt passes it, an opening mid-call ends the call with
+// its last real error, a refused first attempt fails fast with BrokenCircuitError.
+
+const exact = { initialDelay: 100, maxDelay: 100, jitter: 'none', budget: false } as const;
+
+beforeEach(() => {
+  jest.useFakeTimers();
+});
+
+afterEach(() => {
+  expect(jest.getTimerCount()).toBe(0);
+  jest.useRealTimers();
+});
+
+/** A dependency that is down: every attempt throws a numbered 503. */
+function outage() {
+  let attempts = 0;
+  return {
+    get attempts() {
+      return attempts;
+    },
+    fail(): never {
+      attempts += 1;
+      throw new HttpError(503, {}, `attempt ${attempts}`);
+    },
+  };
+}
+
+describe('a breaker that opens in the middle of a retried call', () => {
+  it.each([
+    ['@Retry above @CircuitBreaker', 'retry-first'],
+    ['@CircuitBreaker above @Retry', 'breaker-first'],
+  ])('%s: stops the retries and rethrows the last real error', async (_name, order) => {
+    const dependency = outage();
+    const breaker = new Breaker({ consecutiveFailures: 2, breakDuration: 10_000 });
+    const onGiveUp = jest.fn();
+    const options = { ...exact, maxAttempts: 5, onGiveUp };
+    class RetryFirst {
+      @Retry(options)
+      @CircuitBreaker(breaker)
+      async call(): Promise<string> {
+        return dependency.fail();
+      }
+    }
+    class BreakerFirst {
+      @CircuitBreaker(breaker)
+      @Retry(options)
+      async call(): Promise<string> {
+        return dependency.fail();
+      }
+    }
+    const service = order === 'retry-first' ? new RetryFirst() : new BreakerFirst();
+
+    const call = service.call();
+    const settled = expect(call).rejects.toThrow('attempt 2');
+    await jest.advanceTimersByTimeAsync(1_000);
+    await settled;
+    expect(dependency.attempts).toBe(2);
+    expect(breaker.state).toBe('open');
+    expect(onGiveUp).toHaveBeenCalledTimes(1);
+    expect(onGiveUp.mock.calls[0][1]).toBe(2);
+
+    // The next call never reaches the dependency: it fails fast with the breaker's error.
+    const refused = await service.call().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BrokenCircuitError);
+    expect((refused as BrokenCircuitError).code).toBe('TENACIOUS_CIRCUIT_OPEN');
+    expect(dependency.attempts).toBe(2);
+  });
+
+  it('waits for the break when it ends within the delay the loop was to wait anyway', async () => {
+    let attempts = 0;
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 50 });
+    class Service {
+      @Retry({ ...exact, maxAttempts: 3 })
+      @CircuitBreaker(breaker)
+      async call(): Promise<string> {
+        attempts += 1;
+        if (attempts === 1) throw new HttpError(503);
+        return 'recovered';
+      }
+    }
+    const call = new Service().call();
+    await jest.advanceTimersByTimeAsync(100);
+    await expect(call).resolves.toBe('recovered');
+    expect(attempts).toBe(2);
+    expect(breaker.state).toBe('closed'); // the probe succeeded
+  });
+
+  it('ends with the last real error when a retry finds the circuit opened by another call', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 10_000 });
+    let attempts = 0;
+    class Service {
+      @Retry({ ...exact, maxAttempts: 3 })
+      @CircuitBreaker(breaker)
+      async call(): Promise<string> {
+        attempts += 1;
+        throw new HttpError(429, {}, `throttled ${attempts}`); // a rate limit never opens it
+      }
+    }
+    const service = new Service();
+    const call = service.call();
+    const settled = expect(call).rejects.toThrow('throttled 1');
+    // Another caller opens the circuit while the first one sleeps before its retry.
+    const other = retryable(
+      async () => {
+        throw new HttpError(503);
+      },
+      { circuitBreaker: breaker, maxAttempts: 1 },
+    );
+    await expect(other()).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('open');
+    await jest.advanceTimersByTimeAsync(100);
+    await settled;
+    expect(attempts).toBe(1);
+  });
+});
+
+describe('what opens the breaker', () => {
+  it.each([
+    ['a 404', 404],
+    ['an auth failure (401)', 401],
+    ['an auth failure (403)', 403],
+    ['a rate limit (429)', 429],
+  ])('%s does not open it', async (_name, status) => {
+    const breaker = new Breaker({ consecutiveFailures: 1 });
+    const call = retryable(
+      async () => {
+        throw new HttpError(status);
+      },
+      { circuitBreaker: breaker, maxAttempts: 1 },
+    );
+    for (let index = 0; index < 5; index++) await expect(call()).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('a 503 does, as does a network failure', async () => {
+    for (const error of [
+      new HttpError(503),
+      Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+    ]) {
+      const breaker = new Breaker({ consecutiveFailures: 1 });
+      await expect(
+        withRetry(
+          () => {
+            throw error;
+          },
+          { circuitBreaker: breaker, maxAttempts: 1 },
+        ),
+      ).rejects.toBe(error);
+      expect(breaker.state).toBe('open');
+    }
+  });
+});
+
+describe('method kinds and forms', () => {
+  it('a synchronous method stays synchronous: the last real error, then BrokenCircuitError', () => {
+    const dependency = outage();
+    const breaker = new Breaker({ consecutiveFailures: 2 });
+    class Service {
+      @CircuitBreaker(breaker)
+      @Retry({ maxAttempts: 5, delays: [0], budget: false })
+      call(): string {
+        return dependency.fail();
+      }
+    }
+    const service = new Service();
+    expect(() => service.call()).toThrow('attempt 2');
+    expect(() => service.call()).toThrow(BrokenCircuitError);
+    expect(dependency.attempts).toBe(2);
+  });
+
+  it('a sync method whose first attempt is refused throws, an async one rejects', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1 });
+    breaker.isolate();
+    class Service {
+      @CircuitBreaker(breaker)
+      sync(): number {
+        return 1;
+      }
+
+      @CircuitBreaker(breaker)
+      async asynchronous(): Promise<number> {
+        return 1;
+      }
+    }
+    const service = new Service();
+    expect(() => service.sync()).toThrow(/isolated/i);
+    const rejected = service.asynchronous();
+    expect(rejected).toBeInstanceOf(Promise);
+    await expect(rejected).rejects.toThrow(/isolated/i);
+  });
+
+  it('a stream failing before its first value counts; one that yielded counts as a success', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 2 });
+    let starts = 0;
+    class Feed {
+      @CircuitBreaker(breaker)
+      async *events(failFirst: boolean): AsyncGenerator<number> {
+        starts += 1;
+        if (failFirst) throw new HttpError(503);
+        yield 1;
+        throw new HttpError(503, {}, 'after the first value');
+      }
+    }
+    const feed = new Feed();
+    const consume = async (failFirst: boolean) => {
+      const seen: number[] = [];
+      for await (const value of feed.events(failFirst)) seen.push(value);
+      return seen;
+    };
+    await expect(consume(true)).rejects.toThrow(HttpError);
+    expect(breaker.toJSON().consecutiveFailures).toBe(1);
+    // Fails after its first value: not counted, and the row of failures ends.
+    await expect(consume(false)).rejects.toThrow('after the first value');
+    await expect(consume(true)).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('closed');
+    await expect(consume(true)).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('open');
+    await expect(consume(false)).rejects.toThrow(BrokenCircuitError);
+    expect(starts).toBe(4);
+  });
+
+  it('withRetry takes a shared Breaker; retryable makes one from options', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1 });
+    const failing = () => Promise.reject(new HttpError(502));
+    await expect(withRetry(failing, { circuitBreaker: breaker, maxAttempts: 1 })).rejects.toThrow(
+      HttpError,
+    );
+    await expect(
+      withRetry(failing, { circuitBreaker: breaker, maxAttempts: 1 }),
+    ).rejects.toBeInstanceOf(BrokenCircuitError);
+
+    let calls = 0;
+    const guarded = retryable(
+      async () => {
+        calls += 1;
+        throw new HttpError(500);
+      },
+      { circuitBreaker: { consecutiveFailures: 1 }, maxAttempts: 1 },
+    );
+    await expect(guarded()).rejects.toThrow(HttpError);
+    await expect(guarded()).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('sharing', () => {
+  it('@RetryDefaults({ circuitBreaker }) gives all the class’s decorated methods one breaker', async () => {
+    @RetryDefaults({ circuitBreaker: { consecutiveFailures: 1 }, budget: false })
+    class Service {
+      @Retry({ maxAttempts: 1 })
+      async first(): Promise<string> {
+        throw new HttpError(503);
+      }
+
+      @RetryOnRateLimit({ maxAttempts: 1 })
+      async second(): Promise<string> {
+        return 'second';
+      }
+    }
+    const service = new Service();
+    await expect(service.first()).rejects.toThrow(HttpError);
+    await expect(service.second()).rejects.toBeInstanceOf(BrokenCircuitError);
+  });
+
+  it('@CircuitBreaker on a class serves all its decorated methods; on a method, all instances', async () => {
+    @CircuitBreaker({ consecutiveFailures: 1 })
+    class ClassWide {
+      @Retry({ maxAttempts: 1 })
+      async first(): Promise<string> {
+        throw new HttpError(503);
+      }
+
+      @Retry({ maxAttempts: 1 })
+      async second(): Promise<string> {
+        return 'second';
+      }
+    }
+    await expect(new ClassWide().first()).rejects.toThrow(HttpError);
+    await expect(new ClassWide().second()).rejects.toBeInstanceOf(BrokenCircuitError);
+
+    class PerMethod {
+      @CircuitBreaker({ consecutiveFailures: 1 })
+      async first(): Promise<string> {
+        throw new HttpError(503);
+      }
+
+      @CircuitBreaker({ consecutiveFailures: 1 })
+      async second(): Promise<string> {
+        return 'second';
+      }
+    }
+    await expect(new PerMethod().first()).rejects.toThrow(HttpError);
+    await expect(new PerMethod().first()).rejects.toBeInstanceOf(BrokenCircuitError);
+    await expect(new PerMethod().second()).resolves.toBe('second');
+  });
+
+  it('one circuit per key from key(this, args)', async () => {
+    class Hosts {
+      @CircuitBreaker({ consecutiveFailures: 1, key: (_self, [host]) => String(host) })
+      async get(host: string): Promise<string> {
+        if (host === 'down') throw new HttpError(503);
+        return host;
+      }
+    }
+    const hosts = new Hosts();
+    await expect(hosts.get('down')).rejects.toThrow(HttpError);
+    await expect(hosts.get('down')).rejects.toBeInstanceOf(BrokenCircuitError);
+    await expect(hosts.get('up')).resolves.toBe('up');
+  });
+});
+
+describe('invalid breaker options are refused at definition, naming the option', () => {
+  it.each([
+    ['@CircuitBreaker', () => CircuitBreaker({ failureRatio: 2 }), /failureRatio/],
+    ['@CircuitBreaker unknown', () => CircuitBreaker({ bogus: 1 } as never), /bogus/],
+    [
+      '@RetryDefaults',
+      () => RetryDefaults({ circuitBreaker: { halfOpenProbes: 0 } }),
+      /circuitBreaker.*halfOpenProbes|halfOpenProbes/,
+    ],
+    [
+      '@RetryDefaults not an object',
+      () => RetryDefaults({ circuitBreaker: 5 as never }),
+      /circuitBreaker/,
+    ],
+    [
+      'retryable',
+      () => retryable(() => 1, { circuitBreaker: { breakDuration: -1 } }),
+      /breakDuration/,
+    ],
+  ])('%s', (_name, define, message) => {
+    expect(define).toThrow(message);
+  });
+});
