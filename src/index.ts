@@ -53,7 +53,12 @@ export type {
 export { RetryBudget } from './policies/retry-budget/retry-budget';
 export type { RetryBudgetOptions } from './policies/retry-budget/options';
 
-export { stats, type MethodStats, type BreakerStats, type BudgetStats } from './telemetry/statistics';
+export {
+  stats,
+  type MethodStats,
+  type BreakerStats,
+  type BudgetStats,
+} from './telemetry/statistics';
 export {
   channelNames,
   type BudgetExhaustedMessage,

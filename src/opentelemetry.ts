@@ -30,8 +30,9 @@ export interface TenaciousInstrumentationOptions {
   /** Where the metrics go; the global meter provider (`metrics.getMeterProvider()`) by default. */
   readonly meterProvider?: MeterProvider;
   /**
-   * Whose spans get the events: spans are found with `trace.getActiveSpan()`, so this is only
-   * used to name the instrumentation's tracer for users who want one; the global one by default.
+   * Accepted for the shape every instrumentation has. tenacious starts no span of its own: its
+   * events go on the span active around the call (`trace.getActiveSpan()`), whichever provider
+   * made it, and the resend count on the request spans undici's instrumentation makes.
    */
   readonly tracerProvider?: TracerProvider;
 }

@@ -202,10 +202,7 @@ function successCallback(onSuccess: (result: unknown, attempts: number) => void)
  * One function for the call counters: the policies' and `statistics.calls` (one increment on the
  * success path, for `stats()`; a pipeline stays lean, as `countCall` runs on the fast path).
  */
-function countCallsOf(
-  counters: readonly PipelinePolicy[],
-  statistics: CallStatistics,
-): () => void {
+function countCallsOf(counters: readonly PipelinePolicy[], statistics: CallStatistics): () => void {
   if (counters.length === 0) {
     return () => {
       statistics.calls += 1;

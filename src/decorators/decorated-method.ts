@@ -74,7 +74,9 @@ export class DecoratedMethod {
       if (policy !== undefined) policies.push(policy);
     }
     const className =
-      typeof runtimeClass === 'function' && runtimeClass.name !== '' ? runtimeClass.name : undefined;
+      typeof runtimeClass === 'function' && runtimeClass.name !== ''
+        ? runtimeClass.name
+        : undefined;
     return compilePipeline(retryPolicy, policies, {
       identity: { className, method: this.name },
       statistics: this.statistics,

@@ -4,8 +4,8 @@
  *
  * A method's counters cost its success path one increment: `calls` is counted through the
  * pipeline's `countCall` (fast-path/README.md, step 3), everything else only once a call has failed.
- * So a first attempt's success is not counted on its own: `calls - giveUps - rejections` is how many
- * calls succeeded or are still running.
+ * So a first attempt's success is not counted on its own: the calls that failed are `giveUps` plus
+ * the first attempts a policy refused; the others succeeded, are still running, or were aborted.
  */
 
 import type { Breaker } from '../policies/circuit-breaker/breaker';
