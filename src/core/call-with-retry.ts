@@ -49,12 +49,20 @@ export function runAttempt(
   }
   if (pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
   const { wrapAttempt } = pipeline;
-  const outcome = executeOnce(
-    call,
-    wrapAttempt.length === 0 ? execute : wrapExecution(wrapAttempt, execute),
-  );
-  if (outcome instanceof Promise) return outcome.then((settled) => attemptEnded(call, settled));
-  return attemptEnded(call, outcome);
+  let value: unknown;
+  try {
+    value = (wrapAttempt.length === 0 ? execute : wrapExecution(wrapAttempt, execute))(call);
+  } catch (error) {
+    return attemptEnded(call, failedWith(error));
+  }
+  if (isPromiseLike(value)) {
+    // One derived promise: the attempt's outcome is reported in the reaction that makes it.
+    return Promise.resolve(value).then(
+      (result) => attemptEnded(call, succeededWith(result)),
+      (error: unknown) => attemptEnded(call, failedWith(error)),
+    );
+  }
+  return attemptEnded(call, succeededWith(value));
 }
 
 function wrapExecution(
@@ -161,7 +169,14 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
   const first = runAttempt(call, invokeTarget);
   if (first instanceof Promise) {
     shape.answersWithPromise = true;
-    return first.then((outcome) => finishAsynchronously(call, outcome));
+    return first.then((outcome) => {
+      // The common case settles here, without another promise.
+      if (outcome.failed || call.pipeline.retryOnResult !== undefined) {
+        return finishAsynchronously(call, outcome);
+      }
+      settleCall(call, outcome);
+      return outcome.value;
+    });
   }
   if (shape.answersWithPromise) return finishAsynchronously(call, first);
   let result: unknown;
