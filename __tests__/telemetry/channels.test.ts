@@ -8,6 +8,7 @@ import {
   RetryBudget,
   channelNames,
   retryable,
+  withRetry,
   type BudgetExhaustedMessage,
   type CircuitStateMessage,
   type GiveUpMessage,
@@ -173,6 +174,46 @@ describe('the tenacious diagnostics channels', () => {
       ['tenacious:circuit-state', opened],
       ['tenacious:circuit-state', { breaker, key: undefined, from: 'open', to: 'isolated' }],
       ['tenacious:circuit-state', { breaker, key: undefined, from: 'isolated', to: 'closed' }],
+    ]);
+  });
+
+  it('publish a give-up naming the breaker when the circuit opens during a retried call', async () => {
+    class Search {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @Retry({ ...immediate, maxAttempts: 3, budget: false })
+      async query(): Promise<never> {
+        throw new HttpError(503);
+      }
+    }
+    const seen = await collect(['tenacious:retry', 'tenacious:give-up'], () =>
+      expect(new Search().query()).rejects.toThrow(HttpError),
+    );
+    expect(seen).toEqual([
+      [
+        'tenacious:give-up',
+        expect.objectContaining({
+          className: 'Search',
+          method: 'query',
+          attempts: 1,
+          reason: 'circuit-breaker',
+        }),
+      ],
+    ]);
+  });
+
+  it('name a withRetry call after withRetry', async () => {
+    let failures = 0;
+    const seen = await collect(['tenacious:retry'], () =>
+      withRetry(
+        async () => {
+          if (failures++ === 0) throw new HttpError(500);
+          return 'ok';
+        },
+        { ...immediate },
+      ),
+    );
+    expect(seen).toEqual([
+      ['tenacious:retry', expect.objectContaining({ className: undefined, method: 'withRetry' })],
     ]);
   });
 
