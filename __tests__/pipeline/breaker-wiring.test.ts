@@ -9,6 +9,10 @@ import {
   retryable,
   withRetry,
 } from '../../src';
+import { callAsynchronouslyWithRetry } from '../../src/core/call-with-retry';
+import { compilePipeline, type PipelinePolicy } from '../../src/core/pipeline';
+import { createRetryPolicy } from '../../src/policy/retry-policy';
+import { circuitBreakerPolicy } from '../../src/policies/circuit-breaker/pipeline-policy';
 
 // The breaker inside the pipeline: every attempt passes it, an opening mid-call ends the call with
 // its last real error, a refused first attempt fails fast with BrokenCircuitError.
@@ -343,5 +347,31 @@ describe('invalid breaker options are refused at definition, naming the option',
     ],
   ])('%s', (_name, define, message) => {
     expect(define).toThrow(message);
+  });
+});
+
+describe('an attempt an inner policy refuses', () => {
+  it('gives the half-open trial call’s place back to the breaker', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
+    let refuseNext = false;
+    const innerLimiter: PipelinePolicy = {
+      kind: 'rate-limiter',
+      admitAttempt: () => !refuseNext,
+      refusal: () => new Error('over the rate'),
+    };
+    const pipeline = compilePipeline(createRetryPolicy({ retry: [{ maxAttempts: 1 }] }), [
+      innerLimiter,
+      circuitBreakerPolicy(breaker),
+    ]);
+    const call = (fn: () => Promise<string>) =>
+      callAsynchronouslyWithRetry(pipeline, fn, undefined, []);
+    await expect(call(() => Promise.reject(new HttpError(503)))).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('open');
+    jest.advanceTimersByTime(1_000);
+    refuseNext = true; // the breaker admits the one trial call, the limiter inside refuses it
+    await expect(call(async () => 'never runs')).rejects.toThrow('over the rate');
+    refuseNext = false;
+    await expect(call(async () => 'back')).resolves.toBe('back');
+    expect(breaker.state).toBe('closed');
   });
 });

@@ -248,16 +248,28 @@ export function callAsynchronouslyWithRetry(
     }
   }
   pipeline.countCall?.();
-  const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
-  const first = runAttempt(call, invokeTarget);
-  if (first instanceof Promise) {
-    return first.then((outcome) => finalValue(call, outcome, true));
-  }
+  const startedAt = callStartTime(pipeline);
+  // The record is made only once the first attempt has failed, as on the fast path.
+  const retry = (firstOutcome: Outcome): Promise<unknown> =>
+    retryAsynchronously(
+      createCallRecord(pipeline, target, thisArg, args, startedAt),
+      invokeTarget,
+      firstOutcome,
+      pipeline.retryOnResult,
+    );
+  let value: unknown;
   try {
-    return Promise.resolve(finalValue(call, first, true));
+    value = Reflect.apply(target, thisArg, args);
   } catch (error) {
-    return Promise.reject(error);
+    return retry(failedWith(error));
   }
+  const { retryOnResult } = pipeline;
+  return Promise.resolve(value).then(
+    retryOnResult &&
+      ((result: unknown) =>
+        isResultRetried(retryOnResult, result) ? retry(succeededWith(result)) : result),
+    (error: unknown) => retry(failedWith(error)),
+  );
 }
 
 function asynchronousShapeFor(): MethodShape {

@@ -233,6 +233,40 @@ describe('half-open', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it('a trial call its caller aborted counts for nothing and gives its place back', () => {
+    const breaker = openedBreaker({ halfOpenProbes: 2 });
+    const aborted = breaker.enter(undefined);
+    const second = breaker.enter(undefined);
+    expect(breaker.enter(undefined)).toBe(0);
+    breaker.cancelled(undefined, aborted);
+    const third = breaker.enter(undefined);
+    expect(third).toBeGreaterThan(0);
+    expect(breaker.enter(undefined)).toBe(0);
+    breaker.succeeded(undefined, second, 5);
+    breaker.succeeded(undefined, third, 5);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('an AbortError reported as a failure is a cancellation: neither a failure nor a success', () => {
+    const abort = new DOMException('This operation was aborted', 'AbortError');
+    const breaker = openedBreaker();
+    const probe = breaker.enter(undefined);
+    breaker.failed(undefined, probe, abort, ErrorCategory.NON_RETRYABLE, 5);
+    expect(breaker.state).toBe('half-open');
+    expect(attempt(breaker, 'success')).toBe(true);
+    expect(breaker.state).toBe('closed');
+    attempt(breaker, { error: abort, category: ErrorCategory.NON_RETRYABLE });
+    expect(breaker.toJSON()).toMatchObject({ calls: 0, failures: 0 });
+  });
+
+  it('a cancellation while closed counts nothing', () => {
+    const breaker = new Breaker({ consecutiveFailures: 2 });
+    attempt(breaker, 'failure');
+    breaker.cancelled(undefined, breaker.enter(undefined));
+    attempt(breaker, 'failure');
+    expect(breaker.state).toBe('open');
+  });
+
   it('gives up on trial calls that never report after a whole break, and starts a round', () => {
     const breaker = openedBreaker();
     const lost = breaker.enter(undefined);

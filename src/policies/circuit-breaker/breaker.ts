@@ -1,4 +1,5 @@
 import type { ErrorCategory } from '../../classify/error-category';
+import { isCallerAbort } from '../../classify/caller-abort';
 import { isRateLimitError } from '../../classify/rate-limit';
 import { now } from '../clock';
 import { reportListenerFailure } from '../listener-failure';
@@ -74,10 +75,11 @@ class Circuit {
  * those calls fast instead. `@CircuitBreaker` makes one for a method; make one yourself to share it
  * between methods and classes, to `isolate()` it, or to read its `state` and `toJSON()`.
  *
- * The interceptor drives it through five methods, the whole interface a fleet-wide breaker
+ * The interceptor drives it through six methods, the whole interface a fleet-wide breaker
  * (issue 15) must offer too: before every attempt `enter(key)`, which returns a ticket (0 when the
- * attempt is refused: then `refusal(key)` is the error to raise), then `succeeded` or `failed` with
- * that ticket, and `remainingBreak(key)` to decide whether waiting out an open circuit is worth it.
+ * attempt is refused: then `refusal(key)` is the error to raise), then `succeeded`, `failed` or
+ * (for an attempt its caller aborted) `cancelled` with that ticket, and `remainingBreak(key)` to
+ * decide whether waiting out an open circuit is worth it.
  * A ticket from before a change of state is ignored when it reports: an attempt that started while
  * the circuit was closed says nothing about the trial calls of a later half-open state.
  *
@@ -133,7 +135,8 @@ export class Breaker {
 
   /**
    * Called before every attempt. Returns 0 when the attempt must not run (open, isolated, or
-   * half-open with every trial call taken), otherwise a positive ticket to report its outcome with.
+   * half-open with every trial call taken), otherwise a positive ticket to report its outcome with,
+   * exactly once (all attempts of one state share a ticket, so a second report would count twice).
    */
   enter(key: string | undefined): number {
     if (this.#isolations !== 0) {
@@ -189,12 +192,28 @@ export class Breaker {
   ): void {
     const circuit = this.#reporting(key, ticket);
     if (circuit === undefined) return;
+    if (isCallerAbort(error)) {
+      this.cancelled(key, ticket);
+      return;
+    }
     const failure = this.#failureOn.has(category) && !isRateLimitError(error);
     if (failure) this.#failures += 1;
     else this.#successes += 1;
     const slow = this.#isSlow(durationMs);
     if (circuit.state === 'closed') this.#recordClosed(circuit, key, failure, slow);
     else this.#recordProbe(circuit, key, failure || slow);
+  }
+
+  /**
+   * The attempt with this ticket ended without an outcome that says anything about the dependency
+   * (its caller aborted it): nothing is counted, and a trial call's place is given back, so the
+   * half-open circuit admits another instead of waiting for a report that will never come.
+   * `failed` does the same for an error that is a caller's abort (an `AbortError`).
+   */
+  cancelled(key: string | undefined, ticket: number): void {
+    const circuit = this.#reporting(key, ticket);
+    if (circuit === undefined || circuit.state !== 'half-open') return;
+    if (circuit.probesAdmitted > circuit.probeSuccesses) circuit.probesAdmitted -= 1;
   }
 
   /**

@@ -31,11 +31,15 @@ export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
     },
     refusal: (call) => breaker.refusal(keyFor(call, policy.slot!)),
     attemptEnded(call, outcome) {
-      // An attempt an inner policy refused never reached the dependency: nothing to count.
-      if (outcome.failed && outcome.refused === true) return;
       const slot = policy.slot!;
       const key = keyFor(call, slot);
       const ticket = call.slots[slot + 1] as number;
+      // An attempt an inner policy refused never reached the dependency: nothing is counted, and
+      // a trial call's place is given back.
+      if (outcome.failed && outcome.refused === true) {
+        breaker.cancelled(key, ticket);
+        return;
+      }
       const duration = measuresAttempts ? now() - call.attemptStartedAt : 0;
       if (!outcome.failed) breaker.succeeded(key, ticket, duration);
       else {
