@@ -67,4 +67,26 @@ describe('npm run demo', () => {
     expect(summary.join('\n')).toMatch(/Inventory\.stock\s+4\s+8\s+3\s+1/);
     expect(summary.join('\n')).toMatch(/Assistant\.ask\s+4\s+7\s+2\s+2/);
   });
+
+  it('prints metrics from the diagnostics channels that agree with the timeline', () => {
+    const metricsStart = printed.indexOf('Metrics (from the tenacious:* diagnostics channels)');
+    expect(metricsStart).toBeGreaterThan(printed.indexOf('Summary'));
+    const timeline = printed.slice(0, printed.indexOf('Summary'));
+    const linesMatching = (pattern: RegExp) => timeline.filter((line) => pattern.test(line)).length;
+    const metrics = printed.slice(metricsStart);
+    const countOf = (channel: string): number | undefined => {
+      const line = metrics.find((candidate) => candidate.trim().startsWith(`${channel} `));
+      return line === undefined ? undefined : Number(/(\d+) messages/.exec(line)?.[1]);
+    };
+    expect(countOf('tenacious:retry')).toBe(linesMatching(/retry in \d+ ms/));
+    // The stream that fails after its data is rethrown without a retry decision: no give-up.
+    expect(countOf('tenacious:give-up')).toBe(
+      linesMatching(/gave up/) - linesMatching(/gave up\s+ModelStreamErrorException/),
+    );
+    expect(countOf('tenacious:success')).toBe(linesMatching(/attempt [2-9]\s+ok/));
+    expect(countOf('tenacious:circuit-state')).toBe(0);
+    expect(metrics.join('\n')).toMatch(
+      /retries by method: Inventory\.stock \d+, Orders\.history 2/,
+    );
+  });
 });

@@ -39,6 +39,8 @@ describe('the published package', () => {
         'isRateLimitError',
         'retryable',
         'withRetry',
+        'stats',
+        'channelNames',
       ].sort(),
     );
   });
@@ -56,6 +58,26 @@ describe('the published package', () => {
     expect(output.trim()).toBe('function function');
   });
 
+  it('has the sub-path entry point tenacious/opentelemetry', () => {
+    const output = runNode(
+      `const otel = require('tenacious/opentelemetry'); console.log(typeof otel.instrumentTenacious, typeof otel.undiciStartSpanHook)`,
+    );
+    expect(output.trim()).toBe('function function');
+  });
+
+  it('loads @opentelemetry/api from tenacious/opentelemetry only, and nothing else from node_modules', () => {
+    const loaded = JSON.parse(
+      runNode(
+        `require('tenacious/opentelemetry'); console.log(JSON.stringify(Object.keys(require.cache)))`,
+      ),
+    ) as string[];
+    const fromNodeModules = loaded.filter((path) => path.includes('node_modules'));
+    expect(fromNodeModules.length).toBeGreaterThan(0);
+    expect(
+      fromNodeModules.filter((path) => !path.includes('/node_modules/@opentelemetry/api/')),
+    ).toEqual([]);
+  });
+
   it('loads neither undici nor the AWS SDK from the core entry point', () => {
     const loaded = JSON.parse(
       runNode(
@@ -65,7 +87,7 @@ describe('the published package', () => {
     expect(loaded.filter((path) => path.includes('node_modules'))).toEqual([]);
   });
 
-  it('has no runtime dependencies; undici and the AWS SDK are optional peers', () => {
+  it('has no runtime dependencies; undici, the AWS SDK and @opentelemetry/api are optional peers', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<
       string,
       unknown
@@ -73,13 +95,14 @@ describe('the published package', () => {
     expect(manifest.dependencies).toBeUndefined();
     expect(manifest.peerDependenciesMeta).toEqual({
       '@aws-sdk/client-bedrock-runtime': { optional: true },
+      '@opentelemetry/api': { optional: true },
       undici: { optional: true },
     });
     expect(manifest.sideEffects).toEqual(['./dist/polyfill.js']);
   });
 
   it('ships declaration files for every entry point, CommonJS and ESM', () => {
-    for (const entry of ['index', 'undici', 'bedrock']) {
+    for (const entry of ['index', 'undici', 'bedrock', 'opentelemetry']) {
       for (const extension of ['d.ts', 'd.mts']) {
         const declarations = readFileSync(join(root, 'dist', `${entry}.${extension}`), 'utf8');
         expect(declarations.length).toBeGreaterThan(0);

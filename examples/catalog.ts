@@ -13,6 +13,7 @@ import * as batchProcessing from './batch-processing';
 import * as streamingResponse from './streaming-response';
 import * as circuitBreaker from './circuit-breaker';
 import * as retryBudget from './retry-budget';
+import * as telemetry from './telemetry';
 import type { ExampleMain } from './example';
 
 interface CatalogEntry {
@@ -195,5 +196,18 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
       /^with a shared budget: 200 calls sent 2[0-9]{2} requests \(1\.[0-9]{2}x\)$/,
     ],
     main: retryBudget.main,
+  },
+  telemetry: {
+    description:
+      'diagnostics channels, tenacious/opentelemetry metrics and stats() for a retried method, with no hooks',
+    expectedOutput: [
+      /^retry: Prices\.quote attempt 1 failed \(retryable\), retry in 0 ms$/,
+      /^retry: Prices\.quote attempt 2 failed \(retryable\), retry in 0 ms$/,
+      /^success: Prices\.quote after 3 attempts$/,
+      /^stats\(prices\.quote\): calls 2, attempts 4, retries 2, recovered 1, give-ups 0$/,
+      /^metric tenacious\.attempts\{outcome="retried"\} 2$/,
+      /^metric tenacious\.attempts\{outcome="recovered"\} 1$/,
+    ],
+    main: telemetry.main,
   },
 };

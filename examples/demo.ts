@@ -1,6 +1,7 @@
 // npm run demo — the tour. Starts a local HTTP server and a local Bedrock Runtime, runs decorated
 // service classes (real undici, the real AWS SDK client) through outages, throttling, timeouts and
-// non-retryable failures, and prints a timeline of every attempt and a summary.
+// non-retryable failures, and prints a timeline of every attempt, a summary, and the metrics a
+// subscriber to tenacious's diagnostics channels counted.
 import './quiet-aws-sdk-notice';
 import {
   ConverseCommand,
@@ -11,6 +12,7 @@ import { request } from 'undici';
 import { Retry, RetryDefaults, RetryOnRateLimit } from '../src';
 import { ResilientBedrock } from '../src/bedrock';
 import { ensureOk } from '../src/undici';
+import { ChannelMetrics } from './demo/channel-metrics';
 import { Timeline } from './demo/timeline';
 import { startBedrockServer, createLocalBedrockClient } from './servers/bedrock-server';
 import { findClosedPort, startHttpServer } from './servers/http-server';
@@ -38,6 +40,7 @@ export async function runDemo(
   const bedrockServer = await startBedrockServer();
   const bedrockClient = createLocalBedrockClient(bedrockServer);
   const closedPort = await findClosedPort();
+  const metrics = new ChannelMetrics();
   try {
     const { Inventory, Orders, Assistant } = defineServices(timeline, pace);
     const inventory = new Inventory(http.url);
@@ -194,7 +197,9 @@ export async function runDemo(
     print(
       `  the HTTP server saw ${http.requests().length} requests; the Bedrock server saw ${bedrockServer.requestCount()} requests`,
     );
+    metrics.print(print);
   } finally {
+    metrics.dispose();
     bedrockClient.destroy();
     await Promise.all([http.close(), bedrockServer.close()]);
   }

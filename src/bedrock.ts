@@ -22,6 +22,7 @@ import { streamWithRetry } from './core/stream-with-retry';
 import type { RateLimitOptions, RetryOptions } from './policy/options';
 import { createRetryPolicy } from './policy/retry-policy';
 import { compilePipeline, type Pipeline } from './core/pipeline';
+import { CallStatistics } from './telemetry/statistics';
 import { createFunctionPolicies, preparePolicySettings } from './core/policy-registry';
 import { policyRegistrations } from './policies/registrations';
 import type { CircuitBreakerSetting } from './policy/policy-settings';
@@ -112,6 +113,11 @@ export class ResilientBedrock {
         owner: undefined,
         source: 'ResilientBedrock',
       }),
+      // One pipeline serves the four methods: telemetry names the class and "send", the request.
+      {
+        identity: { className: 'ResilientBedrock', method: 'send' },
+        statistics: new CallStatistics(),
+      },
     );
     if (given.client !== undefined) {
       this.client = given.client;

@@ -61,3 +61,25 @@ export type {
 } from './policies/circuit-breaker/snapshot';
 export { RetryBudget } from './policies/retry-budget/retry-budget';
 export type { RetryBudgetOptions } from './policies/retry-budget/options';
+
+export {
+  stats,
+  type MethodStats,
+  type BreakerStats,
+  type BudgetStats,
+} from './telemetry/statistics';
+export {
+  channelNames,
+  type BudgetExhaustedMessage,
+  type CallIdentity,
+  type CircuitStateMessage,
+  type ConcurrencyRejectedMessage,
+  type GiveUpMessage,
+  type GiveUpReason,
+  type HedgeMessage,
+  type RateLimitedMessage,
+  type RetryMessage,
+  type SuccessMessage,
+  type TenaciousChannelMessages,
+  type TenaciousChannelName,
+} from './telemetry/channels';

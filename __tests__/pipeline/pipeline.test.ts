@@ -93,7 +93,10 @@ describe('compilePipeline', () => {
     expect(typeof lean.countCall).toBe('function');
     const bare = compilePipeline(lanes());
     expect(bare.guarded).toBe(false);
-    expect(bare.countCall).toBeUndefined();
+    // Without a counting policy, countCall is only the `calls` counter of stats().
+    bare.countCall!();
+    lean.countCall!();
+    expect([bare.statistics.calls, lean.statistics.calls]).toEqual([1, 1]);
     expect(
       compilePipeline(lanes(), [{ kind: 'circuit-breaker', admitAttempt: () => true }]).guarded,
     ).toBe(true);

@@ -157,6 +157,7 @@ export function callThroughPolicies(
   try {
     admission = admitCall(call);
   } catch (refusal) {
+    pipeline.statistics.refused += 1;
     if (!shape.answersWithPromise && !shape.alwaysAsynchronous) throw refusal;
     return Promise.reject(refusal);
   }
@@ -221,6 +222,7 @@ function finalValue(call: CallRecord, first: Outcome, asynchronous: boolean): un
     if (!(retryOnResult && isResultRetried(retryOnResult, first.value))) return first.value;
   } else if (first.refused === true) {
     // Refused before it ran: the refusal is the call's answer, and no retry is made.
+    call.pipeline.statistics.refused += 1;
     if (asynchronous) return Promise.reject(first.error);
     throw first.error;
   }

@@ -1,4 +1,6 @@
 import type { RetryPolicy } from '../policy/retry-policy';
+import type { CallIdentity } from '../telemetry/channels';
+import { CallStatistics } from '../telemetry/statistics';
 import type { Outcome } from './outcome';
 import { keepAsCause } from './user-callback';
 
@@ -57,6 +59,8 @@ export interface CallRecord {
 export interface PipelinePolicy {
   /** For error messages and telemetry: 'budget', 'circuit-breaker', ... */
   readonly kind: PolicyKind;
+  /** The shared object the policy applies (a `RetryBudget`, a `Breaker`), named by telemetry. */
+  readonly target?: object;
   countCall?(): void;
   admitCall?(call: CallRecord): void | PromiseLike<void>;
   admitAttempt?(call: CallRecord): boolean;
@@ -96,11 +100,15 @@ export type PolicyKind = (typeof policyOrder)[number];
  * `guarded` is false for a lean pipeline, whose calls take the fast path (fast-path/README.md).
  */
 export interface Pipeline extends RetryPolicy {
+  /** The class and method (or function) telemetry names; fixed when the pipeline is compiled. */
+  readonly identity: CallIdentity;
+  /** The counters `stats()` reads, shared by every pipeline of one method or function. */
+  readonly statistics: CallStatistics;
   /** The policies, in `policyOrder`. */
   readonly policies: readonly PipelinePolicy[];
   /** Whether any policy needs a per-call record before the first attempt (any hook but `countCall` and `vetoRetry`). */
   readonly guarded: boolean;
-  /** All `countCall` hooks as one function, or undefined. */
+  /** All `countCall` hooks and the `calls` counter of `statistics` as one function. */
   readonly countCall: (() => void) | undefined;
   readonly admitCall: readonly PipelinePolicy[];
   readonly admitAttempt: readonly PipelinePolicy[];
@@ -115,10 +123,22 @@ export interface Pipeline extends RetryPolicy {
 
 const noPolicies: readonly PipelinePolicy[] = [];
 
+/** What telemetry knows of a pipeline: whose it is, and where its counters are kept. */
+export interface PipelineTelemetry {
+  readonly identity: CallIdentity;
+  readonly statistics: CallStatistics;
+}
+
+const anonymousIdentity: CallIdentity = { className: undefined, method: 'anonymous' };
+
 /** Compiles the lanes and the policies into one pipeline; `policies` may be in any order. */
 export function compilePipeline(
   retryPolicy: RetryPolicy,
   policies: readonly PipelinePolicy[] = noPolicies,
+  telemetry: PipelineTelemetry = {
+    identity: anonymousIdentity,
+    statistics: new CallStatistics(),
+  },
 ): Pipeline {
   const withCallbacks =
     retryPolicy.onSuccess === undefined
@@ -145,11 +165,13 @@ export function compilePipeline(
   const settleCall = withHook('settleCall');
   return {
     ...retryPolicy,
+    identity: telemetry.identity,
+    statistics: telemetry.statistics,
     policies: ordered.length === 0 ? noPolicies : ordered,
     guarded:
       admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
       settleCall.length > 0,
-    countCall: countCallsOf(counters),
+    countCall: countCallsOf(counters, telemetry.statistics),
     admitCall,
     admitAttempt,
     wrapAttempt,
@@ -176,13 +198,25 @@ function successCallback(onSuccess: (result: unknown, attempts: number) => void)
   };
 }
 
-function countCallsOf(counters: readonly PipelinePolicy[]): (() => void) | undefined {
-  if (counters.length === 0) return undefined;
+/**
+ * One function for the call counters: the policies' and `statistics.calls` (one increment on the
+ * success path, for `stats()`; a pipeline stays lean, as `countCall` runs on the fast path).
+ */
+function countCallsOf(counters: readonly PipelinePolicy[], statistics: CallStatistics): () => void {
+  if (counters.length === 0) {
+    return () => {
+      statistics.calls += 1;
+    };
+  }
   if (counters.length === 1) {
     const only = counters[0];
-    return () => only.countCall!();
+    return () => {
+      statistics.calls += 1;
+      only.countCall!();
+    };
   }
   return () => {
+    statistics.calls += 1;
     for (const counter of counters) counter.countCall!();
   };
 }

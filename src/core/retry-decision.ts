@@ -1,6 +1,7 @@
 import { computeBackoffDelay } from '../backoff/compute-backoff-delay';
 import { readRetryAfter } from '../backoff/retry-after';
 import { describeValue } from '../policy/describe-value';
+import type { ErrorCategory } from '../classify/error-category';
 import type { DelaySchedule } from '../policy/options';
 import type { RetryLane, RetryPolicy } from '../policy/retry-policy';
 import type { Outcome } from './outcome';
@@ -27,6 +28,10 @@ export interface RetryDecision {
   readonly lane: RetryLane | undefined;
   /** The wait before the next attempt, or undefined to give up. */
   readonly delay: number | undefined;
+  /** The failure's category; undefined for a returned value that `retryOnResult` retries. */
+  readonly category: ErrorCategory | undefined;
+  /** Why there is no delay: no lane retries the failure, or the lane's cap or the deadline. */
+  readonly stop: 'not-retryable' | 'exhausted' | undefined;
 }
 
 /** When a call started, for its deadline; the clock is read only when there is one. */
@@ -54,15 +59,21 @@ export function decideRetry(
   outcome: Outcome,
   attempt: number,
 ): RetryDecision {
-  const lane = chooseLane(policy, outcome, attempt);
+  const category = outcome.failed ? policy.classify(outcome.error) : undefined;
+  const lane = chooseLane(policy, outcome, category, attempt);
   if (lane === undefined) {
-    return { lane: policy.retryLane ?? policy.rateLimitLane, delay: undefined };
+    return {
+      lane: policy.retryLane ?? policy.rateLimitLane,
+      delay: undefined,
+      category,
+      stop: 'not-retryable',
+    };
   }
 
   const progress = state[lane.name];
   const laneAttempt = progress.failures + 1;
   if (laneAttempt + state.attemptsWithoutOutcome >= lane.maxAttempts) {
-    return { lane, delay: undefined };
+    return { lane, delay: undefined, category, stop: 'exhausted' };
   }
 
   const now = Date.now();
@@ -82,12 +93,12 @@ export function decideRetry(
     }
   }
   if (policy.deadline !== undefined && now - state.startedAt + delay > policy.deadline) {
-    return { lane, delay: undefined };
+    return { lane, delay: undefined, category, stop: 'exhausted' };
   }
 
   progress.failures += 1;
   progress.previousDelay = delay;
-  return { lane, delay };
+  return { lane, delay, category, stop: undefined };
 }
 
 /**
@@ -115,11 +126,15 @@ function scheduledDelay(schedule: DelaySchedule, attempt: number, failure: unkno
   return delay;
 }
 
-function chooseLane(policy: RetryPolicy, outcome: Outcome, attempt: number): RetryLane | undefined {
+function chooseLane(
+  policy: RetryPolicy,
+  outcome: Outcome,
+  category: ErrorCategory | undefined,
+  attempt: number,
+): RetryLane | undefined {
   // A returned value only gets here when retryOnResult asked for a retry, which is a retry-lane option.
-  if (!outcome.failed) return policy.retryLane;
+  if (!outcome.failed || category === undefined) return policy.retryLane;
   const { error } = outcome;
-  const category = policy.classify(error);
   // Rate limits go to their own lane first; its cap is final even when the retry lane has room left.
   if (policy.rateLimitLane?.accepts(error, category, attempt)) return policy.rateLimitLane;
   if (policy.retryLane?.accepts(error, category, attempt)) return policy.retryLane;

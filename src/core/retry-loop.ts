@@ -1,7 +1,21 @@
 import { isCallerAbort } from '../classify/caller-abort';
+import type { ErrorCategory } from '../classify/error-category';
 import type { RetryLane } from '../policy/retry-policy';
+import {
+  budgetExhaustedChannel,
+  giveUpChannel,
+  retryChannel,
+  successChannel,
+  type GiveUpReason,
+} from '../telemetry/channels';
+import {
+  publishBudgetExhausted,
+  publishGiveUp,
+  publishRetry,
+  publishSuccess,
+} from '../telemetry/publish';
 import { outcomeValue, type Outcome } from './outcome';
-import type { CallRecord } from './pipeline';
+import type { CallRecord, PipelinePolicy } from './pipeline';
 import {
   createRetryState,
   decideRetry,
@@ -25,6 +39,7 @@ export class RetryLoop {
   /** The last outcome that came from the method itself, not from a policy's refusal. */
   #lastReal: Outcome | undefined;
   #lane: RetryLane | undefined;
+  #category: ErrorCategory | undefined;
 
   constructor(call: CallRecord) {
     this.#call = call;
@@ -41,16 +56,27 @@ export class RetryLoop {
     const { pipeline, attempt } = this.#call;
     if (outcome.failed && outcome.refused === true) {
       // Only a retry gets here: a refused first attempt ends the call before the loop starts.
-      this.#giveUp(this.#lane, this.#lastReal!, attempt - 1);
+      pipeline.statistics.vetoed += 1;
+      this.#giveUp(this.#lane, this.#lastReal!, attempt - 1, 'refused');
       return undefined;
     }
     this.#lastReal = outcome;
     const failure = outcomeValue(outcome);
     try {
-      const { lane, delay } = decideRetry(pipeline, this.#state, outcome, attempt);
+      const { lane, delay, category, stop } = decideRetry(pipeline, this.#state, outcome, attempt);
       this.#lane = lane;
-      if (lane === undefined || delay === undefined || this.#vetoed(outcome, delay)) {
-        this.#giveUp(lane, outcome, attempt);
+      this.#category = category;
+      if (stop !== undefined || delay === undefined) {
+        this.#giveUp(lane, outcome, attempt, stop ?? 'exhausted');
+        return undefined;
+      }
+      const veto = this.#veto(outcome, delay);
+      if (veto !== undefined) {
+        pipeline.statistics.vetoed += 1;
+        if (veto.kind === 'budget' && budgetExhaustedChannel.hasSubscribers) {
+          publishBudgetExhausted(this.#call, veto, category, failure, delay);
+        }
+        this.#giveUp(lane, outcome, attempt, veto.kind);
         return undefined;
       }
       return delay;
@@ -68,13 +94,16 @@ export class RetryLoop {
   announceRetry(delay: number): boolean {
     const lastReal = this.#lastReal!;
     const failure = outcomeValue(lastReal);
+    const call = this.#call;
+    call.pipeline.statistics.retries += 1;
+    if (retryChannel.hasSubscribers) publishRetry(call, this.#lane, this.#category, failure, delay);
     try {
-      this.#lane?.onRetry?.(failure, this.#call.attempt, delay);
+      this.#lane?.onRetry?.(failure, call.attempt, delay);
     } catch (thrown) {
       throw keepAsCause(thrown, failure);
     }
-    if (!sleepCrossesDeadline(this.#call.pipeline, this.#state, delay)) return true;
-    this.#giveUp(this.#lane, lastReal, this.#call.attempt);
+    if (!sleepCrossesDeadline(call.pipeline, this.#state, delay)) return true;
+    this.#giveUp(this.#lane, lastReal, call.attempt, 'exhausted');
     return false;
   }
 
@@ -98,18 +127,28 @@ export class RetryLoop {
     return this.#lastReal!;
   }
 
-  /** Asks the policies, innermost first, whether one stops this retry. */
-  #vetoed(outcome: Outcome, delay: number): boolean {
+  /** Asks the policies, innermost first, whether one stops this retry: the one that does. */
+  #veto(outcome: Outcome, delay: number): PipelinePolicy | undefined {
     const call = this.#call;
     for (const policy of call.pipeline.vetoRetry) {
-      if (policy.vetoRetry!(call, outcome, delay)) return true;
+      if (policy.vetoRetry!(call, outcome, delay)) return policy;
     }
-    return false;
+    return undefined;
   }
 
-  #giveUp(lane: RetryLane | undefined, outcome: Outcome, attempts: number): void {
+  #giveUp(
+    lane: RetryLane | undefined,
+    outcome: Outcome,
+    attempts: number,
+    reason: GiveUpReason,
+  ): void {
     if (outcome.failed && isCallerAbort(outcome.error)) return; // nothing gave up: the caller left
     const failure = outcomeValue(outcome);
+    const call = this.#call;
+    call.pipeline.statistics.giveUps += 1;
+    if (giveUpChannel.hasSubscribers) {
+      publishGiveUp(call, attempts, reason, this.#category, failure);
+    }
     try {
       (lane ?? this.#call.pipeline.retryLane ?? this.#call.pipeline.rateLimitLane)?.onGiveUp?.(
         failure,
@@ -146,6 +185,8 @@ export function* retryLoop(
     call.attempt += 1; // the runner makes the next attempt once the delay has passed
     outcome = yield delay;
     if (!outcome.failed && !(retryOnResult && isResultRetried(retryOnResult, outcome.value))) {
+      call.pipeline.statistics.recovered += 1;
+      if (successChannel.hasSubscribers) publishSuccess(call);
       return outcome.value;
     }
   }

@@ -7,7 +7,8 @@ import { policyRegistrations } from '../policies/registrations';
 import { callAsynchronouslyWithRetry, type RetriedFunction } from './call-with-retry';
 import { PipelineCache } from './fast-path/pipeline-cache';
 import { createRetryingFunction } from './fast-path/retrying-function';
-import { compilePipeline, type Pipeline } from './pipeline';
+import { CallStatistics, attachStatistics } from '../telemetry/statistics';
+import { compilePipeline, type Pipeline, type PipelineTelemetry } from './pipeline';
 import { createFunctionPolicies, preparePolicySettings, type PolicyScope } from './policy-registry';
 
 /**
@@ -38,6 +39,10 @@ export function compileFunctionPipeline(
     options: unknown,
     source: string,
   ) => FunctionRetryOptions = validateRetryDefaultsOptions,
+  telemetry: PipelineTelemetry = {
+    identity: { className: undefined, method: scope.source },
+    statistics: new CallStatistics(),
+  },
 ): Pipeline {
   const validated = preparePolicySettings(
     policyRegistrations,
@@ -48,6 +53,7 @@ export function compileFunctionPipeline(
   return compilePipeline(
     createRetryPolicy({ retry: [retry], rateLimit: rateLimit && [rateLimit] }),
     createFunctionPolicies(policyRegistrations, validated, scope),
+    telemetry,
   );
 }
 
@@ -184,14 +190,18 @@ export function retryable<Target extends (...args: never[]) => unknown>(
   if (typeof fn !== 'function') {
     throw new TypeError(`retryable: expected a function, got ${typeof fn}`);
   }
-  const pipeline = compileFunctionPipeline(options, {
-    kind: 'function',
-    owner: undefined,
-    source: 'retryable',
-  });
-  return createRetryingFunction(
+  const statistics = new CallStatistics();
+  const pipeline = compileFunctionPipeline(
+    options,
+    { kind: 'function', owner: undefined, source: 'retryable' },
+    validateRetryDefaultsOptions,
+    { identity: { className: undefined, method: fn.name || 'retryable' }, statistics },
+  );
+  const retrying = createRetryingFunction(
     fn as RetriedFunction,
     new PipelineCache(() => pipeline),
     'retryable',
-  ) as Target;
+  );
+  attachStatistics(retrying, statistics);
+  return retrying as Target;
 }

@@ -9,6 +9,7 @@ import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { createRetryPolicy } from '../policy/retry-policy';
 import { checkMergedLayers, type OptionLayer } from '../policy/validate-options';
 import { policyRegistrations } from '../policies/registrations';
+import { CallStatistics, attachStatistics } from '../telemetry/statistics';
 import {
   classDefaultsLayers,
   classNameOf,
@@ -34,6 +35,8 @@ export class DecoratedMethod {
   /** Method-level policy decorators (`@CircuitBreaker`), prepared, by kind. */
   readonly settings = new Map<PolicyKind, unknown>();
   wrapper: Function | undefined;
+  /** The counters `stats()` reads, shared by the method's pipelines (one per class). */
+  readonly statistics = new CallStatistics();
 
   // Class defaults are read lazily because class decorators run after method decorators; then the
   // pipeline is compiled once per class, and `pipelines` keeps it per caller's class.
@@ -53,7 +56,7 @@ export class DecoratedMethod {
       // Checked at definition when the class (or a subclass) has a class decorator; a subclass
       // without one is seen only now, at its first call (checkClassLayers below).
       this.checkLayers(runtimeOwner, runtimeClass);
-      pipeline = this.#compile(runtimeOwner);
+      pipeline = this.#compile(runtimeOwner, runtimeClass);
       this.#pipelineByOwner.set(owner, pipeline);
     }
     return pipeline;
@@ -85,7 +88,7 @@ export class DecoratedMethod {
     }
   }
 
-  #compile(owner: ClassOwner): Pipeline {
+  #compile(owner: ClassOwner, runtimeClass: unknown): Pipeline {
     const chain = classRecordChain(owner);
     const { rateLimit: rateLimitDefaults, ...retryDefaults } = mergeClassDefaults(chain);
     const retryPolicy = createRetryPolicy({
@@ -104,7 +107,14 @@ export class DecoratedMethod {
       const policy = registration.create(this.#settingFor(registration, chain), scope);
       if (policy !== undefined) policies.push(policy);
     }
-    return compilePipeline(retryPolicy, policies);
+    const className =
+      typeof runtimeClass === 'function' && runtimeClass.name !== ''
+        ? runtimeClass.name
+        : undefined;
+    return compilePipeline(retryPolicy, policies, {
+      identity: { className, method: this.name },
+      statistics: this.statistics,
+    });
   }
 
   /**
@@ -163,6 +173,7 @@ export function installWrapper(
     `${source} on method "${decorated.name}"`,
   );
   decorated.wrapper = wrapper;
+  attachStatistics(wrapper, decorated.statistics);
   return wrapper;
 }
 

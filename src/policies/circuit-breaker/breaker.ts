@@ -3,6 +3,9 @@ import { isCallerAbort } from '../../classify/caller-abort';
 import { isRateLimitError } from '../../classify/rate-limit';
 import { now } from '../clock';
 import { reportListenerFailure } from '../listener-failure';
+import { circuitStateChannel } from '../../telemetry/channels';
+import { publishCircuitState } from '../../telemetry/publish';
+import { statisticsKey, type BreakerStats } from '../../telemetry/statistics';
 import { BrokenCircuitError, IsolatedCircuitError } from './errors';
 import {
   validateCircuitBreakerOptions,
@@ -101,6 +104,12 @@ export class Breaker {
   #windowCalls = 0;
   #windowFailures = 0;
   #windowSlowCalls = 0;
+  // Counters since the breaker was made, for `stats(breaker)`.
+  #successes = 0;
+  #failures = 0;
+  #rejections = 0;
+  #opened = 0;
+  #stateChanges = 0;
 
   constructor(options?: CircuitBreakerOptions) {
     const resolved = validateCircuitBreakerOptions(options, 'Breaker');
@@ -130,10 +139,27 @@ export class Breaker {
    * exactly once (all attempts of one state share a ticket, so a second report would count twice).
    */
   enter(key: string | undefined): number {
-    if (this.#isolations !== 0) return 0;
+    if (this.#isolations !== 0) {
+      this.#rejections += 1;
+      return 0;
+    }
     const circuit = key === undefined ? this.#own : this.#keyedCircuit(key);
     if (circuit.state === 'closed') return circuit.generation;
-    return this.#enterBroken(circuit, key);
+    const ticket = this.#enterBroken(circuit, key);
+    if (ticket === 0) this.#rejections += 1;
+    return ticket;
+  }
+
+  /** Counters since the breaker was made (`stats(breaker)`). */
+  [statisticsKey](): BreakerStats {
+    return {
+      state: this.state,
+      successes: this.#successes,
+      failures: this.#failures,
+      rejections: this.#rejections,
+      opened: this.#opened,
+      stateChanges: this.#stateChanges,
+    };
   }
 
   /** The error for an attempt that `enter` refused. */
@@ -146,6 +172,7 @@ export class Breaker {
   succeeded(key: string | undefined, ticket: number, durationMs: number): void {
     const circuit = this.#reporting(key, ticket);
     if (circuit === undefined) return;
+    this.#successes += 1;
     const slow = this.#isSlow(durationMs);
     if (circuit.state === 'closed') this.#recordClosed(circuit, key, false, slow);
     else this.#recordProbe(circuit, key, slow);
@@ -170,6 +197,8 @@ export class Breaker {
       return;
     }
     const failure = this.#failureOn.has(category) && !isRateLimitError(error);
+    if (failure) this.#failures += 1;
+    else this.#successes += 1;
     const slow = this.#isSlow(durationMs);
     if (circuit.state === 'closed') this.#recordClosed(circuit, key, failure, slow);
     else this.#recordProbe(circuit, key, failure || slow);
@@ -432,6 +461,9 @@ export class Breaker {
   }
 
   #announce(from: CircuitState, to: CircuitState, key: string | undefined): void {
+    this.#stateChanges += 1;
+    if (to === 'open') this.#opened += 1;
+    if (circuitStateChannel.hasSubscribers) publishCircuitState({ breaker: this, key, from, to });
     const listener = this.options.onStateChange;
     if (listener === undefined) return;
     const change = Object.freeze(key === undefined ? { from, to } : { from, to, key });

@@ -17,6 +17,7 @@ export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
   const measuresAttempts = breaker.options.slowCallDuration !== undefined;
   const policy: PipelinePolicy = {
     kind: 'circuit-breaker',
+    target: breaker,
     callStateSlots: 2,
     measuresAttempts,
     admitAttempt(call) {

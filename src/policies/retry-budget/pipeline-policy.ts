@@ -11,6 +11,7 @@ import { isRetryBudget, RetryBudget } from './retry-budget';
 export function retryBudgetPolicy(budget: RetryBudget): PipelinePolicy {
   return {
     kind: 'budget',
+    target: budget,
     countCall: () => budget.recordCall(),
     vetoRetry: () => !budget.tryRetry(),
   };

@@ -1,4 +1,5 @@
 import { now } from '../clock';
+import { statisticsKey, type BudgetStats } from '../../telemetry/statistics';
 import {
   validateRetryBudgetOptions,
   type ResolvedRetryBudgetOptions,
@@ -53,6 +54,10 @@ export class RetryBudget {
   readonly #bucketNumbers = new Float64Array(windowBuckets).fill(NaN);
   readonly #calls = new Float64Array(windowBuckets);
   readonly #retries = new Float64Array(windowBuckets);
+  // Totals since the budget was made, for `stats(budget)`.
+  #totalCalls = 0;
+  #totalRetries = 0;
+  #totalRefused = 0;
 
   constructor(options?: RetryBudgetOptions) {
     this.options = validateRetryBudgetOptions(options, 'RetryBudget');
@@ -63,6 +68,7 @@ export class RetryBudget {
   /** Counts a first attempt, which earns `ratio` of a retry. */
   recordCall(): void {
     this.#calls[this.#currentSlot(now())] += 1;
+    this.#totalCalls += 1;
   }
 
   /**
@@ -74,9 +80,24 @@ export class RetryBudget {
     const time = now();
     const allowance = this.options.ratio * this.#sum(this.#calls, time) + this.#flatAllowance;
     const retries = this.#sum(this.#retries, time);
-    if (retries >= allowance - allowance * relativeTolerance) return false;
+    if (retries >= allowance - allowance * relativeTolerance) {
+      this.#totalRefused += 1;
+      return false;
+    }
     this.#retries[this.#currentSlot(time)] += 1;
+    this.#totalRetries += 1;
     return true;
+  }
+
+  /** Totals since the budget was made, and the window now (`stats(budget)`). */
+  [statisticsKey](): BudgetStats {
+    return {
+      calls: this.#totalCalls,
+      retries: this.#totalRetries,
+      rejections: this.#totalRefused,
+      callsInWindow: this.callsInWindow,
+      retriesInWindow: this.retriesInWindow,
+    };
   }
 
   /** First attempts counted in the window now (for tests and telemetry). */

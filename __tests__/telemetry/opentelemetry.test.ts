@@ -1,0 +1,261 @@
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  MetricReader,
+  type DataPoint,
+  type Histogram,
+  type MetricData,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { request } from 'undici';
+import { startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
+import { Breaker, CircuitBreaker, HttpError, Retry, RetryBudget, retryable } from '../../src';
+import { instrumentTenacious, undiciStartSpanHook } from '../../src/opentelemetry';
+import { ensureOk } from '../../src/undici';
+
+/** A reader that exports nothing: the test collects when it wants to. */
+class CollectingReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+const immediate = { jitter: 'none', initialDelay: 0 } as const;
+
+let reader: CollectingReader;
+let meterProvider: MeterProvider;
+const spanExporter = new InMemorySpanExporter();
+const tracerProvider = new BasicTracerProvider({
+  spanProcessors: [new SimpleSpanProcessor(spanExporter)],
+});
+const tracer = tracerProvider.getTracer('test');
+const contextManager = new AsyncLocalStorageContextManager();
+
+beforeAll(() => {
+  context.setGlobalContextManager(contextManager.enable());
+});
+
+afterAll(() => {
+  contextManager.disable();
+  context.disable();
+});
+
+beforeEach(() => {
+  reader = new CollectingReader();
+  meterProvider = new MeterProvider({ readers: [reader] });
+  spanExporter.reset();
+});
+
+afterEach(async () => {
+  await meterProvider.shutdown();
+});
+
+async function metricsByName(): Promise<Map<string, MetricData>> {
+  const { resourceMetrics, errors } = await reader.collect();
+  expect(errors).toEqual([]);
+  const found = new Map<string, MetricData>();
+  for (const scope of resourceMetrics.scopeMetrics) {
+    for (const metric of scope.metrics) found.set(metric.descriptor.name, metric);
+  }
+  return found;
+}
+
+function points(metric: MetricData | undefined): { attributes: object; value: unknown }[] {
+  return (metric?.dataPoints ?? []).map((point: DataPoint<unknown>) => ({
+    attributes: point.attributes,
+    value: point.value,
+  }));
+}
+
+class Catalog {
+  failuresLeft = 0;
+
+  @Retry({ ...immediate, maxAttempts: 3, budget: false })
+  async lookup(): Promise<string> {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new HttpError(503);
+    }
+    return 'found';
+  }
+}
+
+describe('instrumentTenacious with the OpenTelemetry SDK', () => {
+  it('counts attempts by outcome and category, and records retry delays in seconds', async () => {
+    const instrumentation = instrumentTenacious({ meterProvider });
+    try {
+      const catalog = new Catalog();
+      catalog.failuresLeft = 1;
+      await catalog.lookup();
+      catalog.failuresLeft = 5;
+      await expect(catalog.lookup()).rejects.toThrow(HttpError);
+    } finally {
+      instrumentation.dispose();
+    }
+    const found = await metricsByName();
+    const call = { 'tenacious.class': 'Catalog', 'tenacious.method': 'lookup' };
+    const failure = { ...call, 'tenacious.error.category': 'retryable', 'error.type': 'HttpError' };
+    expect(points(found.get('tenacious.attempts'))).toEqual(
+      expect.arrayContaining([
+        { attributes: { ...failure, 'tenacious.attempt.outcome': 'retried' }, value: 3 },
+        { attributes: { ...failure, 'tenacious.attempt.outcome': 'gave_up' }, value: 1 },
+        { attributes: { ...call, 'tenacious.attempt.outcome': 'recovered' }, value: 1 },
+      ]),
+    );
+    expect(found.get('tenacious.attempts')?.dataPoints).toHaveLength(3);
+    const delay = found.get('tenacious.retry.delay');
+    expect(delay?.descriptor.unit).toBe('s');
+    const [histogram] = points(delay);
+    expect(histogram.attributes).toEqual({ ...failure, 'tenacious.lane': 'retry' });
+    expect((histogram.value as Histogram).count).toBe(3);
+    expect((histogram.value as Histogram).sum).toBe(0);
+  });
+
+  it('counts breaker state changes and budget refusals', async () => {
+    const instrumentation = instrumentTenacious({ meterProvider });
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 60_000 });
+    class Ledger {
+      @CircuitBreaker(breaker)
+      post(): never {
+        throw new HttpError(503);
+      }
+    }
+    const budget = new RetryBudget({ ratio: 0, minPerSecond: 0 });
+    const settle = retryable(
+      async function settle(): Promise<never> {
+        throw new HttpError(503);
+      },
+      { ...immediate, budget },
+    );
+    try {
+      expect(() => new Ledger().post()).toThrow(HttpError);
+      await expect(settle()).rejects.toThrow(HttpError);
+    } finally {
+      instrumentation.dispose();
+    }
+    const found = await metricsByName();
+    expect(points(found.get('tenacious.circuit.state_changes'))).toEqual([
+      {
+        attributes: {
+          'tenacious.circuit.state.from': 'closed',
+          'tenacious.circuit.state.to': 'open',
+        },
+        value: 1,
+      },
+    ]);
+    expect(points(found.get('tenacious.budget.exhausted'))).toEqual([
+      { attributes: { 'tenacious.method': 'settle' }, value: 1 },
+    ]);
+    expect(points(found.get('tenacious.rejections'))).toEqual([
+      { attributes: { 'tenacious.method': 'settle', 'tenacious.policy': 'budget' }, value: 1 },
+    ]);
+  });
+
+  it('adds retry, give-up and success events to the active span', async () => {
+    const instrumentation = instrumentTenacious({ meterProvider, tracerProvider });
+    try {
+      await tracer.startActiveSpan('checkout', async (span) => {
+        const catalog = new Catalog();
+        catalog.failuresLeft = 1;
+        await catalog.lookup();
+        span.end();
+      });
+    } finally {
+      instrumentation.dispose();
+    }
+    const [span] = spanExporter.getFinishedSpans();
+    expect(span.events.map((event) => [event.name, event.attributes])).toEqual([
+      [
+        'tenacious.retry',
+        {
+          'tenacious.class': 'Catalog',
+          'tenacious.method': 'lookup',
+          'tenacious.error.category': 'retryable',
+          'error.type': 'HttpError',
+          'tenacious.attempt': 1,
+          'tenacious.retry.delay_ms': 0,
+        },
+      ],
+      [
+        'tenacious.success',
+        { 'tenacious.class': 'Catalog', 'tenacious.method': 'lookup', 'tenacious.attempts': 2 },
+      ],
+    ]);
+  });
+
+  it('records nothing once disposed', async () => {
+    const instrumentation = instrumentTenacious({ meterProvider });
+    instrumentation[Symbol.dispose]();
+    instrumentation.dispose(); // a second time does nothing
+    const catalog = new Catalog();
+    catalog.failuresLeft = 1;
+    await catalog.lookup();
+    const found = await metricsByName();
+    expect(points(found.get('tenacious.attempts'))).toEqual([]);
+  });
+});
+
+describe('undici requests traced by @opentelemetry/instrumentation-undici', () => {
+  let server: ScriptedHttpServer;
+  let undiciInstrumentation: UndiciInstrumentation;
+
+  beforeAll(async () => {
+    server = await startHttpServer();
+    undiciInstrumentation = new UndiciInstrumentation({ startSpanHook: undiciStartSpanHook });
+    undiciInstrumentation.setTracerProvider(tracerProvider);
+    undiciInstrumentation.enable();
+  });
+
+  afterAll(async () => {
+    undiciInstrumentation.disable();
+    await server.close();
+  });
+
+  it('gives each retried request span its http.request.resend_count', async () => {
+    server.script('/prices', [{ status: 503 }, { status: 503 }, { body: { price: 42 } }]);
+    const fetchPrice = retryable(
+      async function fetchPrice(): Promise<unknown> {
+        const response = await ensureOk(await request(`${server.url}/prices`));
+        return response.body.json();
+      },
+      { ...immediate, maxAttempts: 3 },
+    );
+    const instrumentation = instrumentTenacious({ meterProvider, tracerProvider });
+    try {
+      const price = await tracer.startActiveSpan('quote', async (span) => {
+        try {
+          return await fetchPrice();
+        } finally {
+          span.end();
+        }
+      });
+      expect(price).toEqual({ price: 42 });
+    } finally {
+      instrumentation.dispose();
+    }
+    expect(server.requests('/prices')).toHaveLength(3);
+    const spans = spanExporter.getFinishedSpans();
+    const requests = spans.filter((span) => span.name !== 'quote');
+    expect(requests.map((span) => span.attributes['http.response.status_code'])).toEqual([
+      503, 503, 200,
+    ]);
+    expect(requests.map((span) => span.attributes['http.request.resend_count'])).toEqual([
+      undefined,
+      1,
+      2,
+    ]);
+    const quote = spans.find((span) => span.name === 'quote');
+    expect(
+      requests.every((span) => span.parentSpanContext?.spanId === quote?.spanContext().spanId),
+    ).toBe(true);
+  });
+});

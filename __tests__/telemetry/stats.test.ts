@@ -1,0 +1,117 @@
+import {
+  Breaker,
+  CircuitBreaker,
+  HttpError,
+  Retry,
+  RetryBudget,
+  retryable,
+  stats,
+  type MethodStats,
+} from '../../src';
+
+const immediate = { jitter: 'none', initialDelay: 0 } as const;
+
+class Warehouse {
+  failuresLeft = 0;
+
+  @Retry({ ...immediate, maxAttempts: 3, budget: false })
+  ship(): string {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new HttpError(503);
+    }
+    return 'shipped';
+  }
+}
+
+describe('stats()', () => {
+  it('counts a decorated method’s calls, attempts, retries, recoveries and give-ups', () => {
+    const warehouse = new Warehouse();
+    const before: MethodStats = {
+      calls: 0,
+      attempts: 0,
+      retries: 0,
+      recovered: 0,
+      giveUps: 0,
+      rejections: 0,
+    };
+    expect(stats(warehouse.ship)).toEqual(before);
+    warehouse.ship();
+    warehouse.failuresLeft = 1;
+    warehouse.ship();
+    warehouse.failuresLeft = 5;
+    expect(() => warehouse.ship()).toThrow(HttpError);
+    // Another instance, same method: the counters are the method's.
+    new Warehouse().ship();
+    expect(stats(warehouse.ship)).toEqual({
+      calls: 4,
+      attempts: 7,
+      retries: 3,
+      recovered: 1,
+      giveUps: 1,
+      rejections: 0,
+    });
+    expect(stats(Warehouse.prototype.ship)).toEqual(stats(new Warehouse().ship));
+  });
+
+  it('counts a retryable function, and the rejections of its budget', async () => {
+    const budget = new RetryBudget({ ratio: 0, minPerSecond: 0 });
+    const load = retryable(
+      async (): Promise<never> => {
+        throw new HttpError(503);
+      },
+      { ...immediate, budget },
+    );
+    await expect(load()).rejects.toThrow(HttpError);
+    await expect(load()).rejects.toThrow(HttpError);
+    expect(stats(load)).toEqual({
+      calls: 2,
+      attempts: 2,
+      retries: 0,
+      recovered: 0,
+      giveUps: 2,
+      rejections: 2,
+    });
+    expect(stats(budget)).toEqual({
+      calls: 2,
+      retries: 0,
+      rejections: 2,
+      callsInWindow: 2,
+      retriesInWindow: 0,
+    });
+  });
+
+  it('counts a breaker’s outcomes, refusals and openings, and a method’s refused calls', () => {
+    const breaker = new Breaker({ consecutiveFailures: 2, breakDuration: 60_000 });
+    class Mailer {
+      @CircuitBreaker(breaker)
+      send(fail: boolean): string {
+        if (fail) throw new HttpError(503);
+        return 'sent';
+      }
+    }
+    const mailer = new Mailer();
+    mailer.send(false);
+    expect(() => mailer.send(true)).toThrow(HttpError);
+    expect(() => mailer.send(true)).toThrow(HttpError);
+    expect(() => mailer.send(false)).toThrow(
+      expect.objectContaining({ code: 'TENACIOUS_CIRCUIT_OPEN' }),
+    );
+    expect(stats(breaker)).toEqual({
+      state: 'open',
+      successes: 1,
+      failures: 2,
+      rejections: 1,
+      opened: 1,
+      stateChanges: 1,
+    });
+    expect(stats(mailer.send)).toMatchObject({ calls: 4, attempts: 3, rejections: 1 });
+  });
+
+  it('refuses anything else, saying what it takes', () => {
+    expect(() => stats({})).toThrow(
+      'stats: expected a method decorated with tenacious, a retryable function, a Breaker or a RetryBudget',
+    );
+    expect(() => stats(() => 1)).toThrow(TypeError);
+  });
+});

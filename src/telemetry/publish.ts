@@ -1,0 +1,138 @@
+import { debuglog } from 'node:util';
+import type { ErrorCategory } from '../classify/error-category';
+import { describeValue } from '../policy/describe-value';
+import type { RetryLane } from '../policy/retry-policy';
+import type { CallRecord, PipelinePolicy } from '../core/pipeline';
+import {
+  budgetExhaustedChannel,
+  circuitStateChannel,
+  giveUpChannel,
+  retryChannel,
+  successChannel,
+  type CallIdentity,
+  type CircuitStateMessage,
+  type GiveUpMessage,
+  type GiveUpReason,
+  type RetryMessage,
+} from './channels';
+
+// Called from the slow path only, each behind one `channel.hasSubscribers` check at its call site,
+// so that nothing here runs (and no message is made) while nobody listens.
+
+export function publishRetry(
+  call: CallRecord,
+  lane: RetryLane | undefined,
+  category: ErrorCategory | undefined,
+  error: unknown,
+  delay: number,
+): void {
+  const { className, method } = call.pipeline.identity;
+  retryChannel.publish({
+    className,
+    method,
+    attempt: call.attempt,
+    delay,
+    lane: lane?.name ?? 'retry',
+    category,
+    error,
+  });
+}
+
+export function publishGiveUp(
+  call: CallRecord,
+  attempts: number,
+  reason: GiveUpReason,
+  category: ErrorCategory | undefined,
+  error: unknown,
+): void {
+  const { className, method } = call.pipeline.identity;
+  giveUpChannel.publish({ className, method, attempts, reason, category, error });
+}
+
+export function publishSuccess(call: CallRecord): void {
+  const { className, method } = call.pipeline.identity;
+  successChannel.publish({ className, method, attempts: call.attempt });
+}
+
+export function publishBudgetExhausted(
+  call: CallRecord,
+  policy: PipelinePolicy,
+  category: ErrorCategory | undefined,
+  error: unknown,
+  delay: number,
+): void {
+  const { className, method } = call.pipeline.identity;
+  budgetExhaustedChannel.publish({
+    className,
+    method,
+    budget: policy.target,
+    attempt: call.attempt,
+    delay,
+    category,
+    error,
+  });
+}
+
+export function publishCircuitState(message: CircuitStateMessage): void {
+  circuitStateChannel.publish(message);
+}
+
+/**
+ * `NODE_DEBUG=tenacious`: one line per retry, give-up and circuit state change. It subscribes to
+ * the channels like any other listener, so the call sites keep their one check.
+ */
+const debug = debuglog('tenacious');
+
+function nameOf({ className, method }: CallIdentity): string {
+  return className === undefined ? method : `${className}.${method}`;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string'
+      ? `${error.name} ${code}: ${error.message}`
+      : `${error.name}: ${error.message}`;
+  }
+  return describeValue(error);
+}
+
+function debugRetry(message: unknown): void {
+  const retry = message as RetryMessage;
+  debug(
+    '%s: attempt %d failed (%s, %s); retrying in %d ms',
+    nameOf(retry),
+    retry.attempt,
+    retry.category ?? 'result',
+    describeFailure(retry.error),
+    retry.delay,
+  );
+}
+
+function debugGiveUp(message: unknown): void {
+  const giveUp = message as GiveUpMessage;
+  debug(
+    '%s: gave up after %d attempt(s) (%s; %s, %s)',
+    nameOf(giveUp),
+    giveUp.attempts,
+    giveUp.reason,
+    giveUp.category ?? 'result',
+    describeFailure(giveUp.error),
+  );
+}
+
+function debugCircuitState(message: unknown): void {
+  const change = message as CircuitStateMessage;
+  debug(
+    'circuit%s: %s -> %s',
+    change.key === undefined ? '' : ` "${change.key}"`,
+    change.from,
+    change.to,
+  );
+}
+
+if (debug.enabled) {
+  retryChannel.subscribe(debugRetry);
+  giveUpChannel.subscribe(debugGiveUp);
+  circuitStateChannel.subscribe(debugCircuitState);
+}

@@ -1,0 +1,117 @@
+/**
+ * Counters since the process started, for a health endpoint: `stats(instance.method)`,
+ * `stats(retryableFunction)`, `stats(breaker)`, `stats(budget)`.
+ *
+ * A method's counters cost its success path one increment: `calls` is counted through the
+ * pipeline's `countCall` (fast-path/README.md, step 3), everything else only once a call has failed.
+ * So a first attempt's success is not counted on its own: the calls that failed are `giveUps` plus
+ * the first attempts a policy refused; the others succeeded, are still running, or were aborted.
+ */
+
+import type { Breaker } from '../policies/circuit-breaker/breaker';
+import type { RetryBudget } from '../policies/retry-budget/retry-budget';
+
+/** Where an object keeps its counters; `Symbol.for`, so that copies of the package read each other's. */
+export const statisticsKey: unique symbol = Symbol.for('tenacious.statistics') as never;
+
+/** A method's (or a `retryable` function's) counters, since the process started. */
+export interface MethodStats {
+  /** Calls made (each counted once, however many attempts it took). */
+  readonly calls: number;
+  /** Attempts made: the calls' first attempts that ran, and every retry. */
+  readonly attempts: number;
+  /** Retries made (attempts after the first). */
+  readonly retries: number;
+  /** Calls that succeeded after at least one retry (`tenacious:success`). */
+  readonly recovered: number;
+  /** Calls that ended with a failure tenacious did not retry further (`tenacious:give-up`). */
+  readonly giveUps: number;
+  /**
+   * Attempts a policy refused: a first attempt an open circuit failed fast, a retry that the
+   * budget or the breaker stopped.
+   */
+  readonly rejections: number;
+}
+
+/** A circuit breaker's counters, since it was made, and its state now. */
+export interface BreakerStats {
+  readonly state: string;
+  /** Attempts the breaker let through and heard the outcome of. */
+  readonly successes: number;
+  readonly failures: number;
+  /** Attempts it refused (open, half-open with every probe taken, isolated). */
+  readonly rejections: number;
+  /** How many times a circuit opened. */
+  readonly opened: number;
+  /** State changes of all its circuits. */
+  readonly stateChanges: number;
+}
+
+/** A retry budget's counters, since it was made. */
+export interface BudgetStats {
+  /** First attempts counted. */
+  readonly calls: number;
+  /** Retries it granted. */
+  readonly retries: number;
+  /** Retries it refused. */
+  readonly rejections: number;
+  /** Within the window now. */
+  readonly callsInWindow: number;
+  readonly retriesInWindow: number;
+}
+
+/** The mutable counters of one method or function, shared by all its pipelines. */
+export class CallStatistics {
+  calls = 0;
+  retries = 0;
+  recovered = 0;
+  giveUps = 0;
+  /** First attempts refused by a policy. */
+  refused = 0;
+  /** Retries a policy vetoed, or refused when they were about to start. */
+  vetoed = 0;
+
+  [statisticsKey](): MethodStats {
+    return {
+      calls: this.calls,
+      attempts: this.calls - this.refused + this.retries,
+      retries: this.retries,
+      recovered: this.recovered,
+      giveUps: this.giveUps,
+      rejections: this.refused + this.vetoed,
+    };
+  }
+}
+
+interface HasStatistics<Stats> {
+  [statisticsKey](): Stats;
+}
+
+/** Marks a retrying function with its counters (read by `stats`). */
+export function attachStatistics(target: Function, statistics: CallStatistics): void {
+  Object.defineProperty(target, statisticsKey, {
+    value: () => statistics[statisticsKey](),
+    configurable: true,
+  });
+}
+
+/**
+ * The counters of a decorated method (`stats(instance.method)`, `stats(Class.prototype.method)`),
+ * a `retryable` function, a `Breaker` or a `RetryBudget`. Throws a TypeError for anything else.
+ */
+export function stats(target: (...args: never[]) => unknown): MethodStats;
+export function stats(target: Breaker): BreakerStats;
+export function stats(target: RetryBudget): BudgetStats;
+export function stats(target: object): MethodStats | BreakerStats | BudgetStats;
+export function stats(target: object): MethodStats | BreakerStats | BudgetStats {
+  const read =
+    (typeof target === 'object' || typeof target === 'function') && target !== null
+      ? (target as Partial<HasStatistics<MethodStats | BreakerStats | BudgetStats>>)[statisticsKey]
+      : undefined;
+  if (typeof read !== 'function') {
+    throw new TypeError(
+      'stats: expected a method decorated with tenacious, a retryable function, a Breaker or a RetryBudget',
+    );
+  }
+  return read.call(target);
+}
