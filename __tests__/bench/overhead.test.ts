@@ -195,7 +195,9 @@ describe('npm run bench on a tiny configuration', () => {
           expect(Number.isFinite(Number(cells[2 + 1]))).toBe(true);
         } else expect(cells[3]).toBe('n/a');
       }
-      expect(comparison.slice(0, 3).map(Number).every(finitePositive)).toBe(true);
+      // A ratio of two tiny-run timings: it can round to 0.00 when a sub-nanosecond case is noisy.
+      const finiteRatio = (value: number) => Number.isFinite(value) && value >= 0;
+      expect(comparison.slice(0, 3).map(Number).every(finiteRatio)).toBe(true);
     },
   );
 
