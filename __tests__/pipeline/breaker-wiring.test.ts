@@ -400,6 +400,23 @@ describe('a classifier that throws while the breaker judges an attempt', () => {
   });
 });
 
+describe('a key function that throws', () => {
+  it('ends the call as the method would: an async one rejects, a sync one throws', async () => {
+    const keyBug = new Error('key bug');
+    const circuitBreaker = {
+      key: (): string => {
+        throw keyBug;
+      },
+    };
+    const asynchronous = retryable(async (value: number) => value, { circuitBreaker });
+    let answer: Promise<number> | undefined;
+    expect(() => (answer = asynchronous(1))).not.toThrow();
+    await expect(answer).rejects.toBe(keyBug);
+    const synchronous = retryable((value: number) => value, { circuitBreaker });
+    expect(() => synchronous(1)).toThrow(keyBug);
+  });
+});
+
 describe('a method that answers with a promise only sometimes (a cache in front of a fetch)', () => {
   it('returns a cached value as it is, and a refusal is thrown once it has answered with promises', async () => {
     const breaker = new Breaker({ consecutiveFailures: 1 });
