@@ -22,7 +22,7 @@ import {
   sleepCrossesDeadline,
   type RetryState,
 } from './retry-decision';
-import { isResultRetried, keepAsCause } from './user-callback';
+import { isResultRetried, keepAsCause, reportHookRejection } from './user-callback';
 
 /**
  * The retry loop's rules, the only ones in tenacious: after an attempt failed, whether and when to
@@ -98,7 +98,7 @@ export class RetryLoop {
     call.pipeline.statistics.retries += 1;
     if (retryChannel.hasSubscribers) publishRetry(call, this.#lane, this.#category, failure, delay);
     try {
-      this.#lane?.onRetry?.(failure, call.attempt, delay);
+      reportHookRejection(this.#lane?.onRetry?.(failure, call.attempt, delay), 'onRetry');
     } catch (thrown) {
       throw keepAsCause(thrown, failure);
     }
@@ -150,10 +150,8 @@ export class RetryLoop {
       publishGiveUp(call, attempts, reason, this.#category, failure);
     }
     try {
-      (lane ?? this.#call.pipeline.retryLane ?? this.#call.pipeline.rateLimitLane)?.onGiveUp?.(
-        failure,
-        attempts,
-      );
+      const onGiveUp = (lane ?? call.pipeline.retryLane ?? call.pipeline.rateLimitLane)?.onGiveUp;
+      if (onGiveUp !== undefined) reportHookRejection(onGiveUp(failure, attempts), 'onGiveUp');
     } catch (thrown) {
       throw keepAsCause(thrown, failure);
     }
