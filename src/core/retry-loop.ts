@@ -56,6 +56,8 @@ export class RetryLoop {
     const { pipeline, attempt } = this.#call;
     if (outcome.failed && outcome.refused === true) {
       // Only a retry gets here: a refused first attempt ends the call before the loop starts.
+      // The retry was counted when it was announced, but never ran.
+      pipeline.statistics.retries -= 1;
       pipeline.statistics.vetoed += 1;
       this.#giveUp(this.#lane, this.#lastReal!, attempt - 1, 'refused');
       return undefined;
@@ -103,6 +105,7 @@ export class RetryLoop {
       throw keepAsCause(thrown, failure);
     }
     if (!sleepCrossesDeadline(call.pipeline, this.#state, delay)) return true;
+    call.pipeline.statistics.retries -= 1; // announced, but it will not run
     this.#giveUp(this.#lane, lastReal, call.attempt, 'exhausted');
     return false;
   }
