@@ -376,6 +376,47 @@ describe('an attempt an inner policy refuses', () => {
   });
 });
 
+describe('a classifier that throws while the breaker judges an attempt', () => {
+  it('ends the call with the classifier’s error, the real failure as its cause, and gives the trial call’s place back', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
+    const failure = new HttpError(503);
+    await expect(
+      withRetry(() => Promise.reject(failure), { circuitBreaker: breaker, maxAttempts: 1 }),
+    ).rejects.toBe(failure);
+    jest.advanceTimersByTime(1_000);
+    const classifierBug = new Error('classifier bug');
+    const thrown: unknown = await withRetry(() => Promise.reject(failure), {
+      circuitBreaker: breaker,
+      maxAttempts: 1,
+      classifier: () => {
+        throw classifierBug;
+      },
+    }).catch((error: unknown) => error);
+    expect(thrown).toBe(classifierBug);
+    expect(classifierBug.cause).toBe(failure);
+    // The trial call reported nothing the breaker could judge: the next caller may try.
+    await expect(withRetry(async () => 'back', { circuitBreaker: breaker })).resolves.toBe('back');
+    expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('a key function that throws', () => {
+  it('ends the call as the method would: an async one rejects, a sync one throws', async () => {
+    const keyBug = new Error('key bug');
+    const circuitBreaker = {
+      key: (): string => {
+        throw keyBug;
+      },
+    };
+    const asynchronous = retryable(async (value: number) => value, { circuitBreaker });
+    let answer: Promise<number> | undefined;
+    expect(() => (answer = asynchronous(1))).not.toThrow();
+    await expect(answer).rejects.toBe(keyBug);
+    const synchronous = retryable((value: number) => value, { circuitBreaker });
+    expect(() => synchronous(1)).toThrow(keyBug);
+  });
+});
+
 describe('a method that answers with a promise only sometimes (a cache in front of a fetch)', () => {
   it('returns a cached value as it is, and a refusal is thrown once it has answered with promises', async () => {
     const breaker = new Breaker({ consecutiveFailures: 1 });

@@ -267,6 +267,44 @@ describe('onSuccess', () => {
     ).rejects.toBe(thrown);
     expect(thrown.cause).toBe('result');
   });
+
+  it('an async hook’s rejection (onSuccess, onRetry, onGiveUp) is a TenaciousWarning, not an unhandled rejection', async () => {
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const rejecting = (name: string) => async () => {
+        throw new Error(`${name} failed`);
+      };
+      let attempts = 0;
+      await expect(
+        withRetry(
+          async () => {
+            attempts += 1;
+            if (attempts === 1) throw new HttpError(503);
+            return 'ok';
+          },
+          { delays: [0], onSuccess: rejecting('onSuccess'), onRetry: rejecting('onRetry') },
+        ),
+      ).resolves.toBe('ok');
+      await expect(
+        withRetry(() => Promise.reject(new HttpError(400)), { onGiveUp: rejecting('onGiveUp') }),
+      ).rejects.toThrow(HttpError);
+      await Promise.resolve(); // the reports run in reactions to the hooks' promises
+      const reported = emitWarning.mock.calls.map(([warning]) => warning as Error);
+      expect(reported.map((warning) => (warning.cause as Error).message).sort()).toEqual([
+        'onGiveUp failed',
+        'onRetry failed',
+        'onSuccess failed',
+      ]);
+      for (const warning of reported) {
+        expect(warning).toMatchObject({
+          name: 'TenaciousWarning',
+          code: 'TENACIOUS_LISTENER_THREW',
+        });
+      }
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
 });
 
 describe('delays', () => {

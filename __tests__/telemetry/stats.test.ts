@@ -108,6 +108,59 @@ describe('stats()', () => {
     expect(stats(mailer.send)).toMatchObject({ calls: 4, attempts: 3, rejections: 1 });
   });
 
+  it('counts only attempts that ran: a refused stream, a retry refused after its wait or stopped by the deadline', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 60_000 });
+    const release = breaker.isolate();
+    class Feed {
+      @CircuitBreaker(breaker)
+      async *items(): AsyncGenerator<number> {
+        yield 1;
+      }
+    }
+    const feed = new Feed();
+    await expect(feed.items().next()).rejects.toMatchObject({ code: 'TENACIOUS_CIRCUIT_ISOLATED' });
+    expect(stats(feed.items)).toMatchObject({ calls: 1, attempts: 0, rejections: 1 });
+    release();
+
+    // The first attempt opens the circuit, whose break outlasts nothing the loop waits for but
+    // another caller isolates it during the wait: the retry is refused when it is about to start.
+    const shared = new Breaker({ consecutiveFailures: 5 });
+    let isolation: (() => void) | undefined;
+    const refusedRetry = retryable(
+      async () => {
+        throw new HttpError(503);
+      },
+      {
+        circuitBreaker: shared,
+        budget: false,
+        delays: [0],
+        onRetry: () => {
+          isolation = shared.isolate();
+        },
+      },
+    );
+    await expect(refusedRetry()).rejects.toThrow(HttpError);
+    isolation!();
+    expect(stats(refusedRetry)).toMatchObject({ calls: 1, attempts: 1, retries: 0, rejections: 1 });
+
+    const pastDeadline = retryable(
+      () => {
+        throw new HttpError(503);
+      },
+      {
+        budget: false,
+        delays: [50],
+        deadline: 60,
+        onRetry: () => {
+          const until = Date.now() + 20;
+          while (Date.now() < until);
+        },
+      },
+    );
+    expect(() => pastDeadline()).toThrow(HttpError);
+    expect(stats(pastDeadline)).toMatchObject({ calls: 1, attempts: 1, retries: 0 });
+  });
+
   it('refuses anything else, saying what it takes', () => {
     expect(() => stats({})).toThrow(
       'stats: expected a method decorated with tenacious, a retryable function, a Breaker or a RetryBudget',

@@ -169,7 +169,16 @@ export function callThroughPolicies(
 }
 
 function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
-  const first = runAttempt(call, invokeTarget);
+  let first: Outcome | Promise<Outcome>;
+  try {
+    first = runAttempt(call, invokeTarget);
+  } catch (error) {
+    // User code a policy ran (a breaker's `key`, a classifier) threw: the call ends with it, in
+    // the method's own way, so an async method rejects rather than throwing at its caller.
+    settleCall(call, failedWith(error));
+    if (shape.answersWithPromise || shape.alwaysAsynchronous) return Promise.reject(error);
+    throw error;
+  }
   if (first instanceof Promise) {
     shape.answersWithPromise = true;
     return first.then((outcome) => {

@@ -2,7 +2,7 @@ import type { RetryPolicy } from '../policy/retry-policy';
 import type { CallIdentity } from '../telemetry/channels';
 import { CallStatistics } from '../telemetry/statistics';
 import type { Outcome } from './outcome';
-import { keepAsCause } from './user-callback';
+import { keepAsCause, reportHookRejection } from './user-callback';
 
 /** A function as the runners call it: `this` and the arguments are passed through untouched. */
 export type RetriedFunction = (this: unknown, ...args: never[]) => unknown;
@@ -190,7 +190,7 @@ function successCallback(onSuccess: (result: unknown, attempts: number) => void)
     settleCall(call, outcome) {
       if (outcome.failed) return;
       try {
-        onSuccess(outcome.value, call.attempt);
+        reportHookRejection(onSuccess(outcome.value, call.attempt), 'onSuccess');
       } catch (thrown) {
         throw keepAsCause(thrown, outcome.value);
       }

@@ -22,7 +22,7 @@ import {
   sleepCrossesDeadline,
   type RetryState,
 } from './retry-decision';
-import { isResultRetried, keepAsCause } from './user-callback';
+import { isResultRetried, keepAsCause, reportHookRejection } from './user-callback';
 
 /**
  * The retry loop's rules, the only ones in tenacious: after an attempt failed, whether and when to
@@ -56,6 +56,8 @@ export class RetryLoop {
     const { pipeline, attempt } = this.#call;
     if (outcome.failed && outcome.refused === true) {
       // Only a retry gets here: a refused first attempt ends the call before the loop starts.
+      // The retry was counted when it was announced, but never ran.
+      pipeline.statistics.retries -= 1;
       pipeline.statistics.vetoed += 1;
       this.#giveUp(this.#lane, this.#lastReal!, attempt - 1, 'refused');
       return undefined;
@@ -98,11 +100,12 @@ export class RetryLoop {
     call.pipeline.statistics.retries += 1;
     if (retryChannel.hasSubscribers) publishRetry(call, this.#lane, this.#category, failure, delay);
     try {
-      this.#lane?.onRetry?.(failure, call.attempt, delay);
+      reportHookRejection(this.#lane?.onRetry?.(failure, call.attempt, delay), 'onRetry');
     } catch (thrown) {
       throw keepAsCause(thrown, failure);
     }
     if (!sleepCrossesDeadline(call.pipeline, this.#state, delay)) return true;
+    call.pipeline.statistics.retries -= 1; // announced, but it will not run
     this.#giveUp(this.#lane, lastReal, call.attempt, 'exhausted');
     return false;
   }
@@ -150,10 +153,8 @@ export class RetryLoop {
       publishGiveUp(call, attempts, reason, this.#category, failure);
     }
     try {
-      (lane ?? this.#call.pipeline.retryLane ?? this.#call.pipeline.rateLimitLane)?.onGiveUp?.(
-        failure,
-        attempts,
-      );
+      const onGiveUp = (lane ?? call.pipeline.retryLane ?? call.pipeline.rateLimitLane)?.onGiveUp;
+      if (onGiveUp !== undefined) reportHookRejection(onGiveUp(failure, attempts), 'onGiveUp');
     } catch (thrown) {
       throw keepAsCause(thrown, failure);
     }

@@ -47,7 +47,10 @@ export async function* streamWithRetry(
     const admission = admitCall(call);
     if (admission !== undefined) await admission;
     const firstOutcome = await runAttempt(call, startStream);
-    if (firstOutcome.failed && firstOutcome.refused === true) throw firstOutcome.error;
+    if (firstOutcome.failed && firstOutcome.refused === true) {
+      pipeline.statistics.refused += 1;
+      throw firstOutcome.error;
+    }
     // `retryOnResult` does not apply: a stream that started is never retried.
     started = (
       firstOutcome.failed

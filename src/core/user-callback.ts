@@ -1,3 +1,5 @@
+import { reportListenerFailure } from '../policies/listener-failure';
+
 /**
  * The rule for user code that tenacious runs while it handles an attempt's outcome (classifiers,
  * `retryOn`, `retryOnResult`, `onRetry`, `onGiveUp`, the `signal` option): whatever it throws ends
@@ -37,5 +39,22 @@ export function isResultRetried(
     return Boolean(retryOnResult(value));
   } catch (thrown) {
     throw keepAsCause(thrown, value);
+  }
+}
+
+/**
+ * What a hook returned (`onRetry`, `onGiveUp`, `onSuccess`): the call does not wait for an async
+ * hook, and its rejection, which nothing else would handle, is reported as a `TenaciousWarning`
+ * (listener-failure.ts) instead of surfacing as an unhandled rejection.
+ */
+export function reportHookRejection(answer: unknown, hookName: string): void {
+  if (
+    answer !== null &&
+    (typeof answer === 'object' || typeof answer === 'function') &&
+    typeof (answer as PromiseLike<unknown>).then === 'function'
+  ) {
+    (answer as PromiseLike<unknown>).then(undefined, (reason: unknown) =>
+      reportListenerFailure(hookName, reason),
+    );
   }
 }

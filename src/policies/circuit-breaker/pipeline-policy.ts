@@ -1,5 +1,7 @@
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
+import type { ErrorCategory } from '../../classify/error-category';
+import { keepAsCause } from '../../core/user-callback';
 import { now } from '../clock';
 import { Breaker, isBreaker } from './breaker';
 import { validateCircuitBreakerOptions } from './options';
@@ -43,14 +45,39 @@ export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
       const duration = measuresAttempts ? now() - call.attemptStartedAt : 0;
       if (!outcome.failed) breaker.succeeded(key, ticket, duration);
       else {
-        const category = call.pipeline.classify(outcome.error);
-        breaker.failed(key, ticket, outcome.error, category, duration);
+        breaker.failed(
+          key,
+          ticket,
+          outcome.error,
+          categoryOf(breaker, call, key, ticket, outcome.error),
+          duration,
+        );
       }
     },
     vetoRetry: (call, _outcome, delay) =>
       breaker.remainingBreak(keyFor(call, policy.slot!)) > delay,
   };
   return policy;
+}
+
+/**
+ * A failure's category, by the method's classifiers (user code). Should one throw, the attempt is
+ * not judged: a trial call's place is given back, and the classifier's error ends the call with the
+ * real failure as its cause (user-callback.ts), as when the retry loop classifies.
+ */
+function categoryOf(
+  breaker: Breaker,
+  call: CallRecord,
+  key: string | undefined,
+  ticket: number,
+  error: unknown,
+): ErrorCategory {
+  try {
+    return call.pipeline.classify(error);
+  } catch (thrown) {
+    breaker.cancelled(key, ticket);
+    throw keepAsCause(thrown, error);
+  }
 }
 
 function keyFor(call: CallRecord, slot: number): string | undefined {
