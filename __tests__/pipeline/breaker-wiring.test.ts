@@ -375,3 +375,42 @@ describe('an attempt an inner policy refuses', () => {
     expect(breaker.state).toBe('closed');
   });
 });
+
+describe('a method that answers with a promise only sometimes (a cache in front of a fetch)', () => {
+  it('returns a cached value as it is, and a refusal is thrown once it has answered with promises', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1 });
+    class Prices {
+      cached: number | undefined;
+
+      @CircuitBreaker(breaker)
+      price(): number | Promise<number> {
+        if (this.cached !== undefined) return this.cached;
+        return Promise.reject(new HttpError(503));
+      }
+    }
+    const prices = new Prices();
+    await expect(prices.price()).rejects.toThrow(HttpError);
+    // The breaker is open now; the method has answered with a promise before, so is refused with one.
+    const refused = prices.price();
+    expect(refused).toBeInstanceOf(Promise);
+    await expect(refused).rejects.toBeInstanceOf(BrokenCircuitError);
+    breaker.isolate()(); // released: closed again, counts cleared
+    prices.cached = 7;
+    expect(prices.price()).toBe(7); // a plain value stays a plain value
+  });
+
+  it('withRetry never blocks: a synchronous function that throws is retried asynchronously', async () => {
+    let attempts = 0;
+    const call = withRetry(
+      () => {
+        attempts += 1;
+        if (attempts < 3) throw new HttpError(503);
+        return 'third';
+      },
+      { circuitBreaker: new Breaker(), initialDelay: 10, jitter: 'none' },
+    );
+    expect(attempts).toBe(1); // returned before the first retry
+    await jest.advanceTimersByTimeAsync(30);
+    await expect(call).resolves.toBe('third');
+  });
+});

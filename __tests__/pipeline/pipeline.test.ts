@@ -175,6 +175,7 @@ describe('a call through the hooks', () => {
     const method = jest.fn(() => 'value');
     const result = callThroughPolicies(pipeline, method, undefined, [], {
       answersWithPromise: false,
+      alwaysAsynchronous: false,
     });
     expect(result).toBeInstanceOf(Promise); // a queued call answers with a promise
     await Promise.resolve();

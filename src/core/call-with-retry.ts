@@ -126,15 +126,18 @@ async function admitRemaining(call: CallRecord, from: number): Promise<void> {
 }
 
 /**
- * A method's shape as its calls have shown it: whether it answers with a promise. A refused first
- * attempt never reaches the method, so its refusal is a rejected promise only where the method is
- * known to return one (an `async` method, or one that did so before).
+ * How a guarded call must answer. A refused first attempt never reaches the method, so its refusal
+ * is a rejected promise only where the method is known to answer with one: an `async` method, or
+ * one that did so before. Otherwise each call is judged by what the method returned, as on the
+ * fast path.
  */
 export interface MethodShape {
   answersWithPromise: boolean;
+  /** The call answers with a promise and never blocks, whatever the method returns (`withRetry`, the integrations, a call that waited for admission). */
+  readonly alwaysAsynchronous: boolean;
 }
 
-const asynchronousShape: MethodShape = { answersWithPromise: true };
+const asynchronousShape: MethodShape = { answersWithPromise: true, alwaysAsynchronous: true };
 
 /**
  * A call through a guarded pipeline (one whose policies need the per-call record from the start:
@@ -155,7 +158,7 @@ export function callThroughPolicies(
     admission = admitCall(call);
   } catch (refusal) {
     pipeline.statistics.refused += 1;
-    if (!shape.answersWithPromise) throw refusal;
+    if (!shape.answersWithPromise && !shape.alwaysAsynchronous) throw refusal;
     return Promise.reject(refusal);
   }
   if (admission !== undefined) {
@@ -178,7 +181,12 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
       return outcome.value;
     });
   }
-  if (shape.answersWithPromise) return finishAsynchronously(call, first);
+  if (
+    shape.alwaysAsynchronous ||
+    (first.failed && first.refused === true && shape.answersWithPromise)
+  ) {
+    return finishAsynchronously(call, first);
+  }
   let result: unknown;
   try {
     result = finalValue(call, first, false);
@@ -241,7 +249,7 @@ export function callAsynchronouslyWithRetry(
         target,
         thisArg,
         args,
-        asynchronousShapeFor(),
+        asynchronousShape,
       ) as Promise<unknown>;
     } catch (error) {
       return Promise.reject(error);
@@ -270,10 +278,6 @@ export function callAsynchronouslyWithRetry(
         isResultRetried(retryOnResult, result) ? retry(succeededWith(result)) : result),
     (error: unknown) => retry(failedWith(error)),
   );
-}
-
-function asynchronousShapeFor(): MethodShape {
-  return { answersWithPromise: true };
 }
 
 /**

@@ -37,7 +37,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
   // Captured as `const`s: in code that inlines the wrapper, V8 then calls the method directly.
   const method = target;
   const cache = pipelines;
-  const shape: MethodShape = { answersWithPromise: kind === 'async' };
+  const shape: MethodShape = { answersWithPromise: kind === 'async', alwaysAsynchronous: false };
   // The pipeline is the same for the same `this`, so a failed call asks for it again rather than
   // keeping it in its handler (rejection-handlers.ts).
   const rejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
