@@ -50,6 +50,25 @@ export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
     vetoRetry: (call, _outcome, delay) =>
       breaker.remainingBreak(keyFor(call, policy.slot!)) > delay,
   };
+  if (keyOf === undefined && !measuresAttempts) {
+    // One circuit and no duration: the ticket is all a first attempt needs (pipeline.ts).
+    let reporterTicket = 0;
+    let reporter = <Value>(value: Value): Value => value;
+    policy.enterFirstAttempt = () => breaker.enter(undefined);
+    policy.successReporter = (ticket) => {
+      if (ticket !== reporterTicket) {
+        reporterTicket = ticket;
+        reporter = <Value>(value: Value): Value => {
+          breaker.succeeded(undefined, ticket, 0);
+          return value;
+        };
+      }
+      return reporter;
+    };
+    policy.adoptTicket = (call, ticket) => {
+      call.slots[policy.slot! + 1] = ticket;
+    };
+  }
   return policy;
 }
 
