@@ -58,10 +58,7 @@ export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
     policy.successReporter = (ticket) => {
       if (ticket !== reporterTicket) {
         reporterTicket = ticket;
-        reporter = <Value>(value: Value): Value => {
-          breaker.succeeded(undefined, ticket, 0);
-          return value;
-        };
+        reporter = successReporterFor(breaker, ticket);
       }
       return reporter;
     };
@@ -70,6 +67,17 @@ export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
     };
   }
   return policy;
+}
+
+/**
+ * Its own function: a closure made inside `successReporter` would make V8 give that function's
+ * `ticket` a context, allocated on every call, even those that return the cached reporter.
+ */
+function successReporterFor(breaker: Breaker, ticket: number): <Value>(value: Value) => Value {
+  return (value) => {
+    breaker.succeeded(undefined, ticket, 0);
+    return value;
+  };
 }
 
 function keyFor(call: CallRecord, slot: number): string | undefined {
