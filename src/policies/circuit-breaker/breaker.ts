@@ -47,7 +47,7 @@ const callsField = 1;
 const failuresField = 2;
 const slowCallsField = 3;
 /** Successes counted in the window without a clock read are stamped, at the latest, this many at once. */
-export const successesPerClockRead = 16;
+const successesPerClockRead = 16;
 
 /** The state of one circuit: the breaker's own, or one key's. Mutated in place, never replaced. */
 class Circuit {

@@ -26,7 +26,7 @@ export function isRetryBudget(value: unknown): value is RetryBudget {
 const windowBuckets = 10;
 
 /** Pending first attempts are stamped, with one clock read, at the latest when this many wait. */
-export const callsPerClockRead = 16;
+const callsPerClockRead = 16;
 
 // A retry is allowed while retries < allowance. The allowance is a product of doubles (0.1 * 30 is
 // 3.0000000000000004), so it is compared as if rounded to 9 significant digits: exactly 3 retries
