@@ -13,6 +13,7 @@ import { callAsynchronouslyWithRetry } from '../../src/core/call-with-retry';
 import { compilePipeline, type PipelinePolicy } from '../../src/core/pipeline';
 import { createRetryPolicy } from '../../src/policy/retry-policy';
 import { circuitBreakerPolicy } from '../../src/policies/circuit-breaker/pipeline-policy';
+import { statisticsKey } from '../../src/telemetry/statistics';
 
 // The breaker inside the pipeline: every attempt passes it, an opening mid-call ends the call with
 // its last real error, a refused first attempt fails fast with BrokenCircuitError.
@@ -453,5 +454,79 @@ describe('a method that answers with a promise only sometimes (a cache in front 
     expect(attempts).toBe(1); // returned before the first retry
     await jest.advanceTimersByTimeAsync(30);
     await expect(call).resolves.toBe('third');
+  });
+});
+
+describe("a breaker's first attempt on the fast path (firstAttemptGuard)", () => {
+  it('is the guard only without key, slow calls, other per-call hooks or retryOnResult', () => {
+    const guardOf = (breaker: Breaker, options = {}, others: PipelinePolicy[] = []) =>
+      compilePipeline(createRetryPolicy({ retry: [{ maxAttempts: 2, ...options }] }), [
+        circuitBreakerPolicy(breaker),
+        ...others,
+      ]).firstAttemptGuard;
+    expect(guardOf(new Breaker())?.kind).toBe('circuit-breaker');
+    expect(guardOf(new Breaker({ key: () => 'a' }))).toBeUndefined();
+    expect(guardOf(new Breaker({ slowCallDuration: 100, slowCallRatio: 0.5 }))).toBeUndefined();
+    expect(guardOf(new Breaker(), { retryOnResult: () => false })).toBeUndefined();
+    expect(
+      guardOf(new Breaker(), {}, [{ kind: 'timeout', wrapAttempt: (_call, run) => run() }]),
+    ).toBeUndefined();
+  });
+
+  it('reports each success with the ticket it entered with: no record, and a sync call stays sync', () => {
+    const breaker = new Breaker({ consecutiveFailures: 2 });
+    class Service {
+      @Retry({ ...exact, maxAttempts: 2 })
+      @CircuitBreaker(breaker)
+      twice(value: number): number {
+        return value * 2;
+      }
+    }
+    const service = new Service();
+    expect(service.twice(21)).toBe(42);
+    expect(service.twice(1)).toBe(2);
+    expect(breaker.toJSON()).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+  });
+
+  it('a rejection reports the ticket of its own attempt: one that entered while closed cannot reopen a half-open circuit', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
+    const pending: Array<(error: Error) => void> = [];
+    class Service {
+      @Retry({ ...exact, maxAttempts: 1 })
+      @CircuitBreaker(breaker)
+      call(): Promise<string> {
+        return new Promise((_resolve, reject) => pending.push(reject));
+      }
+    }
+    const service = new Service();
+    const early = service.call(); // entered while closed
+    const second = service.call();
+    pending[1](new HttpError(503)); // opens the circuit
+    await expect(second).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('open');
+    jest.advanceTimersByTime(1_000);
+    const probe = service.call(); // the trial call: half-open
+    expect(breaker.state).toBe('half-open');
+    pending[0](new HttpError(503)); // the early attempt fails: its ticket is from the closed state
+    await expect(early).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('half-open');
+    pending[2](new HttpError(503));
+    await expect(probe).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('a refused first attempt fails fast with the refusal, counted once', () => {
+    const breaker = new Breaker({ consecutiveFailures: 1 });
+    class Service {
+      @Retry({ ...exact, maxAttempts: 3 })
+      @CircuitBreaker(breaker)
+      call(): string {
+        throw new HttpError(503);
+      }
+    }
+    const service = new Service();
+    expect(() => service.call()).toThrow(HttpError);
+    expect(() => service.call()).toThrow(BrokenCircuitError);
+    expect(breaker[statisticsKey]().rejections).toBe(1);
   });
 });

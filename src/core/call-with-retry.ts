@@ -179,6 +179,39 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
     if (shape.answersWithPromise || shape.alwaysAsynchronous) return Promise.reject(error);
     throw error;
   }
+  return afterFirstAttempt(call, first, shape);
+}
+
+/**
+ * A call whose first attempt the fast path ran through the pipeline's `firstAttemptGuard`
+ * (pipeline.ts), and that failed with `failure`, or was refused (`ticket` 0): the record is made
+ * now, the guard gets its ticket back, and the call goes on as any guarded call does.
+ * `shape` is the wrapper's, or undefined for an attempt that rejected (then the call answers with
+ * a promise).
+ */
+export function continueGuardedCall(
+  pipeline: Pipeline,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+  startedAt: number,
+  ticket: number,
+  failure: unknown,
+  shape: MethodShape | undefined,
+): unknown {
+  const call = createCallRecord(pipeline, target, thisArg, args, startedAt);
+  const guard = pipeline.firstAttemptGuard!;
+  guard.adoptTicket!(call, ticket);
+  const first =
+    ticket === 0 ? refusedWith(guard.refusal!(call)) : attemptEnded(call, failedWith(failure));
+  return afterFirstAttempt(call, first, shape ?? asynchronousShape);
+}
+
+function afterFirstAttempt(
+  call: CallRecord,
+  first: Outcome | Promise<Outcome>,
+  shape: MethodShape,
+): unknown {
   if (first instanceof Promise) {
     shape.answersWithPromise = true;
     return first.then((outcome) => {

@@ -70,6 +70,18 @@ export interface PipelinePolicy {
   attemptEnded?(call: CallRecord, outcome: Outcome): void;
   vetoRetry?(call: CallRecord, outcome: Outcome, delay: number): boolean;
   settleCall?(call: CallRecord, outcome: Outcome): void;
+  /**
+   * A first attempt without a per-call record, for a policy whose per-call state is one number, a
+   * ticket (a breaker without `key`). `enterFirstAttempt()` admits the attempt and returns its
+   * ticket, or 0 to refuse it; `successReporter(ticket)` returns a function that reports a success
+   * and returns the value it is given (made once per ticket, not per call, so that an async success
+   * allocates nothing of its own). When the attempt fails or is refused, the slow path makes the
+   * record, hands the ticket over with `adoptTicket(call, ticket)`, and goes on as for any attempt
+   * (`refusal`, `attemptEnded`). All three or none.
+   */
+  enterFirstAttempt?(): number;
+  successReporter?(ticket: number): <Value>(value: Value) => Value;
+  adoptTicket?(call: CallRecord, ticket: number): void;
   /** Whether `attemptEnded` wants `call.attemptStartedAt` (a clock read per attempt). */
   readonly measuresAttempts?: boolean;
   /**
@@ -108,6 +120,12 @@ export interface Pipeline extends RetryPolicy {
   readonly policies: readonly PipelinePolicy[];
   /** Whether any policy needs a per-call record before the first attempt (any hook but `countCall` and `vetoRetry`). */
   readonly guarded: boolean;
+  /**
+   * Set when the pipeline's only per-call hooks are those of one policy that can run a first
+   * attempt without a record (`enterFirstAttempt`), and no `retryOnResult`: the fast path then runs
+   * the first attempt itself (fast-path/README.md).
+   */
+  readonly firstAttemptGuard: PipelinePolicy | undefined;
   /** All `countCall` hooks and the `calls` counter of `statistics` as one function. */
   readonly countCall: (() => void) | undefined;
   readonly admitCall: readonly PipelinePolicy[];
@@ -163,6 +181,17 @@ export function compilePipeline(
   const wrapAttempt = withHook('wrapAttempt');
   const attemptEnded = withHook('attemptEnded');
   const settleCall = withHook('settleCall');
+  const measuresAttempts = ordered.some((policy) => policy.measuresAttempts === true);
+  const guard = admitAttempt.length === 1 ? admitAttempt[0] : undefined;
+  const firstAttemptGuard =
+    guard !== undefined &&
+    typeof guard.enterFirstAttempt === 'function' &&
+    admitCall.length + wrapAttempt.length + settleCall.length === 0 &&
+    attemptEnded.every((policy) => policy === guard) &&
+    !measuresAttempts &&
+    retryPolicy.retryOnResult === undefined
+      ? guard
+      : undefined;
   return {
     ...retryPolicy,
     identity: telemetry.identity,
@@ -171,6 +200,7 @@ export function compilePipeline(
     guarded:
       admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
       settleCall.length > 0,
+    firstAttemptGuard,
     countCall: countCallsOf(counters, telemetry.statistics),
     admitCall,
     admitAttempt,
@@ -178,7 +208,7 @@ export function compilePipeline(
     attemptEnded,
     vetoRetry: [...withHook('vetoRetry')].reverse(),
     settleCall,
-    measuresAttempts: ordered.some((policy) => policy.measuresAttempts === true),
+    measuresAttempts,
     slotCount,
   };
 }

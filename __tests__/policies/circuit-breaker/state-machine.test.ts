@@ -110,6 +110,47 @@ describe('failure ratio over the sliding window', () => {
   });
 });
 
+describe('successes stamped at the next clock read', () => {
+  it('reads no clock for a success while closed in consecutive mode without slow calls', () => {
+    const breaker = new Breaker({ consecutiveFailures: 3 });
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      times(100, () => attempt(breaker, 'success'));
+      expect(clock).not.toHaveBeenCalled();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('in the window, reads the clock once per 16 successes, and stamps them all then', () => {
+    const breaker = new Breaker({ samplingDuration: 10_000 });
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      times(15, () => attempt(breaker, 'success'));
+      expect(clock).not.toHaveBeenCalled();
+      attempt(breaker, 'success'); // the 16th: all 16 stamped at t = 0
+      expect(clock).toHaveBeenCalledTimes(1);
+      times(15, () => attempt(breaker, 'success'));
+      expect(clock).toHaveBeenCalledTimes(1);
+    } finally {
+      clock.mockRestore();
+    }
+    jest.advanceTimersByTime(10_000); // the 16 have left; the 15 waiting are stamped now
+    expect(breaker.toJSON()).toMatchObject({ calls: 15, failures: 0 });
+  });
+
+  it('a failure stamps the waiting successes first: the ratio counts them', () => {
+    const { breaker, changes } = recording({ minimumThroughput: 4, failureRatio: 0.5 });
+    times(3, () => attempt(breaker, 'success'));
+    attempt(breaker, 'failure'); // 1 / 4
+    expect(breaker.toJSON()).toMatchObject({ calls: 4, failures: 1 });
+    attempt(breaker, 'failure'); // 2 / 5
+    expect(changes).toEqual([]);
+    attempt(breaker, 'failure'); // 3 / 6
+    expect(changes).toEqual([{ from: 'closed', to: 'open' }]);
+  });
+});
+
 describe('break durations', () => {
   it('stays open for breakDuration, then admits one trial call', () => {
     const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 5_000 });

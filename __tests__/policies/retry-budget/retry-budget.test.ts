@@ -1,6 +1,7 @@
 import { RetryBudget, type RetryBudgetOptions } from '../../../src';
 import { isRetryBudget } from '../../../src/policies/retry-budget/retry-budget';
 import { validateRetryBudgetOptions } from '../../../src/policies/retry-budget/options';
+import { statisticsKey } from '../../../src/telemetry/statistics';
 
 const start = 1_800_000_000_000; // a multiple of the bucket widths used here
 
@@ -78,6 +79,7 @@ describe('RetryBudget arithmetic', () => {
   it('refuses, then allows again as the window slides past the retries', () => {
     const budget = new RetryBudget({ ratio: 0.1, minPerSecond: 10, window: 10_000 });
     calls(budget, 100); // t = 0
+    expect(budget.callsInWindow).toBe(100); // a clock read: the pending calls are stamped t = 0
     jest.advanceTimersByTime(5_000);
     expect(retriesGranted(budget)).toBe(110); // t = 5000
     jest.advanceTimersByTime(4_999); // t = 9999: the calls still count
@@ -98,12 +100,14 @@ describe('RetryBudget arithmetic', () => {
     const budget = new RetryBudget({ window: 10_000 });
     jest.advanceTimersByTime(999); // the last ms of the bucket [0, 1000)
     budget.recordCall();
+    expect(budget.callsInWindow).toBe(1); // stamped now, at t = 999
     jest.advanceTimersByTime(9_000); // t = 9999
     expect(budget.callsInWindow).toBe(1);
     jest.advanceTimersByTime(1); // t = 10000: 9001 ms after the event
     expect(budget.callsInWindow).toBe(0);
 
     budget.recordCall(); // t = 10000, the first ms of its bucket
+    expect(budget.callsInWindow).toBe(1);
     jest.advanceTimersByTime(9_999);
     expect(budget.callsInWindow).toBe(1);
     jest.advanceTimersByTime(1); // exactly the window later
@@ -113,6 +117,7 @@ describe('RetryBudget arithmetic', () => {
   it('a bucket reused after a gap longer than the window starts from zero', () => {
     const budget = new RetryBudget({ window: 1_000 });
     calls(budget, 5);
+    expect(budget.callsInWindow).toBe(5);
     jest.advanceTimersByTime(25_000); // same slot of the ring, 25 windows later
     budget.recordCall();
     expect(budget.callsInWindow).toBe(1);
@@ -123,12 +128,57 @@ describe('RetryBudget arithmetic', () => {
     for (let second = 0; second < 10; second += 1) {
       if (second > 0) jest.advanceTimersByTime(1_000);
       calls(budget, 2);
+      expect(budget.callsInWindow).toBe(2 * (second + 1)); // stamps this second's calls
     }
     expect(budget.callsInWindow).toBe(20); // t = 9000: ten buckets of 2
     expect(retriesGranted(budget)).toBe(10);
     jest.advanceTimersByTime(1_000); // t = 10000: the first bucket left
     expect(budget.callsInWindow).toBe(18);
     expect(budget.tryRetry()).toBe(false); // 10 retries, allowance 9
+  });
+});
+
+describe('RetryBudget stamps first attempts at its next clock read', () => {
+  it('stamps the pending calls at the 16th call, reading the clock once', () => {
+    const budget = new RetryBudget({ window: 10_000 });
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      calls(budget, 15);
+      expect(clock).not.toHaveBeenCalled();
+      budget.recordCall(); // the 16th: stamped at t = 0, all 16
+      expect(clock).toHaveBeenCalledTimes(1);
+      calls(budget, 15);
+      expect(clock).toHaveBeenCalledTimes(1);
+    } finally {
+      clock.mockRestore();
+    }
+    jest.advanceTimersByTime(10_000); // the 16 have left; the 15 pending are stamped now
+    expect(budget.callsInWindow).toBe(15);
+    jest.advanceTimersByTime(9_999);
+    expect(budget.callsInWindow).toBe(15);
+    jest.advanceTimersByTime(1);
+    expect(budget.callsInWindow).toBe(0);
+    expect(budget[statisticsKey]().calls).toBe(31);
+  });
+
+  it('counts at most 15 first attempts more than happened in the window, never fewer', () => {
+    const budget = new RetryBudget({ ratio: 1, minPerSecond: 0, window: 10_000 });
+    calls(budget, 15 + 16 * 3); // t = 0: 48 stamped at once, 15 pending
+    jest.advanceTimersByTime(10_000); // all 63 happened more than a window ago
+    expect(budget.tryRetry()).toBe(true); // the 15 are stamped now: ratio 1 x 15 retries
+    expect(retriesGranted(budget)).toBe(14);
+    expect(budget.callsInWindow).toBe(15);
+  });
+
+  it('tryRetry stamps the calls before it at its own time: a call earns its share at once', () => {
+    const budget = new RetryBudget({ ratio: 0.5, minPerSecond: 0, window: 1_000 });
+    budget.recordCall();
+    budget.recordCall();
+    expect(budget.tryRetry()).toBe(true); // 0 < 1
+    expect(budget.tryRetry()).toBe(false); // 1 < 1: no
+    jest.advanceTimersByTime(1_000);
+    expect(budget.callsInWindow).toBe(0);
+    expect(budget.retriesInWindow).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   isPromiseLike,
+  type MethodShape,
   retryAfterFirstAttempt,
   retrySynchronously,
   type RetriedFunction,
@@ -8,7 +9,42 @@ import { failedWith, succeededWith } from '../outcome';
 import { createCallRecord, type Pipeline } from '../pipeline';
 import { isResultRetried } from '../user-callback';
 import { listArguments } from './call-arguments';
-import type { RejectionHandlers } from './rejection-handlers';
+import type { GuardedRejectionHandlers, RejectionHandlers } from './rejection-handlers';
+
+/**
+ * Counts a call through a pipeline with a `firstAttemptGuard` (pipeline.ts) and admits its first
+ * attempt: the ticket, or 0 when the guard refused it.
+ */
+export function enterGuardedCall(pipeline: Pipeline): number {
+  const { countCall } = pipeline;
+  if (countCall !== undefined) countCall();
+  return pipeline.firstAttemptGuard!.enterFirstAttempt!();
+}
+
+/**
+ * What follows a guarded first attempt that returned a promise: one `.then`, whose success
+ * handler the guard made once per ticket, and whose rejection handler is the only allocation of
+ * its own, as on the lean path. The record is made only if the promise rejects.
+ */
+export function continueGuardedAttempt(
+  pipeline: Pipeline,
+  value: PromiseLike<unknown>,
+  ticket: number,
+  thisArg: unknown,
+  startedAt: number,
+  count: number,
+  first: unknown,
+  second: unknown,
+  third: unknown,
+  rejectionHandlers: GuardedRejectionHandlers,
+  shape: MethodShape,
+): unknown {
+  if (!shape.answersWithPromise) shape.answersWithPromise = true;
+  return value.then(
+    pipeline.firstAttemptGuard!.successReporter!(ticket),
+    rejectionHandlers(thisArg, startedAt, ticket, count, first, second, third),
+  );
+}
 
 /**
  * What follows a lean pipeline's first attempt that did not throw (the wrapper makes it:

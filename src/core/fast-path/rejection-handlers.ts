@@ -55,3 +55,52 @@ export function createRejectionHandlers(retryRejected: RetryRejectedCall): Rejec
     return withAnyArguments(thisArg, startedAt, count, first, second, third);
   };
 }
+
+/** Goes on with a guarded call whose first attempt rejected; made once per retrying function. */
+export type ContinueRejectedCall = (
+  thisArg: unknown,
+  startedAt: number,
+  ticket: number,
+  args: readonly unknown[],
+  error: unknown,
+) => unknown;
+
+/** As `RejectionHandlers`, for a call through a `firstAttemptGuard`: it also keeps the ticket. */
+export type GuardedRejectionHandlers = (
+  thisArg: unknown,
+  startedAt: number,
+  ticket: number,
+  count: number,
+  first: unknown,
+  second: unknown,
+  third: unknown,
+) => (error: unknown) => unknown;
+
+export function createGuardedRejectionHandlers(
+  continueRejected: ContinueRejectedCall,
+): GuardedRejectionHandlers {
+  const withOneArgument = (thisArg: unknown, ticket: number, first: unknown) => (error: unknown) =>
+    continueRejected(thisArg, 0, ticket, [first], error);
+  const withAnyArguments =
+    (
+      thisArg: unknown,
+      startedAt: number,
+      ticket: number,
+      count: number,
+      first: unknown,
+      second: unknown,
+      third: unknown,
+    ) =>
+    (error: unknown) =>
+      continueRejected(
+        thisArg,
+        startedAt,
+        ticket,
+        listArguments(count, first, second, third),
+        error,
+      );
+  return (thisArg, startedAt, ticket, count, first, second, third) =>
+    startedAt === 0 && count === 1
+      ? withOneArgument(thisArg, ticket, first)
+      : withAnyArguments(thisArg, startedAt, ticket, count, first, second, third);
+}

@@ -1,6 +1,7 @@
 /* eslint-disable prefer-rest-params -- the wrapper forwards `arguments`, which V8 then never makes (call-arguments.ts) */
 import {
   callThroughPolicies,
+  continueGuardedCall,
   isPromiseLike,
   retryAfterFirstAttempt,
   retryThrownCall,
@@ -13,9 +14,13 @@ import { createCallRecord } from '../pipeline';
 import { callStartTime } from '../retry-decision';
 import { streamWithRetry } from '../stream-with-retry';
 import { collectArguments, mostUnpackedArguments } from './call-arguments';
-import { continueAfterFirstAttempt } from './continue-after-first-attempt';
+import {
+  continueAfterFirstAttempt,
+  continueGuardedAttempt,
+  enterGuardedCall,
+} from './continue-after-first-attempt';
 import type { PipelineCache } from './pipeline-cache';
-import { createRejectionHandlers } from './rejection-handlers';
+import { createGuardedRejectionHandlers, createRejectionHandlers } from './rejection-handlers';
 
 /**
  * The one wrapper shape used by the decorators and `retryable`: same `this`, same arguments,
@@ -46,6 +51,19 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       failedWith(error),
     ),
   );
+  const guardedRejectionHandlers = createGuardedRejectionHandlers(
+    (thisArg, startedAt, ticket, args, error) =>
+      continueGuardedCall(
+        cache.pipelineFor(thisArg),
+        method,
+        thisArg,
+        args,
+        startedAt,
+        ticket,
+        error,
+        undefined,
+      ),
+  );
   const wrapper =
     kind === 'stream'
       ? function (this: unknown, ...args: unknown[]) {
@@ -59,39 +77,70 @@ export function createRetryingFunction<Target extends RetriedFunction>(
           // object on every call (Node 20).
           const count = arguments.length;
           const pipeline = cache.pipelineFor(this);
+          // Not 0 when a `firstAttemptGuard` admitted the attempt (a breaker): its ticket.
+          let ticket = 0;
           if (pipeline.guarded) {
-            return callThroughPolicies(
-              pipeline,
-              method,
-              this,
-              Reflect.apply(collectArguments, undefined, arguments),
-              shape,
-            );
+            if (pipeline.firstAttemptGuard === undefined) {
+              return callThroughPolicies(
+                pipeline,
+                method,
+                this,
+                Reflect.apply(collectArguments, undefined, arguments),
+                shape,
+              );
+            }
+            ticket = enterGuardedCall(pipeline);
+            if (ticket === 0) {
+              return continueGuardedCall(
+                pipeline,
+                method,
+                this,
+                Reflect.apply(collectArguments, undefined, arguments),
+                0,
+                0,
+                undefined,
+                shape,
+              );
+            }
+          } else {
+            const { countCall } = pipeline;
+            if (countCall !== undefined) countCall();
           }
-          const { countCall } = pipeline;
-          if (countCall !== undefined) countCall();
           const startedAt = callStartTime(pipeline);
           let value: unknown;
           try {
             value = Reflect.apply(method, this, arguments);
           } catch (error) {
-            return retryThrownCall(
-              createCallRecord(
-                pipeline,
-                method,
-                this,
-                Reflect.apply(collectArguments, undefined, arguments),
-                startedAt,
-              ),
-              error,
-            );
+            const args = Reflect.apply(collectArguments, undefined, arguments);
+            return ticket === 0
+              ? retryThrownCall(createCallRecord(pipeline, method, this, args, startedAt), error)
+              : continueGuardedCall(pipeline, method, this, args, startedAt, ticket, error, shape);
           }
           // A synchronous method's success ends here, so its call stays as cheap as a plain call.
-          if (pipeline.retryOnResult === undefined && !isPromiseLike(value)) return value;
+          if (pipeline.retryOnResult === undefined && !isPromiseLike(value)) {
+            return ticket === 0
+              ? value
+              : pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
+          }
           const listed =
             count > mostUnpackedArguments
               ? Reflect.apply(collectArguments, undefined, arguments)
               : first;
+          if (ticket !== 0) {
+            return continueGuardedAttempt(
+              pipeline,
+              value as PromiseLike<unknown>,
+              ticket,
+              this,
+              startedAt,
+              count,
+              listed,
+              second,
+              third,
+              guardedRejectionHandlers,
+              shape,
+            );
+          }
           return continueAfterFirstAttempt(
             pipeline,
             value,

@@ -46,6 +46,8 @@ const recordSize = 4;
 const callsField = 1;
 const failuresField = 2;
 const slowCallsField = 3;
+/** Successes counted in the window without a clock read are stamped, at the latest, this many at once. */
+const successesPerClockRead = 16;
 
 /** The state of one circuit: the breaker's own, or one key's. Mutated in place, never replaced. */
 class Circuit {
@@ -61,6 +63,8 @@ class Circuit {
   consecutiveFailures = 0;
   /** For keyed circuits: when it was last entered, in the breaker's own count of uses. */
   lastUsed = 0;
+  /** Successes not yet in the window: stamped at the circuit's next clock read (Breaker's notes). */
+  pendingSuccesses = 0;
   /** Undefined when no rule reads a window (consecutive failures, no slow-call rule). */
   readonly window: Float64Array | undefined;
 
@@ -82,6 +86,15 @@ class Circuit {
  * decide whether waiting out an open circuit is worth it.
  * A ticket from before a change of state is ignored when it reports: an attempt that started while
  * the circuit was closed says nothing about the trial calls of a later half-open state.
+ *
+ * In the sliding window, a success that is not slow is not stamped when it happens (a clock read
+ * would cost more than the rest of the attempt's bookkeeping): it waits, and waiting successes are
+ * stamped with the time of the circuit's next clock read: the 16th waiting success's, a failure's
+ * or slow call's, or `toJSON()`. So at most 15 successes are stamped later than they happened; the
+ * window may hold up to 15 successes more than the exact rule would, never fewer, which can only
+ * delay an opening, by at most 15 calls' worth of ratio. Failures and slow calls are stamped
+ * exactly. A closed circuit in consecutive-failures mode without slow calls reads no clock at all
+ * on a success.
  *
  * Time is read from the wall clock and only when needed; nothing runs in the background. An open
  * circuit becomes half-open at the first `enter` after its break ends (until then `state` still
@@ -360,7 +373,16 @@ export class Breaker {
     }
     const window = circuit.window;
     if (window === undefined) return;
+    if (!failure && !slow) {
+      // A call that went well cannot open the circuit: it waits to be stamped, no clock read.
+      circuit.pendingSuccesses += 1;
+      if (circuit.pendingSuccesses >= successesPerClockRead) {
+        this.#stampPendingSuccesses(circuit, window, now());
+      }
+      return;
+    }
     const time = now();
+    this.#stampPendingSuccesses(circuit, window, time);
     this.#addToWindow(
       window,
       Math.floor(time / this.#bucketWidth),
@@ -368,7 +390,6 @@ export class Breaker {
       failure ? 1 : 0,
       slow ? 1 : 0,
     );
-    if (!failure && !slow) return; // a call that went well cannot open the circuit
     this.#sumWindow(window, time);
     const calls = this.#windowCalls;
     if (calls < minimumThroughput) return;
@@ -409,7 +430,15 @@ export class Breaker {
     circuit.consecutiveFailures = 0;
     circuit.probesAdmitted = 0;
     circuit.probeSuccesses = 0;
+    circuit.pendingSuccesses = 0;
     circuit.window?.fill(NaN);
+  }
+
+  /** Adds the successes waiting to be stamped to the bucket of `time`. */
+  #stampPendingSuccesses(circuit: Circuit, window: Float64Array, time: number): void {
+    if (circuit.pendingSuccesses === 0) return;
+    this.#addToWindow(window, Math.floor(time / this.#bucketWidth), circuit.pendingSuccesses, 0, 0);
+    circuit.pendingSuccesses = 0;
   }
 
   /** The break after the `opens`-th open in a row. */
@@ -487,6 +516,7 @@ export class Breaker {
     let slowCalls = 0;
     const records = circuit.window;
     if (records !== undefined) {
+      this.#stampPendingSuccesses(circuit, records, time);
       const order: number[] = [];
       for (let offset = 0; offset < records.length; offset += recordSize) {
         if (this.#isCurrent(records[offset], time) && records[offset + callsField] > 0) {

@@ -17,7 +17,8 @@ export interface RetryBudgetOptions {
   minPerSecond?: number;
   /**
    * The sliding window, in ms, over which calls and retries are counted; > 0. Kept as 10 buckets of
-   * `window / 10` ms, so an event counts for more than 9/10 of the window and at most all of it.
+   * `window / 10` ms, so an event counts for more than 9/10 of the window and at most all of it
+   * (first attempts are stamped at the budget's next clock read: `RetryBudget`'s notes).
    * @default 10000
    */
   window?: number;

@@ -25,6 +25,9 @@ export function isRetryBudget(value: unknown): value is RetryBudget {
 
 const windowBuckets = 10;
 
+/** Pending first attempts are stamped, with one clock read, at the latest when this many wait. */
+const callsPerClockRead = 16;
+
 // A retry is allowed while retries < allowance. The allowance is a product of doubles (0.1 * 30 is
 // 3.0000000000000004), so it is compared as if rounded to 9 significant digits: exactly 3 retries
 // for 30 calls at ratio 0.1, not 4.
@@ -38,7 +41,16 @@ const relativeTolerance = 1e-9;
  *
  * The window is a fixed ring of 10 buckets of `window / 10` ms, aligned on the wall clock: an event
  * leaves the window at the first bucket boundary that is at least `window - window / 10` ms after
- * it, and never later than `window` ms after it. Constant memory; nothing allocated per event.
+ * its time stamp, and never later than `window` ms after it. Constant memory; nothing allocated
+ * per event.
+ *
+ * A first attempt is not stamped when it happens: reading the clock would cost a call more than
+ * the rest of `@Retry`. `recordCall()` counts it as pending, and pending first attempts are
+ * stamped with the time of the budget's next clock read: the 16th pending call's, or the next
+ * `tryRetry()` (or `callsInWindow`, `retriesInWindow`, `stats`), whichever comes first. So at most
+ * 15 first attempts are stamped later than they happened, and they are the only error: the window
+ * holds at most 15 first attempts more than the exact rule would (`ratio` x 15 retries more), never
+ * fewer. Retries are stamped exactly, as `tryRetry()` reads the clock anyway.
  *
  * The interceptor uses only `recordCall()` and `tryRetry()`, the whole interface a fleet-wide
  * budget (issue 15) must offer too.
@@ -54,6 +66,8 @@ export class RetryBudget {
   readonly #bucketNumbers = new Float64Array(windowBuckets).fill(NaN);
   readonly #calls = new Float64Array(windowBuckets);
   readonly #retries = new Float64Array(windowBuckets);
+  // First attempts counted but not yet stamped (see the class notes).
+  #pendingCalls = 0;
   // Totals since the budget was made, for `stats(budget)`.
   #totalCalls = 0;
   #totalRetries = 0;
@@ -65,10 +79,13 @@ export class RetryBudget {
     this.#flatAllowance = (this.options.minPerSecond * this.options.window) / 1000;
   }
 
-  /** Counts a first attempt, which earns `ratio` of a retry. */
+  /**
+   * Counts a first attempt, which earns `ratio` of a retry. Reads the clock only once every
+   * `callsPerClockRead` calls (see the class notes).
+   */
   recordCall(): void {
-    this.#calls[this.#currentSlot(now())] += 1;
     this.#totalCalls += 1;
+    if (++this.#pendingCalls >= callsPerClockRead) this.#stampPendingCalls(now());
   }
 
   /**
@@ -78,6 +95,7 @@ export class RetryBudget {
    */
   tryRetry(): boolean {
     const time = now();
+    this.#stampPendingCalls(time);
     const allowance = this.options.ratio * this.#sum(this.#calls, time) + this.#flatAllowance;
     const retries = this.#sum(this.#retries, time);
     if (retries >= allowance - allowance * relativeTolerance) {
@@ -102,12 +120,23 @@ export class RetryBudget {
 
   /** First attempts counted in the window now (for tests and telemetry). */
   get callsInWindow(): number {
-    return this.#sum(this.#calls, now());
+    const time = now();
+    this.#stampPendingCalls(time);
+    return this.#sum(this.#calls, time);
   }
 
   /** Retries granted in the window now (for tests and telemetry). */
   get retriesInWindow(): number {
-    return this.#sum(this.#retries, now());
+    const time = now();
+    this.#stampPendingCalls(time);
+    return this.#sum(this.#retries, time);
+  }
+
+  /** Adds the pending first attempts to the bucket of `time`. */
+  #stampPendingCalls(time: number): void {
+    const slot = this.#currentSlot(time);
+    this.#calls[slot] += this.#pendingCalls;
+    this.#pendingCalls = 0;
   }
 
   /** The slot of the bucket `time` falls in, emptied first if it still holds an older bucket. */
