@@ -46,7 +46,7 @@ export async function* streamWithRetry(
   try {
     const admission = admitCall(call);
     if (admission !== undefined) await admission;
-    const firstOutcome = await runAttempt(call, startStream);
+    const firstOutcome = await runAttempt(call, startStream, undefined);
     if (firstOutcome.failed && firstOutcome.refused === true) {
       pipeline.statistics.refused += 1;
       throw firstOutcome.error;
