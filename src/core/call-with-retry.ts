@@ -12,11 +12,14 @@ import {
   type CallRecord,
   type Pipeline,
   type PipelinePolicy,
+  type PolicyKind,
   type RetriedFunction,
 } from './pipeline';
 import { callStartTime } from './retry-decision';
 import { retryLoop } from './retry-loop';
 import { sleep, sleepSynchronously } from './sleep';
+import { giveUpChannel } from '../telemetry/channels';
+import { publishRefusal } from '../telemetry/publish';
 import { isOutcomeRetried, isResultRetried } from './user-callback';
 
 export type { RetriedFunction } from './pipeline';
@@ -51,7 +54,7 @@ export function runAttempt(
   for (let index = 0; index < admitAttempt.length; index++) {
     const policy = admitAttempt[index];
     if (!policy.admitAttempt!(call)) {
-      const refused = refusedWith(policy.refusal!(call));
+      const refused = refusedWith(policy.refusal!(call), policy.kind);
       // The policies outside it let the attempt through: they hear that it did not run.
       for (let outer = 0; outer < index; outer++) admitAttempt[outer].attemptEnded?.(call, refused);
       return refused;
@@ -232,7 +235,9 @@ export function continueGuardedCall(
   const guard = pipeline.firstAttemptGuard!;
   guard.adoptTicket!(call, ticket);
   const first =
-    ticket === 0 ? refusedWith(guard.refusal!(call)) : attemptEnded(call, failedWith(failure));
+    ticket === 0
+      ? refusedWith(guard.refusal!(call), guard.kind)
+      : attemptEnded(call, failedWith(failure));
   return afterFirstAttempt(call, first, shape ?? asynchronousShape);
 }
 
@@ -301,13 +306,23 @@ function finalValue(call: CallRecord, first: Outcome, asynchronous: boolean): un
     if (!isOutcomeRetried(first, retryOnResult)) return first.value;
   } else if (first.refused === true) {
     // Refused before it ran: the refusal is the call's answer, and no retry is made.
-    call.pipeline.statistics.refused += 1;
+    callRefused(call, first.error, first.refusedBy);
     if (asynchronous) return Promise.reject(first.error);
     throw first.error;
   }
   return asynchronous
     ? retryAsynchronously(call, invokeTarget, first, retryOnResult)
     : retrySynchronously(call, first);
+}
+
+/** Counts and publishes a call that a policy refused before its first attempt. */
+export function callRefused(
+  call: CallRecord,
+  refusal: unknown,
+  policy: PolicyKind | undefined,
+): void {
+  call.pipeline.statistics.refused += 1;
+  if (giveUpChannel.hasSubscribers) publishRefusal(call, refusal, policy);
 }
 
 /**
