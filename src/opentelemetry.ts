@@ -162,7 +162,13 @@ export function instrumentTenacious(
         ...callAttributes(message),
         ...failureAttributes(message.category, message.error),
       };
-      attempts.add(1, { ...attributes, 'tenacious.attempt.outcome': 'gave_up' });
+      if (message.attempts === 0) {
+        // Refused before its first attempt (an open circuit): no attempt to count, a rejection.
+        rejections.add(1, {
+          ...callAttributes(message),
+          'tenacious.policy': message.policy ?? 'unknown',
+        });
+      } else attempts.add(1, { ...attributes, 'tenacious.attempt.outcome': 'gave_up' });
       trace.getActiveSpan()?.addEvent('tenacious.give_up', {
         ...attributes,
         'tenacious.attempts': message.attempts,

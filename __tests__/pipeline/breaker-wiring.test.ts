@@ -530,3 +530,68 @@ describe("a breaker's first attempt on the fast path (firstAttemptGuard)", () =>
     expect(breaker[statisticsKey]().rejections).toBe(1);
   });
 });
+
+describe('a value that retryOnResult retries', () => {
+  it('counts as a failure for the breaker, and the predicate is asked once per attempt', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 2, breakDuration: 10_000 });
+    const retryOnResult = jest.fn((result: { status: number }) => result.status === 503);
+    class Service {
+      @CircuitBreaker(breaker)
+      @Retry({ ...exact, maxAttempts: 2, retryOnResult })
+      async call(): Promise<{ status: number }> {
+        return { status: 503 };
+      }
+    }
+    const call = new Service().call();
+    await jest.advanceTimersByTimeAsync(1_000);
+    await expect(call).resolves.toEqual({ status: 503 }); // the last retried value is the answer
+    expect(retryOnResult).toHaveBeenCalledTimes(2);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('a value it does not retry is a success, on sync methods too', () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 10_000 });
+    const retryOnResult = jest.fn((result: number) => result < 0);
+    class Service {
+      @CircuitBreaker(breaker)
+      @Retry({ ...exact, maxAttempts: 2, retryOnResult })
+      call(): number {
+        return 1;
+      }
+    }
+    expect(new Service().call()).toBe(1);
+    expect(retryOnResult).toHaveBeenCalledTimes(1);
+    expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('a caller that aborts with a reason of its own', () => {
+  it('is neither a success nor a failure: the half-open trial call’s place is given back', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
+    class Service {
+      @CircuitBreaker(breaker)
+      @Retry({ ...exact, maxAttempts: 1 })
+      async call(signal: AbortSignal, fail: boolean): Promise<string> {
+        if (fail) throw new HttpError(503);
+        // As fetch does, the attempt rejects with the signal's reason.
+        return new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        });
+      }
+    }
+    const service = new Service();
+    await expect(service.call(new AbortController().signal, true)).rejects.toThrow(HttpError);
+    jest.advanceTimersByTime(1_000);
+    const controller = new AbortController();
+    const probe = service.call(controller.signal, false);
+    expect(breaker.state).toBe('half-open');
+    const reason = new Error('the user closed the page');
+    controller.abort(reason);
+    await expect(probe).rejects.toBe(reason);
+    // Nothing was learnt about the dependency: still half-open, and the next caller is the trial.
+    expect(breaker.state).toBe('half-open');
+    const next = service.call(new AbortController().signal, true);
+    await expect(next).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('open');
+  });
+});

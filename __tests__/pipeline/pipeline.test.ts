@@ -380,3 +380,32 @@ describe('withRetry with one options object', () => {
     expect(() => withRetry(failing, options)).toThrow(/retryCategories/);
   });
 });
+
+describe('a policy whose user code throws while an async attempt is judged', () => {
+  it('still settles the call, so that what admission took is given back', async () => {
+    const settled: string[] = [];
+    const slot: PipelinePolicy = {
+      kind: 'concurrency-limit',
+      admitCall: () => undefined,
+      settleCall: (_call, outcome) => {
+        settled.push(outcome.failed ? `failed: ${String(outcome.error)}` : 'succeeded');
+      },
+    };
+    const classifierBug = new Error('classifier bug');
+    const judge: PipelinePolicy = {
+      kind: 'circuit-breaker',
+      admitAttempt: () => true,
+      refusal: () => new Error('refused'),
+      attemptEnded: () => {
+        throw classifierBug;
+      },
+    };
+    const pipeline = compilePipeline(lanes(), [slot, judge]);
+    const result = callThroughPolicies(pipeline, async () => 'value', undefined, [], {
+      answersWithPromise: true,
+      alwaysAsynchronous: false,
+    });
+    await expect(result).rejects.toBe(classifierBug);
+    expect(settled).toEqual(['failed: Error: classifier bug']);
+  });
+});

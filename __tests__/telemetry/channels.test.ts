@@ -1,6 +1,7 @@
 import { channel, subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
   Breaker,
+  BrokenCircuitError,
   CircuitBreaker,
   ErrorCategory,
   HttpError,
@@ -199,6 +200,43 @@ describe('the tenacious diagnostics channels', () => {
         }),
       ],
     ]);
+  });
+
+  it('publish a give-up with no attempt when an open circuit refuses a call, sync, async and fast', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 60_000 });
+    class Search {
+      @CircuitBreaker(breaker)
+      @Retry({ ...immediate, maxAttempts: 1, budget: false })
+      async query(): Promise<never> {
+        throw new HttpError(503);
+      }
+
+      @CircuitBreaker(breaker)
+      @Retry({ ...immediate, maxAttempts: 1, budget: false })
+      lookup(): string {
+        return 'found';
+      }
+    }
+    const search = new Search();
+    await expect(search.query()).rejects.toThrow(HttpError);
+    expect(breaker.state).toBe('open');
+    const seen = await collect(['tenacious:give-up'], async () => {
+      await expect(search.query()).rejects.toThrow(BrokenCircuitError);
+      expect(() => search.lookup()).toThrow(BrokenCircuitError);
+    });
+    const refusal = (method: string) => [
+      'tenacious:give-up',
+      {
+        className: 'Search',
+        method,
+        attempts: 0,
+        reason: 'refused',
+        category: undefined,
+        error: expect.any(BrokenCircuitError),
+        policy: 'circuit-breaker',
+      },
+    ];
+    expect(seen).toEqual([refusal('query'), refusal('lookup')]);
   });
 
   it('name a withRetry call after withRetry', async () => {

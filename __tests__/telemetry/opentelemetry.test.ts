@@ -16,7 +16,15 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { request } from 'undici';
 import { startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
-import { Breaker, CircuitBreaker, HttpError, Retry, RetryBudget, retryable } from '../../src';
+import {
+  Breaker,
+  BrokenCircuitError,
+  CircuitBreaker,
+  HttpError,
+  Retry,
+  RetryBudget,
+  retryable,
+} from '../../src';
 import { instrumentTenacious, undiciStartSpanHook } from '../../src/opentelemetry';
 import { ensureOk } from '../../src/undici';
 
@@ -138,6 +146,7 @@ describe('instrumentTenacious with the OpenTelemetry SDK', () => {
     );
     try {
       expect(() => new Ledger().post()).toThrow(HttpError);
+      expect(() => new Ledger().post()).toThrow(BrokenCircuitError);
       await expect(settle()).rejects.toThrow(HttpError);
     } finally {
       instrumentation.dispose();
@@ -156,6 +165,14 @@ describe('instrumentTenacious with the OpenTelemetry SDK', () => {
       { attributes: { 'tenacious.method': 'settle' }, value: 1 },
     ]);
     expect(points(found.get('tenacious.rejections'))).toEqual([
+      {
+        attributes: {
+          'tenacious.class': 'Ledger',
+          'tenacious.method': 'post',
+          'tenacious.policy': 'circuit-breaker',
+        },
+        value: 1,
+      },
       { attributes: { 'tenacious.method': 'settle', 'tenacious.policy': 'budget' }, value: 1 },
     ]);
   });

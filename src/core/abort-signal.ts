@@ -1,6 +1,8 @@
+import { isCallerAbort } from '../classify/caller-abort';
 import { readProperty } from '../classify/error-shape';
 import { describeValue } from '../policy/describe-value';
 import type { SignalOption } from '../policy/options';
+import type { CallRecord } from './pipeline';
 import { keepAsCause } from './user-callback';
 
 /**
@@ -45,6 +47,29 @@ export function resolveAbortSignalAfter(
   } catch (thrown) {
     throw keepAsCause(thrown, handled);
   }
+}
+
+/**
+ * The call's signal, looked up once, at the first failure that needs it (`handled`: see
+ * `resolveAbortSignalAfter`), so that a `signal` option function runs once per call at most.
+ */
+export function callSignalAfter(call: CallRecord, handled: unknown): AbortSignal | undefined {
+  if (!call.signalLookedUp) {
+    call.signal = resolveAbortSignalAfter(handled, call.pipeline.signal, call.args);
+    call.signalLookedUp = true;
+  }
+  return call.signal;
+}
+
+/**
+ * Whether an attempt's `error` is its caller's abort: an abort error (caller-abort.ts), or the very
+ * reason the call's signal was aborted with, since `controller.abort(reason)` makes fetch, undici
+ * and the AWS SDK reject with that reason, whatever it is.
+ */
+export function isAbortOfCall(call: CallRecord, error: unknown): boolean {
+  if (isCallerAbort(error)) return true;
+  const signal = callSignalAfter(call, error);
+  return signal !== undefined && signal.aborted && signal.reason === error;
 }
 
 function findSignalArgument(args: readonly unknown[]): AbortSignal | undefined {

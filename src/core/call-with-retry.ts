@@ -1,16 +1,26 @@
-import { resolveAbortSignalAfter } from './abort-signal';
-import { failedWith, outcomeValue, refusedWith, succeededWith, type Outcome } from './outcome';
+import { callSignalAfter } from './abort-signal';
+import {
+  failedWith,
+  outcomeValue,
+  refusedWith,
+  returnedJudged,
+  succeededWith,
+  type Outcome,
+} from './outcome';
 import {
   createCallRecord,
   type CallRecord,
   type Pipeline,
   type PipelinePolicy,
+  type PolicyKind,
   type RetriedFunction,
 } from './pipeline';
 import { callStartTime } from './retry-decision';
 import { retryLoop } from './retry-loop';
 import { sleep, sleepSynchronously } from './sleep';
-import { isResultRetried } from './user-callback';
+import { giveUpChannel } from '../telemetry/channels';
+import { publishRefusal } from '../telemetry/publish';
+import { isOutcomeRetried, isResultRetried } from './user-callback';
 
 export type { RetriedFunction } from './pipeline';
 
@@ -30,10 +40,13 @@ export const invokeTarget: AttemptExecution = (call) =>
  * Runs one attempt through the attempt-level policies (pipeline.ts): each may refuse it, wrap it
  * and see its outcome. Returns the outcome, or a promise of it when the attempt returned one.
  * Never throws for the method's failure; a policy's own bug (a classifier that throws) does.
+ * `retryOnResult` (none for a stream's start) is asked here, once, when policies see the outcome:
+ * a value the call retries is not a success of the dependency (a breaker counts it as a failure).
  */
 export function runAttempt(
   call: CallRecord,
   execute: AttemptExecution,
+  retryOnResult: ((result: unknown) => boolean) | undefined,
 ): Outcome | Promise<Outcome> {
   const { pipeline } = call;
   if (!pipeline.guarded) return executeOnce(call, execute);
@@ -41,7 +54,7 @@ export function runAttempt(
   for (let index = 0; index < admitAttempt.length; index++) {
     const policy = admitAttempt[index];
     if (!policy.admitAttempt!(call)) {
-      const refused = refusedWith(policy.refusal!(call));
+      const refused = refusedWith(policy.refusal!(call), policy.kind);
       // The policies outside it let the attempt through: they hear that it did not run.
       for (let outer = 0; outer < index; outer++) admitAttempt[outer].attemptEnded?.(call, refused);
       return refused;
@@ -58,11 +71,30 @@ export function runAttempt(
   if (isPromiseLike(value)) {
     // One derived promise: the attempt's outcome is reported in the reaction that makes it.
     return Promise.resolve(value).then(
-      (result) => attemptEnded(call, succeededWith(result)),
+      (result) => attemptReturned(call, result, retryOnResult),
       (error: unknown) => attemptEnded(call, failedWith(error)),
     );
   }
-  return attemptEnded(call, succeededWith(value));
+  return attemptReturned(call, value, retryOnResult);
+}
+
+function attemptReturned(
+  call: CallRecord,
+  value: unknown,
+  retryOnResult: ((result: unknown) => boolean) | undefined,
+): Outcome {
+  if (retryOnResult === undefined || call.pipeline.attemptEnded.length === 0) {
+    return attemptEnded(call, succeededWith(value));
+  }
+  let retried: boolean;
+  try {
+    retried = isResultRetried(retryOnResult, value);
+  } catch (thrown) {
+    // The dependency answered; the predicate's own error ends the call (user-callback.ts).
+    attemptEnded(call, succeededWith(value));
+    throw thrown;
+  }
+  return attemptEnded(call, returnedJudged(value, retried));
 }
 
 function wrapExecution(
@@ -171,7 +203,7 @@ export function callThroughPolicies(
 function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
   let first: Outcome | Promise<Outcome>;
   try {
-    first = runAttempt(call, invokeTarget);
+    first = runAttempt(call, invokeTarget, call.pipeline.retryOnResult);
   } catch (error) {
     // User code a policy ran (a breaker's `key`, a classifier) threw: the call ends with it, in
     // the method's own way, so an async method rejects rather than throwing at its caller.
@@ -203,7 +235,9 @@ export function continueGuardedCall(
   const guard = pipeline.firstAttemptGuard!;
   guard.adoptTicket!(call, ticket);
   const first =
-    ticket === 0 ? refusedWith(guard.refusal!(call)) : attemptEnded(call, failedWith(failure));
+    ticket === 0
+      ? refusedWith(guard.refusal!(call), guard.kind)
+      : attemptEnded(call, failedWith(failure));
   return afterFirstAttempt(call, first, shape ?? asynchronousShape);
 }
 
@@ -214,14 +248,22 @@ function afterFirstAttempt(
 ): unknown {
   if (first instanceof Promise) {
     shape.answersWithPromise = true;
-    return first.then((outcome) => {
-      // The common case settles here, without another promise.
-      if (outcome.failed || call.pipeline.retryOnResult !== undefined) {
-        return finishAsynchronously(call, outcome);
-      }
-      settleCall(call, outcome);
-      return outcome.value;
-    });
+    return first.then(
+      (outcome) => {
+        // The common case settles here, without another promise.
+        if (outcome.failed || call.pipeline.retryOnResult !== undefined) {
+          return finishAsynchronously(call, outcome);
+        }
+        settleCall(call, outcome);
+        return outcome.value;
+      },
+      (error: unknown) => {
+        // A policy's user code threw (a classifier, `retryOnResult`): the call ends with it, and
+        // still settles, so that what admission took (a concurrency slot) is given back.
+        settleCall(call, failedWith(error));
+        throw error;
+      },
+    );
   }
   if (
     shape.alwaysAsynchronous ||
@@ -261,16 +303,26 @@ async function settleWhenDone(call: CallRecord, result: unknown): Promise<unknow
 function finalValue(call: CallRecord, first: Outcome, asynchronous: boolean): unknown {
   const { retryOnResult } = call.pipeline;
   if (!first.failed) {
-    if (!(retryOnResult && isResultRetried(retryOnResult, first.value))) return first.value;
+    if (!isOutcomeRetried(first, retryOnResult)) return first.value;
   } else if (first.refused === true) {
     // Refused before it ran: the refusal is the call's answer, and no retry is made.
-    call.pipeline.statistics.refused += 1;
+    callRefused(call, first.error, first.refusedBy);
     if (asynchronous) return Promise.reject(first.error);
     throw first.error;
   }
   return asynchronous
     ? retryAsynchronously(call, invokeTarget, first, retryOnResult)
     : retrySynchronously(call, first);
+}
+
+/** Counts and publishes a call that a policy refused before its first attempt. */
+export function callRefused(
+  call: CallRecord,
+  refusal: unknown,
+  policy: PolicyKind | undefined,
+): void {
+  call.pipeline.statistics.refused += 1;
+  if (giveUpChannel.hasSubscribers) publishRefusal(call, refusal, policy);
 }
 
 /**
@@ -342,13 +394,9 @@ export async function retryAsynchronously(
   firstOutcome: Outcome,
   retryOnResult: ((result: unknown) => boolean) | undefined,
 ): Promise<unknown> {
-  call.signal = resolveAbortSignalAfter(
-    outcomeValue(firstOutcome),
-    call.pipeline.signal,
-    call.args,
-  );
+  callSignalAfter(call, outcomeValue(firstOutcome));
   const loop = retryLoop(call, firstOutcome, retryOnResult);
-  return driveAsynchronously(loop, loop.next(), call, execute);
+  return driveAsynchronously(loop, loop.next(), call, execute, retryOnResult);
 }
 
 /** Sleeps without blocking and makes the next attempt, for as long as the loop asks. */
@@ -357,32 +405,35 @@ async function driveAsynchronously(
   firstStep: IteratorResult<number, unknown>,
   call: CallRecord,
   execute: AttemptExecution,
+  retryOnResult: ((result: unknown) => boolean) | undefined,
 ): Promise<unknown> {
   let step = firstStep;
   while (!step.done) {
     await sleep(step.value, call.signal);
-    step = loop.next(await runAttempt(call, execute));
+    step = loop.next(await runAttempt(call, execute, retryOnResult));
   }
   return step.value;
 }
 
 /** Runs the retry loop after a failed first attempt, blocking between attempts. */
 export function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
-  call.signal = resolveAbortSignalAfter(
-    outcomeValue(firstOutcome),
-    call.pipeline.signal,
-    call.args,
-  );
+  callSignalAfter(call, outcomeValue(firstOutcome));
   const loop = retryLoop(call, firstOutcome, call.pipeline.retryOnResult);
   let step = loop.next();
   while (!step.done) {
     sleepSynchronously(step.value, call.signal);
-    const outcome = runAttempt(call, invokeTarget);
+    const outcome = runAttempt(call, invokeTarget, call.pipeline.retryOnResult);
     if (outcome instanceof Promise) {
       // It threw synchronously before, but returns a promise now: a promise-returning function.
       // The same loop goes on without blocking, and a rejection of this promise is retried too.
       return outcome.then((settled) =>
-        driveAsynchronously(loop, loop.next(settled), call, invokeTarget),
+        driveAsynchronously(
+          loop,
+          loop.next(settled),
+          call,
+          invokeTarget,
+          call.pipeline.retryOnResult,
+        ),
       );
     }
     step = loop.next(outcome);

@@ -23,8 +23,9 @@ export interface CallRecord {
   attempt: number;
   /** `Date.now()` when the running attempt started, when a policy measures attempts; otherwise 0. */
   attemptStartedAt: number;
-  /** The call's abort signal, looked up after the first failure (abort-signal.ts). */
+  /** The call's abort signal, looked up after the first failure (abort-signal.ts: `callSignalAfter`). */
   signal: AbortSignal | undefined;
+  signalLookedUp: boolean;
   /** One slot per policy that keeps per-call state (a breaker's key and ticket), by `slot`. */
   readonly slots: unknown[];
 }
@@ -268,6 +269,7 @@ export function createCallRecord(
     attempt: 1,
     attemptStartedAt: 0,
     signal: undefined,
+    signalLookedUp: false,
     slots: pipeline.slotCount === 0 ? noSlots : new Array<unknown>(pipeline.slotCount),
   };
 }

@@ -22,7 +22,7 @@ import {
   sleepCrossesDeadline,
   type RetryState,
 } from './retry-decision';
-import { isResultRetried, keepAsCause, reportHookRejection } from './user-callback';
+import { isOutcomeRetried, keepAsCause, reportHookRejection } from './user-callback';
 
 /**
  * The retry loop's rules, the only ones in tenacious: after an attempt failed, whether and when to
@@ -185,7 +185,7 @@ export function* retryLoop(
     if (!loop.announceRetry(delay)) return settleWith(loop.finalOutcome());
     call.attempt += 1; // the runner makes the next attempt once the delay has passed
     outcome = yield delay;
-    if (!outcome.failed && !(retryOnResult && isResultRetried(retryOnResult, outcome.value))) {
+    if (!outcome.failed && !isOutcomeRetried(outcome, retryOnResult)) {
       call.pipeline.statistics.recovered += 1;
       if (successChannel.hasSubscribers) publishSuccess(call);
       return outcome.value;

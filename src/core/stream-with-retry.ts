@@ -1,5 +1,6 @@
 import {
   admitCall,
+  callRefused,
   retryAsynchronously,
   runAttempt,
   settleCall,
@@ -46,9 +47,9 @@ export async function* streamWithRetry(
   try {
     const admission = admitCall(call);
     if (admission !== undefined) await admission;
-    const firstOutcome = await runAttempt(call, startStream);
+    const firstOutcome = await runAttempt(call, startStream, undefined);
     if (firstOutcome.failed && firstOutcome.refused === true) {
-      pipeline.statistics.refused += 1;
+      callRefused(call, firstOutcome.error, firstOutcome.refusedBy);
       throw firstOutcome.error;
     }
     // `retryOnResult` does not apply: a stream that started is never retried.

@@ -43,6 +43,18 @@ export function isResultRetried(
 }
 
 /**
+ * Whether the call retries this successful attempt's value: the answer runAttempt already got, or
+ * `retryOnResult`'s, asked now.
+ */
+export function isOutcomeRetried(
+  outcome: { readonly value: unknown; readonly resultRetried?: boolean },
+  retryOnResult: ((result: unknown) => unknown) | undefined,
+): boolean {
+  if (outcome.resultRetried !== undefined) return outcome.resultRetried;
+  return retryOnResult !== undefined && isResultRetried(retryOnResult, outcome.value);
+}
+
+/**
  * What a hook returned (`onRetry`, `onGiveUp`, `onSuccess`): the call does not wait for an async
  * hook, and its rejection, which nothing else would handle, is reported as a `TenaciousWarning`
  * (listener-failure.ts) instead of surfacing as an unhandled rejection.

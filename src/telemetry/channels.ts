@@ -17,8 +17,9 @@ export interface CallIdentity {
 /**
  * Why a call stopped retrying: `'not-retryable'` (no lane retries the failure: its category,
  * `retryOn`, no lane at all), `'exhausted'` (the lane's `maxAttempts`, or the next wait would pass
- * the `deadline`), `'refused'` (a policy refused the retry's attempt once its wait was over: a
- * circuit open by then), or the kind of the policy that vetoed the retry (`'budget'`: the retry
+ * the `deadline`), `'refused'` (a policy refused an attempt: the first one, an open circuit
+ * failing the call fast, with `attempts` 0; or the retry's once its wait was over: a circuit open
+ * by then), or the kind of the policy that vetoed the retry (`'budget'`: the retry
  * budget refused it; `'circuit-breaker'`: the circuit opened for longer than the wait).
  */
 export type GiveUpReason = 'not-retryable' | 'exhausted' | 'refused' | PolicyKind;
@@ -44,6 +45,8 @@ export interface GiveUpMessage extends CallIdentity {
   readonly category: ErrorCategory | undefined;
   /** The error the call rejects with (or the value `retryOnResult` kept rejecting). */
   readonly error: unknown;
+  /** For a call refused before its first attempt (`attempts` 0): the kind of policy that refused it. */
+  readonly policy?: PolicyKind;
 }
 
 /** `tenacious:success`: a call that needed retries succeeded. Never published for a first attempt. */

@@ -2,7 +2,7 @@ import { debuglog } from 'node:util';
 import type { ErrorCategory } from '../classify/error-category';
 import { describeValue } from '../policy/describe-value';
 import type { RetryLane } from '../policy/retry-policy';
-import type { CallRecord, PipelinePolicy } from '../core/pipeline';
+import type { CallRecord, PipelinePolicy, PolicyKind } from '../core/pipeline';
 import {
   budgetExhaustedChannel,
   circuitStateChannel,
@@ -47,6 +47,24 @@ export function publishGiveUp(
 ): void {
   const { className, method } = call.pipeline.identity;
   giveUpChannel.publish({ className, method, attempts, reason, category, error });
+}
+
+/** A call that a policy refused before its first attempt (an open circuit): no attempt was made. */
+export function publishRefusal(
+  call: CallRecord,
+  error: unknown,
+  policy: PolicyKind | undefined,
+): void {
+  const { className, method } = call.pipeline.identity;
+  giveUpChannel.publish({
+    className,
+    method,
+    attempts: 0,
+    reason: 'refused',
+    category: undefined,
+    error,
+    policy,
+  });
 }
 
 export function publishSuccess(call: CallRecord): void {
@@ -111,6 +129,14 @@ function debugRetry(message: unknown): void {
 
 function debugGiveUp(message: unknown): void {
   const giveUp = message as GiveUpMessage;
+  if (giveUp.attempts === 0) {
+    debug(
+      '%s: refused before its first attempt (%s)',
+      nameOf(giveUp),
+      describeFailure(giveUp.error),
+    );
+    return;
+  }
   debug(
     '%s: gave up after %d attempt(s) (%s; %s, %s)',
     nameOf(giveUp),

@@ -1,6 +1,7 @@
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
-import type { ErrorCategory } from '../../classify/error-category';
+import { ErrorCategory } from '../../classify/error-category';
+import { isAbortOfCall } from '../../core/abort-signal';
 import { keepAsCause } from '../../core/user-callback';
 import { now } from '../clock';
 import { Breaker, isBreaker } from './breaker';
@@ -43,8 +44,14 @@ export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
         return;
       }
       const duration = measuresAttempts ? now() - call.attemptStartedAt : 0;
-      if (!outcome.failed) breaker.succeeded(key, ticket, duration);
-      else {
+      if (!outcome.failed) {
+        // A value that `retryOnResult` retries is the retry lane's kind of failure.
+        if (outcome.resultRetried === true) {
+          breaker.failed(key, ticket, outcome.value, ErrorCategory.RETRYABLE, duration);
+        } else breaker.succeeded(key, ticket, duration);
+      } else if (isAbortOf(breaker, call, key, ticket, outcome.error)) {
+        breaker.cancelled(key, ticket);
+      } else {
         breaker.failed(
           key,
           ticket,
@@ -93,6 +100,22 @@ function categoryOf(
   } catch (thrown) {
     breaker.cancelled(key, ticket);
     throw keepAsCause(thrown, error);
+  }
+}
+
+/** Whether the caller aborted the attempt; should the `signal` option throw, the attempt is not judged. */
+function isAbortOf(
+  breaker: Breaker,
+  call: CallRecord,
+  key: string | undefined,
+  ticket: number,
+  error: unknown,
+): boolean {
+  try {
+    return isAbortOfCall(call, error);
+  } catch (thrown) {
+    breaker.cancelled(key, ticket);
+    throw thrown;
   }
 }
 
