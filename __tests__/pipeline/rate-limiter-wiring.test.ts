@@ -398,6 +398,7 @@ describe('invalid options are refused where they are given, naming the option an
   it('@RateLimit on a field or twice on a method is refused', () => {
     expect(() => {
       class Service {
+        // @ts-expect-error a field is not a method
         @RateLimit({ limit: 1, interval: 10 })
         field = 1;
       }

@@ -149,7 +149,11 @@ describe('options', () => {
     ['interval negative', { limit: 1, interval: -5 }, /option "interval" .* got -5/],
     ['maxWait negative', { limit: 1, interval: 5, maxWait: -1 }, /option "maxWait" .* got -1/],
     ['maxWait Infinity', { limit: 1, interval: 5, maxWait: Infinity }, /"maxWait" .* Infinity/],
-    ['cost a number', { limit: 1, interval: 5, cost: 3 }, /option "cost" must be a function, got 3/],
+    [
+      'cost a number',
+      { limit: 1, interval: 5, cost: 3 },
+      /option "cost" must be a function, got 3/,
+    ],
     ['adaptive a string', { limit: 1, interval: 5, adaptive: 'yes' }, /option "adaptive" .* "yes"/],
     ['unknown key', { limit: 1, interval: 5, burst: 3 }, /unknown option "burst" \(value 3\)/],
   ])('%s is refused, naming the option and value', (_label, options, message) => {
