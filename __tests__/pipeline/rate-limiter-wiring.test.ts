@@ -1,5 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
+  Breaker,
+  CircuitBreaker,
   HttpError,
   RateLimit,
   RateLimiter,
@@ -412,5 +414,73 @@ describe('invalid options are refused where they are given, naming the option an
       }
       return Service;
     }).toThrow(/applied twice to method "call"/);
+  });
+});
+
+describe('with the other policies and method kinds', () => {
+  it('a stream waits for its turn before it starts, and yields every value', async () => {
+    const started: number[] = [];
+    class Feed {
+      @RateLimit({ limit: 1, interval: 1000 })
+      async *events(): AsyncGenerator<number> {
+        started.push(Date.now());
+        yield 1;
+        yield 2;
+      }
+    }
+    const feed = new Feed();
+    const collect = async (): Promise<number[]> => {
+      const values: number[] = [];
+      for await (const value of feed.events()) values.push(value);
+      return values;
+    };
+    const first = collect();
+    const second = collect();
+    await jest.advanceTimersByTimeAsync(1000);
+    await expect(Promise.all([first, second])).resolves.toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(started).toEqual([0, 1000]);
+  });
+
+  it('an attempt the limiter refuses gives a half-open breaker its trial place back', async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 100 });
+    const limiter = new RateLimiter({ limit: 1, interval: 1000, maxWait: 0 });
+    let fail = true;
+    class Service {
+      @CircuitBreaker(breaker)
+      @RateLimit(limiter)
+      async call(): Promise<string> {
+        if (fail) throw new HttpError(503);
+        return 'back';
+      }
+    }
+    const service = new Service();
+    await expect(service.call()).rejects.toBeInstanceOf(HttpError);
+    await jest.advanceTimersByTimeAsync(100);
+    fail = false;
+    // Half-open: the trial call is refused by the limiter; it never reached the dependency.
+    await expect(service.call()).rejects.toBeInstanceOf(RateLimitExceededError);
+    await jest.advanceTimersByTimeAsync(1000);
+    await expect(service.call()).resolves.toBe('back');
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('a call whose signal is already aborted does not wait, and takes no turn', async () => {
+    const limiter = new RateLimiter({ limit: 1, interval: 1000 });
+    class Service {
+      @RateLimit(limiter)
+      async call(_signal?: AbortSignal): Promise<string> {
+        return 'ran';
+      }
+    }
+    const service = new Service();
+    await service.call();
+    await expect(service.call(AbortSignal.abort('gone'))).rejects.toBe('gone');
+    const next = service.call();
+    await jest.advanceTimersByTimeAsync(1000);
+    await expect(next).resolves.toBe('ran');
+    expect(stats(limiter).granted).toBe(2);
   });
 });
