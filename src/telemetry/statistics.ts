@@ -63,9 +63,9 @@ export interface BudgetStats {
 
 /** A rate limiter's counters, since it was made, and its rate now. */
 export interface RateLimiterStats {
-  /** Attempts it let through, at once or after a wait. */
+  /** Attempts it let through, at once or after a wait (a turn given back by an aborted wait is not counted). */
   readonly granted: number;
-  /** Of those, the attempts that waited for their turn. */
+  /** Turns granted after a wait (an aborted wait included). */
   readonly waited: number;
   /** Attempts it refused (`RateLimitExceededError`): their turn was too far away. */
   readonly rejections: number;
