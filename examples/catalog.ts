@@ -13,6 +13,8 @@ import * as batchProcessing from './batch-processing';
 import * as streamingResponse from './streaming-response';
 import * as circuitBreaker from './circuit-breaker';
 import * as retryBudget from './retry-budget';
+import * as rateLimit from './rate-limit';
+import * as rateLimitBedrockTokens from './rate-limit-bedrock-tokens';
 import * as telemetry from './telemetry';
 import type { ExampleMain } from './example';
 
@@ -188,6 +190,27 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
       /^after the break: 12 units, 4 requests in all$/,
     ],
     main: circuitBreaker.main,
+  },
+  'rate-limit': {
+    description:
+      '@RateLimit in front of an HTTP API: a burst passes, the next calls wait their turn, one beyond maxWait fails fast',
+    expectedOutput: [
+      /^answered: 7, refused by the limiter: 1$/,
+      /^a refusal: TENACIOUS_RATE_LIMITED \(turn in \d+ ms\)$/,
+      /^server requests: 7$/,
+    ],
+    main: rateLimit.main,
+  },
+  'rate-limit-bedrock-tokens': {
+    description:
+      "a Bedrock tokens-per-minute quota: @RateLimit with cost from each Converse request's maxTokens",
+    expectedOutput: [
+      /^answered: 5; at once: [1-4], after a wait: [1-4]$/,
+      /paced \(not before \d+ ms\): true$/,
+      /^a request for 2014 tokens: RangeError: .*"cost" returned 2014, more than "limit" .* could never pass$/,
+      /^requests the server saw: 5$/,
+    ],
+    main: rateLimitBedrockTokens.main,
   },
   'retry-budget': {
     description: 'a RetryBudget shared by two classes bounds the requests of a full outage',

@@ -25,7 +25,7 @@ import { compilePipeline, type Pipeline } from './core/pipeline';
 import { CallStatistics } from './telemetry/statistics';
 import { createFunctionPolicies, preparePolicySettings } from './core/policy-registry';
 import { policyRegistrations } from './policies/registrations';
-import type { CircuitBreakerSetting } from './policy/policy-settings';
+import type { CircuitBreakerSetting, RateLimiterSetting } from './policy/policy-settings';
 import { validateRateLimitOptions, validateRetryOptions } from './policy/validate-options';
 import { describeValue } from './policy/describe-value';
 import { mergeOwnKeys } from './policy/own-keys';
@@ -44,6 +44,11 @@ export interface ResilientBedrockOptions {
    * (one per model id with `key`, e.g. `key: (_client, [input]) => input.modelId`).
    */
   circuitBreaker?: CircuitBreakerSetting;
+  /**
+   * A rate limiter every attempt takes a turn from: limiter options, or a `RateLimiter` to share
+   * (a tokens-per-minute quota with `cost: ([input]) => input.inferenceConfig?.maxTokens ?? 4096`).
+   */
+  rateLimiter?: RateLimiterSetting;
 }
 
 /** Per-call options, passed through to `client.send`. An `abortSignal` also cancels the retries. */
@@ -51,7 +56,14 @@ export interface BedrockCallOptions {
   abortSignal?: AbortSignal;
 }
 
-const knownOptions = new Set(['client', 'clientConfig', 'retry', 'rateLimit', 'circuitBreaker']);
+const knownOptions = new Set([
+  'client',
+  'clientConfig',
+  'retry',
+  'rateLimit',
+  'circuitBreaker',
+  'rateLimiter',
+]);
 const warnedClients = new WeakSet<object>();
 
 /**
@@ -100,7 +112,11 @@ export class ResilientBedrock {
     // Its own budget unless `retry.budget` names one (or is false), as a `retryable` function has.
     const policySettings = preparePolicySettings(
       policyRegistrations,
-      { budget: retry.budget, circuitBreaker: given.circuitBreaker },
+      {
+        budget: retry.budget,
+        circuitBreaker: given.circuitBreaker,
+        rateLimiter: given.rateLimiter,
+      },
       'ResilientBedrock',
     );
     this.#policy = compilePipeline(
@@ -187,7 +203,9 @@ export class ResilientBedrock {
   }
 }
 
-function sendConverse(
+// `async`, so that a policy knows before the first call that these answer with a promise (a rate
+// limiter only makes an attempt wait where the call answers with one).
+async function sendConverse(
   this: BedrockRuntimeClient,
   input: ConverseCommandInput,
   options?: BedrockCallOptions,
@@ -195,7 +213,7 @@ function sendConverse(
   return this.send(new ConverseCommand(input), options);
 }
 
-function sendInvokeModel(
+async function sendInvokeModel(
   this: BedrockRuntimeClient,
   input: InvokeModelCommandInput,
   options?: BedrockCallOptions,

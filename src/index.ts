@@ -6,6 +6,7 @@ export { RetryOnRateLimit } from './decorators/retry-on-rate-limit';
 export { Classified } from './decorators/classified';
 export { RetryDefaults } from './decorators/retry-defaults';
 export { CircuitBreaker } from './decorators/circuit-breaker';
+export { RateLimit } from './decorators/rate-limit';
 export type {
   AnyClass,
   ClassDecoratorFunction,
@@ -60,6 +61,9 @@ export type {
   WindowBucketSnapshot,
 } from './policies/circuit-breaker/snapshot';
 export { RetryBudget } from './policies/retry-budget/retry-budget';
+export { RateLimiter } from './policies/rate-limit/rate-limiter';
+export { RateLimitExceededError } from './policies/rate-limit/errors';
+export type { RateLimiterOptions } from './policies/rate-limit/options';
 export type { RetryBudgetOptions } from './policies/retry-budget/options';
 
 export {
@@ -67,6 +71,7 @@ export {
   type MethodStats,
   type BreakerStats,
   type BudgetStats,
+  type RateLimiterStats,
 } from './telemetry/statistics';
 export {
   channelNames,

@@ -887,6 +887,14 @@ export const retryDefaultsSpecs = {
       ),
     ),
   },
+  rateLimiter: {
+    valid: fc.constant(null).map(() => ({ limit: 10, interval: 1000 })),
+    invalid: typeErrorFor(
+      definedValue.filter(
+        (value) => typeof value !== 'object' || value === null || Array.isArray(value),
+      ),
+    ),
+  },
 } satisfies Record<keyof RetryDefaultsOptions, OptionSpec>;
 
 export const backoffCalculationSpecs = {

@@ -17,9 +17,27 @@ export function isRateLimitError(error: unknown): boolean {
   }
 }
 
+/**
+ * On the prototype of `RateLimitExceededError` (src/policies/rate-limit/errors.ts): a rate limiter's
+ * refusal is a rate limit, though its own category is NON_RETRYABLE. `Symbol.for`, so an error from
+ * a second copy of the package counts.
+ */
+export const rateLimitedErrorBrand: unique symbol = Symbol.for(
+  'tenacious.error.rate-limited',
+) as never;
+
 function inspectForRateLimit(error: unknown): boolean | undefined {
   if (isCallerAbort(error)) return false;
+  if (hasRateLimitedBrand(error)) return true;
   if (showsRateLimit(error, hasDefiniteSignal)) return true;
   // An error with a category of its own is what it says; its cause is not looked at.
   return categorizeOneError(error) === undefined ? undefined : false;
+}
+
+function hasRateLimitedBrand(error: unknown): boolean {
+  return (
+    (typeof error === 'object' || typeof error === 'function') &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[rateLimitedErrorBrand] === true
+  );
 }

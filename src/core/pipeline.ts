@@ -49,7 +49,11 @@ export interface CallRecord {
  * - `admitAttempt(call)` returns false to refuse the attempt (an open breaker). A refused first
  *   attempt ends the call with `refusal(call)`; a refused retry ends it with the last real error.
  * - `wrapAttempt(call, run)` runs the attempt itself, and may wrap it (a timeout races it and
- *   aborts the attempt's signal); it returns what `run()` returns, or a promise of it.
+ *   aborts the attempt's signal); it returns what `run()` returns, or a promise of it. It may also
+ *   return a promise that calls `run()` later: a rate limiter waits there for the attempt's turn,
+ *   which `admitAttempt` granted (it never does so for a method not known to answer with a
+ *   promise, as that would turn a synchronous method's result into a promise). A wrapper that
+ *   fails before `run()` (the call's abort ended the wait) makes the attempt fail with that error.
  * - `attemptEnded(call, outcome)` sees each attempt's outcome (a breaker counts it).
  *
  * Retry-level hook, asked by the retry loop (the only place that decides on retries):

@@ -1,6 +1,10 @@
 import type { Classifier } from '../classify/classifier';
 import type { ErrorCategory } from '../classify/error-category';
-import type { CircuitBreakerSetting, RetryBudgetSetting } from './policy-settings';
+import type {
+  CircuitBreakerSetting,
+  RateLimiterSetting,
+  RetryBudgetSetting,
+} from './policy-settings';
 
 /** How a computed delay is randomised. `true` means `'full'`, `false` means `'none'`. */
 export type JitterStrategy = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
@@ -208,4 +212,11 @@ export interface RetryDefaultsOptions<Result = unknown> extends RetryOptions<Res
    * @default undefined (no circuit breaker)
    */
   circuitBreaker?: CircuitBreakerSetting;
+  /**
+   * A rate limiter around every attempt of every decorated method of the class (one limiter for
+   * all of them), or of the function: limiter options, or a `RateLimiter` to share. Not to be
+   * confused with `rateLimit`, the retry lane for rate-limit errors.
+   * @default undefined (no rate limiter)
+   */
+  rateLimiter?: RateLimiterSetting;
 }

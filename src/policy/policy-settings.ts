@@ -2,6 +2,8 @@
 // src/policies/<kind>/; only their types are imported here.
 import type { Breaker } from '../policies/circuit-breaker/breaker';
 import type { CircuitBreakerOptions } from '../policies/circuit-breaker/options';
+import type { RateLimiterOptions } from '../policies/rate-limit/options';
+import type { RateLimiter } from '../policies/rate-limit/rate-limiter';
 import type { RetryBudget } from '../policies/retry-budget/retry-budget';
 
 /** `budget`: a `RetryBudget` to share, or `false` for none. */
@@ -9,3 +11,6 @@ export type RetryBudgetSetting = RetryBudget | false;
 
 /** `circuitBreaker`: options for a breaker of its own, or a `Breaker` to share. */
 export type CircuitBreakerSetting = CircuitBreakerOptions | Breaker;
+
+/** `rateLimiter`: options for a limiter of its own, or a `RateLimiter` to share. */
+export type RateLimiterSetting = RateLimiterOptions | RateLimiter;

@@ -198,6 +198,12 @@ const defaultsChecks: Record<string, FieldCheck> = {
       ? undefined
       : typeProblem('circuit-breaker options or a Breaker');
   },
+  // Its fields are checked by the limiter (src/policies/rate-limit), naming them.
+  rateLimiter(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? undefined
+      : typeProblem('rate-limiter options ({ limit, interval }) or a RateLimiter');
+  },
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

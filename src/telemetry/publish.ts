@@ -7,6 +7,7 @@ import {
   budgetExhaustedChannel,
   circuitStateChannel,
   giveUpChannel,
+  rateLimitedChannel,
   retryChannel,
   successChannel,
   type CallIdentity,
@@ -89,6 +90,11 @@ export function publishBudgetExhausted(
     category,
     error,
   });
+}
+
+export function publishRateLimited(call: CallRecord, limiter: object, error: unknown): void {
+  const { className, method } = call.pipeline.identity;
+  rateLimitedChannel.publish({ className, method, limiter, attempt: call.attempt, error });
 }
 
 export function publishCircuitState(message: CircuitStateMessage): void {

@@ -9,6 +9,7 @@
  */
 
 import type { Breaker } from '../policies/circuit-breaker/breaker';
+import type { RateLimiter } from '../policies/rate-limit/rate-limiter';
 import type { RetryBudget } from '../policies/retry-budget/retry-budget';
 
 /** Where an object keeps its counters; `Symbol.for`, so that copies of the package read each other's. */
@@ -60,6 +61,22 @@ export interface BudgetStats {
   readonly retriesInWindow: number;
 }
 
+/** A rate limiter's counters, since it was made, and its rate now. */
+export interface RateLimiterStats {
+  /** Attempts it let through, at once or after a wait (a turn given back by an aborted wait is not counted). */
+  readonly granted: number;
+  /** Turns granted after a wait (an aborted wait included). */
+  readonly waited: number;
+  /** Attempts it refused (`RateLimitExceededError`): their turn was too far away. */
+  readonly rejections: number;
+  /** With `adaptive`: attempts the dependency throttled. */
+  readonly throttles: number;
+  /** With `adaptive`: how many times the rate was lowered. */
+  readonly decreases: number;
+  /** Units per `interval` in force now: `limit`, or less while `adaptive` has lowered it. */
+  readonly rate: number;
+}
+
 /** The mutable counters of one method or function, shared by all its pipelines. */
 export class CallStatistics {
   calls = 0;
@@ -97,16 +114,21 @@ export function attachStatistics(target: Function, statistics: CallStatistics): 
 
 /**
  * The counters of a decorated method (`stats(instance.method)`, `stats(Class.prototype.method)`),
- * a `retryable` function, a `Breaker` or a `RetryBudget`. Throws a TypeError for anything else.
+ * a `retryable` function, a `Breaker`, a `RetryBudget` or a `RateLimiter`. Throws a TypeError for anything else.
  */
 export function stats(target: (...args: never[]) => unknown): MethodStats;
 export function stats(target: Breaker): BreakerStats;
 export function stats(target: RetryBudget): BudgetStats;
-export function stats(target: object): MethodStats | BreakerStats | BudgetStats;
-export function stats(target: object): MethodStats | BreakerStats | BudgetStats {
+export function stats(target: RateLimiter): RateLimiterStats;
+export function stats(target: object): MethodStats | BreakerStats | BudgetStats | RateLimiterStats;
+export function stats(target: object): MethodStats | BreakerStats | BudgetStats | RateLimiterStats {
   const read =
     (typeof target === 'object' || typeof target === 'function') && target !== null
-      ? (target as Partial<HasStatistics<MethodStats | BreakerStats | BudgetStats>>)[statisticsKey]
+      ? (
+          target as Partial<
+            HasStatistics<MethodStats | BreakerStats | BudgetStats | RateLimiterStats>
+          >
+        )[statisticsKey]
       : undefined;
   if (typeof read !== 'function') {
     throw new TypeError(

@@ -1,0 +1,160 @@
+import { ErrorCategory } from '../../classify/error-category';
+import { isRateLimitError } from '../../classify/rate-limit';
+import { resolveAbortSignal } from '../../core/abort-signal';
+import { isPromiseLike } from '../../core/call-with-retry';
+import { functionKind } from '../../core/function-kind';
+import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
+import type { PolicyRegistration, PolicyScope } from '../../core/policy-registry';
+import { sleep } from '../../core/sleep';
+import { describeValue } from '../../policy/describe-value';
+import { rateLimitedChannel } from '../../telemetry/channels';
+import { publishRateLimited } from '../../telemetry/publish';
+import { now } from '../clock';
+import { RateLimitExceededError } from './errors';
+import { validateRateLimiterOptions, type RateLimiterOptions } from './options';
+import { isRateLimiter, RateLimiter } from './rate-limiter';
+
+/**
+ * A rate limiter in the pipeline: every attempt (retries and hedges included) asks it for its
+ * turn, after the breaker let it through and before a timeout starts (DESIGN 1b). The call's
+ * `cost` is asked once, at its first attempt, and kept in the call's first slot; the running
+ * attempt's wait is in the second. An attempt whose turn is now runs at once; one whose turn is
+ * within `maxWait` (and the call's `deadline`) waits for it in `wrapAttempt`, and an abort of the
+ * call's signal ends the wait, giving its units back; any other is refused (`admitAttempt`):
+ * a first attempt fails with `RateLimitExceededError`, a retry ends the call with its last real
+ * error, as for an open circuit.
+ *
+ * A synchronous method cannot wait: it runs when its turn is now and is refused otherwise. Until
+ * a plain (not `async`) method has returned a promise once, it is taken for a synchronous one.
+ */
+export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): PipelinePolicy {
+  const { cost: costOf, maxWait, limit, adaptive } = limiter.options;
+  // `withRetry` answers with a promise whatever the function returns.
+  let answersWithPromise = scope.kind === 'call';
+  const policy: PipelinePolicy = {
+    kind: 'rate-limiter',
+    target: limiter,
+    callStateSlots: 2,
+    measuresAttempts: adaptive,
+    admitAttempt(call) {
+      const slot = policy.slot!;
+      let cost = call.slots[slot] as number | undefined;
+      if (cost === undefined) {
+        cost = costOf === undefined ? 1 : costOfCall(costOf, call.args, limit);
+        call.slots[slot] = cost;
+      }
+      const clock = now();
+      answersWithPromise ||= isAsynchronousFunction(call.target);
+      const allowed = answersWithPromise ? allowedWait(call, maxWait, clock) : 0;
+      const wait = limiter.tryAcquire(cost, allowed, clock);
+      call.slots[slot + 1] = wait;
+      return wait <= allowed;
+    },
+    refusal(call) {
+      const wait = call.slots[policy.slot! + 1] as number;
+      const error = new RateLimitExceededError(
+        wait,
+        answersWithPromise
+          ? undefined
+          : `rate limit exceeded: the attempt's turn is ${Math.ceil(wait)} ms away, and a synchronous method cannot wait for it`,
+      );
+      if (rateLimitedChannel.hasSubscribers) publishRateLimited(call, limiter, error);
+      return error;
+    },
+    wrapAttempt(call, run) {
+      const slot = policy.slot!;
+      const wait = call.slots[slot + 1] as number;
+      if (wait === 0) {
+        const result = run();
+        if (!answersWithPromise && isPromiseLike(result)) answersWithPromise = true;
+        return result;
+      }
+      return waitForTurn(limiter, call, call.slots[slot] as number, wait).then(run);
+    },
+  };
+  if (adaptive) {
+    policy.attemptEnded = (call, outcome) => {
+      if (!outcome.failed || outcome.refused === true) return;
+      if (isThrottling(call, outcome.error)) limiter.recordThrottle(now(), call.attemptStartedAt);
+    };
+  }
+  return policy;
+}
+
+/** How long an attempt may wait: `maxWait`, and no later than the call's deadline. */
+function allowedWait(call: CallRecord, maxWait: number, clock: number): number {
+  const { deadline } = call.pipeline;
+  if (deadline === undefined) return maxWait;
+  return Math.max(0, Math.min(maxWait, deadline - (clock - call.startedAt)));
+}
+
+/**
+ * Sleeps until the attempt's turn (whole milliseconds, never early); the call's abort ends the
+ * sleep at once, clears its timer and gives the units back.
+ */
+async function waitForTurn(
+  limiter: RateLimiter,
+  call: CallRecord,
+  cost: number,
+  wait: number,
+): Promise<void> {
+  try {
+    call.signal ??= resolveAbortSignal(call.pipeline.signal, call.args);
+    await sleep(Math.ceil(wait), call.signal);
+  } catch (error) {
+    limiter.release(cost, now());
+    throw error;
+  }
+}
+
+function isAsynchronousFunction(target: Function): boolean {
+  const kind = functionKind(target);
+  return kind === 'async' || kind === 'stream';
+}
+
+/** The call's weight by the `cost` option (user code: what it throws ends the call). */
+function costOfCall(
+  costOf: (args: readonly unknown[]) => number,
+  args: readonly unknown[],
+  limit: number,
+): number {
+  const cost: unknown = costOf(args);
+  if (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0) {
+    throw new TypeError(
+      `RateLimiter option "cost" returned ${describeValue(cost)}; it must return a finite number >= 0`,
+    );
+  }
+  if (cost > limit) {
+    throw new RangeError(
+      `RateLimiter option "cost" returned ${cost}, more than "limit" (${limit} units per interval): the call could never pass`,
+    );
+  }
+  return cost;
+}
+
+/**
+ * Whether the dependency throttled the attempt: a rate-limit error as the method's rate-limit lane
+ * sees them (`isRateLimitError`, plus its `rateLimitErrors`). A limiter's own refusal is not one:
+ * nothing reached the dependency.
+ */
+function isThrottling(call: CallRecord, error: unknown): boolean {
+  if (error instanceof RateLimitExceededError) return false;
+  const lane = call.pipeline.rateLimitLane;
+  // The rate-limit lane's test does not look at the category.
+  return lane === undefined
+    ? isRateLimitError(error)
+    : lane.accepts(error, ErrorCategory.RETRYABLE, call.attempt);
+}
+
+export const rateLimiterRegistration: PolicyRegistration = {
+  kind: 'rate-limiter',
+  optionKey: 'rateLimiter',
+  prepare(value, source) {
+    if (isRateLimiter(value)) return value;
+    validateRateLimiterOptions(value, source); // names the option in `source`'s words
+    return new RateLimiter(value as RateLimiterOptions);
+  },
+  create(setting, scope) {
+    return setting === undefined ? undefined : rateLimiterPolicy(setting as RateLimiter, scope);
+  },
+};
