@@ -47,6 +47,8 @@ export function runAttempt(
       return refused;
     }
   }
+  // Admitted: the call counts now (pipeline.ts: `countCall`), not when a policy refused it.
+  if (call.attempt === 1) pipeline.countAdmittedCall?.();
   if (pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
   const { wrapAttempt } = pipeline;
   let value: unknown;
@@ -151,7 +153,7 @@ export function callThroughPolicies(
   args: readonly unknown[],
   shape: MethodShape,
 ): unknown {
-  pipeline.countCall?.();
+  countCallAtStart(pipeline);
   const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
   let admission: PromiseLike<void> | undefined;
   try {
@@ -166,6 +168,16 @@ export function callThroughPolicies(
     return admission.then(() => firstAttempt(call, asynchronousShape));
   }
   return firstAttempt(call, shape);
+}
+
+/**
+ * Counts a call as it starts: a lean pipeline's at once (its calls are admitted as they start);
+ * a guarded pipeline's in `stats()` only, its policies' counters once `runAttempt` has admitted
+ * the first attempt (pipeline.ts: `countCall`).
+ */
+export function countCallAtStart(pipeline: Pipeline): void {
+  if (pipeline.guarded) pipeline.statistics.calls += 1;
+  else pipeline.countCall?.();
 }
 
 function firstAttempt(call: CallRecord, shape: MethodShape): unknown {

@@ -39,6 +39,8 @@ export interface CallRecord {
  * Call-level hooks:
  * - `countCall()` counts a call and keeps no state for it (a retry budget's first attempts,
  *   counters for `stats`). The only hook that leaves a pipeline lean: it runs on the fast path.
+ *   It counts admitted calls only: a call that `admitCall` refused, or whose first attempt
+ *   `admitAttempt` refused, never reached the dependency and earns no retries.
  * - `admitCall(call)` runs before the first attempt; it throws to refuse the call, or returns a
  *   promise to make the call wait for admission (a concurrency limit's queue).
  * - `settleCall(call, outcome)` runs once when the call has its final outcome, success or not
@@ -126,8 +128,16 @@ export interface Pipeline extends RetryPolicy {
    * the first attempt itself (fast-path/README.md).
    */
   readonly firstAttemptGuard: PipelinePolicy | undefined;
-  /** All `countCall` hooks and the `calls` counter of `statistics` as one function. */
+  /**
+   * All `countCall` hooks and the `calls` counter of `statistics` as one function, for a lean
+   * pipeline, whose calls are admitted as they start.
+   */
   readonly countCall: (() => void) | undefined;
+  /**
+   * The `countCall` hooks alone, for a guarded call once its first attempt is admitted (the
+   * `calls` counter of `statistics` counts it as it starts, admitted or not).
+   */
+  readonly countAdmittedCall: (() => void) | undefined;
   readonly admitCall: readonly PipelinePolicy[];
   readonly admitAttempt: readonly PipelinePolicy[];
   readonly wrapAttempt: readonly PipelinePolicy[];
@@ -202,6 +212,7 @@ export function compilePipeline(
       settleCall.length > 0,
     firstAttemptGuard,
     countCall: countCallsOf(counters, telemetry.statistics),
+    countAdmittedCall: policyCountersOf(counters),
     admitCall,
     admitAttempt,
     wrapAttempt,
@@ -247,6 +258,15 @@ function countCallsOf(counters: readonly PipelinePolicy[], statistics: CallStati
   }
   return () => {
     statistics.calls += 1;
+    for (const counter of counters) counter.countCall!();
+  };
+}
+
+/** The policies' `countCall` hooks as one function, or undefined for none. */
+function policyCountersOf(counters: readonly PipelinePolicy[]): (() => void) | undefined {
+  if (counters.length === 0) return undefined;
+  if (counters.length === 1) return counters[0].countCall!.bind(counters[0]);
+  return () => {
     for (const counter of counters) counter.countCall!();
   };
 }

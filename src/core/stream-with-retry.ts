@@ -1,4 +1,5 @@
 import {
+  countCallAtStart,
   admitCall,
   retryAsynchronously,
   runAttempt,
@@ -40,7 +41,7 @@ export async function* streamWithRetry(
   thisArg: unknown,
   args: readonly unknown[],
 ): AsyncGenerator<unknown, unknown, unknown> {
-  pipeline.countCall?.();
+  countCallAtStart(pipeline);
   const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
   let started: StreamStart;
   try {
