@@ -6,6 +6,7 @@ export { RetryOnRateLimit } from './decorators/retry-on-rate-limit';
 export { Classified } from './decorators/classified';
 export { RetryDefaults } from './decorators/retry-defaults';
 export { CircuitBreaker } from './decorators/circuit-breaker';
+export { ConcurrencyLimit } from './decorators/concurrency-limit';
 export type {
   AnyClass,
   ClassDecoratorFunction,
@@ -61,6 +62,15 @@ export type {
 } from './policies/circuit-breaker/snapshot';
 export { RetryBudget } from './policies/retry-budget/retry-budget';
 export type { RetryBudgetOptions } from './policies/retry-budget/options';
+export {
+  ConcurrencyLimiter,
+  type ConcurrencyLimiterStats,
+} from './policies/concurrency-limit/concurrency-limiter';
+export {
+  ConcurrencyLimitError,
+  type ConcurrencyLimitReason,
+} from './policies/concurrency-limit/errors';
+export type { ConcurrencyLimiterOptions } from './policies/concurrency-limit/options';
 
 export {
   stats,

@@ -887,6 +887,14 @@ export const retryDefaultsSpecs = {
       ),
     ),
   },
+  concurrencyLimit: {
+    valid: fc.integer({ min: 1, max: 100 }).map((maxConcurrent) => ({ maxConcurrent })),
+    invalid: typeErrorFor(
+      definedValue.filter(
+        (value) => typeof value !== 'object' || value === null || Array.isArray(value),
+      ),
+    ),
+  },
 } satisfies Record<keyof RetryDefaultsOptions, OptionSpec>;
 
 export const backoffCalculationSpecs = {

@@ -159,15 +159,30 @@ export function callThroughPolicies(
   try {
     admission = admitCall(call);
   } catch (refusal) {
-    pipeline.statistics.refused += 1;
+    notAdmitted(call, refusal);
     if (!shape.answersWithPromise && !shape.alwaysAsynchronous) throw refusal;
     return Promise.reject(refusal);
   }
   if (admission !== undefined) {
     // A call that waited for admission answers with a promise, as a queued call must.
-    return admission.then(() => firstAttempt(call, asynchronousShape));
+    return admission.then(
+      () => firstAttempt(call, asynchronousShape),
+      (refusal: unknown) => {
+        notAdmitted(call, refusal);
+        throw refusal;
+      },
+    );
   }
   return firstAttempt(call, shape);
+}
+
+/**
+ * A call that was not admitted (refused, timed out or aborted while it waited): it made no
+ * attempt, and the settle hooks run so that a policy that admitted it gives back what it took.
+ */
+function notAdmitted(call: CallRecord, refusal: unknown): void {
+  call.pipeline.statistics.refused += 1;
+  settleCall(call, refusedWith(refusal));
 }
 
 /**

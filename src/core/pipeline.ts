@@ -44,7 +44,8 @@ export interface CallRecord {
  * - `admitCall(call)` runs before the first attempt; it throws to refuse the call, or returns a
  *   promise to make the call wait for admission (a concurrency limit's queue).
  * - `settleCall(call, outcome)` runs once when the call has its final outcome, success or not
- *   (a concurrency slot is released, `onSuccess` is told).
+ *   (a concurrency slot is released, `onSuccess` is told), also for a call that `admitCall`
+ *   refused (`outcome.refused`): a policy gives back only what it took for the call.
  *
  * Attempt-level hooks, around every attempt (retries and hedges included), outermost first:
  * - `admitAttempt(call)` returns false to refuse the attempt (an open breaker). A refused first

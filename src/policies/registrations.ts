@@ -1,5 +1,6 @@
 import type { PolicyRegistration } from '../core/policy-registry';
 import { circuitBreakerRegistration } from './circuit-breaker/pipeline-policy';
+import { concurrencyLimitRegistration } from './concurrency-limit/pipeline-policy';
 import { retryBudgetRegistration } from './retry-budget/pipeline-policy';
 
 /**
@@ -11,4 +12,5 @@ import { retryBudgetRegistration } from './retry-budget/pipeline-policy';
 export const policyRegistrations: readonly PolicyRegistration[] = [
   retryBudgetRegistration,
   circuitBreakerRegistration,
+  concurrencyLimitRegistration,
 ];

@@ -1,6 +1,10 @@
 import type { Classifier } from '../classify/classifier';
 import type { ErrorCategory } from '../classify/error-category';
-import type { CircuitBreakerSetting, RetryBudgetSetting } from './policy-settings';
+import type {
+  CircuitBreakerSetting,
+  ConcurrencyLimitSetting,
+  RetryBudgetSetting,
+} from './policy-settings';
 
 /** How a computed delay is randomised. `true` means `'full'`, `false` means `'none'`. */
 export type JitterStrategy = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
@@ -208,4 +212,11 @@ export interface RetryDefaultsOptions<Result = unknown> extends RetryOptions<Res
    * @default undefined (no circuit breaker)
    */
   circuitBreaker?: CircuitBreakerSetting;
+  /**
+   * A concurrency limit for every decorated method of the class (one limiter for all of them), or
+   * for the function: limiter options, or a `ConcurrencyLimiter` to share. Given as options to
+   * `withRetry`, it limits the calls made with that same options object only.
+   * @default undefined (no limit)
+   */
+  concurrencyLimit?: ConcurrencyLimitSetting;
 }

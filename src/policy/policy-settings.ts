@@ -3,9 +3,14 @@
 import type { Breaker } from '../policies/circuit-breaker/breaker';
 import type { CircuitBreakerOptions } from '../policies/circuit-breaker/options';
 import type { RetryBudget } from '../policies/retry-budget/retry-budget';
+import type { ConcurrencyLimiter } from '../policies/concurrency-limit/concurrency-limiter';
+import type { ConcurrencyLimiterOptions } from '../policies/concurrency-limit/options';
 
 /** `budget`: a `RetryBudget` to share, or `false` for none. */
 export type RetryBudgetSetting = RetryBudget | false;
 
 /** `circuitBreaker`: options for a breaker of its own, or a `Breaker` to share. */
 export type CircuitBreakerSetting = CircuitBreakerOptions | Breaker;
+
+/** `concurrencyLimit`: options for a limiter of its own, or a `ConcurrencyLimiter` to share. */
+export type ConcurrencyLimitSetting = ConcurrencyLimiterOptions | ConcurrencyLimiter;

@@ -198,6 +198,12 @@ const defaultsChecks: Record<string, FieldCheck> = {
       ? undefined
       : typeProblem('circuit-breaker options or a Breaker');
   },
+  // Its fields are checked by the limiter (src/policies/concurrency-limit), naming them.
+  concurrencyLimit(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? undefined
+      : typeProblem('concurrency-limit options or a ConcurrencyLimiter');
+  },
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -10,6 +10,10 @@
 
 import type { Breaker } from '../policies/circuit-breaker/breaker';
 import type { RetryBudget } from '../policies/retry-budget/retry-budget';
+import type {
+  ConcurrencyLimiter,
+  ConcurrencyLimiterStats,
+} from '../policies/concurrency-limit/concurrency-limiter';
 
 /** Where an object keeps its counters; `Symbol.for`, so that copies of the package read each other's. */
 export const statisticsKey: unique symbol = Symbol.for('tenacious.statistics') as never;
@@ -97,20 +101,29 @@ export function attachStatistics(target: Function, statistics: CallStatistics): 
 
 /**
  * The counters of a decorated method (`stats(instance.method)`, `stats(Class.prototype.method)`),
- * a `retryable` function, a `Breaker` or a `RetryBudget`. Throws a TypeError for anything else.
+ * a `retryable` function, a `Breaker`, a `RetryBudget` or a `ConcurrencyLimiter`. Throws a TypeError for anything else.
  */
 export function stats(target: (...args: never[]) => unknown): MethodStats;
 export function stats(target: Breaker): BreakerStats;
 export function stats(target: RetryBudget): BudgetStats;
-export function stats(target: object): MethodStats | BreakerStats | BudgetStats;
-export function stats(target: object): MethodStats | BreakerStats | BudgetStats {
+export function stats(target: ConcurrencyLimiter): ConcurrencyLimiterStats;
+export function stats(
+  target: object,
+): MethodStats | BreakerStats | BudgetStats | ConcurrencyLimiterStats;
+export function stats(
+  target: object,
+): MethodStats | BreakerStats | BudgetStats | ConcurrencyLimiterStats {
   const read =
     (typeof target === 'object' || typeof target === 'function') && target !== null
-      ? (target as Partial<HasStatistics<MethodStats | BreakerStats | BudgetStats>>)[statisticsKey]
+      ? (
+          target as Partial<
+            HasStatistics<MethodStats | BreakerStats | BudgetStats | ConcurrencyLimiterStats>
+          >
+        )[statisticsKey]
       : undefined;
   if (typeof read !== 'function') {
     throw new TypeError(
-      'stats: expected a method decorated with tenacious, a retryable function, a Breaker or a RetryBudget',
+      'stats: expected a method decorated with tenacious, a retryable function, a Breaker, a RetryBudget or a ConcurrencyLimiter',
     );
   }
   return read.call(target);
