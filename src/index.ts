@@ -7,9 +7,13 @@ export { Classified } from './decorators/classified';
 export { RetryDefaults } from './decorators/retry-defaults';
 export { CircuitBreaker } from './decorators/circuit-breaker';
 export { ConcurrencyLimit } from './decorators/concurrency-limit';
+export { Fallback } from './decorators/fallback';
 export type {
   AnyClass,
   ClassDecoratorFunction,
+  FallbackFunctionDecoratorFunction,
+  FallbackRefused,
+  FallbackValueDecoratorFunction,
   MethodDecoratorFunction,
   MethodOrClassDecoratorFunction,
   RetryDecoratorFunction,
@@ -71,6 +75,7 @@ export {
   type ConcurrencyLimitReason,
 } from './policies/concurrency-limit/errors';
 export type { ConcurrencyLimiterOptions } from './policies/concurrency-limit/options';
+export type { FallbackFilter, FallbackOptions, FallbackSetting } from './policies/fallback/options';
 
 export {
   stats,

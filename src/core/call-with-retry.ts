@@ -160,8 +160,10 @@ export function callThroughPolicies(
     admission = admitCall(call);
   } catch (refusal) {
     notAdmitted(call, refusal);
-    if (!shape.answersWithPromise && !shape.alwaysAsynchronous) throw refusal;
-    return Promise.reject(refusal);
+    if (!shape.answersWithPromise && !shape.alwaysAsynchronous) {
+      return recoverOrThrow(call, refusal);
+    }
+    return recoverToPromise(call, refusal);
   }
   if (admission !== undefined) {
     // A call that waited for admission answers with a promise, as a queued call must.
@@ -169,7 +171,7 @@ export function callThroughPolicies(
       () => firstAttempt(call, asynchronousShape),
       (refusal: unknown) => {
         notAdmitted(call, refusal);
-        throw refusal;
+        return recoverOrThrow(call, refusal);
       },
     );
   }
@@ -183,6 +185,28 @@ export function callThroughPolicies(
 function notAdmitted(call: CallRecord, refusal: unknown): void {
   call.pipeline.statistics.refused += 1;
   settleCall(call, refusedWith(refusal));
+}
+
+/**
+ * The call's final failure, offered to the `recover` hooks (pipeline.ts), innermost first: the
+ * value one of them answers the call with, or the failure thrown (or what a hook threw).
+ */
+export function recoverOrThrow(call: CallRecord, error: unknown): unknown {
+  const policies = call.pipeline.recover;
+  for (let index = 0; index < policies.length; index++) {
+    const recovery = policies[index].recover!(call, error);
+    if (recovery !== undefined) return recovery.value;
+  }
+  throw error;
+}
+
+/** `recoverOrThrow` for a call that answers with a promise. */
+function recoverToPromise(call: CallRecord, error: unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(recoverOrThrow(call, error));
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
 }
 
 /**
@@ -203,8 +227,8 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
     // User code a policy ran (a breaker's `key`, a classifier) threw: the call ends with it, in
     // the method's own way, so an async method rejects rather than throwing at its caller.
     settleCall(call, failedWith(error));
-    if (shape.answersWithPromise || shape.alwaysAsynchronous) return Promise.reject(error);
-    throw error;
+    if (shape.answersWithPromise || shape.alwaysAsynchronous) return recoverToPromise(call, error);
+    return recoverOrThrow(call, error);
   }
   return afterFirstAttempt(call, first, shape);
 }
@@ -261,7 +285,7 @@ function afterFirstAttempt(
     result = finalValue(call, first, false);
   } catch (error) {
     settleCall(call, failedWith(error));
-    throw error;
+    return recoverOrThrow(call, error);
   }
   if (isPromiseLike(result)) return settleWhenDone(call, result);
   settleCall(call, succeededWith(result));
@@ -278,7 +302,7 @@ async function settleWhenDone(call: CallRecord, result: unknown): Promise<unknow
     value = await result;
   } catch (error) {
     settleCall(call, failedWith(error));
-    throw error;
+    return recoverOrThrow(call, error);
   }
   settleCall(call, succeededWith(value));
   return value;

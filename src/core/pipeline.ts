@@ -54,6 +54,12 @@ export interface CallRecord {
  *   aborts the attempt's signal); it returns what `run()` returns, or a promise of it.
  * - `attemptEnded(call, outcome)` sees each attempt's outcome (a breaker counts it).
  *
+ * - `recover(call, error)` is offered the call's final failure, after the settle hooks, innermost
+ *   policy first (a fallback): it returns `{ value }` to answer the call with `value` instead (a
+ *   promise of it for a call that answers with a promise), or undefined to let the failure stand;
+ *   what it throws is the call's error. It runs wherever the slow path produces a final failure,
+ *   sync and async, a refused call's included; never in the retry loop, which it does not change.
+ *
  * Retry-level hook, asked by the retry loop (the only place that decides on retries):
  * - `vetoRetry(call, outcome, delay)` is asked, innermost policy first, before a retry the lanes
  *   granted; true stops the call: it ends with the last real error, and `onGiveUp` is called.
@@ -73,6 +79,7 @@ export interface PipelinePolicy {
   attemptEnded?(call: CallRecord, outcome: Outcome): void;
   vetoRetry?(call: CallRecord, outcome: Outcome, delay: number): boolean;
   settleCall?(call: CallRecord, outcome: Outcome): void;
+  recover?(call: CallRecord, error: unknown): { readonly value: unknown } | undefined;
   /**
    * A first attempt without a per-call record, for a policy whose per-call state is one number, a
    * ticket (a breaker without `key`). `enterFirstAttempt()` admits the attempt and returns its
@@ -121,7 +128,7 @@ export interface Pipeline extends RetryPolicy {
   readonly statistics: CallStatistics;
   /** The policies, in `policyOrder`. */
   readonly policies: readonly PipelinePolicy[];
-  /** Whether any policy needs a per-call record before the first attempt (any hook but `countCall` and `vetoRetry`). */
+  /** Whether any policy needs a per-call record before the first attempt (any hook but `countCall` and `vetoRetry`), or its final failure (`recover`). */
   readonly guarded: boolean;
   /**
    * Set when the pipeline's only per-call hooks are those of one policy that can run a first
@@ -146,6 +153,8 @@ export interface Pipeline extends RetryPolicy {
   /** Innermost first. */
   readonly vetoRetry: readonly PipelinePolicy[];
   readonly settleCall: readonly PipelinePolicy[];
+  /** Innermost first. */
+  readonly recover: readonly PipelinePolicy[];
   readonly measuresAttempts: boolean;
   readonly slotCount: number;
 }
@@ -192,12 +201,13 @@ export function compilePipeline(
   const wrapAttempt = withHook('wrapAttempt');
   const attemptEnded = withHook('attemptEnded');
   const settleCall = withHook('settleCall');
+  const recover = withHook('recover');
   const measuresAttempts = ordered.some((policy) => policy.measuresAttempts === true);
   const guard = admitAttempt.length === 1 ? admitAttempt[0] : undefined;
   const firstAttemptGuard =
     guard !== undefined &&
     typeof guard.enterFirstAttempt === 'function' &&
-    admitCall.length + wrapAttempt.length + settleCall.length === 0 &&
+    admitCall.length + wrapAttempt.length + settleCall.length + recover.length === 0 &&
     attemptEnded.every((policy) => policy === guard) &&
     !measuresAttempts &&
     retryPolicy.retryOnResult === undefined
@@ -210,7 +220,7 @@ export function compilePipeline(
     policies: ordered.length === 0 ? noPolicies : ordered,
     guarded:
       admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
-      settleCall.length > 0,
+      settleCall.length + recover.length > 0,
     firstAttemptGuard,
     countCall: countCallsOf(counters, telemetry.statistics),
     countAdmittedCall: policyCountersOf(counters),
@@ -220,6 +230,7 @@ export function compilePipeline(
     attemptEnded,
     vetoRetry: [...withHook('vetoRetry')].reverse(),
     settleCall,
+    recover: recover.length === 0 ? noPolicies : [...recover].reverse(),
     measuresAttempts,
     slotCount,
   };

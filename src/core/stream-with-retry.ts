@@ -1,6 +1,7 @@
 import {
   countCallAtStart,
   admitCall,
+  recoverOrThrow,
   retryAsynchronously,
   runAttempt,
   settleCall,
@@ -9,6 +10,8 @@ import {
 import { failedWith, succeededWith } from './outcome';
 import { createCallRecord, type Pipeline, type RetriedFunction } from './pipeline';
 import { callStartTime } from './retry-decision';
+import { keepAsCause } from './user-callback';
+import { describeValue } from '../policy/describe-value';
 
 interface StreamStart {
   readonly iterator: AsyncIterator<unknown, unknown, unknown>;
@@ -60,7 +63,8 @@ export async function* streamWithRetry(
     ) as StreamStart;
   } catch (error) {
     settleCall(call, failedWith(error));
-    throw error;
+    // A fallback (pipeline.ts: `recover`) gives the values to yield instead.
+    return yield* fallbackStream(recoverOrThrow(call, error), error);
   }
   settleCall(call, succeededWith(undefined));
   const { iterator, first } = started;
@@ -75,4 +79,25 @@ export async function* streamWithRetry(
     // The caller stopped (break, return or throw) at the first value: close the inner stream too.
     if (!delegated) await iterator.return?.();
   }
+}
+
+/** The values a fallback gives a stream that failed before its first value: an (async) iterable. */
+async function* fallbackStream(
+  recovered: unknown,
+  failure: unknown,
+): AsyncGenerator<unknown, unknown, unknown> {
+  const value: unknown = await recovered;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    (Symbol.asyncIterator in value || Symbol.iterator in value)
+  ) {
+    return yield* value as AsyncIterable<unknown>;
+  }
+  throw keepAsCause(
+    new TypeError(
+      `the fallback of an async generator method must give an iterable or an async iterable (the values to yield instead), got ${describeValue(value)}`,
+    ),
+    failure,
+  );
 }

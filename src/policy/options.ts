@@ -5,6 +5,7 @@ import type {
   ConcurrencyLimitSetting,
   RetryBudgetSetting,
 } from './policy-settings';
+import type { FallbackSetting } from '../policies/fallback/options';
 
 /** How a computed delay is randomised. `true` means `'full'`, `false` means `'none'`. */
 export type JitterStrategy = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
@@ -219,4 +220,10 @@ export interface RetryDefaultsOptions<Result = unknown> extends RetryOptions<Res
    * @default undefined (no limit)
    */
   concurrencyLimit?: ConcurrencyLimitSetting;
+  /**
+   * A fallback for every decorated method of the class, or for the function: `{ to, on? }`, as
+   * `@Fallback(to, { on })`.
+   * @default undefined (no fallback)
+   */
+  fallback?: FallbackSetting;
 }

@@ -198,6 +198,12 @@ const defaultsChecks: Record<string, FieldCheck> = {
       ? undefined
       : typeProblem('circuit-breaker options or a Breaker');
   },
+  // Its fields are checked by the fallback (src/policies/fallback), naming them.
+  fallback(value) {
+    return isPlainObject(value)
+      ? undefined
+      : typeProblem('{ to, on? }: a fallback value or function, and which failures fall back');
+  },
   // Its fields are checked by the limiter (src/policies/concurrency-limit), naming them.
   concurrencyLimit(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
