@@ -4,6 +4,7 @@ import {
   CircuitBreaker,
   ConcurrencyLimit,
   ConcurrencyLimitError,
+  ConcurrencyLimiter,
   ErrorCategory,
   Fallback,
   HttpError,
@@ -369,5 +370,24 @@ describe('invalid fallbacks, refused at definition naming the option and the val
       }
       return Service;
     }).toThrow(/@Fallback is applied twice to method "get"/);
+  });
+});
+
+describe('the order of the policies', () => {
+  it('the concurrency slot is given back before the fallback runs (the fallback is outside)', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    const seen: number[] = [];
+    class Service {
+      @Fallback(() => {
+        seen.push(limiter.running);
+        return 'fallback';
+      })
+      @ConcurrencyLimit(limiter)
+      async get(): Promise<string> {
+        throw new HttpError(404);
+      }
+    }
+    await expect(new Service().get()).resolves.toBe('fallback');
+    expect(seen).toEqual([0]);
   });
 });
