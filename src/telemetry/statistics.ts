@@ -31,8 +31,9 @@ export interface MethodStats {
   /** Calls that ended with a failure tenacious did not retry further (`tenacious:give-up`). */
   readonly giveUps: number;
   /**
-   * Attempts a policy refused: a first attempt an open circuit failed fast, a retry that the
-   * budget or the breaker stopped.
+   * Attempts a policy refused: a first attempt an open circuit failed fast, a call a concurrency
+   * limit refused (or that left its queue: timed out or aborted), a retry that the budget or the
+   * breaker stopped.
    */
   readonly rejections: number;
 }
