@@ -168,6 +168,27 @@ describe('fail fast (maxQueued 0)', () => {
 });
 
 describe('the queue', () => {
+  it('a queue time-out is published on tenacious:concurrency-rejected too', async () => {
+    const messages: ConcurrencyRejectedMessage[] = [];
+    const listener = (message: unknown) => messages.push(message as ConcurrencyRejectedMessage);
+    subscribe('tenacious:concurrency-rejected', listener);
+    try {
+      const work = gate();
+      const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 1, queueTimeout: 100 });
+      const limited = retryable((index: number) => work.run(index), { concurrencyLimit: limiter });
+      const running = limited(1);
+      const queued = limited(2).catch((error: unknown) => error);
+      await jest.advanceTimersByTimeAsync(100);
+      const error = await queued;
+      expect(error).toMatchObject({ reason: 'queue-timeout' });
+      expect(messages).toEqual([{ className: undefined, method: 'retryable', limiter, error }]);
+      work.releaseOne();
+      await running;
+    } finally {
+      unsubscribe('tenacious:concurrency-rejected', listener);
+    }
+  });
+
   it('admits waiting calls in FIFO order, up to maxQueued; the rest fail fast', async () => {
     const work = gate();
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 2, maxQueued: 3 });
