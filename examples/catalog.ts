@@ -16,6 +16,8 @@ import * as retryBudget from './retry-budget';
 import * as rateLimit from './rate-limit';
 import * as rateLimitBedrockTokens from './rate-limit-bedrock-tokens';
 import * as telemetry from './telemetry';
+import * as concurrencyLimit from './concurrency-limit';
+import * as fallback from './fallback';
 import type { ExampleMain } from './example';
 
 interface CatalogEntry {
@@ -219,6 +221,30 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
       /^with a shared budget: 200 calls sent 2[0-9]{2} requests \(1\.[0-9]{2}x\)$/,
     ],
     main: retryBudget.main,
+  },
+  'concurrency-limit': {
+    description:
+      '@ConcurrencyLimit: 3 calls at once, 5 queued in FIFO order, the rest fail fast; an aborted call leaves the queue',
+    expectedOutput: [
+      /^10 calls made: 3 running, 5 queued$/,
+      /^call 5 left the queue: call 5: the user closed the page$/,
+      /^call 9 failed fast: TENACIOUS_CONCURRENCY_LIMIT \(full\)$/,
+      /^call 10 failed fast: TENACIOUS_CONCURRENCY_LIMIT \(full\)$/,
+      /^calls started in the order they were made: 1, 2, 3, 4, 6, 7, 8$/,
+      /^stats: 7 admitted, 2 rejected, 1 aborted while queued$/,
+    ],
+    main: concurrencyLimit.main,
+  },
+  fallback: {
+    description:
+      '@Fallback with @Retry: the last good answer once retries are exhausted, [] for a 404, never for an abort',
+    expectedOutput: [
+      /^live: B-2, C-3$/,
+      /^service down: B-2, C-3 \(the last good list, after 3 requests\)$/,
+      /^unknown product: \[\]$/,
+      /^aborted by the caller: request cancelled by the caller \(no fallback\)$/,
+    ],
+    main: fallback.main,
   },
   telemetry: {
     description:

@@ -7,9 +7,14 @@ export { Classified } from './decorators/classified';
 export { RetryDefaults } from './decorators/retry-defaults';
 export { CircuitBreaker } from './decorators/circuit-breaker';
 export { RateLimit } from './decorators/rate-limit';
+export { ConcurrencyLimit } from './decorators/concurrency-limit';
+export { Fallback } from './decorators/fallback';
 export type {
   AnyClass,
   ClassDecoratorFunction,
+  FallbackFunctionDecoratorFunction,
+  FallbackRefused,
+  FallbackValueDecoratorFunction,
   MethodDecoratorFunction,
   MethodOrClassDecoratorFunction,
   RetryDecoratorFunction,
@@ -65,6 +70,16 @@ export { RateLimiter } from './policies/rate-limit/rate-limiter';
 export { RateLimitExceededError } from './policies/rate-limit/errors';
 export type { RateLimiterOptions } from './policies/rate-limit/options';
 export type { RetryBudgetOptions } from './policies/retry-budget/options';
+export {
+  ConcurrencyLimiter,
+  type ConcurrencyLimiterStats,
+} from './policies/concurrency-limit/concurrency-limiter';
+export {
+  ConcurrencyLimitError,
+  type ConcurrencyLimitReason,
+} from './policies/concurrency-limit/errors';
+export type { ConcurrencyLimiterOptions } from './policies/concurrency-limit/options';
+export type { FallbackFilter, FallbackOptions, FallbackSetting } from './policies/fallback/options';
 
 export {
   stats,

@@ -4,6 +4,8 @@
 import 'reflect-metadata';
 import {
   Classified,
+  ConcurrencyLimit,
+  Fallback,
   ErrorCategory,
   Retry,
   RetryDefaults,
@@ -152,3 +154,34 @@ export class RateLimitDefaultsWithoutJitter {}
 
 // @ts-expect-error -- retryable keeps the signature
 retryingJoin('a', ',');
+
+// --- @Fallback and @ConcurrencyLimit -------------------------------------------------------
+
+@ConcurrencyLimit({ maxConcurrent: 2 })
+export class FallbackService {
+  readonly region = 'eu';
+
+  @Fallback([])
+  async list(): Promise<string[]> {
+    return [];
+  }
+
+  @Fallback(function (this: FallbackService, _error: unknown, id: string) {
+    return `${this.region}:${id}`;
+  })
+  get(id: string): string {
+    return id;
+  }
+
+  // @ts-expect-error a number is not what a string method returns
+  @Fallback(0)
+  async name(): Promise<string> {
+    return 'n';
+  }
+
+  // @ts-expect-error the function takes an argument the method does not have in that type
+  @Fallback((_error: unknown, id: number) => String(id))
+  async find(id: string): Promise<string> {
+    return id;
+  }
+}

@@ -895,6 +895,18 @@ export const retryDefaultsSpecs = {
       ),
     ),
   },
+  fallback: {
+    valid: fc.constant(null).map(() => ({ to: 'fallback value' })),
+    invalid: typeErrorFor(definedValue.filter((value) => !isPlainObject(value))),
+  },
+  concurrencyLimit: {
+    valid: fc.integer({ min: 1, max: 100 }).map((maxConcurrent) => ({ maxConcurrent })),
+    invalid: typeErrorFor(
+      definedValue.filter(
+        (value) => typeof value !== 'object' || value === null || Array.isArray(value),
+      ),
+    ),
+  },
 } satisfies Record<keyof RetryDefaultsOptions, OptionSpec>;
 
 export const backoffCalculationSpecs = {

@@ -163,7 +163,7 @@ describe('stats()', () => {
 
   it('refuses anything else, saying what it takes', () => {
     expect(() => stats({})).toThrow(
-      'stats: expected a method decorated with tenacious, a retryable function, a Breaker or a RetryBudget',
+      'stats: expected a method decorated with tenacious, a retryable function, a Breaker, a RetryBudget, a RateLimiter or a ConcurrencyLimiter',
     );
     expect(() => stats(() => 1)).toThrow(TypeError);
   });

@@ -60,6 +60,8 @@ export function runAttempt(
       return refused;
     }
   }
+  // Admitted: the call counts now (pipeline.ts: `countCall`), not when a policy refused it.
+  if (call.attempt === 1) pipeline.countAdmittedCall?.();
   if (pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
   const { wrapAttempt } = pipeline;
   let value: unknown;
@@ -183,21 +185,70 @@ export function callThroughPolicies(
   args: readonly unknown[],
   shape: MethodShape,
 ): unknown {
-  pipeline.countCall?.();
+  countCallAtStart(pipeline);
   const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
   let admission: PromiseLike<void> | undefined;
   try {
     admission = admitCall(call);
   } catch (refusal) {
-    pipeline.statistics.refused += 1;
-    if (!shape.answersWithPromise && !shape.alwaysAsynchronous) throw refusal;
-    return Promise.reject(refusal);
+    notAdmitted(call, refusal);
+    if (!shape.answersWithPromise && !shape.alwaysAsynchronous) {
+      return recoverOrThrow(call, refusal);
+    }
+    return recoverToPromise(call, refusal);
   }
   if (admission !== undefined) {
     // A call that waited for admission answers with a promise, as a queued call must.
-    return admission.then(() => firstAttempt(call, asynchronousShape));
+    return admission.then(
+      () => firstAttempt(call, asynchronousShape),
+      (refusal: unknown) => {
+        notAdmitted(call, refusal);
+        return recoverOrThrow(call, refusal);
+      },
+    );
   }
   return firstAttempt(call, shape);
+}
+
+/**
+ * A call that was not admitted (refused, timed out or aborted while it waited): it made no
+ * attempt, and the settle hooks run so that a policy that admitted it gives back what it took.
+ */
+function notAdmitted(call: CallRecord, refusal: unknown): void {
+  call.pipeline.statistics.refused += 1;
+  settleCall(call, refusedWith(refusal));
+}
+
+/**
+ * The call's final failure, offered to the `recover` hooks (pipeline.ts), innermost first: the
+ * value one of them answers the call with, or the failure thrown (or what a hook threw).
+ */
+export function recoverOrThrow(call: CallRecord, error: unknown): unknown {
+  const policies = call.pipeline.recover;
+  for (let index = 0; index < policies.length; index++) {
+    const recovery = policies[index].recover!(call, error);
+    if (recovery !== undefined) return recovery.value;
+  }
+  throw error;
+}
+
+/** `recoverOrThrow` for a call that answers with a promise. */
+function recoverToPromise(call: CallRecord, error: unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(recoverOrThrow(call, error));
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
+}
+
+/**
+ * Counts a call as it starts: a lean pipeline's at once (its calls are admitted as they start);
+ * a guarded pipeline's in `stats()` only, its policies' counters once `runAttempt` has admitted
+ * the first attempt (pipeline.ts: `countCall`).
+ */
+export function countCallAtStart(pipeline: Pipeline): void {
+  if (pipeline.guarded) pipeline.statistics.calls += 1;
+  else pipeline.countCall?.();
 }
 
 function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
@@ -208,8 +259,8 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
     // User code a policy ran (a breaker's `key`, a classifier) threw: the call ends with it, in
     // the method's own way, so an async method rejects rather than throwing at its caller.
     settleCall(call, failedWith(error));
-    if (shape.answersWithPromise || shape.alwaysAsynchronous) return Promise.reject(error);
-    throw error;
+    if (shape.answersWithPromise || shape.alwaysAsynchronous) return recoverToPromise(call, error);
+    return recoverOrThrow(call, error);
   }
   return afterFirstAttempt(call, first, shape);
 }
@@ -276,7 +327,7 @@ function afterFirstAttempt(
     result = finalValue(call, first, false);
   } catch (error) {
     settleCall(call, failedWith(error));
-    throw error;
+    return recoverOrThrow(call, error);
   }
   if (isPromiseLike(result)) return settleWhenDone(call, result);
   settleCall(call, succeededWith(result));
@@ -293,7 +344,7 @@ async function settleWhenDone(call: CallRecord, result: unknown): Promise<unknow
     value = await result;
   } catch (error) {
     settleCall(call, failedWith(error));
-    throw error;
+    return recoverOrThrow(call, error);
   }
   settleCall(call, succeededWith(value));
   return value;

@@ -29,7 +29,7 @@ export function returnedJudged<Value>(value: Value, resultRetried: boolean): Out
   return { failed: false, value, resultRetried };
 }
 
-export function refusedWith(error: unknown, refusedBy: PolicyKind): Outcome<never> {
+export function refusedWith(error: unknown, refusedBy?: PolicyKind): Outcome<never> {
   return { failed: true, error, refused: true, refusedBy };
 }
 

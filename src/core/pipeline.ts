@@ -40,10 +40,13 @@ export interface CallRecord {
  * Call-level hooks:
  * - `countCall()` counts a call and keeps no state for it (a retry budget's first attempts,
  *   counters for `stats`). The only hook that leaves a pipeline lean: it runs on the fast path.
+ *   It counts admitted calls only: a call that `admitCall` refused, or whose first attempt
+ *   `admitAttempt` refused, never reached the dependency and earns no retries.
  * - `admitCall(call)` runs before the first attempt; it throws to refuse the call, or returns a
  *   promise to make the call wait for admission (a concurrency limit's queue).
  * - `settleCall(call, outcome)` runs once when the call has its final outcome, success or not
- *   (a concurrency slot is released, `onSuccess` is told).
+ *   (a concurrency slot is released, `onSuccess` is told), also for a call that `admitCall`
+ *   refused (`outcome.refused`): a policy gives back only what it took for the call.
  *
  * Attempt-level hooks, around every attempt (retries and hedges included), outermost first:
  * - `admitAttempt(call)` returns false to refuse the attempt (an open breaker). A refused first
@@ -55,6 +58,12 @@ export interface CallRecord {
  *   promise, as that would turn a synchronous method's result into a promise). A wrapper that
  *   fails before `run()` (the call's abort ended the wait) makes the attempt fail with that error.
  * - `attemptEnded(call, outcome)` sees each attempt's outcome (a breaker counts it).
+ *
+ * - `recover(call, error)` is offered the call's final failure, after the settle hooks, innermost
+ *   policy first (a fallback): it returns `{ value }` to answer the call with `value` instead (a
+ *   promise of it for a call that answers with a promise), or undefined to let the failure stand;
+ *   what it throws is the call's error. It runs wherever the slow path produces a final failure,
+ *   sync and async, a refused call's included; never in the retry loop, which it does not change.
  *
  * Retry-level hook, asked by the retry loop (the only place that decides on retries):
  * - `vetoRetry(call, outcome, delay)` is asked, innermost policy first, before a retry the lanes
@@ -75,6 +84,7 @@ export interface PipelinePolicy {
   attemptEnded?(call: CallRecord, outcome: Outcome): void;
   vetoRetry?(call: CallRecord, outcome: Outcome, delay: number): boolean;
   settleCall?(call: CallRecord, outcome: Outcome): void;
+  recover?(call: CallRecord, error: unknown): { readonly value: unknown } | undefined;
   /**
    * A first attempt without a per-call record, for a policy whose per-call state is one number, a
    * ticket (a breaker without `key`). `enterFirstAttempt()` admits the attempt and returns its
@@ -123,7 +133,7 @@ export interface Pipeline extends RetryPolicy {
   readonly statistics: CallStatistics;
   /** The policies, in `policyOrder`. */
   readonly policies: readonly PipelinePolicy[];
-  /** Whether any policy needs a per-call record before the first attempt (any hook but `countCall` and `vetoRetry`). */
+  /** Whether any policy needs a per-call record before the first attempt (any hook but `countCall` and `vetoRetry`), or its final failure (`recover`). */
   readonly guarded: boolean;
   /**
    * Set when the pipeline's only per-call hooks are those of one policy that can run a first
@@ -131,8 +141,16 @@ export interface Pipeline extends RetryPolicy {
    * the first attempt itself (fast-path/README.md).
    */
   readonly firstAttemptGuard: PipelinePolicy | undefined;
-  /** All `countCall` hooks and the `calls` counter of `statistics` as one function. */
+  /**
+   * All `countCall` hooks and the `calls` counter of `statistics` as one function, for a lean
+   * pipeline, whose calls are admitted as they start.
+   */
   readonly countCall: (() => void) | undefined;
+  /**
+   * The `countCall` hooks alone, for a guarded call once its first attempt is admitted (the
+   * `calls` counter of `statistics` counts it as it starts, admitted or not).
+   */
+  readonly countAdmittedCall: (() => void) | undefined;
   readonly admitCall: readonly PipelinePolicy[];
   readonly admitAttempt: readonly PipelinePolicy[];
   readonly wrapAttempt: readonly PipelinePolicy[];
@@ -140,6 +158,8 @@ export interface Pipeline extends RetryPolicy {
   /** Innermost first. */
   readonly vetoRetry: readonly PipelinePolicy[];
   readonly settleCall: readonly PipelinePolicy[];
+  /** Innermost first. */
+  readonly recover: readonly PipelinePolicy[];
   readonly measuresAttempts: boolean;
   readonly slotCount: number;
 }
@@ -186,12 +206,13 @@ export function compilePipeline(
   const wrapAttempt = withHook('wrapAttempt');
   const attemptEnded = withHook('attemptEnded');
   const settleCall = withHook('settleCall');
+  const recover = withHook('recover');
   const measuresAttempts = ordered.some((policy) => policy.measuresAttempts === true);
   const guard = admitAttempt.length === 1 ? admitAttempt[0] : undefined;
   const firstAttemptGuard =
     guard !== undefined &&
     typeof guard.enterFirstAttempt === 'function' &&
-    admitCall.length + wrapAttempt.length + settleCall.length === 0 &&
+    admitCall.length + wrapAttempt.length + settleCall.length + recover.length === 0 &&
     attemptEnded.every((policy) => policy === guard) &&
     !measuresAttempts &&
     retryPolicy.retryOnResult === undefined
@@ -204,15 +225,17 @@ export function compilePipeline(
     policies: ordered.length === 0 ? noPolicies : ordered,
     guarded:
       admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
-      settleCall.length > 0,
+      settleCall.length + recover.length > 0,
     firstAttemptGuard,
     countCall: countCallsOf(counters, telemetry.statistics),
+    countAdmittedCall: policyCountersOf(counters),
     admitCall,
     admitAttempt,
     wrapAttempt,
     attemptEnded,
     vetoRetry: [...withHook('vetoRetry')].reverse(),
     settleCall,
+    recover: recover.length === 0 ? noPolicies : [...recover].reverse(),
     measuresAttempts,
     slotCount,
   };
@@ -252,6 +275,15 @@ function countCallsOf(counters: readonly PipelinePolicy[], statistics: CallStati
   }
   return () => {
     statistics.calls += 1;
+    for (const counter of counters) counter.countCall!();
+  };
+}
+
+/** The policies' `countCall` hooks as one function, or undefined for none. */
+function policyCountersOf(counters: readonly PipelinePolicy[]): (() => void) | undefined {
+  if (counters.length === 0) return undefined;
+  if (counters.length === 1) return counters[0].countCall!.bind(counters[0]);
+  return () => {
     for (const counter of counters) counter.countCall!();
   };
 }

@@ -1,6 +1,8 @@
 import {
+  countCallAtStart,
   admitCall,
   callRefused,
+  recoverOrThrow,
   retryAsynchronously,
   runAttempt,
   settleCall,
@@ -9,6 +11,8 @@ import {
 import { failedWith, succeededWith } from './outcome';
 import { createCallRecord, type Pipeline, type RetriedFunction } from './pipeline';
 import { callStartTime } from './retry-decision';
+import { keepAsCause } from './user-callback';
+import { describeValue } from '../policy/describe-value';
 
 interface StreamStart {
   readonly iterator: AsyncIterator<unknown, unknown, unknown>;
@@ -41,7 +45,7 @@ export async function* streamWithRetry(
   thisArg: unknown,
   args: readonly unknown[],
 ): AsyncGenerator<unknown, unknown, unknown> {
-  pipeline.countCall?.();
+  countCallAtStart(pipeline);
   const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
   let started: StreamStart;
   try {
@@ -60,7 +64,8 @@ export async function* streamWithRetry(
     ) as StreamStart;
   } catch (error) {
     settleCall(call, failedWith(error));
-    throw error;
+    // A fallback (pipeline.ts: `recover`) gives the values to yield instead.
+    return yield* fallbackStream(recoverOrThrow(call, error), error);
   }
   settleCall(call, succeededWith(undefined));
   const { iterator, first } = started;
@@ -75,4 +80,25 @@ export async function* streamWithRetry(
     // The caller stopped (break, return or throw) at the first value: close the inner stream too.
     if (!delegated) await iterator.return?.();
   }
+}
+
+/** The values a fallback gives a stream that failed before its first value: an (async) iterable. */
+async function* fallbackStream(
+  recovered: unknown,
+  failure: unknown,
+): AsyncGenerator<unknown, unknown, unknown> {
+  const value: unknown = await recovered;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    (Symbol.asyncIterator in value || Symbol.iterator in value)
+  ) {
+    return yield* value as AsyncIterable<unknown>;
+  }
+  throw keepAsCause(
+    new TypeError(
+      `the fallback of an async generator method must give an iterable or an async iterable (the values to yield instead), got ${describeValue(value)}`,
+    ),
+    failure,
+  );
 }

@@ -88,3 +88,82 @@ export interface RetryOnResultDecoratorFunction<Result> {
     descriptor: TypedPropertyDescriptor<Method>,
   ): CheckedRetryOnResult<Method, Result, TypedPropertyDescriptor<Method> | void>;
 }
+
+/**
+ * The compiler names this type, with the reason, when a `@Fallback` does not suit the method it is
+ * put on. A method's type is a function, never this, so the decorator is refused.
+ */
+export interface FallbackRefused<Reason extends string> {
+  readonly fallbackRefused: Reason;
+}
+
+/** What a fallback may give for `Method`: its result (what its promise resolves to), or for a stream the values to yield instead. */
+type FallbackResultOf<Method extends (...args: never[]) => unknown> =
+  ReturnsStream<ReturnType<Method>> extends true
+    ? Iterable<unknown> | AsyncIterable<unknown>
+    : Awaited<ReturnType<Method>>;
+
+type CheckedFallbackValue<Method extends (...args: never[]) => unknown, Value, Accepted> = [
+  Value,
+] extends [FallbackResultOf<Method>]
+  ? Accepted
+  : FallbackRefused<'the fallback value is not what the method returns (or what its promise resolves to)'>;
+
+type CheckedFallbackFunction<
+  Method extends (...args: never[]) => unknown,
+  This,
+  Args extends unknown[],
+  Result,
+  MethodThis,
+  Accepted,
+> = [(this: This, error: unknown, ...args: Args) => Result] extends [
+  (this: MethodThis, error: unknown, ...args: Parameters<Method>) => unknown,
+]
+  ? [Awaited<Result>] extends [FallbackResultOf<Method>]
+    ? Accepted
+    : FallbackRefused<'the fallback function returns what the method does not (or what its promise does not resolve to)'>
+  : FallbackRefused<"the fallback function does not take (error, ...the method's arguments) with the method's this">;
+
+/** `@Fallback(value)`: on a method whose result (what its promise resolves to) `value` can be, or on a class. */
+export interface FallbackValueDecoratorFunction<Value> extends ClassDecoratorFunction {
+  /** TC39 standard decorators. */
+  <This, Method extends (this: This, ...args: never[]) => unknown>(
+    method: Method,
+    context: ClassMethodDecoratorContext<This>,
+  ): CheckedFallbackValue<Method, Value, Method | void>;
+  /** Legacy `experimentalDecorators`. */
+  <Method extends (...args: never[]) => unknown>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<Method>,
+  ): CheckedFallbackValue<Method, Value, TypedPropertyDescriptor<Method> | void>;
+}
+
+/**
+ * `@Fallback((error, ...args) => value)`: on a method whose arguments (and `this`) the function
+ * takes and whose result it returns, or on a class.
+ */
+export interface FallbackFunctionDecoratorFunction<
+  This,
+  Args extends unknown[],
+  Result,
+> extends ClassDecoratorFunction {
+  /** TC39 standard decorators. */
+  <MethodThis, Method extends (this: MethodThis, ...args: never[]) => unknown>(
+    method: Method,
+    context: ClassMethodDecoratorContext<MethodThis>,
+  ): CheckedFallbackFunction<Method, This, Args, Result, MethodThis, Method | void>;
+  /** Legacy `experimentalDecorators`. */
+  <MethodThis extends object, Method extends (...args: never[]) => unknown>(
+    target: MethodThis,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<Method>,
+  ): CheckedFallbackFunction<
+    Method,
+    This,
+    Args,
+    Result,
+    MethodThis,
+    TypedPropertyDescriptor<Method> | void
+  >;
+}

@@ -1,6 +1,8 @@
 import type { PolicyRegistration } from '../core/policy-registry';
 import { circuitBreakerRegistration } from './circuit-breaker/pipeline-policy';
 import { rateLimiterRegistration } from './rate-limit/pipeline-policy';
+import { concurrencyLimitRegistration } from './concurrency-limit/pipeline-policy';
+import { fallbackRegistration } from './fallback/pipeline-policy';
 import { retryBudgetRegistration } from './retry-budget/pipeline-policy';
 
 /**
@@ -13,4 +15,6 @@ export const policyRegistrations: readonly PolicyRegistration[] = [
   retryBudgetRegistration,
   circuitBreakerRegistration,
   rateLimiterRegistration,
+  concurrencyLimitRegistration,
+  fallbackRegistration,
 ];

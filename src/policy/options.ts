@@ -3,8 +3,10 @@ import type { ErrorCategory } from '../classify/error-category';
 import type {
   CircuitBreakerSetting,
   RateLimiterSetting,
+  ConcurrencyLimitSetting,
   RetryBudgetSetting,
 } from './policy-settings';
+import type { FallbackSetting } from '../policies/fallback/options';
 
 /** How a computed delay is randomised. `true` means `'full'`, `false` means `'none'`. */
 export type JitterStrategy = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
@@ -219,4 +221,17 @@ export interface RetryDefaultsOptions<Result = unknown> extends RetryOptions<Res
    * @default undefined (no rate limiter)
    */
   rateLimiter?: RateLimiterSetting;
+  /**
+   * A concurrency limit for every decorated method of the class (one limiter for all of them), or
+   * for the function: limiter options, or a `ConcurrencyLimiter` to share. Given as options to
+   * `withRetry`, it limits the calls made with that same options object only.
+   * @default undefined (no limit)
+   */
+  concurrencyLimit?: ConcurrencyLimitSetting;
+  /**
+   * A fallback for every decorated method of the class, or for the function: `{ to, on? }`, as
+   * `@Fallback(to, { on })`.
+   * @default undefined (no fallback)
+   */
+  fallback?: FallbackSetting;
 }

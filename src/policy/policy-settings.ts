@@ -5,6 +5,8 @@ import type { CircuitBreakerOptions } from '../policies/circuit-breaker/options'
 import type { RateLimiterOptions } from '../policies/rate-limit/options';
 import type { RateLimiter } from '../policies/rate-limit/rate-limiter';
 import type { RetryBudget } from '../policies/retry-budget/retry-budget';
+import type { ConcurrencyLimiter } from '../policies/concurrency-limit/concurrency-limiter';
+import type { ConcurrencyLimiterOptions } from '../policies/concurrency-limit/options';
 
 /** `budget`: a `RetryBudget` to share, or `false` for none. */
 export type RetryBudgetSetting = RetryBudget | false;
@@ -14,3 +16,5 @@ export type CircuitBreakerSetting = CircuitBreakerOptions | Breaker;
 
 /** `rateLimiter`: options for a limiter of its own, or a `RateLimiter` to share. */
 export type RateLimiterSetting = RateLimiterOptions | RateLimiter;
+/** `concurrencyLimit`: options for a limiter of its own, or a `ConcurrencyLimiter` to share. */
+export type ConcurrencyLimitSetting = ConcurrencyLimiterOptions | ConcurrencyLimiter;

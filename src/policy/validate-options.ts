@@ -204,6 +204,18 @@ const defaultsChecks: Record<string, FieldCheck> = {
       ? undefined
       : typeProblem('rate-limiter options ({ limit, interval }) or a RateLimiter');
   },
+  // Its fields are checked by the fallback (src/policies/fallback), naming them.
+  fallback(value) {
+    return isPlainObject(value)
+      ? undefined
+      : typeProblem('{ to, on? }: a fallback value or function, and which failures fall back');
+  },
+  // Its fields are checked by the limiter (src/policies/concurrency-limit), naming them.
+  concurrencyLimit(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? undefined
+      : typeProblem('concurrency-limit options or a ConcurrencyLimiter');
+  },
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

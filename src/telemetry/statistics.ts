@@ -11,6 +11,10 @@
 import type { Breaker } from '../policies/circuit-breaker/breaker';
 import type { RateLimiter } from '../policies/rate-limit/rate-limiter';
 import type { RetryBudget } from '../policies/retry-budget/retry-budget';
+import type {
+  ConcurrencyLimiter,
+  ConcurrencyLimiterStats,
+} from '../policies/concurrency-limit/concurrency-limiter';
 
 /** Where an object keeps its counters; `Symbol.for`, so that copies of the package read each other's. */
 export const statisticsKey: unique symbol = Symbol.for('tenacious.statistics') as never;
@@ -28,8 +32,9 @@ export interface MethodStats {
   /** Calls that ended with a failure tenacious did not retry further (`tenacious:give-up`). */
   readonly giveUps: number;
   /**
-   * Attempts a policy refused: a first attempt an open circuit failed fast, a retry that the
-   * budget or the breaker stopped.
+   * Attempts a policy refused: a first attempt an open circuit failed fast, a call a concurrency
+   * limit refused (or that left its queue: timed out or aborted), a retry that the budget or the
+   * breaker stopped.
    */
   readonly rejections: number;
 }
@@ -112,27 +117,29 @@ export function attachStatistics(target: Function, statistics: CallStatistics): 
   });
 }
 
+/** What `stats()` returns, whichever target it is given. */
+export type AnyStats =
+  MethodStats | BreakerStats | BudgetStats | RateLimiterStats | ConcurrencyLimiterStats;
+
 /**
  * The counters of a decorated method (`stats(instance.method)`, `stats(Class.prototype.method)`),
- * a `retryable` function, a `Breaker`, a `RetryBudget` or a `RateLimiter`. Throws a TypeError for anything else.
+ * a `retryable` function, a `Breaker`, a `RetryBudget`, a `RateLimiter` or a `ConcurrencyLimiter`.
+ * Throws a TypeError for anything else.
  */
 export function stats(target: (...args: never[]) => unknown): MethodStats;
 export function stats(target: Breaker): BreakerStats;
 export function stats(target: RetryBudget): BudgetStats;
 export function stats(target: RateLimiter): RateLimiterStats;
-export function stats(target: object): MethodStats | BreakerStats | BudgetStats | RateLimiterStats;
-export function stats(target: object): MethodStats | BreakerStats | BudgetStats | RateLimiterStats {
+export function stats(target: ConcurrencyLimiter): ConcurrencyLimiterStats;
+export function stats(target: object): AnyStats;
+export function stats(target: object): AnyStats {
   const read =
     (typeof target === 'object' || typeof target === 'function') && target !== null
-      ? (
-          target as Partial<
-            HasStatistics<MethodStats | BreakerStats | BudgetStats | RateLimiterStats>
-          >
-        )[statisticsKey]
+      ? (target as Partial<HasStatistics<AnyStats>>)[statisticsKey]
       : undefined;
   if (typeof read !== 'function') {
     throw new TypeError(
-      'stats: expected a method decorated with tenacious, a retryable function, a Breaker or a RetryBudget',
+      'stats: expected a method decorated with tenacious, a retryable function, a Breaker, a RetryBudget, a RateLimiter or a ConcurrencyLimiter',
     );
   }
   return read.call(target);

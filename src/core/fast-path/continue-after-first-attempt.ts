@@ -12,13 +12,15 @@ import { listArguments } from './call-arguments';
 import type { GuardedRejectionHandlers, RejectionHandlers } from './rejection-handlers';
 
 /**
- * Counts a call through a pipeline with a `firstAttemptGuard` (pipeline.ts) and admits its first
- * attempt: the ticket, or 0 when the guard refused it.
+ * Admits the first attempt of a call through a pipeline with a `firstAttemptGuard` (pipeline.ts)
+ * and counts the call: the ticket, or 0 when the guard refused it. A refused call is counted by
+ * `stats()` only: it earns its policies nothing (a budget's retries).
  */
 export function enterGuardedCall(pipeline: Pipeline): number {
-  const { countCall } = pipeline;
-  if (countCall !== undefined) countCall();
-  return pipeline.firstAttemptGuard!.enterFirstAttempt!();
+  const ticket = pipeline.firstAttemptGuard!.enterFirstAttempt!();
+  if (ticket !== 0) pipeline.countCall!();
+  else pipeline.statistics.calls += 1;
+  return ticket;
 }
 
 /**

@@ -1,0 +1,72 @@
+import { isCallerAbort } from '../../classify/caller-abort';
+import { resolveAbortSignal } from '../../core/abort-signal';
+import { isPromiseLike } from '../../core/call-with-retry';
+import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
+import type { PolicyRegistration } from '../../core/policy-registry';
+import { keepAsCause } from '../../core/user-callback';
+import { resolveFallbackSetting, type ResolvedFallback } from './options';
+
+/**
+ * A fallback in the pipeline, outermost: once the call has failed for good (retries exhausted or
+ * not allowed, refused by a breaker or a concurrency limit), it answers the call with the value,
+ * or with what the function returns for `(error, ...args)` called with the call's `this`
+ * (pipeline.ts: `recover`). A caller's abort is never replaced; `on` narrows which failures are.
+ * What the function throws (or its promise rejects with) is the call's error, with the failure as
+ * its `cause` when it has none (user-callback.ts).
+ */
+export function fallbackPolicy(fallback: ResolvedFallback): PipelinePolicy {
+  const { to, on } = fallback;
+  return {
+    kind: 'fallback',
+    recover(call, error) {
+      if (isAbortOfCall(call, error) || !accepts(call, error)) return undefined;
+      if (typeof to !== 'function') return { value: to };
+      let value: unknown;
+      try {
+        value = Reflect.apply(to, call.thisArg, [error, ...call.args]);
+      } catch (thrown) {
+        throw keepAsCause(thrown, error);
+      }
+      if (isPromiseLike(value)) {
+        value = Promise.resolve(value).then(undefined, (thrown: unknown) => {
+          throw keepAsCause(thrown, error);
+        });
+      }
+      return { value };
+    },
+  };
+
+  function accepts(call: CallRecord, error: unknown): boolean {
+    if (on === undefined) return true;
+    try {
+      return typeof on === 'function'
+        ? Boolean(on(error))
+        : on.includes(call.pipeline.classify(error));
+    } catch (thrown) {
+      throw keepAsCause(thrown, error);
+    }
+  }
+}
+
+/** Whether `error` is the caller's abort: an AbortError, or the reason of the call's own signal. */
+function isAbortOfCall(call: CallRecord, error: unknown): boolean {
+  if (isCallerAbort(error)) return true;
+  let signal = call.signal;
+  if (signal === undefined) {
+    try {
+      signal = resolveAbortSignal(call.pipeline.signal, call.args);
+    } catch {
+      return false; // a `signal` option that fails: the call's failure says so already
+    }
+  }
+  return signal !== undefined && signal.aborted && signal.reason === error;
+}
+
+export const fallbackRegistration: PolicyRegistration = {
+  kind: 'fallback',
+  optionKey: 'fallback',
+  prepare: resolveFallbackSetting,
+  create(setting) {
+    return setting === undefined ? undefined : fallbackPolicy(setting as ResolvedFallback);
+  },
+};
