@@ -6,6 +6,12 @@ export { RetryOnRateLimit } from './decorators/retry-on-rate-limit';
 export { Classified } from './decorators/classified';
 export { RetryDefaults } from './decorators/retry-defaults';
 export { CircuitBreaker } from './decorators/circuit-breaker';
+export { Timeout } from './decorators/timeout';
+export { Hedge } from './decorators/hedge';
+export type {
+  AsyncMethodDecoratorFunction,
+  AsyncMethodOrClassDecoratorFunction,
+} from './decorators/async-method-decorator-types';
 export type {
   AnyClass,
   ClassDecoratorFunction,
@@ -60,6 +66,10 @@ export type {
   WindowBucketSnapshot,
 } from './policies/circuit-breaker/snapshot';
 export { RetryBudget } from './policies/retry-budget/retry-budget';
+export { AttemptTimeoutError } from './policies/timeout/errors';
+export type { TimeoutOptions, TimeoutSetting } from './policies/timeout/options';
+export type { HedgeOptions, LatencyPercentile } from './policies/hedge/options';
+export { currentAttempt, type AttemptInfo } from './core/attempt-context';
 export type { RetryBudgetOptions } from './policies/retry-budget/options';
 
 export {

@@ -1,4 +1,5 @@
 import { resolveAbortSignalAfter } from './abort-signal';
+import { openAttemptScope, runInAttemptScope } from './attempt-context';
 import { failedWith, outcomeValue, refusedWith, succeededWith, type Outcome } from './outcome';
 import {
   createCallRecord,
@@ -27,9 +28,11 @@ export const invokeTarget: AttemptExecution = (call) =>
   Reflect.apply(call.target, call.thisArg, call.args);
 
 /**
- * Runs one attempt through the attempt-level policies (pipeline.ts): each may refuse it, wrap it
- * and see its outcome. Returns the outcome, or a promise of it when the attempt returned one.
- * Never throws for the method's failure; a policy's own bug (a classifier that throws) does.
+ * Runs one step of the retry loop: one attempt through the attempt-level policies (pipeline.ts),
+ * each of which may refuse it, wrap it and see its outcome; or, with a hedge, the attempts the
+ * hedge runs side by side (`stepAttempt`). Returns the outcome, or a promise of it when the attempt
+ * returned one. Never throws for the method's failure; a policy's own bug (a classifier that
+ * throws) does.
  */
 export function runAttempt(
   call: CallRecord,
@@ -37,6 +40,13 @@ export function runAttempt(
 ): Outcome | Promise<Outcome> {
   const { pipeline } = call;
   if (!pipeline.guarded) return executeOnce(call, execute);
+  const step = pipeline.attemptStep;
+  if (step === undefined) return runOneAttempt(call, execute);
+  return step.stepAttempt!(call, (record) => runOneAttempt(record, execute));
+}
+
+function runOneAttempt(call: CallRecord, execute: AttemptExecution): Outcome | Promise<Outcome> {
+  const { pipeline } = call;
   const { admitAttempt } = pipeline;
   for (let index = 0; index < admitAttempt.length; index++) {
     const policy = admitAttempt[index];
@@ -48,6 +58,7 @@ export function runAttempt(
     }
   }
   if (pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
+  if (pipeline.attemptContext) return runScopedAttempt(call, execute);
   const { wrapAttempt } = pipeline;
   let value: unknown;
   try {
@@ -63,6 +74,35 @@ export function runAttempt(
     );
   }
   return attemptEnded(call, succeededWith(value));
+}
+
+/**
+ * An attempt in its own scope (attempt-context.ts): the method runs where `currentAttempt()`
+ * answers for it, and the scope is released (its link to the call's signal removed) once the
+ * attempt has settled. An attempt that lost to a hedged one failed only because it was stopped:
+ * the policies hear it as not having run (a breaker counts nothing).
+ */
+function runScopedAttempt(call: CallRecord, execute: AttemptExecution): Outcome | Promise<Outcome> {
+  const scope = openAttemptScope(call);
+  const scoped: AttemptExecution = (record) => runInAttemptScope(scope, execute, record);
+  const { wrapAttempt } = call.pipeline;
+  const ended = (outcome: Outcome): Outcome => {
+    scope.release();
+    return attemptEnded(call, outcome.failed && scope.lost ? refusedWith(outcome.error) : outcome);
+  };
+  let value: unknown;
+  try {
+    value = (wrapAttempt.length === 0 ? scoped : wrapExecution(wrapAttempt, scoped))(call);
+  } catch (error) {
+    return ended(failedWith(error));
+  }
+  if (isPromiseLike(value)) {
+    return Promise.resolve(value).then(
+      (result) => ended(succeededWith(result)),
+      (error: unknown) => ended(failedWith(error)),
+    );
+  }
+  return ended(succeededWith(value));
 }
 
 function wrapExecution(

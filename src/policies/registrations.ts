@@ -1,6 +1,9 @@
 import type { PolicyRegistration } from '../core/policy-registry';
+import { attemptContextRegistration } from './attempt-context/pipeline-policy';
 import { circuitBreakerRegistration } from './circuit-breaker/pipeline-policy';
+import { hedgeRegistration } from './hedge/pipeline-policy';
 import { retryBudgetRegistration } from './retry-budget/pipeline-policy';
+import { timeoutRegistration } from './timeout/pipeline-policy';
 
 /**
  * Every policy kind besides the retry lanes, each registered once here. A new kind adds its
@@ -11,4 +14,7 @@ import { retryBudgetRegistration } from './retry-budget/pipeline-policy';
 export const policyRegistrations: readonly PolicyRegistration[] = [
   retryBudgetRegistration,
   circuitBreakerRegistration,
+  timeoutRegistration,
+  hedgeRegistration,
+  attemptContextRegistration,
 ];

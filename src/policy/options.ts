@@ -1,6 +1,11 @@
 import type { Classifier } from '../classify/classifier';
 import type { ErrorCategory } from '../classify/error-category';
-import type { CircuitBreakerSetting, RetryBudgetSetting } from './policy-settings';
+import type {
+  CircuitBreakerSetting,
+  HedgeOptions,
+  RetryBudgetSetting,
+  TimeoutSetting,
+} from './policy-settings';
 
 /** How a computed delay is randomised. `true` means `'full'`, `false` means `'none'`. */
 export type JitterStrategy = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
@@ -208,4 +213,23 @@ export interface RetryDefaultsOptions<Result = unknown> extends RetryOptions<Res
    * @default undefined (no circuit breaker)
    */
   circuitBreaker?: CircuitBreakerSetting;
+  /**
+   * A time limit on every attempt of every decorated method of the class (or of the function):
+   * ms, or `{ ms }`, as `@Timeout` takes. On expiry the attempt's signal aborts and the attempt
+   * rejects with `AttemptTimeoutError`, which is retried.
+   * @default undefined (no time limit)
+   */
+  timeout?: TimeoutSetting;
+  /**
+   * Hedged attempts for every decorated method of the class (or for the function), as `@Hedge`
+   * takes them; refused with `idempotent: false`.
+   * @default undefined (no hedging)
+   */
+  hedge?: HedgeOptions;
+  /**
+   * `true`: `currentAttempt()` answers inside every attempt (its number and `AbortSignal`), even
+   * without `timeout` or `hedge`, which give one anyway.
+   * @default false
+   */
+  attemptContext?: boolean;
 }

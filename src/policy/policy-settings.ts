@@ -9,3 +9,6 @@ export type RetryBudgetSetting = RetryBudget | false;
 
 /** `circuitBreaker`: options for a breaker of its own, or a `Breaker` to share. */
 export type CircuitBreakerSetting = CircuitBreakerOptions | Breaker;
+
+export type { TimeoutSetting } from '../policies/timeout/options';
+export type { HedgeOptions } from '../policies/hedge/options';

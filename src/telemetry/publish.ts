@@ -7,6 +7,7 @@ import {
   budgetExhaustedChannel,
   circuitStateChannel,
   giveUpChannel,
+  hedgeChannel,
   retryChannel,
   successChannel,
   type CallIdentity,
@@ -71,6 +72,12 @@ export function publishBudgetExhausted(
     category,
     error,
   });
+}
+
+/** `tenacious:hedge`: attempt `attempt` of `call` starts beside the others, after `delay` ms. */
+export function publishHedge(call: CallRecord, attempt: number, delay: number): void {
+  const { className, method } = call.pipeline.identity;
+  hedgeChannel.publish({ className, method, attempt, delay });
 }
 
 export function publishCircuitState(message: CircuitStateMessage): void {
