@@ -41,6 +41,10 @@ describe('the published package', () => {
         'withRetry',
         'stats',
         'channelNames',
+        'Timeout',
+        'Hedge',
+        'AttemptTimeoutError',
+        'currentAttempt',
       ].sort(),
     );
   });
