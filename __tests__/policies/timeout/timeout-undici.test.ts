@@ -6,7 +6,8 @@ import { eventually } from './eventually';
 
 // @Timeout against a real server that stalls: the attempt's signal, passed to undici or fetch,
 // closes the connection when the time limit passes (the server sees it end), and the next attempt
-// gets the answer. Time limits of 100 ms: the server's stall is real time.
+// gets the answer. Time limits of 250 ms: the server's stall is real time, and a loaded 2-core machine can take
+// over 100 ms to answer a request that does not stall.
 
 let server: ScriptedHttpServer;
 
@@ -31,7 +32,7 @@ test('undici request(): the stalled request is aborted on time, and the retry su
   const timeouts: unknown[] = [];
   class PriceService {
     @Retry({ ...exact, onRetry: (error) => timeouts.push(error) })
-    @Timeout(100)
+    @Timeout(250)
     async price(): Promise<number> {
       const { signal } = currentAttempt()!;
       const response = await ensureOk(await request(`${server.url}/price`, { signal }));
@@ -39,11 +40,11 @@ test('undici request(): the stalled request is aborted on time, and the retry su
     }
   }
   await expect(new PriceService().price()).resolves.toBe(1299);
-  expect(server.requests('/price')).toHaveLength(2);
+  expect(server.requests('/price').length).toBe(timeouts.length + 1);
   // One time-out, unless a loaded machine kept a request from reaching the server in time too.
   expect(timeouts.length).toBeGreaterThanOrEqual(1);
   for (const timeout of timeouts) expect(timeout).toBeInstanceOf(AttemptTimeoutError);
-  expect(timeouts[0]).toMatchObject({ code: 'TENACIOUS_ATTEMPT_TIMEOUT', attempt: 1, timeout: 100 });
+  expect(timeouts[0]).toMatchObject({ code: 'TENACIOUS_ATTEMPT_TIMEOUT', attempt: 1, timeout: 250 });
   // The server saw the first request's connection end before it answered.
   await eventually(() => server.abandoned('/price').length === 1);
   expect(server.abandoned('/price')[0].sequence).toBe(1);
@@ -58,18 +59,17 @@ test('fetch(): the same through withRetry({ timeout })', async () => {
       const response = await ensureOk(await fetch(`${server.url}/price`, { signal }));
       return ((await response.json()) as { cents: number }).cents;
     },
-    { ...exact, timeout: { ms: 100 } },
+    { ...exact, timeout: { ms: 250 } },
   );
   expect(cents).toBe(1299);
   expect(attempts.length).toBeGreaterThanOrEqual(2); // more only on a machine too loaded to connect in time
   expect(attempts).toEqual(attempts.map((_, index) => index + 1));
-  expect(server.requests('/price')).toHaveLength(2);
   await eventually(() => server.abandoned('/price').length === 1);
 });
 
 test('a method that ignores the signal still gets AttemptTimeoutError; the server stalls on', async () => {
   class PriceService {
-    @Timeout(100)
+    @Timeout(250)
     async price(): Promise<unknown> {
       return request(`${server.url}/price`); // no signal: the request itself is not stopped
     }
