@@ -44,7 +44,11 @@ test('undici request(): the stalled request is aborted on time, and the retry su
   // One time-out, unless a loaded machine kept a request from reaching the server in time too.
   expect(timeouts.length).toBeGreaterThanOrEqual(1);
   for (const timeout of timeouts) expect(timeout).toBeInstanceOf(AttemptTimeoutError);
-  expect(timeouts[0]).toMatchObject({ code: 'TENACIOUS_ATTEMPT_TIMEOUT', attempt: 1, timeout: 250 });
+  expect(timeouts[0]).toMatchObject({
+    code: 'TENACIOUS_ATTEMPT_TIMEOUT',
+    attempt: 1,
+    timeout: 250,
+  });
   // The server saw the first request's connection end before it answered.
   await eventually(() => server.abandoned('/price').length === 1);
   expect(server.abandoned('/price')[0].sequence).toBe(1);
