@@ -26,6 +26,11 @@ export interface CallRecord {
   attemptStartedAt: number;
   /** The call's abort signal, looked up after the first failure (abort-signal.ts). */
   signal: AbortSignal | undefined;
+  /**
+   * Hedged attempts made so far (`@Hedge`): attempts beside the retry loop's own, which count
+   * toward the lanes' `maxAttempts` as the loop's do.
+   */
+  hedges: number;
   /** Whether `signal` was looked up already: at the first attempt, for an attempt context. */
   signalResolved: boolean;
   /**
@@ -312,6 +317,7 @@ export function createCallRecord(
     attempt: 1,
     attemptStartedAt: 0,
     signal: undefined,
+    hedges: 0,
     signalResolved: false,
     attemptScope: undefined,
     slots: pipeline.slotCount === 0 ? noSlots : new Array<unknown>(pipeline.slotCount),

@@ -196,8 +196,8 @@ test('@Timeout from @RetryDefaults and on a class', async () => {
 
 test('a synchronous method is refused at its first call, saying why', () => {
   class Service {
-    @Timeout(100)
     // @ts-expect-error -- a synchronous method does not compile under @Timeout either
+    @Timeout(100)
     total(): number {
       return 1;
     }

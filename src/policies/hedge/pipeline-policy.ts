@@ -103,11 +103,13 @@ function runHedgedStep(
         if (outcome.failed && outcome.refused === true) return;
         call.attempt = record.attempt;
         hedges += 1;
+        call.hedges += 1;
         call.pipeline.statistics.hedges += 1;
         return;
       }
       call.attempt = record.attempt;
       hedges += 1;
+      call.hedges += 1;
       call.pipeline.statistics.hedges += 1;
       if (hedgeChannel.hasSubscribers) {
         publishHedge(call, record.attempt, hedgeStartedAt - startedAt);
