@@ -14,6 +14,8 @@ import * as streamingResponse from './streaming-response';
 import * as circuitBreaker from './circuit-breaker';
 import * as retryBudget from './retry-budget';
 import * as telemetry from './telemetry';
+import * as attemptTimeout from './attempt-timeout';
+import * as hedgedRequests from './hedged-requests';
 import type { ExampleMain } from './example';
 
 interface CatalogEntry {
@@ -188,6 +190,27 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
       /^after the break: 12 units, 4 requests in all$/,
     ],
     main: circuitBreaker.main,
+  },
+  'attempt-timeout': {
+    description:
+      '@Timeout with @Retry: a stalled request is aborted through currentAttempt().signal and retried',
+    expectedOutput: [
+      /^ {2}attempt 1 failed: TENACIOUS_ATTEMPT_TIMEOUT \(attempt 1 timed out after 200 ms\)$/,
+      /^ACME: 42\.5, after 2 requests$/,
+      /^requests the client abandoned: 1$/,
+    ],
+    main: attemptTimeout.main,
+  },
+  'hedged-requests': {
+    description: '@Hedge against a slow tail: a second request after 100 ms, the slow one aborted',
+    expectedOutput: [
+      /^ {2}hedge: attempt 2 of search started after \d+ ms$/,
+      // 2 hedges, one per slow request; more only on a machine too busy to answer in 100 ms.
+      /^20 calls, \d+ requests, ([2-9]|1\d) hedges$/,
+      /^the slowest call took \d+ ms; a slow request alone takes 400 ms$/,
+      /^every slow request was aborted at the server: true$/,
+    ],
+    main: hedgedRequests.main,
   },
   'retry-budget': {
     description: 'a RetryBudget shared by two classes bounds the requests of a full outage',
