@@ -48,6 +48,10 @@ describe('the published package', () => {
         'withRetry',
         'stats',
         'channelNames',
+        'Timeout',
+        'Hedge',
+        'AttemptTimeoutError',
+        'currentAttempt',
       ].sort(),
     );
   });

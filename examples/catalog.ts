@@ -18,6 +18,8 @@ import * as rateLimitBedrockTokens from './rate-limit-bedrock-tokens';
 import * as telemetry from './telemetry';
 import * as concurrencyLimit from './concurrency-limit';
 import * as fallback from './fallback';
+import * as attemptTimeout from './attempt-timeout';
+import * as hedgedRequests from './hedged-requests';
 import type { ExampleMain } from './example';
 
 interface CatalogEntry {
@@ -213,6 +215,27 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
       /^requests the server saw: 5$/,
     ],
     main: rateLimitBedrockTokens.main,
+  },
+  'attempt-timeout': {
+    description:
+      '@Timeout with @Retry: a stalled request is aborted through currentAttempt().signal and retried',
+    expectedOutput: [
+      /^ {2}attempt 1 failed: TENACIOUS_ATTEMPT_TIMEOUT \(attempt 1 timed out after 200 ms\)$/,
+      /^ACME: 42\.5, after 2 requests$/,
+      /^requests the client abandoned: 1$/,
+    ],
+    main: attemptTimeout.main,
+  },
+  'hedged-requests': {
+    description: '@Hedge against a slow tail: a second request after 100 ms, the slow one aborted',
+    expectedOutput: [
+      /^ {2}hedge: attempt 2 of search started after \d+ ms$/,
+      // 2 hedges, one per slow request; more only on a machine too busy to answer in 100 ms.
+      /^20 calls, \d+ requests, ([2-9]|1\d) hedges$/,
+      /^the slowest call took \d+ ms; a slow request alone takes 400 ms$/,
+      /^every slow request was aborted at the server: true$/,
+    ],
+    main: hedgedRequests.main,
   },
   'retry-budget': {
     description: 'a RetryBudget shared by two classes bounds the requests of a full outage',

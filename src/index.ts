@@ -9,6 +9,12 @@ export { CircuitBreaker } from './decorators/circuit-breaker';
 export { RateLimit } from './decorators/rate-limit';
 export { ConcurrencyLimit } from './decorators/concurrency-limit';
 export { Fallback } from './decorators/fallback';
+export { Timeout } from './decorators/timeout';
+export { Hedge } from './decorators/hedge';
+export type {
+  AsyncMethodDecoratorFunction,
+  AsyncMethodOrClassDecoratorFunction,
+} from './decorators/async-method-decorator-types';
 export type {
   AnyClass,
   ClassDecoratorFunction,
@@ -69,6 +75,10 @@ export { RetryBudget } from './policies/retry-budget/retry-budget';
 export { RateLimiter } from './policies/rate-limit/rate-limiter';
 export { RateLimitExceededError } from './policies/rate-limit/errors';
 export type { RateLimiterOptions } from './policies/rate-limit/options';
+export { AttemptTimeoutError } from './policies/timeout/errors';
+export type { TimeoutOptions, TimeoutSetting } from './policies/timeout/options';
+export type { HedgeOptions, LatencyPercentile } from './policies/hedge/options';
+export { currentAttempt, type AttemptInfo } from './core/attempt-context';
 export type { RetryBudgetOptions } from './policies/retry-budget/options';
 export {
   ConcurrencyLimiter,

@@ -907,6 +907,19 @@ export const retryDefaultsSpecs = {
       ),
     ),
   },
+  // The takers call synchronous targets, which a time limit or a hedge refuses at their first
+  // call (__tests__/policies/timeout and hedge test their values); only invalid ones are drawn.
+  timeout: {
+    valid: fc.constant(undefined),
+    invalid: typeErrorFor(
+      definedValue.filter((value) => typeof value !== 'number' && !isPlainObject(value)),
+    ),
+  },
+  hedge: {
+    valid: fc.constant(undefined),
+    invalid: typeErrorFor(definedValue.filter((value) => !isPlainObject(value))),
+  },
+  attemptContext: booleanSpec,
 } satisfies Record<keyof RetryDefaultsOptions, OptionSpec>;
 
 export const backoffCalculationSpecs = {

@@ -42,6 +42,8 @@ export interface StreamFailure {
 interface StreamPacing extends Delayed {
   /** Wait between data events (not before the first). */
   eventDelayMs?: number;
+  /** Send the status and headers, then wait this long before the first event (a stream that stalls). */
+  firstEventDelayMs?: number;
   failWith?: StreamFailure;
 }
 

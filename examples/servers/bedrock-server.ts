@@ -106,6 +106,7 @@ export class LocalBedrockServer {
   readonly #openExchanges = new Set<AbortController>();
   readonly #http2Sessions = new Set<http2.ServerHttp2Session>();
   #requestIdCounter = 0;
+  #abandoned = 0;
   #port = 0;
   #closed = false;
 
@@ -165,6 +166,11 @@ export class LocalBedrockServer {
     return this;
   }
 
+  /** Requests whose client went away (closed the stream or the connection) before they were answered in full. */
+  get abandonedCount(): number {
+    return this.#abandoned;
+  }
+
   requestCount(operation?: BedrockOperation): number {
     if (operation === undefined) return this.#requests.length;
     return this.#requests.filter((request) => request.operation === operation).length;
@@ -204,7 +210,9 @@ export class LocalBedrockServer {
   async #handle(exchange: Exchange): Promise<void> {
     const cancel = new AbortController();
     this.#openExchanges.add(cancel);
+    let answered = false;
     exchange.onClose(() => {
+      if (!answered && !this.#closed) this.#abandoned += 1;
       cancel.abort();
       this.#openExchanges.delete(cancel);
     });
@@ -226,6 +234,7 @@ export class LocalBedrockServer {
       const response = this.#script.next(target.operation);
       if (response.delayMs && !(await wait(response.delayMs, cancel.signal))) return;
       await this.#answer(target.operation, response, exchange, cancel.signal);
+      answered = !cancel.signal.aborted;
     } catch (error) {
       // The peer went away mid-request, or a bug here: never let it become an unhandled rejection.
       if (!cancel.signal.aborted && !exchange.response.headersSent) {
@@ -368,13 +377,14 @@ function exceptionFrame(
 async function writeFrames(
   sink: ResponseSink,
   frames: Uint8Array[],
-  pacing: { eventDelayMs?: number; failWith?: StreamFailure },
+  pacing: { eventDelayMs?: number; firstEventDelayMs?: number; failWith?: StreamFailure },
   signal: AbortSignal,
 ): Promise<void> {
   const failure = pacing.failWith;
   const dataCount = failure
     ? Math.min(failure.afterEvents ?? frames.length, frames.length)
     : frames.length;
+  if (pacing.firstEventDelayMs && !(await wait(pacing.firstEventDelayMs, signal))) return;
   for (let index = 0; index < dataCount; index++) {
     if (index > 0 && pacing.eventDelayMs && !(await wait(pacing.eventDelayMs, signal))) return;
     sink.write(frames[index]);

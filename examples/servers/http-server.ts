@@ -77,6 +77,11 @@ export interface ScriptedHttpServer {
   script(path: string, steps: readonly ScriptStep[]): void;
   /** Requests received, oldest first: for one path, or for all paths. */
   requests(path?: string): readonly RecordedRequest[];
+  /**
+   * Requests whose client closed the connection before the reply was sent in full (an aborted
+   * request), oldest first: for one path, or for all paths.
+   */
+  abandoned(path?: string): readonly RecordedRequest[];
   /** Forget every script and every recorded request. */
   reset(): void;
   /** Stop listening, destroy every open socket (hanging requests included) and clear all timers. */
@@ -93,6 +98,8 @@ const unscripted: ScriptedResponse = { status: 404, body: 'no script for this pa
 export async function startHttpServer(): Promise<ScriptedHttpServer> {
   const scripts = new Map<string, Script>();
   const recorded: RecordedRequest[] = [];
+  const abandoned: RecordedRequest[] = [];
+  let closing = false;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -126,6 +133,9 @@ export async function startHttpServer(): Promise<ScriptedHttpServer> {
       remotePort: request.socket.remotePort ?? 0,
     };
     recorded.push(record);
+    response.once('close', () => {
+      if (!response.writableFinished && !closing) abandoned.push(record);
+    });
     const step = nextStep(path);
     const reply = typeof step === 'function' ? step(record) : step;
     const socket = request.socket;
@@ -168,11 +178,18 @@ export async function startHttpServer(): Promise<ScriptedHttpServer> {
         ? [...recorded]
         : recorded.filter((request) => request.path === path);
     },
+    abandoned(path) {
+      return path === undefined
+        ? [...abandoned]
+        : abandoned.filter((request) => request.path === path);
+    },
     reset() {
       scripts.clear();
       recorded.length = 0;
+      abandoned.length = 0;
     },
     close() {
+      closing = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

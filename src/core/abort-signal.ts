@@ -54,9 +54,9 @@ export function resolveAbortSignalAfter(
  * `resolveAbortSignalAfter`), so that a `signal` option function runs once per call at most.
  */
 export function callSignalAfter(call: CallRecord, handled: unknown): AbortSignal | undefined {
-  if (!call.signalLookedUp) {
+  if (!call.signalResolved) {
     call.signal = resolveAbortSignalAfter(handled, call.pipeline.signal, call.args);
-    call.signalLookedUp = true;
+    call.signalResolved = true;
   }
   return call.signal;
 }

@@ -1,4 +1,5 @@
 import { callSignalAfter } from './abort-signal';
+import { openAttemptScope, runInAttemptScope } from './attempt-context';
 import {
   failedWith,
   outcomeValue,
@@ -37,11 +38,13 @@ export const invokeTarget: AttemptExecution = (call) =>
   Reflect.apply(call.target, call.thisArg, call.args);
 
 /**
- * Runs one attempt through the attempt-level policies (pipeline.ts): each may refuse it, wrap it
- * and see its outcome. Returns the outcome, or a promise of it when the attempt returned one.
- * Never throws for the method's failure; a policy's own bug (a classifier that throws) does.
- * `retryOnResult` (none for a stream's start) is asked here, once, when policies see the outcome:
- * a value the call retries is not a success of the dependency (a breaker counts it as a failure).
+ * Runs one step of the retry loop: one attempt through the attempt-level policies (pipeline.ts),
+ * each of which may refuse it, wrap it and see its outcome; or, with a hedge, the attempts the
+ * hedge runs side by side (`stepAttempt`). Returns the outcome, or a promise of it when the attempt
+ * returned one. Never throws for the method's failure; a policy's own bug (a classifier that
+ * throws) does. `retryOnResult` (none for a stream's start) is asked here, once, when policies see
+ * the outcome: a value the call retries is not a success of the dependency (a breaker counts it as
+ * a failure).
  */
 export function runAttempt(
   call: CallRecord,
@@ -50,6 +53,17 @@ export function runAttempt(
 ): Outcome | Promise<Outcome> {
   const { pipeline } = call;
   if (!pipeline.guarded) return executeOnce(call, execute);
+  const step = pipeline.attemptStep;
+  if (step === undefined) return runOneAttempt(call, execute, retryOnResult);
+  return step.stepAttempt!(call, (record) => runOneAttempt(record, execute, retryOnResult));
+}
+
+function runOneAttempt(
+  call: CallRecord,
+  execute: AttemptExecution,
+  retryOnResult: ((result: unknown) => boolean) | undefined,
+): Outcome | Promise<Outcome> {
+  const { pipeline } = call;
   const { admitAttempt } = pipeline;
   for (let index = 0; index < admitAttempt.length; index++) {
     const policy = admitAttempt[index];
@@ -63,6 +77,7 @@ export function runAttempt(
   // Admitted: the call counts now (pipeline.ts: `countCall`), not when a policy refused it.
   if (call.attempt === 1) pipeline.countAdmittedCall?.();
   if (pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
+  if (pipeline.attemptContext) return runScopedAttempt(call, execute, retryOnResult);
   const { wrapAttempt } = pipeline;
   let value: unknown;
   try {
@@ -97,6 +112,38 @@ function attemptReturned(
     throw thrown;
   }
   return attemptEnded(call, returnedJudged(value, retried));
+}
+
+/**
+ * An attempt in its own scope (attempt-context.ts): the method runs where `currentAttempt()`
+ * answers for it, and the scope is released (its link to the call's signal removed) once the
+ * attempt has settled. An attempt that lost to a hedged one failed only because it was stopped:
+ * the policies hear it as not having run (a breaker counts nothing).
+ */
+function runScopedAttempt(
+  call: CallRecord,
+  execute: AttemptExecution,
+  retryOnResult: ((result: unknown) => boolean) | undefined,
+): Outcome | Promise<Outcome> {
+  const scope = openAttemptScope(call);
+  const scoped: AttemptExecution = (record) => runInAttemptScope(scope, execute, record);
+  const { wrapAttempt } = call.pipeline;
+  const failed = (error: unknown): Outcome => {
+    scope.release();
+    return attemptEnded(call, scope.lost ? refusedWith(error, 'hedge') : failedWith(error));
+  };
+  const returned = (result: unknown): Outcome => {
+    scope.release();
+    return attemptReturned(call, result, retryOnResult);
+  };
+  let value: unknown;
+  try {
+    value = (wrapAttempt.length === 0 ? scoped : wrapExecution(wrapAttempt, scoped))(call);
+  } catch (error) {
+    return failed(error);
+  }
+  if (isPromiseLike(value)) return Promise.resolve(value).then(returned, failed);
+  return returned(value);
 }
 
 function wrapExecution(

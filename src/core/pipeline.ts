@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../policy/retry-policy';
+import type { AttemptScope } from './attempt-context';
 import type { CallIdentity } from '../telemetry/channels';
 import { CallStatistics } from '../telemetry/statistics';
 import type { Outcome } from './outcome';
@@ -23,9 +24,20 @@ export interface CallRecord {
   attempt: number;
   /** `Date.now()` when the running attempt started, when a policy measures attempts; otherwise 0. */
   attemptStartedAt: number;
-  /** The call's abort signal, looked up after the first failure (abort-signal.ts: `callSignalAfter`). */
+  /** The call's abort signal, looked up once it is needed (abort-signal.ts: `callSignalAfter`). */
   signal: AbortSignal | undefined;
-  signalLookedUp: boolean;
+  /**
+   * Hedged attempts made so far (`@Hedge`): attempts beside the retry loop's own, which count
+   * toward the lanes' `maxAttempts` as the loop's do.
+   */
+  hedges: number;
+  /** Whether `signal` was looked up already (at the first attempt, for an attempt context). */
+  signalResolved: boolean;
+  /**
+   * The running attempt's scope (its AbortController, what `currentAttempt()` returns), when the
+   * pipeline has an attempt context (`Pipeline.attemptContext`); undefined otherwise.
+   */
+  attemptScope: AttemptScope | undefined;
   /** One slot per policy that keeps per-call state (a breaker's key and ticket), by `slot`. */
   readonly slots: unknown[];
 }
@@ -64,6 +76,16 @@ export interface CallRecord {
  *   promise of it for a call that answers with a promise), or undefined to let the failure stand;
  *   what it throws is the call's error. It runs wherever the slow path produces a final failure,
  *   sync and async, a refused call's included; never in the retry loop, which it does not change.
+ * - `providesAttemptContext`: every attempt gets its own scope (`call.attemptScope`): an
+ *   AbortController linked to the call's signal, and `currentAttempt()` inside the method
+ *   (attempt-context.ts). Set by a timeout, a hedge, `attemptContext: true`.
+ * - `stepAttempt(call, runOne)` (one policy at most: a hedge) runs one step of the retry loop in
+ *   place of a single attempt: `runOne(record)` runs one attempt through the attempt-level hooks
+ *   above, and the step may run several side by side, each on its own record
+ *   (`deriveAttemptRecord`), so that no per-attempt state (a breaker's ticket in `slots`) is
+ *   shared. The step's outcome is what the retry loop decides on.
+ * - `admitHedge(call)` is asked before a hedged attempt starts; false refuses it (a budget out
+ *   of retries: hedges are paid from the retry budget).
  *
  * Retry-level hook, asked by the retry loop (the only place that decides on retries):
  * - `vetoRetry(call, outcome, delay)` is asked, innermost policy first, before a retry the lanes
@@ -83,6 +105,12 @@ export interface PipelinePolicy {
   wrapAttempt?(call: CallRecord, run: () => unknown): unknown;
   attemptEnded?(call: CallRecord, outcome: Outcome): void;
   vetoRetry?(call: CallRecord, outcome: Outcome, delay: number): boolean;
+  readonly providesAttemptContext?: boolean;
+  stepAttempt?(
+    call: CallRecord,
+    runOne: (record: CallRecord) => Outcome | Promise<Outcome>,
+  ): Outcome | Promise<Outcome>;
+  admitHedge?(call: CallRecord): boolean;
   settleCall?(call: CallRecord, outcome: Outcome): void;
   recover?(call: CallRecord, error: unknown): { readonly value: unknown } | undefined;
   /**
@@ -117,6 +145,7 @@ export const policyOrder = [
   'circuit-breaker',
   'rate-limiter',
   'timeout',
+  'attempt-context',
 ] as const;
 
 export type PolicyKind = (typeof policyOrder)[number];
@@ -162,6 +191,11 @@ export interface Pipeline extends RetryPolicy {
   readonly recover: readonly PipelinePolicy[];
   readonly measuresAttempts: boolean;
   readonly slotCount: number;
+  /** Whether each attempt runs in its own scope (`PipelinePolicy.providesAttemptContext`). */
+  readonly attemptContext: boolean;
+  /** The policy whose `stepAttempt` runs each step of the retry loop (a hedge), if any. */
+  readonly attemptStep: PipelinePolicy | undefined;
+  readonly admitHedge: readonly PipelinePolicy[];
 }
 
 const noPolicies: readonly PipelinePolicy[] = [];
@@ -208,6 +242,13 @@ export function compilePipeline(
   const settleCall = withHook('settleCall');
   const recover = withHook('recover');
   const measuresAttempts = ordered.some((policy) => policy.measuresAttempts === true);
+  const attemptContext = ordered.some((policy) => policy.providesAttemptContext === true);
+  const attemptStep = withHook('stepAttempt');
+  if (attemptStep.length > 1) {
+    throw new TypeError(
+      `one policy at most may run a call's attempt steps, got ${attemptStep.length}`,
+    );
+  }
   const guard = admitAttempt.length === 1 ? admitAttempt[0] : undefined;
   const firstAttemptGuard =
     guard !== undefined &&
@@ -215,6 +256,8 @@ export function compilePipeline(
     admitCall.length + wrapAttempt.length + settleCall.length + recover.length === 0 &&
     attemptEnded.every((policy) => policy === guard) &&
     !measuresAttempts &&
+    !attemptContext &&
+    attemptStep.length === 0 &&
     retryPolicy.retryOnResult === undefined
       ? guard
       : undefined;
@@ -225,7 +268,8 @@ export function compilePipeline(
     policies: ordered.length === 0 ? noPolicies : ordered,
     guarded:
       admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
-      settleCall.length + recover.length > 0,
+      settleCall.length + recover.length + attemptStep.length > 0 ||
+      attemptContext,
     firstAttemptGuard,
     countCall: countCallsOf(counters, telemetry.statistics),
     countAdmittedCall: policyCountersOf(counters),
@@ -238,6 +282,9 @@ export function compilePipeline(
     recover: recover.length === 0 ? noPolicies : [...recover].reverse(),
     measuresAttempts,
     slotCount,
+    attemptContext,
+    attemptStep: attemptStep[0],
+    admitHedge: withHook('admitHedge'),
   };
 }
 
@@ -305,8 +352,25 @@ export function createCallRecord(
     attempt: 1,
     attemptStartedAt: 0,
     signal: undefined,
-    signalLookedUp: false,
+    hedges: 0,
+    signalResolved: false,
+    attemptScope: undefined,
     slots: pipeline.slotCount === 0 ? noSlots : new Array<unknown>(pipeline.slotCount),
+  };
+}
+
+/**
+ * A record for attempt `attempt` of `call` running beside others (a hedge): the call's values,
+ * with its own attempt number, scope and copy of the policies' per-call slots (a breaker's key is
+ * the call's; its ticket is this attempt's).
+ */
+export function deriveAttemptRecord(call: CallRecord, attempt: number): CallRecord {
+  return {
+    ...call,
+    attempt,
+    attemptStartedAt: 0,
+    attemptScope: undefined,
+    slots: call.slots.length === 0 ? call.slots : call.slots.slice(),
   };
 }
 

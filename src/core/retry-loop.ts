@@ -40,6 +40,8 @@ export class RetryLoop {
   #lastReal: Outcome | undefined;
   #lane: RetryLane | undefined;
   #category: ErrorCategory | undefined;
+  /** The call's hedged attempts already counted toward the lanes' caps. */
+  #hedgesCounted = 0;
 
   constructor(call: CallRecord) {
     this.#call = call;
@@ -64,6 +66,12 @@ export class RetryLoop {
     }
     this.#lastReal = outcome;
     const failure = outcomeValue(outcome);
+    // Hedged attempts (made within a step, beside the loop's) count toward every lane's cap.
+    const hedges = this.#call.hedges - this.#hedgesCounted;
+    if (hedges > 0) {
+      this.#state.attemptsWithoutOutcome += hedges;
+      this.#hedgesCounted += hedges;
+    }
     try {
       const { lane, delay, category, stop } = decideRetry(pipeline, this.#state, outcome, attempt);
       this.#lane = lane;

@@ -33,7 +33,7 @@ interface SignalSleepers {
 
 const sleepersBySignal = new WeakMap<AbortSignal, SignalSleepers>();
 
-function wakeOnAbort(signal: AbortSignal, wake: () => void): void {
+export function wakeOnAbort(signal: AbortSignal, wake: () => void): void {
   let sleepers = sleepersBySignal.get(signal);
   if (sleepers === undefined) {
     const wakes = new Set<() => void>();
@@ -49,7 +49,7 @@ function wakeOnAbort(signal: AbortSignal, wake: () => void): void {
 }
 
 /** Forgets a sleep that ended; the last one to leave removes the listener, so none is left behind. */
-function stopWaking(signal: AbortSignal, wake: () => void): void {
+export function stopWaking(signal: AbortSignal, wake: () => void): void {
   const sleepers = sleepersBySignal.get(signal);
   if (sleepers === undefined) return;
   sleepers.wakes.delete(wake);

@@ -32,6 +32,15 @@ export function applyLane(args: readonly unknown[], source: string, lane: Lane):
   }
   if (lane.name === 'retry') decorated.retry = lane.options;
   else decorated.rateLimit = lane.options;
+  if (
+    lane.name === 'retry' &&
+    lane.options.idempotent === false &&
+    decorated.settings.has('hedge')
+  ) {
+    throw new TypeError(
+      `${source}({ idempotent: false }) on method "${application.name}": the method has @Hedge, which runs a call more than once at the same time; hedging is only for idempotent calls`,
+    );
+  }
   return wrapMethod(application, decorated, source);
 }
 

@@ -69,10 +69,11 @@ export class DecoratedMethod {
   checkLayers(owner: ClassOwner, from: DefinedClass | unknown): void {
     const retry = this.retry;
     const rateLimit = this.rateLimit;
-    if (retry === undefined && rateLimit === undefined) return;
     const chain = classRecordChain(owner);
     const className = classNameOf(this.owner.key, this.owner.access, from) ?? '(its class)';
     const where = `${className}.${this.name}`;
+    this.#checkHedgeIsIdempotent(chain, where);
+    if (retry === undefined && rateLimit === undefined) return;
     const methodLayer = (source: string, options: object): OptionLayer => ({
       options,
       describe: (key, value) => `${source}({ ${key}: ${value} }) on ${where}`,
@@ -86,6 +87,18 @@ export class DecoratedMethod {
         methodLayer('@RetryOnRateLimit', rateLimit),
       ]);
     }
+  }
+
+  /** A hedge in force (from any layer) with `idempotent: false` in force is refused. */
+  #checkHedgeIsIdempotent(chain: readonly ClassRecord[], where: string): void {
+    const hedge = policyRegistrations.find((registration) => registration.kind === 'hedge');
+    if (hedge === undefined || this.#settingFor(hedge, chain) === undefined) return;
+    const own = ownSetting(this.retry, 'idempotent');
+    const idempotent = own ?? ownSetting(mergeClassDefaults(chain), 'idempotent');
+    if (idempotent !== false) return;
+    throw new TypeError(
+      `${where}: hedging (@Hedge or the hedge option) and idempotent: false (${own === undefined ? 'from @RetryDefaults' : 'from @Retry'}) cannot go together: a hedge runs a call more than once at the same time`,
+    );
   }
 
   #compile(owner: ClassOwner, runtimeClass: unknown): Pipeline {

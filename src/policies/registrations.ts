@@ -1,9 +1,12 @@
 import type { PolicyRegistration } from '../core/policy-registry';
+import { attemptContextRegistration } from './attempt-context/pipeline-policy';
 import { circuitBreakerRegistration } from './circuit-breaker/pipeline-policy';
 import { rateLimiterRegistration } from './rate-limit/pipeline-policy';
 import { concurrencyLimitRegistration } from './concurrency-limit/pipeline-policy';
 import { fallbackRegistration } from './fallback/pipeline-policy';
+import { hedgeRegistration } from './hedge/pipeline-policy';
 import { retryBudgetRegistration } from './retry-budget/pipeline-policy';
+import { timeoutRegistration } from './timeout/pipeline-policy';
 
 /**
  * Every policy kind besides the retry lanes, each registered once here. A new kind adds its
@@ -17,4 +20,7 @@ export const policyRegistrations: readonly PolicyRegistration[] = [
   rateLimiterRegistration,
   concurrencyLimitRegistration,
   fallbackRegistration,
+  timeoutRegistration,
+  hedgeRegistration,
+  attemptContextRegistration,
 ];

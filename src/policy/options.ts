@@ -4,7 +4,9 @@ import type {
   CircuitBreakerSetting,
   RateLimiterSetting,
   ConcurrencyLimitSetting,
+  HedgeOptions,
   RetryBudgetSetting,
+  TimeoutSetting,
 } from './policy-settings';
 import type { FallbackSetting } from '../policies/fallback/options';
 
@@ -234,4 +236,23 @@ export interface RetryDefaultsOptions<Result = unknown> extends RetryOptions<Res
    * @default undefined (no fallback)
    */
   fallback?: FallbackSetting;
+  /**
+   * A time limit on every attempt of every decorated method of the class (or of the function):
+   * ms, or `{ ms }`, as `@Timeout` takes. On expiry the attempt's signal aborts and the attempt
+   * rejects with `AttemptTimeoutError`, which is retried.
+   * @default undefined (no time limit)
+   */
+  timeout?: TimeoutSetting;
+  /**
+   * Hedged attempts for every decorated method of the class (or for the function), as `@Hedge`
+   * takes them; refused with `idempotent: false`.
+   * @default undefined (no hedging)
+   */
+  hedge?: HedgeOptions;
+  /**
+   * `true`: `currentAttempt()` answers inside every attempt (its number and `AbortSignal`), even
+   * without `timeout` or `hedge`, which give one anyway.
+   * @default false
+   */
+  attemptContext?: boolean;
 }

@@ -18,3 +18,5 @@ export type CircuitBreakerSetting = CircuitBreakerOptions | Breaker;
 export type RateLimiterSetting = RateLimiterOptions | RateLimiter;
 /** `concurrencyLimit`: options for a limiter of its own, or a `ConcurrencyLimiter` to share. */
 export type ConcurrencyLimitSetting = ConcurrencyLimiterOptions | ConcurrencyLimiter;
+export type { TimeoutSetting } from '../policies/timeout/options';
+export type { HedgeOptions } from '../policies/hedge/options';

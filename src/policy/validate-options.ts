@@ -216,6 +216,20 @@ const defaultsChecks: Record<string, FieldCheck> = {
       ? undefined
       : typeProblem('concurrency-limit options or a ConcurrencyLimiter');
   },
+  // The fields of `timeout` and `hedge` are checked by their policies (src/policies/), naming them.
+  timeout(value) {
+    return typeof value === 'number' || isPlainObject(value)
+      ? undefined
+      : typeProblem('a number of milliseconds or { ms }');
+  },
+  hedge(value, options) {
+    if (!isPlainObject(value)) return typeProblem('hedge options ({ delay, maxHedges })');
+    // A hedge runs the call twice at once: only for calls that may run twice.
+    return options.idempotent === false
+      ? rangeProblem('left out: hedging runs a call more than once, and idempotent is false')
+      : undefined;
+  },
+  attemptContext: booleanValue,
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

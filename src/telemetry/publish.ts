@@ -8,6 +8,7 @@ import {
   circuitStateChannel,
   giveUpChannel,
   rateLimitedChannel,
+  hedgeChannel,
   retryChannel,
   successChannel,
   type CallIdentity,
@@ -95,6 +96,12 @@ export function publishBudgetExhausted(
 export function publishRateLimited(call: CallRecord, limiter: object, error: unknown): void {
   const { className, method } = call.pipeline.identity;
   rateLimitedChannel.publish({ className, method, limiter, attempt: call.attempt, error });
+}
+
+/** `tenacious:hedge`: attempt `attempt` of `call` starts beside the others, after `delay` ms. */
+export function publishHedge(call: CallRecord, attempt: number, delay: number): void {
+  const { className, method } = call.pipeline.identity;
+  hedgeChannel.publish({ className, method, attempt, delay });
 }
 
 export function publishCircuitState(message: CircuitStateMessage): void {

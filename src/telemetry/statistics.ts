@@ -23,7 +23,7 @@ export const statisticsKey: unique symbol = Symbol.for('tenacious.statistics') a
 export interface MethodStats {
   /** Calls made (each counted once, however many attempts it took). */
   readonly calls: number;
-  /** Attempts made: the calls' first attempts that ran, and every retry. */
+  /** Attempts made: the calls' first attempts that ran, every retry and every hedged attempt. */
   readonly attempts: number;
   /** Retries made (attempts after the first). */
   readonly retries: number;
@@ -92,11 +92,13 @@ export class CallStatistics {
   refused = 0;
   /** Retries a policy vetoed, or refused when they were about to start. */
   vetoed = 0;
+  /** Hedged attempts started (`@Hedge`): attempts, not retries. */
+  hedges = 0;
 
   [statisticsKey](): MethodStats {
     return {
       calls: this.calls,
-      attempts: this.calls - this.refused + this.retries,
+      attempts: this.calls - this.refused + this.retries + this.hedges,
       retries: this.retries,
       recovered: this.recovered,
       giveUps: this.giveUps,

@@ -14,6 +14,8 @@ export function retryBudgetPolicy(budget: RetryBudget): PipelinePolicy {
     target: budget,
     countCall: () => budget.recordCall(),
     vetoRetry: () => !budget.tryRetry(),
+    // A hedged attempt is paid like a retry (DESIGN 1b).
+    admitHedge: () => budget.tryRetry(),
   };
 }
 

@@ -1,0 +1,84 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { resolveAbortSignal } from './abort-signal';
+import type { CallRecord } from './pipeline';
+import { stopWaking, wakeOnAbort } from './sleep';
+
+/** What `currentAttempt()` tells the method about the attempt that is running. */
+export interface AttemptInfo {
+  /** The attempt's number, counting from 1 (retries and hedges included). */
+  readonly attempt: number;
+  /**
+   * Aborts when the attempt must stop: its time limit passed (`@Timeout`, reason an
+   * `AttemptTimeoutError`), another attempt of a hedged call won (`@Hedge`), or the call's own
+   * signal aborted (its reason). Pass it to fetch, undici or the AWS SDK.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * One attempt's own state, for pipelines whose policies need it (`providesAttemptContext`):
+ * its `AbortController` and what `currentAttempt()` returns inside it. Each attempt has its own,
+ * hedged attempts running side by side included (on its own attempt record: pipeline.ts).
+ */
+export class AttemptScope {
+  readonly info: AttemptInfo;
+  readonly controller = new AbortController();
+  /** Set when a hedged call's other attempt won: this one's outcome counts for nothing. */
+  lost = false;
+  readonly #callSignal: AbortSignal | undefined;
+  readonly #abortWithCall: (() => void) | undefined;
+
+  constructor(attempt: number, callSignal: AbortSignal | undefined) {
+    this.info = Object.freeze({ attempt, signal: this.controller.signal });
+    this.#callSignal = callSignal;
+    if (callSignal === undefined) return;
+    if (callSignal.aborted) {
+      this.controller.abort(callSignal.reason);
+      return;
+    }
+    // One listener per call signal however many attempts wait on it (sleep.ts explains why).
+    const abortWithCall = (): void => this.controller.abort(callSignal.reason);
+    this.#abortWithCall = abortWithCall;
+    wakeOnAbort(callSignal, abortWithCall);
+  }
+
+  /** After the attempt settled: the call's signal forgets it. */
+  release(): void {
+    if (this.#abortWithCall !== undefined) stopWaking(this.#callSignal!, this.#abortWithCall);
+  }
+}
+
+// Made at the first attempt that needs it: a program that never uses an attempt context never
+// makes one (on Node 20, an AsyncLocalStorage in use slows every promise a little).
+let storage: AsyncLocalStorage<AttemptInfo> | undefined;
+
+/**
+ * Inside a method under `@Timeout` or `@Hedge` (or of a class with `@RetryDefaults({
+ * attemptContext: true })`, or a function given one of those options): the running attempt's number
+ * and `AbortSignal`. Elsewhere `undefined`. In an async generator method it is the attempt that
+ * waits for the stream's first value.
+ */
+export function currentAttempt(): AttemptInfo | undefined {
+  return storage?.getStore();
+}
+
+/** Opens the attempt's scope on its record; the call's signal is looked up now if it was not yet. */
+export function openAttemptScope(call: CallRecord): AttemptScope {
+  if (!call.signalResolved) {
+    call.signal = resolveAbortSignal(call.pipeline.signal, call.args);
+    call.signalResolved = true;
+  }
+  const scope = new AttemptScope(call.attempt, call.signal);
+  call.attemptScope = scope;
+  return scope;
+}
+
+/** Runs `execute(call)` with `currentAttempt()` answering `scope`'s attempt. */
+export function runInAttemptScope<Result>(
+  scope: AttemptScope,
+  execute: (call: CallRecord) => Result,
+  call: CallRecord,
+): Result {
+  storage ??= new AsyncLocalStorage<AttemptInfo>();
+  return storage.run(scope.info, execute, call);
+}

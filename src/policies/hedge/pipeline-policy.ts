@@ -1,0 +1,139 @@
+import { deriveAttemptRecord, type CallRecord, type PipelinePolicy } from '../../core/pipeline';
+import type { PolicyRegistration } from '../../core/policy-registry';
+import type { Outcome } from '../../core/outcome';
+import { hedgeChannel } from '../../telemetry/channels';
+import { publishHedge } from '../../telemetry/publish';
+import { runAsynchronousAttempt } from '../attempt-context/asynchronous-attempt';
+import { now } from '../clock';
+import { LatencyEstimate } from './latency-estimate';
+import { validateHedgeOptions, type ResolvedHedgeOptions } from './options';
+
+/**
+ * Hedged attempts: one step of the retry loop runs its attempt, and when it has not settled after
+ * the delay, starts another beside it (up to `maxHedges`, one per delay), each through the
+ * per-attempt policies (breaker, rate limiter, timeout) on its own attempt record. The first
+ * success is the step's outcome, and the others are aborted through their attempt signals (they
+ * count for nothing with the breaker). When every attempt failed, the last failure is the step's
+ * outcome, which the retry loop decides on as for any attempt. A hedge is an attempt: it takes
+ * the next attempt number, is not made past the lanes' `maxAttempts`, and is paid from the retry
+ * budget (`admitHedge`); one the budget or the breaker refuses is not made.
+ */
+export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
+  const { delay, maxHedges } = options;
+  const estimate =
+    typeof delay === 'string' ? new LatencyEstimate(Number(delay.slice(1))) : undefined;
+  return {
+    kind: 'hedge',
+    providesAttemptContext: true,
+    wrapAttempt: (call, run) => runAsynchronousAttempt(run, call, '@Hedge'),
+    stepAttempt(call, runOne) {
+      const startedAt = now();
+      const first = runOne(call);
+      if (!(first instanceof Promise)) return first; // refused, or a synchronous failure
+      const hedgeDelay = estimate === undefined ? (delay as number) : estimate.current();
+      return runHedgedStep(call, runOne, first, startedAt, hedgeDelay, maxHedges, estimate);
+    },
+  };
+}
+
+function runHedgedStep(
+  call: CallRecord,
+  runOne: (record: CallRecord) => Outcome | Promise<Outcome>,
+  first: Promise<Outcome>,
+  startedAt: number,
+  hedgeDelay: number | undefined,
+  maxHedges: number,
+  estimate: LatencyEstimate | undefined,
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const running = new Set<CallRecord>();
+    let hedges = 0;
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const finish = (outcome: Outcome, winner: CallRecord | undefined): void => {
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      for (const record of running) {
+        if (record === winner) continue;
+        const scope = record.attemptScope!;
+        scope.lost = true;
+        scope.controller.abort(
+          new DOMException('another attempt of this hedged call succeeded', 'AbortError'),
+        );
+      }
+      resolve(outcome);
+    };
+
+    const watch = (
+      record: CallRecord,
+      attempt: Promise<Outcome>,
+      attemptStartedAt: number,
+    ): void => {
+      running.add(record);
+      attempt.then(
+        (outcome) => {
+          running.delete(record);
+          if (settled) return;
+          if (!outcome.failed) {
+            estimate?.record(now() - attemptStartedAt);
+            finish(outcome, record);
+          } else if (running.size === 0) {
+            finish(outcome, undefined);
+          }
+        },
+        (error: unknown) => {
+          // A policy's own bug (a classifier that threw): the step ends with it.
+          running.delete(record);
+          if (!settled) finish({ failed: true, error }, undefined);
+        },
+      );
+    };
+
+    const cap = attemptCap(call);
+    const hedge = (): void => {
+      timer = undefined;
+      if (settled || call.attempt >= cap) return;
+      for (const policy of call.pipeline.admitHedge) if (!policy.admitHedge!(call)) return;
+      const record = deriveAttemptRecord(call, call.attempt + 1);
+      const hedgeStartedAt = now();
+      const outcome = runOne(record);
+      if (!(outcome instanceof Promise)) {
+        // Refused (an open breaker, a rate limit): no hedge. A synchronous failure is one.
+        if (outcome.failed && outcome.refused === true) return;
+        call.attempt = record.attempt;
+        hedges += 1;
+        call.hedges += 1;
+        call.pipeline.statistics.hedges += 1;
+        return;
+      }
+      call.attempt = record.attempt;
+      hedges += 1;
+      call.hedges += 1;
+      call.pipeline.statistics.hedges += 1;
+      if (hedgeChannel.hasSubscribers) {
+        publishHedge(call, record.attempt, hedgeStartedAt - startedAt);
+      }
+      watch(record, outcome, hedgeStartedAt);
+      if (hedges < maxHedges) timer = setTimeout(hedge, hedgeDelay);
+    };
+
+    watch(call, first, startedAt);
+    if (hedgeDelay !== undefined && maxHedges > 0) timer = setTimeout(hedge, hedgeDelay);
+  });
+}
+
+/** The most attempts the call's lanes allow (a hedge is an attempt); no lane: no cap. */
+function attemptCap(call: CallRecord): number {
+  const { retryLane, rateLimitLane } = call.pipeline;
+  if (retryLane === undefined && rateLimitLane === undefined) return Infinity;
+  return Math.max(retryLane?.maxAttempts ?? 1, rateLimitLane?.maxAttempts ?? 1);
+}
+
+export const hedgeRegistration: PolicyRegistration = {
+  kind: 'hedge',
+  optionKey: 'hedge',
+  prepare: (value, source) => validateHedgeOptions(value, source),
+  create: (setting) =>
+    setting === undefined ? undefined : hedgePolicy(setting as ResolvedHedgeOptions),
+};
