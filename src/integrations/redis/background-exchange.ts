@@ -12,9 +12,11 @@ export const exchangeInterval = 100;
 
 /**
  * A view older than this (no successful exchange since) is not trusted: the policy decides locally.
- * Five exchanges missed in a row is not a hiccup.
+ * Five exchanges missed in a row is not a hiccup; nor is one slow exchange within the timeout.
  */
-const viewLifetime = 5 * exchangeInterval;
+function viewLifetime(timeout: number): number {
+  return Math.max(5 * exchangeInterval, 2 * timeout + exchangeInterval);
+}
 
 /**
  * While commands are still unanswered past their timeout, the next exchange waits this long (a
@@ -52,6 +54,7 @@ export interface ExchangeHandlers<Batch> {
 export class BackgroundExchange<Batch> {
   readonly #run: ScriptRunner;
   readonly #timeout: number;
+  readonly #viewLifetime: number;
   readonly #handlers: ExchangeHandlers<Batch>;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -79,12 +82,13 @@ export class BackgroundExchange<Batch> {
       return reply;
     };
     this.#timeout = timeout;
+    this.#viewLifetime = viewLifetime(timeout);
     this.#handlers = handlers;
   }
 
   /** Whether the fleet's view is recent enough to decide with (the last exchange answered in time). */
   get reachable(): boolean {
-    return !this.#lastFailed && Date.now() - this.#lastSuccessAt <= viewLifetime;
+    return !this.#lastFailed && Date.now() - this.#lastSuccessAt <= this.#viewLifetime;
   }
 
   get closed(): boolean {

@@ -276,8 +276,12 @@ export class RedisBreaker extends Breaker {
     return this.#exchange.close();
   }
 
-  /** Forces an exchange now and waits for it (at most `redisTimeout`): for tests and demos. */
+  /**
+   * Exchanges with Redis now and resolves when answered (or after `redisTimeout`); never rejects.
+   * `await policy.sync()` at startup joins the fleet before the first call is decided.
+   */
   sync(): Promise<void> {
+    this.#exchange.start();
     return this.#exchange.exchange();
   }
 

@@ -18,7 +18,7 @@ interface BudgetBatch {
 interface FleetBudgetView {
   readonly calls: number;
   readonly retries: number;
-  /** Instances that counted anything in the window, this one included. */
+  /** Instances that exchanged within the window, this one included. */
   readonly instances: number;
 }
 
@@ -35,11 +35,15 @@ interface FleetBudgetView {
  * divided by the instances active in the window), plus `ratio` of the first attempts it made since
  * the last exchange.
  *
- * Accuracy: with the same instances active, the fleet's retries in a window stay within the
- * `RetryBudget` rule for the fleet's totals plus at most one retry per instance (a share is a
- * fraction; one retry is allowed while an instance spent less than it), plus `ratio` x the first
- * attempts of the last 100 ms. An instance that starts retrying before the others have heard of it
- * can add its own share once (up to what was left), until the next exchange.
+ * Accuracy: once every instance has exchanged once (within 100 ms of its first use; `await
+ * budget.sync()` at startup does it at once), the fleet's retries in a window stay within the
+ * `RetryBudget` rule applied to the fleet's totals, plus at most one retry per instance (a share is
+ * a fraction, and a retry is allowed while an instance spent less than it), plus `ratio` x the
+ * first attempts of the last exchange interval (earned and spent before the others hear of them).
+ * An instance no other has heard of yet may spend, once, what it sees left divided among the
+ * instances it knows. Instances that are up but idle still count in the division, so shares err on
+ * the side of fewer retries. Before its first exchange is answered, and while Redis is unreachable,
+ * an instance decides alone as below, and the bound is that of N local budgets for that time.
  *
  * When Redis does not answer within `redisTimeout` ms, or has not answered for 500 ms, the instance
  * decides like a local `RetryBudget` of its own (its first attempts are always counted locally as
@@ -99,9 +103,9 @@ export class RedisRetryBudget extends RetryBudget {
     }
     const { ratio, minPerSecond, window } = this.options;
     const left = ratio * view.calls + (minPerSecond * window) / 1000 - view.retries;
+    // What the fleet overspent (left < 0) is paid back from what this instance's calls earn.
     const share =
-      Math.max(0, left) / Math.max(1, view.instances) +
-      ratio * (this.#pendingCalls + this.#sentCalls);
+      left / Math.max(1, view.instances) + ratio * (this.#pendingCalls + this.#sentCalls);
     if (this.#pendingRetries + this.#sentRetries >= share) {
       this.#fleetRefused += 1;
       return false;
@@ -116,8 +120,12 @@ export class RedisRetryBudget extends RetryBudget {
     return this.#exchange.close();
   }
 
-  /** Forces an exchange now and waits for it (at most `redisTimeout`): for tests and demos. */
+  /**
+   * Exchanges with Redis now and resolves when answered (or after `redisTimeout`); never rejects.
+   * `await policy.sync()` at startup joins the fleet before the first call is decided.
+   */
   sync(): Promise<void> {
+    this.#exchange.start();
     return this.#exchange.exchange();
   }
 

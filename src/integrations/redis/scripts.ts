@@ -49,7 +49,7 @@ end
 `;
 
 /**
- * The retry budget's exchange. KEYS: the window (hash), the instances that counted anything in the
+ * The retry budget's exchange. KEYS: the window (hash), the instances that exchanged within the
  * window (sorted set, by time). ARGV: instance id, first attempts, retries, window (ms).
  * Returns { first attempts in the window, retries in the window, active instances }.
  */
@@ -65,7 +65,7 @@ ensure_type(instances_key, 'zset')
 local time = now_ms()
 local sums = window_add_and_sum(window_key, window / 10, math.floor(time / (window / 10)),
   { c = calls, r = retries })
-if calls > 0 or retries > 0 then redis.call('ZADD', instances_key, time, instance) end
+redis.call('ZADD', instances_key, time, instance)
 redis.call('ZREMRANGEBYSCORE', instances_key, '-inf', '(' .. (time - window))
 local instances = redis.call('ZCARD', instances_key)
 local member = redis.call('ZSCORE', instances_key, instance) and 1 or 0
