@@ -1,7 +1,7 @@
 // RedisRetryBudget against the run's redis-server (real clients of both kinds): one window for
 // every instance that names the key, decisions that never wait for Redis, local decisions while
 // Redis is slow or unreachable, and bad data in its keys read as missing.
-import { RetryBudget, stats, withRetry } from '../../src';
+import { retryable, RetryBudget, stats, withRetry } from '../../src';
 import { RedisRetryBudget } from '../../src/redis';
 import { startLatencyProxy } from './latency-proxy';
 import { connectClient, sharedRedisPort, uniqueKey, type TestClient } from './shared-redis';
@@ -91,6 +91,29 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRetryBudget with %s', (k
     await shared.sync();
     expect(shared.fleetView).toEqual({ calls: 10, retries: 5, instances: 1 });
     expect(grants(shared, 10)).toBe(0);
+  });
+
+  it('makes no round trip for a successful call: first attempts reach Redis in one exchange', async () => {
+    let scripts = 0;
+    const counted = client.client as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const counting = {
+      kind,
+      client: {
+        evalsha: (...args: unknown[]) => (scripts++, counted.evalsha!(...args)),
+        evalSha: (...args: unknown[]) => (scripts++, counted.evalSha!(...args)),
+        eval: (...args: unknown[]) => (scripts++, counted.eval!(...args)),
+      },
+    } as unknown as TestClient;
+    if (kind === 'ioredis') delete (counting.client as unknown as Record<string, unknown>).evalSha;
+    const shared = budget(counting, uniqueKey('round-trips'));
+    const method = retryable((value: number) => value + 1, { budget: shared });
+    let sum = 0;
+    for (let call = 0; call < 10_000; call++) sum += method(call);
+    expect(sum).toBe(50_005_000);
+    // The first use started the background exchange (one script); no call made one of its own.
+    expect(scripts).toBeLessThanOrEqual(1);
+    await shared.sync();
+    expect(shared.fleetView?.calls).toBe(10_000);
   });
 
   it('reads a key of the wrong type or garbage in its fields as missing', async () => {
