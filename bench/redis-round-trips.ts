@@ -14,8 +14,9 @@ const calls = Number(process.env.BENCH_CALLS ?? 200_000);
 async function scriptsRun(redis: Redis): Promise<number> {
   const info = await redis.info('commandstats');
   let total = 0;
-  for (const match of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm))
+  for (const match of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) {
     total += Number(match[1]);
+  }
   return total;
 }
 
