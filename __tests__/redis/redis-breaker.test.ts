@@ -19,6 +19,9 @@ function breaker(
     minimumThroughput: 4,
     failureRatio: 0.5,
     breakDuration: 60_000,
+    // Generous unless a test sets one: on a loaded machine an exchange must not time out where a
+    // test asserts the fleet's view.
+    redisTimeout: 1000,
     ...options,
   });
   breakers.push(made);
@@ -112,8 +115,7 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
     for (const member of fleet) await member.sync();
     expect(fleet.map((member) => member.state)).toEqual(['open', 'open', 'open']);
     await pause(90);
-    // Every instance tries until two trial calls run, the claims answered in between; then once
-    // more, within the break after which unanswered trial calls would be given up on.
+    // Every instance tries until two trial calls run, the claims answered in between.
     const trialTickets: [RedisBreaker, number][] = [];
     const tryEach = async () => {
       for (const member of fleet) {
@@ -123,7 +125,6 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
       await pause(5);
     };
     for (let round = 0; round < 50 && trialTickets.length < 2; round++) await tryEach();
-    await tryEach();
     expect(trialTickets).toHaveLength(2);
     expect(await client.command(['HGET', fleet[0]!.redisKey, 'claimed'])).toBe('2');
     for (const [member, ticket] of trialTickets) member.succeeded(undefined, ticket, 0);

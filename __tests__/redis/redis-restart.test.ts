@@ -21,11 +21,14 @@ it.each(['ioredis', 'node-redis'] as const)(
   async (kind) => {
     const connection = await connectClient(kind, server.port);
     const key = uniqueKey('restart');
+    // 200 ms: enough on a loaded machine, short while the server is away.
+    const redisTimeout = 200;
     const budget = new RedisRetryBudget({
       client: connection.client,
       key,
       ratio: 0,
       minPerSecond: 1,
+      redisTimeout,
     });
     // Half the attempts fail: below this breaker's ratio, so the fleet's circuit stays closed.
     const breaker = new RedisBreaker({
@@ -33,6 +36,7 @@ it.each(['ioredis', 'node-redis'] as const)(
       key,
       minimumThroughput: 4,
       failureRatio: 0.8,
+      redisTimeout,
     });
     try {
       await budget.sync();
