@@ -166,9 +166,15 @@ export class BackgroundExchange<Batch> {
 
   #settle(result: ExchangeResult, batch: Batch): void {
     if (result.ok) {
+      try {
+        this.#handlers.accept(result.reply, batch);
+      } catch {
+        // A reply it cannot read is no view at all; this runs on a timer, where a throw would crash.
+        this.#lastFailed = true;
+        return;
+      }
       this.#lastFailed = false;
       this.#lastSuccessAt = Date.now();
-      this.#handlers.accept(result.reply, batch);
       return;
     }
     this.#lastFailed = true;
