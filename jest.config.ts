@@ -23,6 +23,9 @@ const testTimeout = 60_000;
 
 const config: Config = {
   testTimeout,
+  // One redis-server for the run, for the tests of tenacious/redis (the files say why).
+  globalSetup: '<rootDir>/__tests__/setup/redis-global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/setup/redis-global-teardown.ts',
   projects: [
     {
       displayName: 'standard',

@@ -89,6 +89,24 @@ describe('the published package', () => {
     ).toEqual([]);
   });
 
+  it('has the sub-path entry point tenacious/redis, which loads no Redis client itself', () => {
+    const report = JSON.parse(
+      runNode(
+        `const fleet = require('tenacious/redis'); const core = require('tenacious');
+        console.log(JSON.stringify({
+          names: Object.keys(fleet).sort(),
+          budget: new fleet.RedisRetryBudget({ client: { evalsha() {}, eval() {} }, key: 'k' }) instanceof core.RetryBudget,
+          fromNodeModules: Object.keys(require.cache).filter((path) => path.includes('node_modules')),
+        }))`,
+      ),
+    ) as { names: string[]; budget: boolean; fromNodeModules: string[] };
+    expect(report).toEqual({
+      names: ['RedisBreaker', 'RedisRetryBudget'],
+      budget: true,
+      fromNodeModules: [],
+    });
+  });
+
   it('loads neither undici nor the AWS SDK from the core entry point', () => {
     const loaded = JSON.parse(
       runNode(
@@ -98,7 +116,7 @@ describe('the published package', () => {
     expect(loaded.filter((path) => path.includes('node_modules'))).toEqual([]);
   });
 
-  it('has no runtime dependencies; undici, the AWS SDK and @opentelemetry/api are optional peers', () => {
+  it('has no runtime dependencies; undici, the AWS SDK, @opentelemetry/api and the Redis clients are optional peers', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<
       string,
       unknown
@@ -107,13 +125,15 @@ describe('the published package', () => {
     expect(manifest.peerDependenciesMeta).toEqual({
       '@aws-sdk/client-bedrock-runtime': { optional: true },
       '@opentelemetry/api': { optional: true },
+      ioredis: { optional: true },
+      redis: { optional: true },
       undici: { optional: true },
     });
     expect(manifest.sideEffects).toEqual(['./dist/polyfill.js']);
   });
 
   it('ships declaration files for every entry point, CommonJS and ESM', () => {
-    for (const entry of ['index', 'undici', 'bedrock', 'opentelemetry']) {
+    for (const entry of ['index', 'undici', 'bedrock', 'opentelemetry', 'redis']) {
       for (const extension of ['d.ts', 'd.mts']) {
         const declarations = readFileSync(join(root, 'dist', `${entry}.${extension}`), 'utf8');
         expect(declarations.length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 const assert = require('node:assert/strict');
 
 async function main() {
-  for (const entry of ['tenacious', 'tenacious/undici', 'tenacious/bedrock']) {
+  for (const entry of ['tenacious', 'tenacious/undici', 'tenacious/bedrock', 'tenacious/redis']) {
     const required = require(entry);
     const imported = await import(entry);
     assert.deepEqual(Object.keys(imported).sort(), Object.keys(required).sort(), entry);

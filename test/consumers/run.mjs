@@ -43,6 +43,7 @@ const expectedService = {
   limitedCalls: 2,
   ensureOkStatus: 503,
   bedrockMaxAttempts: 2,
+  fleetQuorum: 2,
 };
 
 /**

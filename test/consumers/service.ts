@@ -2,6 +2,7 @@
 // have (a legacy-decorator build gets `import 'reflect-metadata';` put first).
 import { HttpError, Retry, RetryOnRateLimit } from 'tenacious';
 import type { ResilientBedrockOptions } from 'tenacious/bedrock';
+import type { RedisBreakerOptions } from 'tenacious/redis';
 import { ensureOk } from 'tenacious/undici';
 
 class QuoteService {
@@ -26,6 +27,12 @@ class QuoteService {
 }
 
 const bedrockOptions: ResilientBedrockOptions = { retry: { maxAttempts: 2 } };
+// tenacious/redis's declarations, checked by every TypeScript version without a Redis client's.
+const fleetBreakerOptions: RedisBreakerOptions = {
+  client: { evalsha: async () => null, eval: async () => null },
+  key: 'quotes',
+  quorum: 2,
+};
 
 async function main(): Promise<void> {
   const service = new QuoteService();
@@ -46,6 +53,7 @@ async function main(): Promise<void> {
       limitedCalls: service.limitedCalls,
       ensureOkStatus,
       bedrockMaxAttempts: bedrockOptions.retry?.maxAttempts,
+      fleetQuorum: fleetBreakerOptions.quorum,
     }),
   );
 }

@@ -1,0 +1,224 @@
+// RedisBreaker against the run's redis-server (real clients of both kinds): the fleet's circuit
+// opens for every instance, a quorum of instances is needed, half-open trial calls are shared,
+// Redis that is slow or unreachable leaves each instance deciding alone, bad data reads as missing.
+import { Breaker, BrokenCircuitError, withRetry } from '../../src';
+import { ErrorCategory } from '../../src/classify/error-category';
+import { RedisBreaker } from '../../src/redis';
+import { startLatencyProxy } from './latency-proxy';
+import { connectClient, sharedRedisPort, uniqueKey, type TestClient } from './shared-redis';
+
+const breakers: RedisBreaker[] = [];
+function breaker(
+  client: TestClient,
+  key: string,
+  options: Partial<ConstructorParameters<typeof RedisBreaker>[0]> = {},
+): RedisBreaker {
+  const made = new RedisBreaker({
+    client: client.client,
+    key,
+    minimumThroughput: 4,
+    failureRatio: 0.5,
+    breakDuration: 60_000,
+    // Generous unless a test sets one: on a loaded machine an exchange must not time out where a
+    // test asserts the fleet's view.
+    redisTimeout: 1000,
+    ...options,
+  });
+  breakers.push(made);
+  return made;
+}
+
+const networkFailure = () =>
+  Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+
+/** Reports `count` failed attempts through the breaker's own interface, as the pipeline does. */
+function fail(target: Breaker, count: number): void {
+  for (let index = 0; index < count; index++) {
+    const ticket = target.enter(undefined);
+    if (ticket !== 0) target.failed(undefined, ticket, networkFailure(), ErrorCategory.NETWORK, 0);
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterEach(async () => {
+  await Promise.all(breakers.splice(0).map((made) => made.close()));
+});
+
+describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind) => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await connectClient(kind);
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it("opens for the whole fleet when the fleet's calls cross the threshold", async () => {
+    const key = uniqueKey('open');
+    const first = breaker(client, key);
+    const second = breaker(client, key);
+    await first.sync();
+    await second.sync();
+    expect(first).toBeInstanceOf(Breaker);
+    // Two failures each: neither instance saw 4 calls, the fleet did.
+    fail(first, 2);
+    await first.sync();
+    expect(first.state).toBe('closed');
+    fail(second, 2);
+    await second.sync();
+    expect(second.state).toBe('open');
+    await first.sync();
+    expect(first.state).toBe('open');
+    let called = 0;
+    const refused = await withRetry(
+      () => {
+        called += 1;
+      },
+      { circuitBreaker: first },
+    ).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BrokenCircuitError);
+    expect((refused as BrokenCircuitError).retryAfter).toBeGreaterThan(50_000);
+    expect(called).toBe(0);
+  });
+
+  it('waits for a quorum of instances to report failures before it opens', async () => {
+    const key = uniqueKey('quorum');
+    const first = breaker(client, key, { quorum: 2 });
+    const second = breaker(client, key, { quorum: 2 });
+    await first.sync();
+    await second.sync();
+    fail(first, 10);
+    await first.sync();
+    expect(first.fleetView).toMatchObject({
+      state: 'closed',
+      calls: 10,
+      failures: 10,
+      reporters: 1,
+    });
+    expect(first.state).toBe('closed');
+    fail(second, 1);
+    await second.sync();
+    expect(second.state).toBe('open');
+    await first.sync();
+    expect(first.state).toBe('open');
+  });
+
+  it('sends halfOpenProbes trial calls for the whole fleet, and closes when they succeed', async () => {
+    const key = uniqueKey('probes');
+    const fleet = [0, 1, 2].map(() =>
+      breaker(client, key, { breakDuration: 80, halfOpenProbes: 2 }),
+    );
+    for (const member of fleet) await member.sync();
+    fail(fleet[0]!, 4);
+    await fleet[0]!.sync();
+    for (const member of fleet) await member.sync();
+    expect(fleet.map((member) => member.state)).toEqual(['open', 'open', 'open']);
+    await pause(90);
+    // Every instance tries until two trial calls run, the claims answered in between.
+    const trialTickets: [RedisBreaker, number][] = [];
+    const tryEach = async () => {
+      for (const member of fleet) {
+        const ticket = member.enter(undefined);
+        if (ticket !== 0) trialTickets.push([member, ticket]);
+      }
+      await pause(5);
+    };
+    for (let round = 0; round < 50 && trialTickets.length < 2; round++) await tryEach();
+    expect(trialTickets).toHaveLength(2);
+    expect(await client.command(['HGET', fleet[0]!.redisKey, 'claimed'])).toBe('2');
+    for (const [member, ticket] of trialTickets) member.succeeded(undefined, ticket, 0);
+    await pause(20);
+    for (const member of fleet) await member.sync();
+    expect(fleet.map((member) => member.state)).toEqual(['closed', 'closed', 'closed']);
+  });
+
+  it('reads a key of the wrong type or garbage in its fields as missing', async () => {
+    const key = uniqueKey('garbage');
+    const target = breaker(client, key);
+    await client.command(['SET', target.redisKey, 'not a hash']);
+    await client.command(['LPUSH', `${target.redisKey}:reporters`, 'x']);
+    await target.sync();
+    expect(target.fleetReachable).toBe(true);
+    expect(target.state).toBe('closed');
+    await client.command(['DEL', target.redisKey]);
+    await client.command([
+      'HSET',
+      target.redisKey,
+      'state',
+      'sideways',
+      'breakEndsAt',
+      'soon',
+      'opens',
+      'x',
+    ]);
+    await client.command(['HSET', `${target.redisKey}:window`, 'f1', 'many', 'zz', '1']);
+    await target.sync();
+    expect(target.fleetView).toMatchObject({ state: 'closed', calls: 0, failures: 0 });
+    fail(target, 4);
+    await target.sync();
+    expect(target.state).toBe('open');
+  });
+
+  it('decides alone while Redis is slow or unreachable, honouring the break it knew of', async () => {
+    const proxy = await startLatencyProxy(sharedRedisPort());
+    const slow = await connectClient(kind, proxy.port);
+    try {
+      const key = uniqueKey('alone');
+      const target = breaker(slow, key, { redisTimeout: 30, breakDuration: 60_000 });
+      // 30 ms is short on a loaded machine: exchange until one answers in time.
+      for (let tries = 0; tries < 50 && !target.fleetReachable; tries++) await target.sync();
+      expect(target.fleetReachable).toBe(true);
+      proxy.delay = 80;
+      await target.sync();
+      expect(target.fleetReachable).toBe(false);
+      // Alone: its own Breaker, which a call goes through without waiting for Redis.
+      await expect(withRetry(() => 'answered', { circuitBreaker: target })).resolves.toBe(
+        'answered',
+      );
+      fail(target, 4);
+      expect(target.state).toBe('open');
+      proxy.delay = 0;
+      for (let tries = 0; tries < 50 && !target.fleetReachable; tries++) {
+        await pause(20);
+        await target.sync();
+      }
+      // Back with the fleet, whose circuit is closed.
+      expect(target.fleetReachable).toBe(true);
+      expect(target.state).toBe('closed');
+      await expect(withRetry(() => 'again', { circuitBreaker: target })).resolves.toBe('again');
+      // The fleet opens; then Redis goes away: the break it knew of still holds.
+      fail(target, 4);
+      await target.sync();
+      expect(target.state).toBe('open');
+      await proxy.close();
+      await target.sync();
+      expect(target.fleetReachable).toBe(false);
+      await expect(withRetry(() => 'no', { circuitBreaker: target })).rejects.toBeInstanceOf(
+        BrokenCircuitError,
+      );
+    } finally {
+      await slow.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('RedisBreaker options', () => {
+  const client = { evalSha: async () => null, eval: async () => null };
+  it.each([
+    [{ key: 'k' }, /RedisBreaker: option "client"/],
+    [
+      { client, key: 'k', quorum: 0 },
+      /RedisBreaker: option "quorum" must be an integer >= 1, got 0/,
+    ],
+    [{ client, key: 'k', key_: 1 }, /unknown option "key_"/],
+    [
+      { client, key: 'k', slowCallDuration: 10, slowCallRatio: 0.5 },
+      /option "slowCallDuration" is not supported/,
+    ],
+    [{ client, key: 'k', failureRatio: 2 }, /option "failureRatio"/],
+  ])('refuses %p', (options, message) => {
+    expect(() => new RedisBreaker(options as never)).toThrow(message);
+  });
+});

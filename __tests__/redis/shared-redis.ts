@@ -1,0 +1,64 @@
+// The redis-server the jest run started (__tests__/setup/redis-global-setup.ts), and clients of
+// both kinds connected to it.
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+
+export function sharedRedisPort(): number {
+  const port = Number(process.env.TENACIOUS_TEST_REDIS_PORT);
+  if (!Number.isInteger(port) || port <= 0) {
+    throw new Error('no redis-server for the tests: apt-get install -y redis-server');
+  }
+  return port;
+}
+
+export type ClientKind = 'ioredis' | 'node-redis';
+
+export interface TestClient {
+  readonly kind: ClientKind;
+  readonly client: Redis | ReturnType<typeof createClient>;
+  /** A command for the test's own checks and setup, whichever the client. */
+  command(args: string[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export async function connectClient(
+  kind: ClientKind,
+  port = sharedRedisPort(),
+): Promise<TestClient> {
+  if (kind === 'ioredis') {
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+    });
+    client.on('error', () => {});
+    await client.connect();
+    return {
+      kind,
+      client,
+      command: ([name, ...rest]) => client.call(name!, ...rest),
+      close: async () => {
+        client.disconnect();
+      },
+    };
+  }
+  const client = createClient({ socket: { port, host: '127.0.0.1', reconnectStrategy: () => 20 } });
+  client.on('error', () => {});
+  await client.connect();
+  return {
+    kind,
+    client,
+    command: (args) => client.sendCommand(args),
+    close: async () => {
+      client.destroy();
+    },
+  };
+}
+
+let unique = 0;
+/** A key no other test uses. */
+export function uniqueKey(name: string): string {
+  unique += 1;
+  return `${name}-${process.pid}-${unique}-${Date.now()}`;
+}

@@ -1,0 +1,187 @@
+import {
+  runWithin,
+  scriptRunnerFor,
+  type ExchangeResult,
+  type LuaScript,
+  type RedisClientLike,
+  type ScriptRunner,
+} from './client-adapter';
+
+/** How often local counts are sent and the fleet's view is read back, in ms. */
+export const exchangeInterval = 100;
+
+/**
+ * A view older than this (no successful exchange since) is not trusted: the policy decides locally.
+ * Five exchanges missed in a row is not a hiccup; nor is one slow exchange within the timeout.
+ */
+function viewLifetime(timeout: number): number {
+  return Math.max(5 * exchangeInterval, 2 * timeout + exchangeInterval);
+}
+
+/**
+ * While commands are still unanswered past their timeout, the next exchange waits this long (a
+ * client that queues commands while disconnected must not pile up one per tick).
+ */
+const hungExchangeAfter = 1000;
+
+/** One exchange's request: the script, its keys and arguments, and what the policy needs back. */
+export interface ExchangeRequest<Batch> {
+  readonly script: LuaScript;
+  readonly keys: string[];
+  readonly args: string[];
+  readonly batch: Batch;
+}
+
+export interface ExchangeHandlers<Batch> {
+  /** The periodic exchange's request (counts taken out of the local pending counts). */
+  prepare(): ExchangeRequest<Batch>;
+  /** The server's reply to an exchange, in time. */
+  accept(reply: unknown, batch: Batch): void;
+  /**
+   * The exchange failed for sure (the client rejected it: the counts never reached Redis), so its
+   * counts go back to the pending ones. A timed-out exchange may still have reached Redis: its counts
+   * are given back only if the client rejects it later.
+   */
+  giveBack(batch: Batch): void;
+}
+
+/**
+ * The background half of a fleet-wide policy: every `exchangeInterval` ms (timer unref'd, started
+ * at the first use, stopped by `close()`), one script sends the counts made locally since the last
+ * exchange and reads the fleet's totals back. Nothing here ever throws or rejects into user code,
+ * and nothing a call does waits for it.
+ */
+export class BackgroundExchange<Batch> {
+  readonly #run: ScriptRunner;
+  readonly #timeout: number;
+  readonly #viewLifetime: number;
+  readonly #handlers: ExchangeHandlers<Batch>;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #inFlight: Promise<void> | undefined;
+  #inFlightSince = 0;
+  #followUp: Promise<void> | undefined;
+  // Commands sent and not yet answered, timed out or not: a client that queues commands while
+  // disconnected must not be handed one per tick.
+  #unsettled = 0;
+  #lastSentAt = 0;
+  #lastSuccessAt = -Infinity;
+  #lastFailed = true;
+  #exchangeRequested = false;
+
+  constructor(client: RedisClientLike, timeout: number, handlers: ExchangeHandlers<Batch>) {
+    const run = scriptRunnerFor(client);
+    this.#run = (script, keys, args) => {
+      this.#unsettled += 1;
+      this.#lastSentAt = Date.now();
+      const settled = () => {
+        this.#unsettled -= 1;
+      };
+      const reply = run(script, keys, args);
+      reply.then(settled, settled);
+      return reply;
+    };
+    this.#timeout = timeout;
+    this.#viewLifetime = viewLifetime(timeout);
+    this.#handlers = handlers;
+  }
+
+  /** Whether the fleet's view is recent enough to decide with (the last exchange answered in time). */
+  get reachable(): boolean {
+    return !this.#lastFailed && Date.now() - this.#lastSuccessAt <= this.#viewLifetime;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Starts the periodic exchange, once. Cheap enough to call on every use. */
+  start(): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    this.#timer = setInterval(() => void this.exchange(), exchangeInterval);
+    this.#timer.unref();
+    void this.exchange();
+  }
+
+  /** Asks for an exchange now (a local count may have crossed the fleet's threshold). */
+  exchangeSoon(): void {
+    if (this.#closed || this.#exchangeRequested) return;
+    this.#exchangeRequested = true;
+    queueMicrotask(() => {
+      this.#exchangeRequested = false;
+      void this.exchange();
+    });
+  }
+
+  /**
+   * One exchange now; when one is in flight, another right after it. Resolves when the exchange
+   * that carries everything counted so far is answered or timed out.
+   */
+  exchange(): Promise<void> {
+    const time = Date.now();
+    const inFlight = this.#inFlight;
+    if (inFlight !== undefined && time - this.#inFlightSince < hungExchangeAfter) {
+      this.#followUp ??= inFlight.then(() => {
+        this.#followUp = undefined;
+        return this.exchange();
+      });
+      return this.#followUp;
+    }
+    if (this.#unsettled >= 2 && time - this.#lastSentAt < hungExchangeAfter) {
+      this.#lastFailed = true;
+      return Promise.resolve();
+    }
+    const request = this.#handlers.prepare();
+    const since = time;
+    this.#inFlightSince = time;
+    const exchange = runWithin(
+      this.#run,
+      request.script,
+      request.keys,
+      request.args,
+      this.#timeout,
+      (late) => this.#lateResult(late, request.batch),
+    ).then((result) => {
+      if (this.#inFlightSince === since) this.#inFlight = undefined;
+      this.#settle(result, request.batch);
+    });
+    this.#inFlight = exchange;
+    return exchange;
+  }
+
+  /** Runs one script besides the periodic exchange (a probe's claim or result), within the timeout. */
+  runOnce(script: LuaScript, keys: string[], args: string[]): Promise<ExchangeResult> {
+    return runWithin(this.#run, script, keys, args, this.#timeout);
+  }
+
+  /** Stops the periodic exchange; sends the counts made since the last one, within the timeout. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#inFlight;
+    if (this.#lastSuccessAt !== -Infinity) await this.exchange();
+  }
+
+  #settle(result: ExchangeResult, batch: Batch): void {
+    if (result.ok) {
+      try {
+        this.#handlers.accept(result.reply, batch);
+      } catch {
+        // A reply it cannot read is no view at all; this runs on a timer, where a throw would crash.
+        this.#lastFailed = true;
+        return;
+      }
+      this.#lastFailed = false;
+      this.#lastSuccessAt = Date.now();
+      return;
+    }
+    this.#lastFailed = true;
+    if (!result.timedOut) this.#handlers.giveBack(batch);
+  }
+
+  #lateResult(late: ExchangeResult, batch: Batch): void {
+    if (!late.ok) this.#handlers.giveBack(batch);
+  }
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { describeValue } from '../../policy/describe-value';
+import { isRedisClientLike, type RedisClientLike } from './client-adapter';
+
+/** Options every fleet-wide policy takes besides its local class's own. */
+export interface RedisConnectionOptions {
+  /** An `ioredis` client or Cluster, or a connected `redis` (node-redis v4/v5) client or cluster. */
+  client: RedisClientLike;
+  /**
+   * Names the shared state: instances that give the same `key` share one budget or one circuit.
+   * Stored under `tenacious:{key}:...`: the braces are a hash tag, so a policy's keys share a slot
+   * on Redis Cluster.
+   */
+  key: string;
+  /**
+   * How long, in ms, an exchange with Redis may take before the instance decides on its own
+   * (until an exchange answers in time again). Calls never wait for Redis either way.
+   * @default 50
+   */
+  redisTimeout?: number;
+}
+
+export interface ResolvedConnection {
+  readonly client: RedisClientLike;
+  readonly key: string;
+  readonly redisTimeout: number;
+  /** Tells this instance's counts from others' in the fleet's state. */
+  readonly instance: string;
+}
+
+const connectionOptionNames = ['client', 'key', 'redisTimeout'] as const;
+
+/**
+ * Takes the connection options out of `options` (validated: a TypeError or RangeError naming the
+ * option and the value) and returns them with the rest, for the local class's validation.
+ */
+export function splitConnectionOptions(
+  options: unknown,
+  source: string,
+): { connection: ResolvedConnection; rest: Record<string, unknown> } {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${source}: expected an options object, got ${describeValue(options)}`);
+  }
+  const rest: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  const given: Record<string, unknown> = {};
+  for (const name of connectionOptionNames) {
+    given[name] = rest[name];
+    delete rest[name];
+  }
+  if (!isRedisClientLike(given.client)) {
+    throw new TypeError(
+      `${source}: option "client" must be an ioredis or redis (node-redis) client, got ${describeValue(given.client)}`,
+    );
+  }
+  if (typeof given.key !== 'string' || given.key.length === 0) {
+    throw new TypeError(
+      `${source}: option "key" must be a non-empty string, got ${describeValue(given.key)}`,
+    );
+  }
+  const redisTimeout = given.redisTimeout ?? 50;
+  if (typeof redisTimeout !== 'number' || !Number.isFinite(redisTimeout) || redisTimeout <= 0) {
+    throw new RangeError(
+      `${source}: option "redisTimeout" must be a finite number > 0, got ${describeValue(redisTimeout)}`,
+    );
+  }
+  return {
+    connection: {
+      client: given.client,
+      key: given.key,
+      redisTimeout,
+      instance: `${process.pid}:${randomUUID()}`,
+    },
+    rest,
+  };
+}

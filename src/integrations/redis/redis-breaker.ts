@@ -1,0 +1,437 @@
+import type { ErrorCategory } from '../../classify/error-category';
+import { isCallerAbort } from '../../classify/caller-abort';
+import { isRateLimitError } from '../../classify/rate-limit';
+import { Breaker } from '../../policies/circuit-breaker/breaker';
+import { BrokenCircuitError } from '../../policies/circuit-breaker/errors';
+import type { CircuitBreakerOptions, CircuitState } from '../../policies/circuit-breaker/options';
+import { reportListenerFailure } from '../../policies/listener-failure';
+import { circuitStateChannel } from '../../telemetry/channels';
+import { publishCircuitState } from '../../telemetry/publish';
+import { statisticsKey, type BreakerStats } from '../../telemetry/statistics';
+import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
+import { replyNumber } from './client-adapter';
+import { splitConnectionOptions, type RedisConnectionOptions } from './options';
+import { breakerScript } from './scripts';
+
+/** Options of `new RedisBreaker(options)`: the connection, `Breaker`'s own, and `quorum`. */
+export interface RedisBreakerOptions
+  extends
+    Omit<
+      CircuitBreakerOptions,
+      'key' | 'maxKeys' | 'slowCallDuration' | 'slowCallRatio' | 'initialState'
+    >,
+    RedisConnectionOptions {
+  /**
+   * How many distinct instances must have reported a failure within the sampling window before
+   * the fleet's circuit opens, so that one instance with a broken network cannot open it for
+   * everyone. An integer >= 1.
+   * @default 1
+   */
+  quorum?: number;
+}
+
+/** Local options `RedisBreaker` does not offer (yet): each needs state of its own in Redis. */
+const unsupportedOptions = [
+  'key',
+  'maxKeys',
+  'slowCallDuration',
+  'slowCallRatio',
+  'initialState',
+] as const;
+
+/** Counts of the closed state made since the last exchange. */
+interface BreakerBatch {
+  readonly calls: number;
+  readonly failures: number;
+  readonly trailingFailures: number;
+  readonly hadSuccess: boolean;
+}
+
+type FleetState = 'closed' | 'open' | 'half-open';
+
+/** The fleet's circuit as of the last exchange; times in this process's clock. */
+interface FleetCircuitView {
+  readonly state: FleetState;
+  /** When a trial call may be claimed (open), or when unanswered trial calls are given up on. */
+  readonly waitEndsAt: number;
+  readonly calls: number;
+  readonly failures: number;
+  readonly reporters: number;
+  readonly reported: boolean;
+  readonly round: number;
+  readonly consecutive: number;
+}
+
+// Tickets of attempts admitted by the fleet's view are far above any local Breaker's, so that a
+// report finds its way back to whoever admitted the attempt, however the mode changed meanwhile.
+const fleetTicketBase = 2 ** 40;
+
+/**
+ * A circuit breaker for a whole fleet: instances that name the same `key` (and Redis) share one
+ * circuit, which opens for all of them when the fleet's calls cross the threshold (`failureRatio`
+ * over `samplingDuration` once `minimumThroughput` calls were seen, or `consecutiveFailures`), and
+ * only once `quorum` instances reported failures. While half-open, the fleet as a whole sends
+ * `halfOpenProbes` trial calls: each one's place is claimed in Redis. Accepted wherever a `Breaker`
+ * is.
+ *
+ * Nothing a call does waits for Redis: outcomes are counted locally and sent every 100 ms in the
+ * background (at once when a failure makes the fleet's counts, as last seen plus local ones, cross
+ * the threshold); an attempt is admitted or refused by the fleet's state as of the last exchange.
+ * So the fleet opens within about one exchange (100 ms, plus the time to reach Redis) of its counts
+ * crossing the threshold; until then each instance may admit the attempts of that interval. A
+ * trial call's place is claimed in the background when an attempt finds the break over: that
+ * attempt, and those until the claim is answered, are refused; the next one runs as the trial call.
+ *
+ * When Redis does not answer within `redisTimeout` ms (or for 500 ms), the instance decides with a
+ * local `Breaker` of its own (after honouring a break the fleet was known to be in), and follows
+ * the fleet again as soon as Redis answers. `isolate()` holds this instance's breaker open, not the
+ * fleet's. Not offered (yet): `key`, slow calls, `initialState`. Call `close()` when done.
+ */
+export class RedisBreaker extends Breaker {
+  /** The key the fleet's state is stored under (the hash-tagged prefix). */
+  readonly redisKey: string;
+  /** Instances that must have reported failures before the fleet's circuit opens. */
+  readonly quorum: number;
+  readonly #exchange: BackgroundExchange<BreakerBatch>;
+  readonly #keys: string[];
+  readonly #instance: string;
+  readonly #breakDuration: readonly [initial: number, max: number, base: number];
+  #view: FleetCircuitView | undefined;
+  #generation = 1;
+  #pendingCalls = 0;
+  #pendingFailures = 0;
+  #trailingFailures = 0;
+  #hadSuccess = false;
+  #probePermits = 0;
+  #probeRound = 0;
+  #claimInFlight = false;
+  #nextClaimAt = 0;
+  #fleetSuccesses = 0;
+  #fleetFailures = 0;
+  #fleetRejections = 0;
+  #fleetOpened = 0;
+  #fleetStateChanges = 0;
+
+  constructor(options: RedisBreakerOptions) {
+    const { connection, rest } = splitConnectionOptions(options, 'RedisBreaker');
+    for (const name of unsupportedOptions) {
+      if (rest[name] !== undefined) {
+        throw new TypeError(
+          `RedisBreaker: option "${name}" is not supported by the fleet-wide breaker; use a local Breaker for it`,
+        );
+      }
+    }
+    const quorum = rest.quorum ?? 1;
+    delete rest.quorum;
+    if (typeof quorum !== 'number' || !Number.isInteger(quorum) || quorum < 1) {
+      throw new RangeError(
+        `RedisBreaker: option "quorum" must be an integer >= 1, got ${String(quorum)}`,
+      );
+    }
+    super(rest as CircuitBreakerOptions);
+    this.quorum = quorum;
+    this.redisKey = `tenacious:{${connection.key}}:breaker`;
+    this.#keys = [this.redisKey, `${this.redisKey}:window`, `${this.redisKey}:reporters`];
+    this.#instance = connection.instance;
+    const breakDuration = this.options.breakDuration;
+    this.#breakDuration =
+      typeof breakDuration === 'number'
+        ? [breakDuration, breakDuration, 1]
+        : [breakDuration.initial, breakDuration.max, breakDuration.exponentialBase];
+    this.#exchange = new BackgroundExchange<BreakerBatch>(
+      connection.client,
+      connection.redisTimeout,
+      {
+        prepare: () => this.#prepare(),
+        accept: (reply) => this.#accept(reply),
+        giveBack: (batch) => this.#giveBack(batch),
+      },
+    );
+  }
+
+  /** Whether decisions follow the fleet's view now (false: Redis is unreachable or not heard yet). */
+  get fleetReachable(): boolean {
+    return this.#exchange.reachable;
+  }
+
+  /** The fleet's circuit as of the last exchange. */
+  get fleetView(): Readonly<FleetCircuitView> | undefined {
+    return this.#view;
+  }
+
+  override get state(): CircuitState {
+    const local = super.state;
+    if (local === 'isolated' || !this.#following()) return local;
+    return this.#view!.state;
+  }
+
+  override enter(key: string | undefined): number {
+    this.#exchange.start();
+    if (super.state === 'isolated') return super.enter(key);
+    const view = this.#view;
+    if (!this.#following()) {
+      // A break the fleet was known to be in is honoured before deciding alone.
+      if (view !== undefined && view.state === 'open' && Date.now() < view.waitEndsAt) {
+        this.#fleetRejections += 1;
+        return 0;
+      }
+      return super.enter(key);
+    }
+    if (view!.state === 'closed') return fleetTicketBase + this.#generation * 2;
+    if (this.#probePermits > 0) {
+      this.#probePermits -= 1;
+      return fleetTicketBase + this.#generation * 2 + 1;
+    }
+    if (Date.now() >= view!.waitEndsAt) this.#claimProbe();
+    this.#fleetRejections += 1;
+    return 0;
+  }
+
+  override refusal(key: string | undefined): BrokenCircuitError {
+    if (super.state === 'isolated' || (!this.#following() && this.#view?.state !== 'open')) {
+      return super.refusal(key);
+    }
+    return new BrokenCircuitError(this.remainingBreak(key), key);
+  }
+
+  override remainingBreak(key: string | undefined): number {
+    if (super.state === 'isolated') return super.remainingBreak(key);
+    const view = this.#view;
+    if (view === undefined || view.state === 'closed') return super.remainingBreak(key);
+    const fleetWait = Math.max(0, view.waitEndsAt - Date.now());
+    if (this.#following()) return fleetWait;
+    return view.state === 'open' && fleetWait > 0 ? fleetWait : super.remainingBreak(key);
+  }
+
+  override succeeded(key: string | undefined, ticket: number, durationMs: number): void {
+    if (ticket < fleetTicketBase) {
+      super.succeeded(key, ticket, durationMs);
+      return;
+    }
+    if (!this.#current(ticket)) return;
+    this.#fleetSuccesses += 1;
+    if (ticket % 2 === 1) {
+      this.#reportProbe(1);
+      return;
+    }
+    this.#pendingCalls += 1;
+    this.#trailingFailures = 0;
+    this.#hadSuccess = true;
+  }
+
+  override failed(
+    key: string | undefined,
+    ticket: number,
+    error: unknown,
+    category: ErrorCategory,
+    durationMs: number,
+  ): void {
+    if (ticket < fleetTicketBase) {
+      super.failed(key, ticket, error, category, durationMs);
+      return;
+    }
+    if (!this.#current(ticket)) return;
+    if (isCallerAbort(error)) {
+      this.cancelled(key, ticket);
+      return;
+    }
+    const failure = this.options.failureOn.includes(category) && !isRateLimitError(error);
+    if (!failure) {
+      this.succeeded(key, ticket, durationMs);
+      return;
+    }
+    this.#fleetFailures += 1;
+    if (ticket % 2 === 1) {
+      this.#reportProbe(0);
+      return;
+    }
+    this.#pendingCalls += 1;
+    this.#pendingFailures += 1;
+    this.#trailingFailures += 1;
+    if (this.#wouldOpen()) this.#exchange.exchangeSoon();
+  }
+
+  override cancelled(key: string | undefined, ticket: number): void {
+    if (ticket < fleetTicketBase) {
+      super.cancelled(key, ticket);
+      return;
+    }
+    if (this.#current(ticket) && ticket % 2 === 1) this.#reportProbe(-1);
+  }
+
+  override [statisticsKey](): BreakerStats {
+    const local = super[statisticsKey]();
+    return {
+      state: this.state,
+      successes: local.successes + this.#fleetSuccesses,
+      failures: local.failures + this.#fleetFailures,
+      rejections: local.rejections + this.#fleetRejections,
+      opened: local.opened + this.#fleetOpened,
+      stateChanges: local.stateChanges + this.#fleetStateChanges,
+    };
+  }
+
+  /** Stops the background exchange after sending what was counted since the last one. */
+  close(): Promise<void> {
+    return this.#exchange.close();
+  }
+
+  /**
+   * Exchanges with Redis now and resolves when answered (or after `redisTimeout`); never rejects.
+   * `await policy.sync()` at startup joins the fleet before the first call is decided.
+   */
+  sync(): Promise<void> {
+    this.#exchange.start();
+    return this.#exchange.exchange();
+  }
+
+  #following(): boolean {
+    return this.#view !== undefined && this.#exchange.reachable;
+  }
+
+  /** Whether a fleet ticket is from the state the fleet is in now (older reports are ignored). */
+  #current(ticket: number): boolean {
+    return Math.floor((ticket - fleetTicketBase) / 2) === this.#generation;
+  }
+
+  /** Whether the fleet's counts as last seen, plus this instance's since, cross the threshold. */
+  #wouldOpen(): boolean {
+    const view = this.#view;
+    if (view === undefined || view.state !== 'closed') return false;
+    const reporters = view.reporters + (view.reported ? 0 : 1);
+    if (reporters < this.quorum) return false;
+    const { consecutiveFailures, minimumThroughput, failureRatio } = this.options;
+    if (consecutiveFailures !== undefined) {
+      const run = this.#hadSuccess
+        ? this.#trailingFailures
+        : view.consecutive + this.#trailingFailures;
+      return run >= consecutiveFailures;
+    }
+    const calls = view.calls + this.#pendingCalls;
+    return (
+      calls >= minimumThroughput && (view.failures + this.#pendingFailures) / calls >= failureRatio
+    );
+  }
+
+  #arguments(operation: 'sync' | 'claim' | 'probe', batch: BreakerBatch, outcome = 0): string[] {
+    const options = this.options;
+    return [
+      operation,
+      this.#instance,
+      String(batch.calls),
+      String(batch.failures),
+      String(batch.trailingFailures),
+      batch.hadSuccess ? '1' : '0',
+      String(options.samplingDuration),
+      String(options.minimumThroughput),
+      String(options.failureRatio),
+      String(options.consecutiveFailures ?? 0),
+      String(this.quorum),
+      String(options.halfOpenProbes),
+      String(this.#breakDuration[0]),
+      String(this.#breakDuration[1]),
+      String(this.#breakDuration[2]),
+      String(outcome),
+      String(this.#probeRound),
+    ];
+  }
+
+  #prepare(): ExchangeRequest<BreakerBatch> {
+    const batch: BreakerBatch = {
+      calls: this.#pendingCalls,
+      failures: this.#pendingFailures,
+      trailingFailures: this.#trailingFailures,
+      hadSuccess: this.#hadSuccess,
+    };
+    this.#pendingCalls = 0;
+    this.#pendingFailures = 0;
+    this.#trailingFailures = 0;
+    this.#hadSuccess = false;
+    return { script: breakerScript, keys: this.#keys, args: this.#arguments('sync', batch), batch };
+  }
+
+  #giveBack(batch: BreakerBatch): void {
+    this.#pendingCalls += batch.calls;
+    this.#pendingFailures += batch.failures;
+    if (!this.#hadSuccess) this.#trailingFailures += batch.trailingFailures;
+    this.#hadSuccess ||= batch.hadSuccess;
+  }
+
+  /** Takes a reply of the script in; garbage reads as a closed circuit with nothing counted. */
+  #accept(reply: unknown): void {
+    const received = Date.now();
+    const stateField = Array.isArray(reply) ? String(reply[0]) : 'closed';
+    const state: FleetState =
+      stateField === 'open' || stateField === 'half-open' ? stateField : 'closed';
+    const before = this.#view;
+    const round = replyNumber(reply, 6);
+    this.#view = {
+      state,
+      waitEndsAt: received + replyNumber(reply, 1),
+      calls: replyNumber(reply, 2),
+      failures: replyNumber(reply, 3),
+      reporters: replyNumber(reply, 4),
+      reported: replyNumber(reply, 7) === 1,
+      round,
+      consecutive: replyNumber(reply, 8),
+    };
+    if (before === undefined || before.state !== state || before.round !== round) {
+      // Another state, or another round of trial calls: attempts admitted before report nothing.
+      this.#generation += 1;
+      if (before?.round !== round) this.#probePermits = 0;
+      this.#probeRound = round;
+      this.#pendingCalls = 0;
+      this.#pendingFailures = 0;
+      this.#trailingFailures = 0;
+      this.#hadSuccess = false;
+    }
+    const from = before?.state ?? 'closed';
+    if (from !== state) this.#announce(from, state);
+    if (replyNumber(reply, 5) === 1) this.#probePermits += 1;
+  }
+
+  /** Claims a trial call's place for the fleet, in the background; one claim at a time. */
+  #claimProbe(): void {
+    const time = Date.now();
+    if (this.#claimInFlight || time < this.#nextClaimAt) return;
+    this.#claimInFlight = true;
+    this.#nextClaimAt = time + 10;
+    const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
+    void this.#exchange
+      .runOnce(breakerScript, this.#keys, this.#arguments('claim', empty))
+      .then((result) => {
+        this.#claimInFlight = false;
+        if (result.ok) this.#accept(result.reply);
+      });
+  }
+
+  /** Reports a trial call's outcome (1 success, 0 failure, -1 cancelled) for the fleet's round. */
+  #reportProbe(outcome: 1 | 0 | -1): void {
+    const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
+    void this.#exchange
+      .runOnce(breakerScript, this.#keys, this.#arguments('probe', empty, outcome))
+      .then((result) => {
+        if (result.ok) this.#accept(result.reply);
+      });
+  }
+
+  #announce(from: CircuitState, to: CircuitState): void {
+    this.#fleetStateChanges += 1;
+    if (to === 'open') this.#fleetOpened += 1;
+    if (circuitStateChannel.hasSubscribers) {
+      publishCircuitState({ breaker: this, key: undefined, from, to });
+    }
+    const listener = this.options.onStateChange;
+    if (listener === undefined) return;
+    try {
+      const result: unknown = listener(Object.freeze({ from, to }));
+      if (typeof (result as { then?: unknown } | null | undefined)?.then === 'function') {
+        (result as PromiseLike<unknown>).then(undefined, (reason: unknown) =>
+          reportListenerFailure('onStateChange', reason),
+        );
+      }
+    } catch (thrown) {
+      reportListenerFailure('onStateChange', thrown);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import { RetryBudget } from '../../policies/retry-budget/retry-budget';
+import type { RetryBudgetOptions } from '../../policies/retry-budget/options';
+import { statisticsKey, type BudgetStats } from '../../telemetry/statistics';
+import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
+import { replyNumber } from './client-adapter';
+import { splitConnectionOptions, type RedisConnectionOptions } from './options';
+import { budgetScript } from './scripts';
+
+/** Options of `new RedisRetryBudget(options)`: the connection and `RetryBudget`'s own. */
+export interface RedisRetryBudgetOptions extends RetryBudgetOptions, RedisConnectionOptions {}
+
+interface BudgetBatch {
+  readonly calls: number;
+  readonly retries: number;
+}
+
+/** The fleet's totals as of the last exchange. */
+interface FleetBudgetView {
+  readonly calls: number;
+  readonly retries: number;
+  /** Instances that exchanged within the window, this one included. */
+  readonly instances: number;
+}
+
+/**
+ * A retry budget for a whole fleet: every instance that names the same `key` (and Redis) counts
+ * its first attempts and retries into one window, so N instances together retry as much as one
+ * `RetryBudget` with the fleet's traffic would let them, not N times as much. Accepted wherever a
+ * `RetryBudget` is.
+ *
+ * Nothing a call does waits for Redis. `recordCall()` adds to local counts; every 100 ms, in the
+ * background, one script adds them to the fleet's window and reads the fleet's totals back
+ * (`exchangeInterval`). `tryRetry()` decides from that view and the counts made since: of the
+ * retries the fleet has left in the window, this instance spends at most its share (what is left,
+ * divided by the instances active in the window), plus `ratio` of the first attempts it made since
+ * the last exchange.
+ *
+ * Accuracy: once every instance has exchanged once (within 100 ms of its first use; `await
+ * budget.sync()` at startup does it at once), the fleet's retries in a window stay within the
+ * `RetryBudget` rule applied to the fleet's totals, plus at most one retry per instance (a share is
+ * a fraction, and a retry is allowed while an instance spent less than it), plus `ratio` x the
+ * first attempts of the last exchange interval (earned and spent before the others hear of them).
+ * An instance no other has heard of yet may spend, once, what it sees left divided among the
+ * instances it knows. Instances that are up but idle still count in the division, so shares err on
+ * the side of fewer retries. Before its first exchange is answered, and while Redis is unreachable,
+ * an instance decides alone as below, and the bound is that of N local budgets for that time.
+ *
+ * When Redis does not answer within `redisTimeout` ms, or has not answered for 500 ms, the instance
+ * decides like a local `RetryBudget` of its own (its first attempts are always counted locally as
+ * well) and keeps counting for the fleet; when Redis answers again its counts are sent and it
+ * follows the fleet's view again. Call `close()` when done: it stops the background exchange.
+ */
+export class RedisRetryBudget extends RetryBudget {
+  /** The key the fleet's state is stored under (the hash-tagged prefix). */
+  readonly redisKey: string;
+  readonly #exchange: BackgroundExchange<BudgetBatch>;
+  readonly #keys: string[];
+  readonly #instance: string;
+  #pendingCalls = 0;
+  #pendingRetries = 0;
+  // Counts sent in the exchange that is still in flight: not in the view yet.
+  #sentCalls = 0;
+  #sentRetries = 0;
+  #view: FleetBudgetView | undefined;
+  #fleetRetries = 0;
+  #fleetRefused = 0;
+
+  constructor(options: RedisRetryBudgetOptions) {
+    const { connection, rest } = splitConnectionOptions(options, 'RedisRetryBudget');
+    super(rest as RetryBudgetOptions);
+    this.redisKey = `tenacious:{${connection.key}}:budget`;
+    this.#keys = [`${this.redisKey}:window`, `${this.redisKey}:instances`];
+    this.#instance = connection.instance;
+    this.#exchange = new BackgroundExchange<BudgetBatch>(
+      connection.client,
+      connection.redisTimeout,
+      {
+        prepare: () => this.#prepare(),
+        accept: (reply) => this.#accept(reply),
+        giveBack: (batch) => this.#giveBack(batch),
+      },
+    );
+  }
+
+  /** Whether decisions follow the fleet's view now (false: Redis is unreachable or not heard yet). */
+  get fleetReachable(): boolean {
+    return this.#exchange.reachable;
+  }
+
+  override recordCall(): void {
+    super.recordCall();
+    this.#pendingCalls += 1;
+    this.#exchange.start();
+  }
+
+  override tryRetry(): boolean {
+    this.#exchange.start();
+    const view = this.#view;
+    if (view === undefined || !this.#exchange.reachable) {
+      if (!super.tryRetry()) return false;
+      this.#pendingRetries += 1;
+      return true;
+    }
+    const { ratio, minPerSecond, window } = this.options;
+    const left = ratio * view.calls + (minPerSecond * window) / 1000 - view.retries;
+    // What the fleet overspent (left < 0) is paid back from what this instance's calls earn.
+    const share =
+      left / Math.max(1, view.instances) + ratio * (this.#pendingCalls + this.#sentCalls);
+    if (this.#pendingRetries + this.#sentRetries >= share) {
+      this.#fleetRefused += 1;
+      return false;
+    }
+    this.#pendingRetries += 1;
+    this.#fleetRetries += 1;
+    return true;
+  }
+
+  /** Stops the background exchange after sending what was counted since the last one. */
+  close(): Promise<void> {
+    return this.#exchange.close();
+  }
+
+  /**
+   * Exchanges with Redis now and resolves when answered (or after `redisTimeout`); never rejects.
+   * `await policy.sync()` at startup joins the fleet before the first call is decided.
+   */
+  sync(): Promise<void> {
+    this.#exchange.start();
+    return this.#exchange.exchange();
+  }
+
+  /** The fleet's first attempts and retries in the window, as of the last exchange. */
+  get fleetView(): Readonly<FleetBudgetView> | undefined {
+    return this.#view;
+  }
+
+  override [statisticsKey](): BudgetStats {
+    const local = super[statisticsKey]();
+    return {
+      ...local,
+      retries: local.retries + this.#fleetRetries,
+      rejections: local.rejections + this.#fleetRefused,
+    };
+  }
+
+  #prepare(): ExchangeRequest<BudgetBatch> {
+    const batch = { calls: this.#pendingCalls, retries: this.#pendingRetries };
+    this.#pendingCalls = 0;
+    this.#pendingRetries = 0;
+    this.#sentCalls = batch.calls;
+    this.#sentRetries = batch.retries;
+    return {
+      script: budgetScript,
+      keys: this.#keys,
+      args: [
+        this.#instance,
+        String(batch.calls),
+        String(batch.retries),
+        String(this.options.window),
+      ],
+      batch,
+    };
+  }
+
+  #accept(reply: unknown): void {
+    this.#sentCalls = 0;
+    this.#sentRetries = 0;
+    const member = replyNumber(reply, 3) === 1;
+    this.#view = {
+      calls: replyNumber(reply, 0),
+      retries: replyNumber(reply, 1),
+      // This instance is about to count, if it has not yet: its share is one of n + 1.
+      instances: replyNumber(reply, 2) + (member ? 0 : 1),
+    };
+  }
+
+  #giveBack(batch: BudgetBatch): void {
+    this.#sentCalls = 0;
+    this.#sentRetries = 0;
+    this.#pendingCalls += batch.calls;
+    this.#pendingRetries += batch.retries;
+  }
+}

@@ -1,0 +1,206 @@
+import { luaScript } from './client-adapter';
+
+// The server side of the fleet-wide policies. Each exchange is one of these scripts, run atomically
+// by Redis, with every key it touches passed in KEYS (so it runs on Redis Cluster: a policy's keys
+// share a hash tag, hence a slot). Time is the server's (TIME), so the instances' clocks need not
+// agree. Anything found in a key that is not what the script wrote (a key of another type, a field
+// that is not a number) is treated as missing: the key is deleted, the value read as 0.
+
+const common = `
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function ensure_type(key, kind)
+  local found = redis.call('TYPE', key)
+  if type(found) == 'table' then found = found.ok end
+  if found ~= 'none' and found ~= kind then redis.call('DEL', key) end
+end
+local function number_or_zero(value)
+  local parsed = tonumber(value)
+  if parsed == nil or parsed ~= parsed or parsed == math.huge or parsed == -math.huge then return 0 end
+  return parsed
+end
+-- A window of 10 buckets in a hash: field <prefix><bucket number>. Adds to the current bucket, drops
+-- fields outside the window (or not ours), and returns the sums per prefix.
+local function window_add_and_sum(key, width, current, additions)
+  for prefix, amount in pairs(additions) do
+    if amount > 0 then
+      local field = prefix .. current
+      redis.call('HSET', key, field, number_or_zero(redis.call('HGET', key, field)) + amount)
+    end
+  end
+  local sums = {}
+  for prefix in pairs(additions) do sums[prefix] = 0 end
+  local fields = redis.call('HGETALL', key)
+  for index = 1, #fields, 2 do
+    local name = fields[index]
+    local prefix = string.sub(name, 1, 1)
+    local bucket = tonumber(string.sub(name, 2))
+    if sums[prefix] ~= nil and bucket ~= nil and bucket > current - 10 and bucket <= current then
+      sums[prefix] = sums[prefix] + number_or_zero(fields[index + 1])
+    else
+      redis.call('HDEL', key, name)
+    end
+  end
+  return sums
+end
+`;
+
+/**
+ * The retry budget's exchange. KEYS: the window (hash), the instances that exchanged within the
+ * window (sorted set, by time). ARGV: instance id, first attempts, retries, window (ms).
+ * Returns { first attempts in the window, retries in the window, active instances }.
+ */
+export const budgetScript = luaScript(`${common}
+local window_key, instances_key = KEYS[1], KEYS[2]
+local instance = ARGV[1]
+local calls = number_or_zero(ARGV[2])
+local retries = number_or_zero(ARGV[3])
+local window = number_or_zero(ARGV[4])
+if window <= 0 then window = 10000 end
+ensure_type(window_key, 'hash')
+ensure_type(instances_key, 'zset')
+local time = now_ms()
+local sums = window_add_and_sum(window_key, window / 10, math.floor(time / (window / 10)),
+  { c = calls, r = retries })
+redis.call('ZADD', instances_key, time, instance)
+redis.call('ZREMRANGEBYSCORE', instances_key, '-inf', '(' .. (time - window))
+local instances = redis.call('ZCARD', instances_key)
+local member = redis.call('ZSCORE', instances_key, instance) and 1 or 0
+redis.call('PEXPIRE', window_key, math.ceil(window * 2))
+redis.call('PEXPIRE', instances_key, math.ceil(window * 2))
+return { tostring(sums.c), tostring(sums.r), instances, member }
+`);
+
+/**
+ * The breaker's exchanges, one script for its three operations (ARGV[1]): 'sync' (counts of the
+ * closed state; opens the circuit when the fleet's counts cross the threshold and enough
+ * instances reported failures), 'claim' (a half-open trial call's place, for the fleet as a
+ * whole) and 'probe' (a trial call's outcome). KEYS: state (hash), window (hash), instances that
+ * reported failures in the window (sorted set).
+ * Returns { state, ms until a trial call may be claimed, calls, failures, reporting instances,
+ * granted (claim), round, whether this instance is among the reporters }.
+ */
+export const breakerScript = luaScript(`${common}
+local state_key, window_key, reporters_key = KEYS[1], KEYS[2], KEYS[3]
+local operation, instance = ARGV[1], ARGV[2]
+local calls, failures = number_or_zero(ARGV[3]), number_or_zero(ARGV[4])
+local trailing, had_success = number_or_zero(ARGV[5]), ARGV[6] == '1'
+local sampling = number_or_zero(ARGV[7])
+if sampling <= 0 then sampling = 30000 end
+local minimum_throughput, failure_ratio = number_or_zero(ARGV[8]), number_or_zero(ARGV[9])
+local consecutive_limit, quorum = number_or_zero(ARGV[10]), number_or_zero(ARGV[11])
+local probes = math.max(1, number_or_zero(ARGV[12]))
+local break_initial, break_max = number_or_zero(ARGV[13]), number_or_zero(ARGV[14])
+local break_base = number_or_zero(ARGV[15])
+local probe_outcome, probe_round = number_or_zero(ARGV[16]), number_or_zero(ARGV[17])
+
+ensure_type(state_key, 'hash')
+ensure_type(window_key, 'hash')
+ensure_type(reporters_key, 'zset')
+local time = now_ms()
+local saved = redis.call('HMGET', state_key, 'state', 'opens', 'breakEndsAt', 'halfOpenSince',
+  'claimed', 'successes', 'round', 'consecutive')
+local state = saved[1]
+if state ~= 'open' and state ~= 'half-open' then state = 'closed' end
+local opens, break_ends_at = number_or_zero(saved[2]), number_or_zero(saved[3])
+local half_open_since, claimed = number_or_zero(saved[4]), number_or_zero(saved[5])
+local successes, round = number_or_zero(saved[6]), number_or_zero(saved[7])
+local consecutive = number_or_zero(saved[8])
+local granted = 0
+
+local function break_duration()
+  local duration = break_initial * (break_base ^ math.max(0, opens - 1))
+  if duration > break_max then duration = break_max end
+  return duration
+end
+local function clear_counts()
+  claimed, successes, consecutive = 0, 0, 0
+  round = round + 1
+  redis.call('DEL', window_key, reporters_key)
+end
+local function open()
+  state = 'open'
+  opens = opens + 1
+  break_ends_at = time + break_duration()
+  clear_counts()
+end
+
+local width = sampling / 10
+local current = math.floor(time / width)
+local window_calls, window_failures = 0, 0
+if operation == 'sync' then
+  if state == 'closed' then
+    local sums = window_add_and_sum(window_key, width, current, { c = calls, f = failures })
+    window_calls, window_failures = sums.c, sums.f
+    if failures > 0 then redis.call('ZADD', reporters_key, time, instance) end
+    if had_success then consecutive = trailing else consecutive = consecutive + trailing end
+  end
+elseif operation == 'claim' then
+  if state == 'open' and time >= break_ends_at then
+    state = 'half-open'
+    half_open_since = time
+    clear_counts()
+  end
+  if state == 'half-open' and claimed >= probes and time >= half_open_since + break_duration() then
+    -- Trial calls unanswered for a whole break are given up on: a new round.
+    half_open_since = time
+    clear_counts()
+  end
+  if state == 'half-open' and claimed < probes then
+    claimed = claimed + 1
+    granted = 1
+  end
+elseif operation == 'probe' then
+  if state == 'half-open' and probe_round == round then
+    if probe_outcome == 1 then
+      successes = successes + 1
+      if successes >= probes then
+        state = 'closed'
+        opens = 0
+        clear_counts()
+      end
+    elseif probe_outcome == 0 then
+      open()
+    elseif claimed > successes then
+      claimed = claimed - 1
+    end
+  end
+end
+
+redis.call('ZREMRANGEBYSCORE', reporters_key, '-inf', '(' .. (time - sampling))
+local reporters = redis.call('ZCARD', reporters_key)
+local reported = redis.call('ZSCORE', reporters_key, instance) and 1 or 0
+if state == 'closed' and reporters >= quorum then
+  local crossed
+  if consecutive_limit > 0 then
+    crossed = consecutive >= consecutive_limit
+  else
+    crossed = window_calls >= minimum_throughput and window_calls > 0
+      and window_failures / window_calls >= failure_ratio
+  end
+  if crossed then
+    open()
+    window_calls, window_failures, reporters, reported = 0, 0, 0, 0
+  end
+end
+
+redis.call('HSET', state_key, 'state', state, 'opens', opens, 'breakEndsAt', break_ends_at,
+  'halfOpenSince', half_open_since, 'claimed', claimed, 'successes', successes, 'round', round,
+  'consecutive', consecutive)
+local lifetime = math.ceil(math.max(sampling, break_max) * 2 + 60000)
+redis.call('PEXPIRE', state_key, lifetime)
+redis.call('PEXPIRE', window_key, lifetime)
+redis.call('PEXPIRE', reporters_key, lifetime)
+
+local wait = 0
+if state == 'open' then
+  wait = math.max(0, break_ends_at - time)
+elseif state == 'half-open' and claimed >= probes then
+  wait = math.max(0, half_open_since + break_duration() - time)
+end
+return { state, tostring(wait), tostring(window_calls), tostring(window_failures), reporters,
+  granted, tostring(round), reported, tostring(consecutive) }
+`);
