@@ -246,6 +246,10 @@ describe('npm run bench on a tiny configuration', () => {
       expect(finitePositive(result.nanosecondsPerCall)).toBe(true);
       expect(Number.isFinite(result.bytesPerCall)).toBe(true);
     }
+    for (const kind of kinds) {
+      const direct = tableRow('direct', kind, `direct ${kind} method`);
+      expect(Number.isFinite(Number(direct?.[0]))).toBe(true);
+    }
     for (const { policy, exportName } of policies) {
       const note = `tenacious ${policy}: not available (this build exports no ${exportName})`;
       if (report.available.policies[policy]) expect(report.notes).not.toContain(note);

@@ -1,5 +1,5 @@
 import { shapeNames, type CallKind, type WrapperName } from './bench-case';
-import type { CaseResult } from './case-result';
+import { directCaseNames, type CaseResult } from './case-result';
 import type { Environment } from './environment';
 import type { GroupResult } from './group-protocol';
 import { cleanGroup, peersGroup, policiesGroup, poisonedGroup } from './groups';
@@ -160,6 +160,24 @@ function policyTable(report: BenchReport): string[] {
   const lines = header(policyColumns, 3);
   const find = (name: string): CaseResult | undefined =>
     results.find((result) => result.name === name);
+  // The baselines first: this process's own direct calls.
+  for (const kind of kinds) {
+    const direct = find(directCaseNames[kind]);
+    lines.push(
+      row([
+        'direct',
+        kind,
+        directCaseNames[kind],
+        fixed(direct?.nanosecondsPerCall, 1),
+        fixed(direct?.extraNanoseconds, 1),
+        direct === undefined ? '-' : `${(direct.spread * 100).toFixed(1)}%`,
+        fixed(direct?.bytesPerCall, 0),
+        fixed(direct?.extraBytesPerCall, 0),
+        '',
+        '',
+      ]),
+    );
+  }
   for (const { policy, kind, variant } of allPolicyCases()) {
     const result = find(policyCaseName(policy, kind, variant));
     const label =
