@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   const loaded =
     plan.contents === 'peers'
       ? await loadPeers().loadPeerCases(generatedCases)
-      : loadShapeCases(generatedCases, plan.shapes);
+      : plan.contents === 'policies'
+        ? await loadPolicies().loadPolicyCases()
+        : loadShapeCases(generatedCases, plan.shapes);
   const { cases } = loaded;
 
   if (plan.poisonFirst) await poison(cases, options.calls, options.warmupRounds + 1);
@@ -52,6 +54,11 @@ async function main(): Promise<void> {
  */
 function loadPeers(): typeof import('./harness/load-peer-cases') {
   return require('./harness/load-peer-cases') as typeof import('./harness/load-peer-cases');
+}
+
+/** The same for the policies' module: their decorated classes belong to their group alone. */
+function loadPolicies(): typeof import('./harness/load-policy-cases') {
+  return require('./harness/load-policy-cases') as typeof import('./harness/load-policy-cases');
 }
 
 /**

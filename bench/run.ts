@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { breakerAndBudgetAvailable } from './cases/retry-settings';
+import { breakerAndBudgetAvailable, policyExportsAvailable } from './cases/retry-settings';
 import type { GroupRequest, GroupResult } from './harness/group-protocol';
 import { groupPlans } from './harness/groups';
 import { resolveNodeBinaries, type NodeBinary } from './harness/node-binaries';
@@ -77,7 +77,7 @@ async function runOnNode(
     },
     options: benchOptionsOf(options),
     decoratorModes: peers.decoratorModes ?? null,
-    available: { breakerAndBudget: breakerAndBudgetAvailable },
+    available: { breakerAndBudget: breakerAndBudgetAvailable, policies: policyExportsAvailable() },
     groups,
     notes: [...new Set(groups.flatMap((group) => group.notes))],
     targets: evaluateTargets(groups),

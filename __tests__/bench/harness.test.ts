@@ -1,6 +1,9 @@
 import ts from 'typescript';
 import { parseOptions } from '../../bench/harness/options';
 import { shapeCaseName, shapeCaseSource } from '../../bench/harness/shape-cases';
+import type { CaseResult } from '../../bench/harness/case-result';
+import type { GroupResult } from '../../bench/harness/group-protocol';
+import { policyCaseName } from '../../bench/harness/policy-names';
 import { evaluateTargets, targetStatus } from '../../bench/harness/targets';
 
 describe('npm run bench options', () => {
@@ -92,5 +95,56 @@ describe('the targets', () => {
     expect(targets.length).toBeGreaterThan(50);
     expect(targets.every((target) => targetStatus(target) === 'N/A')).toBe(true);
     expect(new Set(targets.map((target) => target.id)).size).toBe(targets.length);
+  });
+
+  /** A policies group with the given cases' extra nanoseconds and extra bytes per call. */
+  function policiesGroup(figures: Record<string, [number, number]>): GroupResult {
+    const results = Object.entries(figures).map(
+      ([name, [extraNanoseconds, extraBytesPerCall]]) =>
+        ({ name, extraNanoseconds, extraBytesPerCall }) as CaseResult,
+    );
+    return { group: 'policies', environment: {} as GroupResult['environment'], results, notes: [] };
+  }
+
+  const target = (targets: ReturnType<typeof evaluateTargets>, id: string) =>
+    targets.find((candidate) => candidate.id === id);
+
+  it('hold a policy to its hand-written equivalent, and to nothing allocated when sync', () => {
+    const targets = evaluateTargets([
+      policiesGroup({
+        [policyCaseName('fallback', 'sync', 'tenacious, budget: false')]: [2, 0.4],
+        [policyCaseName('fallback', 'sync', 'hand-written')]: [1, 0],
+        [policyCaseName('fallback', 'async', 'tenacious, budget: false')]: [30, 96],
+        [policyCaseName('fallback', 'async', 'hand-written')]: [40, 96],
+        [policyCaseName('timeout', 'async', 'tenacious, budget: false')]: [300, 500],
+        [policyCaseName('timeout', 'async', 'hand-written')]: [400, 480],
+        [policyCaseName('timeout', 'async', 'cockatiel 4')]: [900, 4000],
+        [policyCaseName('rate limit', 'sync', 'tenacious, budget: false')]: [1, 16],
+        [policyCaseName('rate limit', 'sync', 'hand-written')]: [1, 16],
+      }),
+    ]);
+    expect(target(targets, 'policy-vs-hand-written/fallback/sync')?.met).toBe(false);
+    expect(target(targets, 'policy-allocation/fallback/sync')?.met).toBe(true);
+    expect(target(targets, 'policy-vs-hand-written/fallback/async')?.met).toBe(true);
+    expect(target(targets, 'policy-allocation/fallback/async')).toMatchObject({
+      limit: 96,
+      met: true,
+    });
+    expect(target(targets, 'policy-allocation/timeout/async')).toMatchObject({
+      limit: 480,
+      met: false,
+    });
+    expect(target(targets, 'policy-vs-cockatiel-4/timeout')?.met).toBe(true);
+    // A sync rate limit is held to no allocation even where the hand-written one boxes the clock.
+    expect(target(targets, 'policy-allocation/rate limit/sync')).toMatchObject({
+      limit: 0,
+      met: false,
+    });
+    for (const id of ['policy-vs-hand-written/hedge/async', 'policy-vs-cockatiel-4/bulkhead']) {
+      expect(target(targets, id)).toMatchObject({
+        met: null,
+        detail: expect.stringMatching(/^not available: this build exports no /),
+      });
+    }
   });
 });

@@ -42,6 +42,33 @@ const shapes = [
   'five arguments',
 ];
 const kinds = ['async', 'sync'];
+
+// The policies group (issue 13): each policy alone, sync too where it can work on a sync method.
+const policies = [
+  { policy: 'timeout', exportName: 'Timeout', kinds: ['async'], cockatiel: true },
+  { policy: 'hedge', exportName: 'Hedge', kinds: ['async'], cockatiel: false },
+  { policy: 'concurrency limit', exportName: 'ConcurrencyLimit', kinds, cockatiel: true },
+  { policy: 'rate limit', exportName: 'RateLimit', kinds, cockatiel: false },
+  { policy: 'fallback', exportName: 'Fallback', kinds, cockatiel: true },
+] as const;
+const tenaciousVariants = ['tenacious', 'tenacious, budget: false'];
+
+/** The policies group's cases this build and this Node run. */
+function expectedPolicyCases(available: Readonly<Record<string, boolean>>): string[] {
+  return [
+    'direct async method',
+    'direct sync method',
+    ...policies.flatMap(({ policy, kinds: policyKinds, cockatiel }) =>
+      policyKinds.flatMap((kind) =>
+        [
+          ...(available[policy] ? tenaciousVariants : []),
+          'hand-written',
+          ...(cockatiel && kind === 'async' && currentPeers ? ['cockatiel 4'] : []),
+        ].map((variant) => `${policy}, ${kind}: ${variant}`),
+      ),
+    ),
+  ];
+}
 const baseWrappers = ['direct', 'hand-written wrapper', '@Retry'];
 const breakerWrapper = '@Retry + breaker + budget';
 
@@ -59,13 +86,18 @@ interface ReportedCase {
 interface Report {
   readonly environment: { readonly node: string };
   readonly decoratorModes: { readonly standardBuild: string; readonly legacyBuild: string };
-  readonly available: { readonly breakerAndBudget: boolean };
+  readonly available: {
+    readonly breakerAndBudget: boolean;
+    readonly policies: Readonly<Record<string, boolean>>;
+  };
   readonly groups: readonly { readonly group: string; readonly results: readonly ReportedCase[] }[];
   readonly targets: readonly {
     readonly id: string;
     readonly description: string;
     readonly met: boolean | null;
+    readonly detail: string;
   }[];
+  readonly notes: readonly string[];
 }
 
 let directory: string;
@@ -155,6 +187,7 @@ describe('npm run bench on a tiny configuration', () => {
   it('runs each shape in a process of its own and all of them in the poisoned one', () => {
     expect(report.groups.map((group) => group.group)).toEqual([
       'peers',
+      'policies',
       ...shapes.map((shape) => `clean: ${shape}`),
       'poisoned',
     ]);
@@ -201,6 +234,63 @@ describe('npm run bench on a tiny configuration', () => {
     },
   );
 
+  it('measures each policy alone, its hand-written equivalent and cockatiel 4 in the policies group', () => {
+    expect(Object.keys(report.available.policies).sort()).toEqual(
+      policies.map(({ policy }) => policy).sort(),
+    );
+    const results = groupResults('policies');
+    expect(results.map((result) => result.name).sort()).toEqual(
+      expectedPolicyCases(report.available.policies).sort(),
+    );
+    for (const result of results) {
+      expect(finitePositive(result.nanosecondsPerCall)).toBe(true);
+      expect(Number.isFinite(result.bytesPerCall)).toBe(true);
+    }
+    for (const kind of kinds) {
+      const direct = tableRow('direct', kind, `direct ${kind} method`);
+      expect(Number.isFinite(Number(direct?.[0]))).toBe(true);
+    }
+    for (const { policy, exportName } of policies) {
+      const note = `tenacious ${policy}: not available (this build exports no ${exportName})`;
+      if (report.available.policies[policy]) expect(report.notes).not.toContain(note);
+      else expect(report.notes).toContain(note);
+    }
+  });
+
+  it.each(
+    policies.flatMap(({ policy, kinds: policyKinds }) => policyKinds.map((kind) => [policy, kind])),
+  )(
+    'prints the %s (%s) rows of the policies table, n/a where this build has no such policy',
+    (policy, kind) => {
+      const rows = output
+        .split('\n')
+        .filter((line) => line.startsWith(`| ${policy} | ${kind} | `))
+        .map((line) =>
+          line
+            .split('|')
+            .slice(3, -1)
+            .map((cell) => cell.trim()),
+        );
+      const label = (cells: readonly string[]): string => cells[0];
+      const handWritten = rows.filter((cells) => label(cells) === 'hand-written');
+      expect(handWritten).toHaveLength(1);
+      // ns/call, extra ns, then spread, B/call, extra B.
+      expect(Number.isFinite(Number(handWritten[0][1]))).toBe(true);
+      expect(Number.isFinite(Number(handWritten[0][4]))).toBe(true);
+      const ours = rows.filter((cells) => label(cells).startsWith('tenacious @'));
+      expect(ours.map(label).map((name) => name.replace(/^.*\(/, '('))).toEqual([
+        '(default budget)',
+        '(budget: false)',
+      ]);
+      for (const cells of ours) {
+        if (report.available.policies[policy]) {
+          expect(Number.isFinite(Number(cells[1]))).toBe(true);
+          expect(cells[6]).toMatch(/^[+-]\d+\.\d ns$/);
+        } else expect(cells.slice(1).every((cell) => cell === 'n/a')).toBe(true);
+      }
+    },
+  );
+
   it('compiled the Stage-3 cases with standard decorators and the legacy cases with legacy ones', () => {
     expect(report.decoratorModes).toEqual({ standardBuild: 'standard', legacyBuild: 'legacy' });
     const peers = groupResults('peers');
@@ -220,6 +310,9 @@ describe('npm run bench on a tiny configuration', () => {
     ['breaker-allocation/', 10],
     ['withRetry-vs-p-retry', 1],
     ['breaker-vs-cockatiel-4', 1],
+    ['policy-vs-hand-written/', 8],
+    ['policy-allocation/', 8],
+    ['policy-vs-cockatiel-4/', 2],
   ])('evaluates the %s targets (%d) and prints each as PASS, MISS or N/A', (prefix, count) => {
     const targets = report.targets.filter((target) => target.id.startsWith(prefix));
     expect(targets).toHaveLength(count);
@@ -240,6 +333,27 @@ describe('npm run bench on a tiny configuration', () => {
     }
     const cockatiel = report.targets.find((target) => target.id === 'breaker-vs-cockatiel-4');
     if (!currentPeers) expect(cockatiel?.met).toBeNull();
+  });
+
+  it('measures a policy target where the build has the policy, and gives N/A, not MISS, where not', () => {
+    for (const { policy, exportName } of policies) {
+      const targets = report.targets.filter(
+        (target) =>
+          target.id.startsWith('policy-') &&
+          (target.id.includes(`/${policy}/`) ||
+            (policy === 'timeout' && target.id === 'policy-vs-cockatiel-4/timeout') ||
+            (policy === 'concurrency limit' && target.id === 'policy-vs-cockatiel-4/bulkhead')),
+      );
+      expect(targets.length).toBeGreaterThan(0);
+      for (const target of targets) {
+        if (!report.available.policies[policy]) {
+          expect(target.met).toBeNull();
+          expect(target.detail).toBe(`not available: this build exports no ${exportName}`);
+        } else if (!target.id.startsWith('policy-vs-cockatiel-4/') || currentPeers) {
+          expect(target.met).not.toBeNull();
+        } else expect(target.met).toBeNull();
+      }
+    }
   });
 
   it('ends with the summary of the targets by Node version', () => {

@@ -8,6 +8,7 @@
  */
 import * as tenacious from '../../src';
 import type { FunctionRetryOptions, MethodDecoratorFunction, RetryOptions } from '../../src';
+import { policyExportNames, policyNames, type PolicyName } from '../harness/policy-names';
 
 export class TransientError extends Error {}
 
@@ -41,8 +42,19 @@ export const optionalExports: OptionalExports = {
   withRetry: exported('withRetry') as OptionalExports['withRetry'],
 };
 
-function exported(name: string): unknown {
+/** An export of this build of tenacious by name, or undefined when it has none. */
+export function exported(name: string): unknown {
   return name in tenacious ? (tenacious as Record<string, unknown>)[name] : undefined;
+}
+
+/** Whether this build exports each resilience policy's decorator (the policies group, issue 13). */
+export function policyExportsAvailable(): Record<PolicyName, boolean> {
+  return Object.fromEntries(
+    policyNames.map((policy) => [
+      policy,
+      typeof exported(policyExportNames[policy]) === 'function',
+    ]),
+  ) as Record<PolicyName, boolean>;
 }
 
 /** Whether `@Retry + @CircuitBreaker + the default budget` can be built. */

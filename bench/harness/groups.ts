@@ -7,8 +7,12 @@ import { shapeNames, type ShapeName } from './bench-case';
  */
 export interface GroupPlan {
   readonly name: string;
-  /** 'peers': tenacious's entry points against the peer libraries; 'shapes': generated shape cases. */
-  readonly contents: 'peers' | 'shapes';
+  /**
+   * 'peers': tenacious's entry points against the peer libraries; 'policies': each resilience
+   * policy alone against its hand-written equivalent and cockatiel 4; 'shapes': generated shape
+   * cases.
+   */
+  readonly contents: 'peers' | 'policies' | 'shapes';
   readonly shapes: readonly ShapeName[];
   /**
    * Call the inherited method through its two subclasses (every wrapper, both kinds) before
@@ -18,11 +22,13 @@ export interface GroupPlan {
 }
 
 export const peersGroup = 'peers';
+export const policiesGroup = 'policies';
 export const poisonedGroup = 'poisoned';
 export const cleanGroup = (shape: ShapeName): string => `clean: ${shape}`;
 
 export const groupPlans: readonly GroupPlan[] = [
   { name: peersGroup, contents: 'peers', shapes: [], poisonFirst: false },
+  { name: policiesGroup, contents: 'policies', shapes: [], poisonFirst: false },
   ...shapeNames.map((shape): GroupPlan => ({
     name: cleanGroup(shape),
     contents: 'shapes',

@@ -1,9 +1,17 @@
 import { shapeNames, type CallKind, type WrapperName } from './bench-case';
-import type { CaseResult } from './case-result';
+import { directCaseNames, type CaseResult } from './case-result';
 import type { Environment } from './environment';
 import type { GroupResult } from './group-protocol';
-import { cleanGroup, peersGroup, poisonedGroup } from './groups';
+import { cleanGroup, peersGroup, policiesGroup, poisonedGroup } from './groups';
 import type { BenchOptions } from './options';
+import {
+  allPolicyCases,
+  cockatielPolicies,
+  policyCaseName,
+  policyDecorators,
+  type PolicyName,
+  type PolicyVariant,
+} from './policy-names';
 import { targetStatus, type TargetResult } from './targets';
 
 /** Everything one Node version's run produced: the JSON written to bench/results/node-<major>.json. */
@@ -13,7 +21,11 @@ export interface BenchReport {
   readonly options: BenchOptions;
   readonly decoratorModes: { readonly standardBuild: string; readonly legacyBuild: string } | null;
   /** Whether this build of tenacious has the exports the optional cases need. */
-  readonly available: { readonly breakerAndBudget: boolean };
+  readonly available: {
+    readonly breakerAndBudget: boolean;
+    /** Per policy of the policies group: whether this build exports its decorator. */
+    readonly policies: Readonly<Record<PolicyName, boolean>>;
+  };
   readonly groups: readonly GroupResult[];
   readonly notes: readonly string[];
   readonly targets: readonly TargetResult[];
@@ -123,6 +135,91 @@ function poisonTable(report: BenchReport): string[] {
   return lines;
 }
 
+const policyColumns = [
+  'policy',
+  'kind',
+  'case',
+  'ns/call',
+  'extra ns',
+  'spread',
+  'B/call',
+  'extra B',
+  'vs hand-written',
+  'vs cockatiel 4',
+];
+
+const signed = (value: number, digits: number, unit: string): string =>
+  `${value >= 0 ? '+' : ''}${value.toFixed(digits)} ${unit}`;
+
+/**
+ * Each policy alone: every variant's extra time and bytes over the direct call, and, for
+ * tenacious's, the difference from the hand-written equivalent's and cockatiel 4's extra time.
+ */
+function policyTable(report: BenchReport): string[] {
+  const results = report.groups.find((group) => group.group === policiesGroup)?.results ?? [];
+  const lines = header(policyColumns, 3);
+  const find = (name: string): CaseResult | undefined =>
+    results.find((result) => result.name === name);
+  // The baselines first: this process's own direct calls.
+  for (const kind of kinds) {
+    const direct = find(directCaseNames[kind]);
+    lines.push(
+      row([
+        'direct',
+        kind,
+        directCaseNames[kind],
+        fixed(direct?.nanosecondsPerCall, 1),
+        fixed(direct?.extraNanoseconds, 1),
+        direct === undefined ? '-' : `${(direct.spread * 100).toFixed(1)}%`,
+        fixed(direct?.bytesPerCall, 0),
+        fixed(direct?.extraBytesPerCall, 0),
+        '',
+        '',
+      ]),
+    );
+  }
+  for (const { policy, kind, variant } of allPolicyCases()) {
+    const result = find(policyCaseName(policy, kind, variant));
+    const label =
+      variant === 'hand-written'
+        ? 'hand-written'
+        : variant === 'cockatiel 4'
+          ? `cockatiel 4 ${cockatielPolicies[policy] ?? ''}`
+          : `tenacious ${policyDecorators[policy]}${variant === 'tenacious' ? ' (default budget)' : ' (budget: false)'}`;
+    if (result === undefined) {
+      const why =
+        variant.startsWith('tenacious') && !report.available.policies[policy]
+          ? 'n/a'
+          : variant === 'cockatiel 4'
+            ? 'Node 22+'
+            : '-';
+      lines.push(row([policy, kind, label, ...policyColumns.slice(3).map(() => why)]));
+      continue;
+    }
+    const against = (other: PolicyVariant): string => {
+      const compared = find(policyCaseName(policy, kind, other));
+      return variant.startsWith('tenacious') && compared !== undefined
+        ? signed(result.extraNanoseconds - compared.extraNanoseconds, 1, 'ns')
+        : '';
+    };
+    lines.push(
+      row([
+        policy,
+        kind,
+        label,
+        fixed(result.nanosecondsPerCall, 1),
+        fixed(result.extraNanoseconds, 1),
+        `${(result.spread * 100).toFixed(1)}%`,
+        fixed(result.bytesPerCall, 0),
+        fixed(result.extraBytesPerCall, 0),
+        against('hand-written'),
+        against('cockatiel 4'),
+      ]),
+    );
+  }
+  return lines;
+}
+
 /** One Node version's tables as Markdown, so a run's output can be pasted into bench/README.md. */
 export function formatReport(report: BenchReport): string {
   const { environment, options } = report;
@@ -146,6 +243,10 @@ export function formatReport(report: BenchReport): string {
     for (const result of peers) if (result.kind === kind) lines.push(peerRow(result));
   }
   lines.push(
+    '',
+    '### Resilience policies alone (one class, one call site): extra over the direct call of the same kind',
+    '',
+    ...policyTable(report),
     '',
     '### Shapes, each in a process of its own (clean): extra over the direct call of the same shape',
     '',
@@ -195,6 +296,19 @@ const summaryCategories: readonly { readonly prefix: string; readonly title: str
   {
     prefix: 'breaker-vs-cockatiel-4',
     title: "@Retry + @CircuitBreaker + budget adds <= a fifth of cockatiel 4's retry + breaker",
+  },
+  {
+    prefix: 'policy-vs-hand-written/',
+    title: "each policy alone adds <= its hand-written equivalent's time",
+  },
+  {
+    prefix: 'policy-allocation/',
+    title:
+      'each policy alone allocates nothing its job does not need (sync: nothing; async, timer: <= hand-written)',
+  },
+  {
+    prefix: 'policy-vs-cockatiel-4/',
+    title: "@Timeout and @ConcurrencyLimit add <= cockatiel 4's timeout and bulkhead",
   },
   {
     prefix: 'issue-4-ratio/',

@@ -1,8 +1,15 @@
 import { shapeNames, type CallKind, type ShapeName, type WrapperName } from './bench-case';
 import type { CaseResult } from './case-result';
 import type { GroupResult } from './group-protocol';
-import { cleanGroup, peersGroup, poisonedGroup } from './groups';
+import { cleanGroup, peersGroup, policiesGroup, poisonedGroup } from './groups';
 import { breakerPeerCaseName, cockatielBreakerCaseName, withRetryCaseName } from './case-names';
+import {
+  policyCaseName,
+  policyExportNames,
+  policyKinds,
+  policyNames,
+  type PolicyName,
+} from './policy-names';
 
 /** A goal from the project's issues, and whether this run meets it. Never fails the run. */
 export interface TargetResult {
@@ -241,6 +248,103 @@ export function evaluateTargets(groups: readonly GroupResult[]): TargetResult[] 
       bytes === null
         ? unavailable(id, description, 'not measured')
         : compare(id, description, bytes, 200, `+${bytes} B`),
+    );
+  }
+  targets.push(...evaluatePolicyTargets(groupResults(policiesGroup)));
+  return targets;
+}
+
+/**
+ * Policies whose job needs no allocation on a sync success: a check and a count. (Async, each
+ * needs what its hand-written equivalent needs: a reaction to the settled promise to free a slot
+ * or catch a failure.) A timeout and a hedge need a timer per call, so they are held to their
+ * hand-written timer versions in both.
+ */
+const allocationFreeWhenSync: readonly PolicyName[] = [
+  'concurrency limit',
+  'rate limit',
+  'fallback',
+];
+
+/** The policies cockatiel 4 has an equivalent of that issue 13 compares with. */
+const cockatielTargets: readonly { policy: PolicyName; label: string }[] = [
+  { policy: 'timeout', label: 'timeout' },
+  { policy: 'concurrency limit', label: 'bulkhead' },
+];
+
+/**
+ * 7. Issue 13: each policy alone (`budget: false`, so only the policy is measured) adds no more
+ *    time than its hand-written equivalent, allocates nothing its job does not need, and the
+ *    timeout and the concurrency limit add no more than cockatiel 4's timeout and bulkhead.
+ */
+function evaluatePolicyTargets(results: readonly CaseResult[]): TargetResult[] {
+  const find = (name: string): CaseResult | undefined =>
+    results.find((result) => result.name === name);
+  const targets: TargetResult[] = [];
+  const missing = (policy: PolicyName): string =>
+    `not available: this build exports no ${policyExportNames[policy]}`;
+  for (const policy of policyNames) {
+    for (const kind of policyKinds[policy]) {
+      const ours = find(policyCaseName(policy, kind, 'tenacious, budget: false'));
+      const handWritten = find(policyCaseName(policy, kind, 'hand-written'));
+      const timeId = `policy-vs-hand-written/${policy}/${kind}`;
+      const timeDescription = `${policy}, ${kind}: ${policyExportNames[policy]}'s extra time (budget: false) <= the hand-written equivalent's`;
+      const bytesId = `policy-allocation/${policy}/${kind}`;
+      const zero = kind === 'sync' && allocationFreeWhenSync.includes(policy);
+      const bytesDescription = zero
+        ? `${policy}, ${kind}: ${policyExportNames[policy]} (budget: false) allocates no heap bytes per call beyond the direct call`
+        : `${policy}, ${kind}: ${policyExportNames[policy]} (budget: false) allocates no more per call than the hand-written equivalent`;
+      if (ours === undefined || handWritten === undefined) {
+        const why = ours === undefined ? missing(policy) : 'hand-written case not measured';
+        targets.push(
+          unavailable(timeId, timeDescription, why),
+          unavailable(bytesId, bytesDescription, why),
+        );
+        continue;
+      }
+      targets.push(
+        compare(
+          timeId,
+          timeDescription,
+          ours.extraNanoseconds,
+          handWritten.extraNanoseconds,
+          `ours +${ns(ours.extraNanoseconds)}, hand-written +${ns(handWritten.extraNanoseconds)}`,
+        ),
+      );
+      const ourBytes = wholeBytes(ours.extraBytesPerCall);
+      const handWrittenBytes = wholeBytes(handWritten.extraBytesPerCall);
+      targets.push(
+        ourBytes === null || handWrittenBytes === null
+          ? unavailable(bytesId, bytesDescription, 'allocation not measured')
+          : compare(
+              bytesId,
+              bytesDescription,
+              ourBytes,
+              zero ? 0 : handWrittenBytes,
+              `ours +${ourBytes} B/call, hand-written +${handWrittenBytes} B/call`,
+            ),
+      );
+    }
+  }
+  for (const { policy, label } of cockatielTargets) {
+    const ours = find(policyCaseName(policy, 'async', 'tenacious, budget: false'));
+    const cockatiel = find(policyCaseName(policy, 'async', 'cockatiel 4'));
+    const id = `policy-vs-cockatiel-4/${label}`;
+    const description = `${policy}, async: ${policyExportNames[policy]}'s extra time (budget: false) <= cockatiel 4 ${label}'s`;
+    targets.push(
+      ours === undefined || cockatiel === undefined
+        ? unavailable(
+            id,
+            description,
+            ours === undefined ? missing(policy) : 'cockatiel 4 needs Node 22',
+          )
+        : compare(
+            id,
+            description,
+            ours.extraNanoseconds,
+            cockatiel.extraNanoseconds,
+            `ours +${ns(ours.extraNanoseconds)}, cockatiel 4 +${ns(cockatiel.extraNanoseconds)}`,
+          ),
     );
   }
   return targets;
