@@ -73,7 +73,7 @@ const decoratorsByCase = {
   direct: () => [],
   'hand-written': () => [handWritten],
   lean: () => [tenacious.Retry({ ...retryOptions, budget: false })],
-  'lean, subscribed': () => {
+  'lean subscribed': () => {
     subscribe();
     return [tenacious.Retry({ ...retryOptions, budget: false })];
   },

@@ -16,7 +16,7 @@ const allCases = [
   'direct',
   'hand-written',
   'lean',
-  'lean, subscribed',
+  'lean subscribed',
   'budget',
   'breaker ratio',
   'breaker consecutive',

@@ -128,6 +128,14 @@ export interface Pipeline extends RetryPolicy {
   readonly firstAttemptGuard: PipelinePolicy | undefined;
   /** All `countCall` hooks and the `calls` counter of `statistics` as one function. */
   readonly countCall: (() => void) | undefined;
+  /**
+   * The `countCall` hooks alone, as one function, or undefined when no policy counts calls. The
+   * fast path counts `statistics.calls` itself (`countFastCall`), so a pipeline without a counting
+   * policy calls nothing to count.
+   */
+  readonly policyCallCounter: (() => void) | undefined;
+  /** Which of the fast path's first attempts a call takes (fast-path/README.md). */
+  readonly firstAttempt: FirstAttempt;
   readonly admitCall: readonly PipelinePolicy[];
   readonly admitAttempt: readonly PipelinePolicy[];
   readonly wrapAttempt: readonly PipelinePolicy[];
@@ -140,6 +148,14 @@ export interface Pipeline extends RetryPolicy {
 }
 
 const noPolicies: readonly PipelinePolicy[] = [];
+
+/**
+ * How a call's first attempt runs (fast-path/retrying-function.ts): `plain`, with nothing but call
+ * counters before it (no per-call hook, no `retryOnResult`, no deadline); `ticketed`, through a
+ * `firstAttemptGuard` and nothing else (no deadline); `general`, anything else.
+ */
+export const firstAttemptKinds = { plain: 0, ticketed: 1, general: 2 } as const;
+export type FirstAttempt = (typeof firstAttemptKinds)[keyof typeof firstAttemptKinds];
 
 /** What telemetry knows of a pipeline: whose it is, and where its counters are kept. */
 export interface PipelineTelemetry {
@@ -192,16 +208,27 @@ export function compilePipeline(
     retryPolicy.retryOnResult === undefined
       ? guard
       : undefined;
+  const guarded =
+    admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
+    settleCall.length > 0;
+  const firstAttempt: FirstAttempt =
+    retryPolicy.deadline !== undefined
+      ? firstAttemptKinds.general
+      : !guarded && retryPolicy.retryOnResult === undefined
+        ? firstAttemptKinds.plain
+        : firstAttemptGuard !== undefined
+          ? firstAttemptKinds.ticketed
+          : firstAttemptKinds.general;
   return {
     ...retryPolicy,
     identity: telemetry.identity,
     statistics: telemetry.statistics,
     policies: ordered.length === 0 ? noPolicies : ordered,
-    guarded:
-      admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
-      settleCall.length > 0,
+    guarded,
     firstAttemptGuard,
     countCall: countCallsOf(counters, telemetry.statistics),
+    policyCallCounter: policyCallCounterOf(counters),
+    firstAttempt,
     admitCall,
     admitAttempt,
     wrapAttempt,
@@ -249,6 +276,29 @@ function countCallsOf(counters: readonly PipelinePolicy[], statistics: CallStati
     statistics.calls += 1;
     for (const counter of counters) counter.countCall!();
   };
+}
+
+/** The `countCall` hooks as one function; undefined when there are none. */
+function policyCallCounterOf(counters: readonly PipelinePolicy[]): (() => void) | undefined {
+  if (counters.length === 0) return undefined;
+  if (counters.length === 1) {
+    const only = counters[0];
+    return () => only.countCall!();
+  }
+  return () => {
+    for (const counter of counters) counter.countCall!();
+  };
+}
+
+/**
+ * Counts a call on the fast path: `statistics.calls` (for `stats()`) with one increment, and the
+ * policies that count calls, if any, with one call. Small, and one function for every pipeline, so
+ * V8 inlines it into the wrapper whatever pipelines a call site sees.
+ */
+export function countFastCall(pipeline: Pipeline): void {
+  pipeline.statistics.calls += 1;
+  const counter = pipeline.policyCallCounter;
+  if (counter !== undefined) counter();
 }
 
 /** Makes the per-call record; `startedAt` as `callStartTime` gives it. */

@@ -6,7 +6,7 @@ import {
   type RetriedFunction,
 } from '../call-with-retry';
 import { failedWith, succeededWith } from '../outcome';
-import { createCallRecord, type Pipeline } from '../pipeline';
+import { countFastCall, createCallRecord, type Pipeline } from '../pipeline';
 import { isResultRetried } from '../user-callback';
 import { listArguments } from './call-arguments';
 import type { GuardedRejectionHandlers, RejectionHandlers } from './rejection-handlers';
@@ -16,8 +16,7 @@ import type { GuardedRejectionHandlers, RejectionHandlers } from './rejection-ha
  * attempt: the ticket, or 0 when the guard refused it.
  */
 export function enterGuardedCall(pipeline: Pipeline): number {
-  const { countCall } = pipeline;
-  if (countCall !== undefined) countCall();
+  countFastCall(pipeline);
   return pipeline.firstAttemptGuard!.enterFirstAttempt!();
 }
 
