@@ -200,7 +200,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
         // without making the object only within the function that owns it (call-arguments.ts),
         // or to a function it hands them to whole, as here to the other first attempts.
         // Kept under V8's limit for inlining a function (460 bytes of bytecode, checked by
-        // __tests__/fast-path/inlining.test.ts): a caller's optimised code then holds the plain
+        // __tests__/core/fast-path-guard.test.ts): a caller's optimised code then holds the plain
         // first attempt itself.
         function (this: unknown, first?: unknown, second?: unknown, third?: unknown) {
           const count = arguments.length;
