@@ -1,8 +1,8 @@
 // Instructions per call of the fast path under `valgrind --tool=callgrind`, which do not depend on
 // the machine's load (src/core/fast-path/README.md, "Measured"). Per case and kind: the instructions
 // of a run of `--long` calls less those of `--short` calls, divided by the difference, so start-up
-// cancels out. `node --single-threaded` compiles on the main thread, so the count is the same from
-// one run to the next, within noise (see the README).
+// cancels out. `node --single-threaded --predictable` compiles on the main thread and takes no
+// decision by time, so the count is the same from one run to the next.
 //
 //   npx tsc -b bench/tsconfig.legacy.json && node bench/instructions/run.mjs [--node 20,22,24]
 //     [--cases direct,lean,...] [--kinds sync,async] [--short 20000] [--long 120000]
@@ -46,7 +46,12 @@ async function instructions(node, caseName, kind, calls) {
       '--tool=callgrind',
       '--callgrind-out-file=/dev/null',
       node,
+      // One thread, and no decision taken by time or by a random seed: two runs of one case
+      // differ by a few thousand instructions in all (a few hundredths of one per call).
       '--single-threaded',
+      '--predictable',
+      '--random-seed=1',
+      '--hash-seed=1',
       `${here}/case.cjs`,
       caseName,
       kind,

@@ -129,11 +129,12 @@ export interface Pipeline extends RetryPolicy {
   /** All `countCall` hooks and the `calls` counter of `statistics` as one function. */
   readonly countCall: (() => void) | undefined;
   /**
-   * The `countCall` hooks alone, as one function, or undefined when no policy counts calls. The
-   * fast path counts `statistics.calls` itself (`countFastCall`), so a pipeline without a counting
-   * policy calls nothing to count.
+   * The policy that counts calls (`countCall`), one standing for all when several do, or undefined
+   * when none does. The fast path counts `statistics.calls` itself (`countFastCall`), so a
+   * pipeline without a counting policy calls nothing to count, and one with a budget calls the
+   * budget policy's own method (one function for every budget: V8 inlines it).
    */
-  readonly policyCallCounter: (() => void) | undefined;
+  readonly callCounter: PipelinePolicy | undefined;
   /** Which of the fast path's first attempts a call takes (fast-path/README.md). */
   readonly firstAttempt: FirstAttempt;
   readonly admitCall: readonly PipelinePolicy[];
@@ -227,7 +228,7 @@ export function compilePipeline(
     guarded,
     firstAttemptGuard,
     countCall: countCallsOf(counters, telemetry.statistics),
-    policyCallCounter: policyCallCounterOf(counters),
+    callCounter: callCounterOf(counters),
     firstAttempt,
     admitCall,
     admitAttempt,
@@ -278,15 +279,14 @@ function countCallsOf(counters: readonly PipelinePolicy[], statistics: CallStati
   };
 }
 
-/** The `countCall` hooks as one function; undefined when there are none. */
-function policyCallCounterOf(counters: readonly PipelinePolicy[]): (() => void) | undefined {
-  if (counters.length === 0) return undefined;
-  if (counters.length === 1) {
-    const only = counters[0];
-    return () => only.countCall!();
-  }
-  return () => {
-    for (const counter of counters) counter.countCall!();
+/** The policy that counts calls, or one that counts for several; undefined when there is none. */
+function callCounterOf(counters: readonly PipelinePolicy[]): PipelinePolicy | undefined {
+  if (counters.length <= 1) return counters[0];
+  return {
+    kind: counters[0].kind,
+    countCall() {
+      for (const counter of counters) counter.countCall!();
+    },
   };
 }
 
@@ -297,8 +297,8 @@ function policyCallCounterOf(counters: readonly PipelinePolicy[]): (() => void) 
  */
 export function countFastCall(pipeline: Pipeline): void {
   pipeline.statistics.calls += 1;
-  const counter = pipeline.policyCallCounter;
-  if (counter !== undefined) counter();
+  const counter = pipeline.callCounter;
+  if (counter !== undefined) counter.countCall!();
 }
 
 /** Makes the per-call record; `startedAt` as `callStartTime` gives it. */
