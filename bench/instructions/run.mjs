@@ -5,7 +5,7 @@
 // decision by time, so the count is the same from one run to the next.
 //
 //   npx tsc -b bench/tsconfig.legacy.json && node bench/instructions/run.mjs [--node 20,22,24]
-//     [--cases direct,lean,...] [--kinds sync,async] [--short 20000] [--long 120000]
+//     [--cases direct,lean,...] [--kinds sync,async] [--short 20000] [--long 120000] [--workers 2]
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -31,6 +31,7 @@ const cases = option('cases', allCases.join(',')).split(',');
 const kinds = option('kinds', 'sync,async').split(',');
 const short = Number(option('short', '20000'));
 const long = Number(option('long', '120000'));
+const workers = Number(option('workers', '2'));
 const versions = option('node', String(process.versions.node.split('.')[0])).split(',');
 
 async function nodeBinary(version) {
@@ -72,7 +73,7 @@ for (const version of versions) {
   }
 }
 
-// Two at a time: callgrind runs one thread, and the counts do not depend on the load.
+// `--workers` at a time (2): callgrind runs one thread, and the counts do not depend on the load.
 const results = new Map();
 async function worker() {
   for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
@@ -85,7 +86,7 @@ async function worker() {
     console.error(`node ${job.version}, ${job.caseName}, ${job.kind}: ${perCall}`);
   }
 }
-await Promise.all([worker(), worker()]);
+await Promise.all(Array.from({ length: workers }, worker));
 
 for (const version of versions) {
   console.log(`\nNode ${version}: instructions per call (beyond the direct call)\n`);
