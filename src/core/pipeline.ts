@@ -180,6 +180,15 @@ export interface Pipeline extends RetryPolicy {
    * `calls` counter of `statistics` counts it as it starts, admitted or not).
    */
   readonly countAdmittedCall: (() => void) | undefined;
+  /**
+   * The policy that counts calls (`countCall`), one standing for all when several do, or undefined
+   * when none does. The fast path counts `statistics.calls` itself (`countFastCall`), so a
+   * pipeline without a counting policy calls nothing to count, and one with a budget calls the
+   * budget policy's own method (one function for every budget: V8 inlines it).
+   */
+  readonly callCounter: PipelinePolicy | undefined;
+  /** Which of the fast path's first attempts a call takes (fast-path/README.md). */
+  readonly firstAttempt: FirstAttempt;
   readonly admitCall: readonly PipelinePolicy[];
   readonly admitAttempt: readonly PipelinePolicy[];
   readonly wrapAttempt: readonly PipelinePolicy[];
@@ -199,6 +208,14 @@ export interface Pipeline extends RetryPolicy {
 }
 
 const noPolicies: readonly PipelinePolicy[] = [];
+
+/**
+ * How a call's first attempt runs (fast-path/retrying-function.ts): `plain`, with nothing but call
+ * counters before it (no per-call hook, no `retryOnResult`, no deadline); `ticketed`, through a
+ * `firstAttemptGuard` and nothing else (no deadline); `general`, anything else.
+ */
+export const firstAttemptKinds = { plain: 0, ticketed: 1, general: 2 } as const;
+export type FirstAttempt = (typeof firstAttemptKinds)[keyof typeof firstAttemptKinds];
 
 /** What telemetry knows of a pipeline: whose it is, and where its counters are kept. */
 export interface PipelineTelemetry {
@@ -261,18 +278,29 @@ export function compilePipeline(
     retryPolicy.retryOnResult === undefined
       ? guard
       : undefined;
+  const guarded =
+    admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
+    settleCall.length + recover.length + attemptStep.length > 0 ||
+    attemptContext;
+  const firstAttempt: FirstAttempt =
+    retryPolicy.deadline !== undefined
+      ? firstAttemptKinds.general
+      : !guarded && retryPolicy.retryOnResult === undefined
+        ? firstAttemptKinds.plain
+        : firstAttemptGuard !== undefined
+          ? firstAttemptKinds.ticketed
+          : firstAttemptKinds.general;
   return {
     ...retryPolicy,
     identity: telemetry.identity,
     statistics: telemetry.statistics,
     policies: ordered.length === 0 ? noPolicies : ordered,
-    guarded:
-      admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
-      settleCall.length + recover.length + attemptStep.length > 0 ||
-      attemptContext,
+    guarded,
     firstAttemptGuard,
     countCall: countCallsOf(counters, telemetry.statistics),
     countAdmittedCall: policyCountersOf(counters),
+    callCounter: callCounterOf(counters),
+    firstAttempt,
     admitCall,
     admitAttempt,
     wrapAttempt,
@@ -333,6 +361,28 @@ function policyCountersOf(counters: readonly PipelinePolicy[]): (() => void) | u
   return () => {
     for (const counter of counters) counter.countCall!();
   };
+}
+
+/** The policy that counts calls, or one that counts for several; undefined when there is none. */
+function callCounterOf(counters: readonly PipelinePolicy[]): PipelinePolicy | undefined {
+  if (counters.length <= 1) return counters[0];
+  return {
+    kind: counters[0].kind,
+    countCall() {
+      for (const counter of counters) counter.countCall!();
+    },
+  };
+}
+
+/**
+ * Counts a call on the fast path: `statistics.calls` (for `stats()`) with one increment, and the
+ * policies that count calls, if any, with one call. Small, and one function for every pipeline, so
+ * V8 inlines it into the wrapper whatever pipelines a call site sees.
+ */
+export function countFastCall(pipeline: Pipeline): void {
+  pipeline.statistics.calls += 1;
+  const counter = pipeline.callCounter;
+  if (counter !== undefined) counter.countCall!();
 }
 
 /** Makes the per-call record; `startedAt` as `callStartTime` gives it. */

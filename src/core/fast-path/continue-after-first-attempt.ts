@@ -17,9 +17,10 @@ import type { GuardedRejectionHandlers, RejectionHandlers } from './rejection-ha
  * `stats()` only: it earns its policies nothing (a budget's retries).
  */
 export function enterGuardedCall(pipeline: Pipeline): number {
+  pipeline.statistics.calls += 1;
   const ticket = pipeline.firstAttemptGuard!.enterFirstAttempt!();
-  if (ticket !== 0) pipeline.countCall!();
-  else pipeline.statistics.calls += 1;
+  // A refused call never reached the dependency: it earns its budget nothing (pipeline.ts).
+  if (ticket !== 0) pipeline.callCounter?.countCall!();
   return ticket;
 }
 

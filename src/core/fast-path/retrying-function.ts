@@ -10,7 +10,7 @@ import {
 } from '../call-with-retry';
 import { functionKind } from '../function-kind';
 import { failedWith } from '../outcome';
-import { createCallRecord } from '../pipeline';
+import { countFastCall, createCallRecord, firstAttemptKinds, type Pipeline } from '../pipeline';
 import { callStartTime } from '../retry-decision';
 import { streamWithRetry } from '../stream-with-retry';
 import { collectArguments, mostUnpackedArguments } from './call-arguments';
@@ -64,97 +64,197 @@ export function createRetryingFunction<Target extends RetriedFunction>(
         undefined,
       ),
   );
+  // A first attempt through a `firstAttemptGuard` (a breaker), without a deadline: the ticket is
+  // all the call keeps (pipeline.ts). Its own function, so that the wrapper stays small.
+  const ticketedFirstAttempt = function (
+    this: unknown,
+    first?: unknown,
+    second?: unknown,
+    third?: unknown,
+  ) {
+    const count = arguments.length;
+    const pipeline = cache.pipelineFor(this);
+    const ticket = enterGuardedCall(pipeline);
+    if (ticket === 0) {
+      return continueGuardedCall(
+        pipeline,
+        method,
+        this,
+        Reflect.apply(collectArguments, undefined, arguments),
+        0,
+        0,
+        undefined,
+        shape,
+      );
+    }
+    let value: unknown;
+    try {
+      value = Reflect.apply(method, this, arguments);
+    } catch (error) {
+      const args = Reflect.apply(collectArguments, undefined, arguments);
+      return continueGuardedCall(pipeline, method, this, args, 0, ticket, error, shape);
+    }
+    if (!isPromiseLike(value)) return pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
+    return continueGuardedAttempt(
+      pipeline,
+      value,
+      ticket,
+      this,
+      0,
+      count,
+      count > mostUnpackedArguments ? Reflect.apply(collectArguments, undefined, arguments) : first,
+      second,
+      third,
+      guardedRejectionHandlers,
+      shape,
+    );
+  };
+  // Any other first attempt: a guarded pipeline, a deadline, `retryOnResult`.
+  const generalFirstAttempt = function (
+    this: unknown,
+    first?: unknown,
+    second?: unknown,
+    third?: unknown,
+  ) {
+    // Read before the call: read after it, V8 stopped forwarding `arguments` and made the
+    // object on every call (Node 20).
+    const count = arguments.length;
+    const pipeline = cache.pipelineFor(this);
+    // Not 0 when a `firstAttemptGuard` admitted the attempt (a breaker): its ticket.
+    let ticket = 0;
+    if (pipeline.guarded) {
+      if (pipeline.firstAttemptGuard === undefined) {
+        return callThroughPolicies(
+          pipeline,
+          method,
+          this,
+          Reflect.apply(collectArguments, undefined, arguments),
+          shape,
+        );
+      }
+      ticket = enterGuardedCall(pipeline);
+      if (ticket === 0) {
+        return continueGuardedCall(
+          pipeline,
+          method,
+          this,
+          Reflect.apply(collectArguments, undefined, arguments),
+          0,
+          0,
+          undefined,
+          shape,
+        );
+      }
+    } else {
+      countFastCall(pipeline);
+    }
+    const startedAt = callStartTime(pipeline);
+    let value: unknown;
+    try {
+      value = Reflect.apply(method, this, arguments);
+    } catch (error) {
+      const args = Reflect.apply(collectArguments, undefined, arguments);
+      return ticket === 0
+        ? retryThrownCall(createCallRecord(pipeline, method, this, args, startedAt), error)
+        : continueGuardedCall(pipeline, method, this, args, startedAt, ticket, error, shape);
+    }
+    if (pipeline.retryOnResult === undefined && !isPromiseLike(value)) {
+      return ticket === 0 ? value : pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
+    }
+    const listed =
+      count > mostUnpackedArguments ? Reflect.apply(collectArguments, undefined, arguments) : first;
+    if (ticket !== 0) {
+      return continueGuardedAttempt(
+        pipeline,
+        value as PromiseLike<unknown>,
+        ticket,
+        this,
+        startedAt,
+        count,
+        listed,
+        second,
+        third,
+        guardedRejectionHandlers,
+        shape,
+      );
+    }
+    return continueAfterFirstAttempt(
+      pipeline,
+      value,
+      method,
+      this,
+      startedAt,
+      count,
+      listed,
+      second,
+      third,
+      rejectionHandlers,
+    );
+  };
   const wrapper =
     kind === 'stream'
       ? function (this: unknown, ...args: unknown[]) {
           return streamWithRetry(cache.pipelineFor(this), method, this, args);
         }
       : // The first attempt runs here, not in a callee: V8 forwards `arguments` to the method
-        // without making the object only within the function that owns it (call-arguments.ts).
-        // Kept small: V8 inlines it, and its callees, only within a budget of bytecode.
+        // without making the object only within the function that owns it (call-arguments.ts),
+        // or to a function it hands them to whole, as here to the other first attempts.
+        // Kept under V8's limit for inlining a function (460 bytes of bytecode, checked by
+        // __tests__/core/fast-path-guard.test.ts): a caller's optimised code then holds the plain
+        // first attempt itself.
         function (this: unknown, first?: unknown, second?: unknown, third?: unknown) {
-          // Read before the call: read after it, V8 stopped forwarding `arguments` and made the
-          // object on every call (Node 20).
           const count = arguments.length;
           const pipeline = cache.pipelineFor(this);
-          // Not 0 when a `firstAttemptGuard` admitted the attempt (a breaker): its ticket.
-          let ticket = 0;
-          if (pipeline.guarded) {
-            if (pipeline.firstAttemptGuard === undefined) {
-              return callThroughPolicies(
-                pipeline,
-                method,
-                this,
-                Reflect.apply(collectArguments, undefined, arguments),
-                shape,
-              );
-            }
-            ticket = enterGuardedCall(pipeline);
-            if (ticket === 0) {
-              return continueGuardedCall(
-                pipeline,
-                method,
-                this,
-                Reflect.apply(collectArguments, undefined, arguments),
-                0,
-                0,
-                undefined,
-                shape,
-              );
-            }
-          } else {
-            const { countCall } = pipeline;
-            if (countCall !== undefined) countCall();
+          if (pipeline.firstAttempt !== firstAttemptKinds.plain) {
+            return Reflect.apply(
+              pipeline.firstAttempt === firstAttemptKinds.ticketed
+                ? ticketedFirstAttempt
+                : generalFirstAttempt,
+              this,
+              arguments,
+            );
           }
-          const startedAt = callStartTime(pipeline);
+          countFastCall(pipeline);
           let value: unknown;
           try {
             value = Reflect.apply(method, this, arguments);
           } catch (error) {
-            const args = Reflect.apply(collectArguments, undefined, arguments);
-            return ticket === 0
-              ? retryThrownCall(createCallRecord(pipeline, method, this, args, startedAt), error)
-              : continueGuardedCall(pipeline, method, this, args, startedAt, ticket, error, shape);
-          }
-          // A synchronous method's success ends here, so its call stays as cheap as a plain call.
-          if (pipeline.retryOnResult === undefined && !isPromiseLike(value)) {
-            return ticket === 0
-              ? value
-              : pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
-          }
-          const listed =
-            count > mostUnpackedArguments
-              ? Reflect.apply(collectArguments, undefined, arguments)
-              : first;
-          if (ticket !== 0) {
-            return continueGuardedAttempt(
+            return retryThrownFirstAttempt(
               pipeline,
-              value as PromiseLike<unknown>,
-              ticket,
+              method,
               this,
-              startedAt,
-              count,
-              listed,
-              second,
-              third,
-              guardedRejectionHandlers,
-              shape,
+              Reflect.apply(collectArguments, undefined, arguments),
+              error,
             );
           }
-          return continueAfterFirstAttempt(
-            pipeline,
-            value,
-            method,
-            this,
-            startedAt,
-            count,
-            listed,
-            second,
-            third,
-            rejectionHandlers,
+          // A synchronous method's success ends here, so its call stays as cheap as a plain call.
+          if (!isPromiseLike(value)) return value;
+          return value.then(
+            undefined,
+            rejectionHandlers(
+              this,
+              0,
+              count,
+              count > mostUnpackedArguments
+                ? Reflect.apply(collectArguments, undefined, arguments)
+                : first,
+              second,
+              third,
+            ),
           );
         };
   Object.defineProperty(wrapper, 'name', { value: target.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: target.length, configurable: true });
   return wrapper as unknown as Target;
+}
+
+/** A plain first attempt threw: the call goes on in the slow path, with its record. */
+function retryThrownFirstAttempt(
+  pipeline: Pipeline,
+  method: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+  error: unknown,
+): unknown {
+  return retryThrownCall(createCallRecord(pipeline, method, thisArg, args, 0), error);
 }

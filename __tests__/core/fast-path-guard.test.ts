@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+// What the fast path's cost rests on (src/core/fast-path/README.md), checked in a fresh process
+// against the build in dist/ (npm test builds it first), with no timing: V8 inlines the wrapper
+// into an optimised caller (it stays under the bytecode size V8 inlines), and a call that succeeds
+// allocates nothing per call. The counts in bytes are V8's own (used heap across a batch with no
+// GC in it), so the machine's load does not change them.
+const root = join(__dirname, '..', '..');
+
+const script = `
+  const { retryable } = require('tenacious');
+  const plain = retryable(function plainMethod(value) { return value + 1; }, { budget: false });
+  const budgeted = retryable(function budgetedMethod(value) { return value + 1; });
+  const ticketed = retryable(function ticketedMethod(value) { return value + 1; }, {
+    circuitBreaker: {},
+  });
+  // One loop per method, each its own function literal, so each has its own type feedback.
+  function plainLoop(calls) {
+    let sink = 0;
+    for (let index = 0; index < calls; index++) sink = (sink + plain(index)) | 0;
+    return sink;
+  }
+  function budgetedLoop(calls) {
+    let sink = 0;
+    for (let index = 0; index < calls; index++) sink = (sink + budgeted(index)) | 0;
+    return sink;
+  }
+  function ticketedLoop(calls) {
+    let sink = 0;
+    for (let index = 0; index < calls; index++) sink = (sink + ticketed(index)) | 0;
+    return sink;
+  }
+  const loops = { plainLoop, budgetedLoop, ticketedLoop };
+  const bytesPerCall = {};
+  for (const [name, loop] of Object.entries(loops)) {
+    %PrepareFunctionForOptimization(loop);
+    loop(20000);
+    %OptimizeFunctionOnNextCall(loop);
+    loop(20000);
+    // The least of 5 batches: a batch during which V8 compiles something counts its code too.
+    const calls = 100000;
+    let least = Infinity;
+    for (let batch = 0; batch < 5; batch++) {
+      globalThis.gc();
+      const before = process.memoryUsage().heapUsed;
+      loop(calls);
+      const after = process.memoryUsage().heapUsed;
+      least = Math.min(least, (after - before) / calls);
+    }
+    bytesPerCall[name] = least;
+  }
+  console.log('RESULT ' + JSON.stringify(bytesPerCall));
+`;
+
+function runChild(): { bytesPerCall: Record<string, number>; inlinedInto: string[] } {
+  const { stdout, stderr, status } = spawnSync(
+    process.execPath,
+    [
+      '--allow-natives-syntax',
+      '--expose-gc',
+      // A young generation that the batches fit in, so no scavenge runs during one.
+      '--min-semi-space-size=16',
+      '--trace-turbo-inlining',
+      '-e',
+      script,
+    ],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  );
+  expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+  const result = /^RESULT (.*)$/m.exec(stdout);
+  expect(result).not.toBeNull();
+  // V8's trace: "Inlining 0x... {0x... <SharedFunctionInfo wrapper>} into 0x... {0x... <SharedFunctionInfo plainLoop>}"
+  const inlinedInto = [
+    ...stdout.matchAll(
+      /^Inlining .*<SharedFunctionInfo wrapper>} into .*<SharedFunctionInfo (\w+)>/gm,
+    ),
+  ].map((match) => match[1]);
+  return { bytesPerCall: JSON.parse(result![1]) as Record<string, number>, inlinedInto };
+}
+
+describe('the fast path in an optimised caller', () => {
+  const { bytesPerCall, inlinedInto } = runChild();
+
+  it('has the wrapper inlined into the caller, for every kind of first attempt', () => {
+    expect(new Set(inlinedInto)).toEqual(new Set(['plainLoop', 'budgetedLoop', 'ticketedLoop']));
+  });
+
+  it('allocates nothing per successful call: with only retry lanes, none at all', () => {
+    // Zero, but for the odd object V8 makes for itself during a batch.
+    expect(bytesPerCall.plainLoop).toBeLessThan(0.5);
+  });
+
+  it('allocates nothing per successful call with the budget or a breaker: one clock read per 16 calls', () => {
+    // `Date.now()` is a 16-byte heap number, read once per 16 calls by the budget and once per 16
+    // successes by a breaker in ratio mode: 1 byte a call each, where any object made per call
+    // would be 12 bytes or more.
+    expect(bytesPerCall.budgetedLoop).toBeLessThan(2.5);
+    expect(bytesPerCall.ticketedLoop).toBeLessThan(3.5);
+  });
+});
