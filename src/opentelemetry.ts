@@ -163,11 +163,14 @@ export function instrumentTenacious(
         ...failureAttributes(message.category, message.error),
       };
       if (message.attempts === 0) {
-        // Refused before its first attempt (an open circuit): no attempt to count, a rejection.
-        rejections.add(1, {
-          ...callAttributes(message),
-          'tenacious.policy': message.policy ?? 'unknown',
-        });
+        // Refused before its first attempt (an open circuit): no attempt to count, a rejection;
+        // a rate limiter's refusal is counted from its own channel, tenacious:rate-limited.
+        if (message.policy !== 'rate-limiter') {
+          rejections.add(1, {
+            ...callAttributes(message),
+            'tenacious.policy': message.policy ?? 'unknown',
+          });
+        }
       } else attempts.add(1, { ...attributes, 'tenacious.attempt.outcome': 'gave_up' });
       trace.getActiveSpan()?.addEvent('tenacious.give_up', {
         ...attributes,
