@@ -54,8 +54,21 @@ export function resolveAbortSignalAfter(
  * `resolveAbortSignalAfter`), so that a `signal` option function runs once per call at most.
  */
 export function callSignalAfter(call: CallRecord, handled: unknown): AbortSignal | undefined {
+  try {
+    return callSignal(call);
+  } catch (thrown) {
+    throw keepAsCause(thrown, handled);
+  }
+}
+
+/**
+ * The call's signal, looked up at most once per call (a `signal` option function runs once), by
+ * whichever policy needs it first: a wait for a turn or a queue place, an attempt's own signal, the
+ * retry loop after a failure.
+ */
+export function callSignal(call: CallRecord): AbortSignal | undefined {
   if (!call.signalResolved) {
-    call.signal = resolveAbortSignalAfter(handled, call.pipeline.signal, call.args);
+    call.signal = resolveAbortSignal(call.pipeline.signal, call.args);
     call.signalResolved = true;
   }
   return call.signal;

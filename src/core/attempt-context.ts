@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { resolveAbortSignal } from './abort-signal';
+import { callSignal } from './abort-signal';
 import type { CallRecord } from './pipeline';
 import { stopWaking, wakeOnAbort } from './sleep';
 
@@ -64,11 +64,7 @@ export function currentAttempt(): AttemptInfo | undefined {
 
 /** Opens the attempt's scope on its record; the call's signal is looked up now if it was not yet. */
 export function openAttemptScope(call: CallRecord): AttemptScope {
-  if (!call.signalResolved) {
-    call.signal = resolveAbortSignal(call.pipeline.signal, call.args);
-    call.signalResolved = true;
-  }
-  const scope = new AttemptScope(call.attempt, call.signal);
+  const scope = new AttemptScope(call.attempt, callSignal(call));
   call.attemptScope = scope;
   return scope;
 }

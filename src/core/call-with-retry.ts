@@ -181,9 +181,17 @@ function executeOnce(call: CallRecord, execute: AttemptExecution): Outcome | Pro
 /** Runs the call's settle hooks, innermost policy first. */
 export function settleCall(call: CallRecord, outcome: Outcome): void {
   const policies = call.pipeline.settleCall;
+  // Every hook runs, whatever one of them throws (`onSuccess` is user code), so that what a policy
+  // took for the call (a concurrency slot) is always given back; the first error is then thrown.
+  let thrown: { readonly error: unknown } | undefined;
   for (let index = policies.length - 1; index >= 0; index--) {
-    policies[index].settleCall!(call, outcome);
+    try {
+      policies[index].settleCall!(call, outcome);
+    } catch (error) {
+      thrown ??= { error };
+    }
   }
+  if (thrown !== undefined) throw thrown.error;
 }
 
 /**
@@ -359,7 +367,7 @@ function afterFirstAttempt(
         // A policy's user code threw (a classifier, `retryOnResult`): the call ends with it, and
         // still settles, so that what admission took (a concurrency slot) is given back.
         settleCall(call, failedWith(error));
-        throw error;
+        return recoverOrThrow(call, error);
       },
     );
   }
@@ -382,7 +390,15 @@ function afterFirstAttempt(
 }
 
 async function finishAsynchronously(call: CallRecord, first: Outcome): Promise<unknown> {
-  return settleWhenDone(call, finalValue(call, first, true));
+  let result: unknown;
+  try {
+    result = finalValue(call, first, true);
+  } catch (error) {
+    // `retryOnResult` (user code) threw on the first attempt's value: the call ends with it.
+    settleCall(call, failedWith(error));
+    return recoverOrThrow(call, error);
+  }
+  return settleWhenDone(call, result);
 }
 
 async function settleWhenDone(call: CallRecord, result: unknown): Promise<unknown> {

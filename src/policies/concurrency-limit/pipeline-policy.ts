@@ -1,4 +1,4 @@
-import { resolveAbortSignal } from '../../core/abort-signal';
+import { callSignal } from '../../core/abort-signal';
 import { isPromiseLike } from '../../core/call-with-retry';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
@@ -40,7 +40,7 @@ export function concurrencyLimitPolicy(limiter: ConcurrencyLimiter): PipelinePol
         publishRejection(call, error);
         throw error;
       }
-      const signal = resolveAbortSignal(call.pipeline.signal, call.args);
+      const signal = callSignal(call);
       return limiter
         .enqueue(signal, (error) => publishRejection(call, error))
         .then(() => {

@@ -1,9 +1,10 @@
 import { isCallerAbort } from '../../classify/caller-abort';
-import { resolveAbortSignal } from '../../core/abort-signal';
+import { callSignal } from '../../core/abort-signal';
 import { isPromiseLike } from '../../core/call-with-retry';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { keepAsCause } from '../../core/user-callback';
+import { isThenable, promiseReturnedError } from '../../policy/predicate-answer';
 import { resolveFallbackSetting, type ResolvedFallback } from './options';
 
 /**
@@ -39,9 +40,10 @@ export function fallbackPolicy(fallback: ResolvedFallback): PipelinePolicy {
   function accepts(call: CallRecord, error: unknown): boolean {
     if (on === undefined) return true;
     try {
-      return typeof on === 'function'
-        ? Boolean(on(error))
-        : on.includes(call.pipeline.classify(error));
+      if (typeof on !== 'function') return on.includes(call.pipeline.classify(error));
+      const answer: unknown = on(error);
+      if (isThenable(answer)) throw promiseReturnedError('option "on" of @Fallback', answer);
+      return Boolean(answer);
     } catch (thrown) {
       throw keepAsCause(thrown, error);
     }
@@ -51,13 +53,11 @@ export function fallbackPolicy(fallback: ResolvedFallback): PipelinePolicy {
 /** Whether `error` is the caller's abort: an AbortError, or the reason of the call's own signal. */
 function isAbortOfCall(call: CallRecord, error: unknown): boolean {
   if (isCallerAbort(error)) return true;
-  let signal = call.signal;
-  if (signal === undefined) {
-    try {
-      signal = resolveAbortSignal(call.pipeline.signal, call.args);
-    } catch {
-      return false; // a `signal` option that fails: the call's failure says so already
-    }
+  let signal: AbortSignal | undefined;
+  try {
+    signal = callSignal(call);
+  } catch {
+    return false; // a `signal` option that fails: the call's failure says so already
   }
   return signal !== undefined && signal.aborted && signal.reason === error;
 }

@@ -1,6 +1,6 @@
 import { ErrorCategory } from '../../classify/error-category';
 import { isRateLimitError } from '../../classify/rate-limit';
-import { resolveAbortSignal } from '../../core/abort-signal';
+import { callSignal } from '../../core/abort-signal';
 import { isPromiseLike } from '../../core/call-with-retry';
 import { functionKind } from '../../core/function-kind';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
@@ -99,8 +99,7 @@ async function waitForTurn(
   wait: number,
 ): Promise<void> {
   try {
-    call.signal ??= resolveAbortSignal(call.pipeline.signal, call.args);
-    await sleep(Math.ceil(wait), call.signal);
+    await sleep(Math.ceil(wait), callSignal(call));
   } catch (error) {
     limiter.release(cost, now());
     throw error;
