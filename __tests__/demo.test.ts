@@ -5,8 +5,8 @@ import { runDemo, type DemoPace } from '../examples/demo';
 const fastPace: DemoPace = {
   initialDelay: 1,
   retryAfterSeconds: 0.02,
-  callTimeout: 60,
-  breakDuration: 30,
+  callTimeout: 120,
+  breakDuration: 150,
   hedgeDelay: 20,
   rateInterval: 200,
 };
