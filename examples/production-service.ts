@@ -51,7 +51,7 @@ function estimateTokens(input: ConverseCommandInput): number {
 }
 
 // Shared state lives in instances a service can name from several methods (and export for a
-// health endpoint): the model's token quota, its breaker, the slots for in-flight requests.
+// health endpoint): the model's token quota, its breaker, the slots for calls in flight.
 const tokenQuota = new RateLimiter({
   limit: 1000,
   interval: quotaInterval,
@@ -77,7 +77,7 @@ let peakInFlight = 0;
 const requestStartedAt: number[] = [];
 
 function logRetry(error: unknown, attempt: number, delayMs: number): void {
-  log(`  [retry] attempt ${attempt} failed (${describe(error)}); next in ${delayMs} ms`);
+  log(`  [retry] attempt ${attempt} failed (${describeError(error)}); next in ${delayMs} ms`);
 }
 
 // Shared settings of every method of the class: attempts and delays of both retry lanes, and a
@@ -95,7 +95,7 @@ class AssistantService {
   @Fallback(
     (error: unknown) => {
       fallbacks += 1;
-      log(`  [fallback] canned answer instead of ${describe(error)}`);
+      log(`  [fallback] canned answer instead of ${describeError(error)}`);
       return cannedAnswer;
     },
     {
@@ -124,7 +124,7 @@ class AssistantService {
   }
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const name = error instanceof Error ? error.name : String(error);
   return typeof code === 'string' ? `${name} ${code}` : name;
