@@ -2,7 +2,14 @@ import { runDemo, type DemoPace } from '../examples/demo';
 
 // The README's first command runs this tour; here it runs at a fast pace (the scenarios, servers
 // and clients are the same) and its timeline is checked line by line.
-const fastPace: DemoPace = { initialDelay: 1, retryAfterSeconds: 0.02, callTimeout: 60 };
+const fastPace: DemoPace = {
+  initialDelay: 1,
+  retryAfterSeconds: 0.02,
+  callTimeout: 120,
+  breakDuration: 150,
+  hedgeDelay: 20,
+  rateInterval: 200,
+};
 
 describe('npm run demo', () => {
   let printed: string[];
@@ -34,6 +41,36 @@ describe('npm run demo', () => {
       'a reset POST is not retried with idempotent: false',
       /Orders\.place\s+attempt 1\s+network\s+gave up/,
     ],
+    ['the breaker opens on the 2nd failure in a row', /circuit: closed -> open$/],
+    [
+      'the retry stops when the circuit opens, with the real error',
+      /Pricing\.price\s+attempt 2\s+retryable\s+gave up\s+HttpError: HTTP 503/,
+    ],
+    [
+      'an open circuit fails the next call fast',
+      /Pricing\.price\s+attempt 1\s+non_retryable\s+gave up\s+BrokenCircuitError TENACIOUS_CIRCUIT_OPEN/,
+    ],
+    [
+      'the open circuit kept the call from the server',
+      /the pricing server saw 2 requests: the open circuit kept call 2 away/,
+    ],
+    ['after the break a probe closes the circuit', /circuit: half-open -> closed$/],
+    ['the probe succeeds', /Pricing\.price\s+attempt 1\s+ok\s+done\s+1299 cents for A-1/],
+    ['the circuit is closed again', /circuit closed; the pricing server saw 3 requests/],
+    [
+      'a hedge starts while the first search is stuck',
+      /Search\.search\s+attempt 2\s+-\s+hedge started\s+attempt 1 still running after \d+ ms/,
+    ],
+    ['the hedge wins', /Search\.search\s+attempt 2\s+ok\s+done\s+2 hits: A-1, B-2/],
+    [
+      'the slow search is aborted at the server',
+      /the search server saw 2 requests; the slow one was aborted at the server: true/,
+    ],
+    [
+      'the limiter lets a burst through and makes the rest wait',
+      /let \d through at once and made [1-3] wait/,
+    ],
+    ['the limiter paces the calls', /5 calls took \d+ ms; paced \(not less than 300 ms\): true/],
     [
       'Bedrock throttling is retried until a reply',
       /Assistant\.ask\s+attempt 3\s+ok\s+done\s+reply "Hello from the local Bedrock\."/,
@@ -56,7 +93,7 @@ describe('npm run demo', () => {
     ],
     [
       'the servers saw exactly the requests the timeline shows',
-      /the HTTP server saw 9 requests; the Bedrock server saw 10 requests/,
+      /the HTTP server saw 19 requests; the Bedrock server saw 10 requests/,
     ],
   ])('shows that %s', (_what, pattern) => {
     expect(lineMatching(pattern) ?? printed.join('\n')).toMatch(pattern);
@@ -66,6 +103,10 @@ describe('npm run demo', () => {
     const summary = printed.slice(printed.indexOf('Summary'));
     expect(summary.join('\n')).toMatch(/Inventory\.stock\s+4\s+8\s+3\s+1/);
     expect(summary.join('\n')).toMatch(/Assistant\.ask\s+4\s+7\s+2\s+2/);
+    // The call the open circuit failed fast counts its one refused attempt.
+    expect(summary.join('\n')).toMatch(/Pricing\.price\s+3\s+4\s+1\s+2/);
+    expect(summary.join('\n')).toMatch(/Search\.search\s+1\s+2\s+1\s+0/);
+    expect(summary.join('\n')).toMatch(/Quotes\.quote\s+5\s+5\s+5\s+0/);
   });
 
   it('prints metrics from the diagnostics channels that agree with the timeline', () => {
@@ -83,10 +124,20 @@ describe('npm run demo', () => {
     expect(countOf('tenacious:give-up')).toBe(
       linesMatching(/gave up/) - linesMatching(/gave up\s+ModelStreamErrorException/),
     );
-    expect(countOf('tenacious:success')).toBe(linesMatching(/attempt [2-9]\s+ok/));
-    expect(countOf('tenacious:circuit-state')).toBe(0);
+    // A hedge that wins is attempt 2, but no retry: tenacious:success is for retried calls.
+    expect(countOf('tenacious:success')).toBe(
+      linesMatching(/attempt [2-9]\s+ok/) - linesMatching(/Search\.search\s+attempt 2\s+ok/),
+    );
+    expect(countOf('tenacious:circuit-state')).toBe(linesMatching(/circuit: \S+ -> \S+$/));
+    expect(countOf('tenacious:circuit-state')).toBe(3);
+    expect(countOf('tenacious:hedge')).toBe(linesMatching(/hedge started/));
+    expect(countOf('tenacious:hedge')).toBe(1);
+    // The limiter paces (waits), it refuses nothing here; no call exceeds a concurrency limit.
+    expect(countOf('tenacious:rate-limited')).toBe(0);
+    expect(countOf('tenacious:concurrency-rejected')).toBe(0);
+    expect(countOf('tenacious:budget-exhausted')).toBe(0);
     expect(metrics.join('\n')).toMatch(
-      /retries by method: Inventory\.stock \d+, Orders\.history 2/,
+      /retries by method: Inventory\.stock \d+, Orders\.history 2, Pricing\.price 1/,
     );
   });
 });

@@ -20,6 +20,7 @@ import * as concurrencyLimit from './concurrency-limit';
 import * as fallback from './fallback';
 import * as attemptTimeout from './attempt-timeout';
 import * as hedgedRequests from './hedged-requests';
+import * as productionService from './production-service';
 import type { ExampleMain } from './example';
 
 interface CatalogEntry {
@@ -281,5 +282,29 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
       /^metric tenacious\.attempts\{outcome="recovered"\} 1$/,
     ],
     main: telemetry.main,
+  },
+  'production-service': {
+    description:
+      'a Bedrock wrapper class stacking @Fallback, @ConcurrencyLimit, @Retry/@RetryOnRateLimit, @CircuitBreaker, @RateLimit and @Timeout through throttling, a stall and an outage',
+    expectedOutput: [
+      /^answered: 6 of 6; most in flight at once: 2; token quota: \d at once, \d after a wait$/,
+      /paced \(not before \d+ ms\): true$/,
+      /^ {2}\[retry\] attempt 2 failed \(ThrottlingException\); next in \d+ ms$/,
+      /^answer: "An answer\." after 3 requests$/,
+      /^ {2}\[retry\] attempt 1 failed \(AttemptTimeoutError TENACIOUS_ATTEMPT_TIMEOUT\); next in 20 ms$/,
+      /^answer: "An answer\." after 2 requests$/,
+      /^requests the client abandoned at the server: 1$/,
+      /^ {2}\[breaker\] closed -> open$/,
+      /^call 1: "Our assistant is busy.*" \(server requests so far: 3\)$/,
+      /^ {2}\[fallback\] canned answer instead of BrokenCircuitError TENACIOUS_CIRCUIT_OPEN$/,
+      /^call 3: "Our assistant is busy.*" \(server requests so far: 3\)$/,
+      /^ {2}\[breaker\] half-open -> closed$/,
+      /^answer: "Back to normal\.", breaker closed$/,
+      /^the Bedrock server saw 15 Converse requests$/,
+      /^ask: calls 12, attempts 15, retries 5, give-ups 1, rejections 2$/,
+      /^breaker: opened 1, failed fast 2$/,
+      /^fallbacks: 3$/,
+    ],
+    main: productionService.main,
   },
 };

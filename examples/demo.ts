@@ -1,15 +1,30 @@
 // npm run demo — the tour. Starts a local HTTP server and a local Bedrock Runtime, runs decorated
 // service classes (real undici, the real AWS SDK client) through outages, throttling, timeouts and
-// non-retryable failures, and prints a timeline of every attempt, a summary, and the metrics a
-// subscriber to tenacious's diagnostics channels counted.
+// non-retryable failures, a circuit breaker that opens and closes, a hedged request that overtakes
+// a slow one, and a rate limiter pacing calls; prints a timeline of every attempt, a summary, and
+// the metrics a subscriber to tenacious's diagnostics channels counted.
 import './quiet-aws-sdk-notice';
 import {
   ConverseCommand,
   type BedrockRuntimeClient,
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { Retry, RetryDefaults, RetryOnRateLimit } from '../src';
+import {
+  Breaker,
+  CircuitBreaker,
+  Hedge,
+  RateLimit,
+  RateLimiter,
+  Retry,
+  RetryDefaults,
+  RetryOnRateLimit,
+  currentAttempt,
+  stats,
+  type HedgeMessage,
+} from '../src';
 import { ResilientBedrock } from '../src/bedrock';
 import { ensureOk } from '../src/undici';
 import { ChannelMetrics } from './demo/channel-metrics';
@@ -25,9 +40,22 @@ export interface DemoPace {
   readonly retryAfterSeconds: number;
   /** The client-side timeout of a slow call, in ms. */
   readonly callTimeout: number;
+  /** How long the demo's circuit stays open, in ms. */
+  readonly breakDuration: number;
+  /** How long a search runs before a hedged request starts, in ms. */
+  readonly hedgeDelay: number;
+  /** The rate limiter lets 2 calls through per this many ms. */
+  readonly rateInterval: number;
 }
 
-export const readablePace: DemoPace = { initialDelay: 200, retryAfterSeconds: 1, callTimeout: 300 };
+export const readablePace: DemoPace = {
+  initialDelay: 200,
+  retryAfterSeconds: 1,
+  callTimeout: 300,
+  breakDuration: 1000,
+  hedgeDelay: 200,
+  rateInterval: 1000,
+};
 
 const modelId = 'anthropic.claude-3-haiku-20240307-v1:0';
 
@@ -42,9 +70,13 @@ export async function runDemo(
   const closedPort = await findClosedPort();
   const metrics = new ChannelMetrics();
   try {
-    const { Inventory, Orders, Assistant } = defineServices(timeline, pace);
+    const { Inventory, Orders, Pricing, Search, Quotes, Assistant, breaker, quoteLimiter } =
+      defineServices(timeline, pace);
     const inventory = new Inventory(http.url);
     const orders = new Orders(http.url, `http://127.0.0.1:${closedPort}`);
+    const pricing = new Pricing(http.url);
+    const search = new Search(http.url);
+    const quotes = new Quotes(http.url);
     const assistant = new Assistant(bedrockClient);
 
     print(
@@ -118,6 +150,71 @@ export async function runDemo(
     );
     print(
       `  the server saw ${http.requests('/orders').length} POST: a retry could have charged twice`,
+    );
+
+    timeline.section(
+      `A circuit breaker: 2 failures in a row open it for ${pace.breakDuration} ms; callers fail fast, then a probe closes it (@CircuitBreaker)`,
+    );
+    http.script('/price/A-1', [{ status: 503 }]);
+    const priceRequests = () => http.requests('/price/A-1').length;
+    const describePrice = (price: Price) => `${price.cents} cents for ${price.sku}`;
+    await timeline.call('Pricing.price', () => pricing.price('A-1'), describePrice);
+    await timeline.call('Pricing.price', () => pricing.price('A-1'), describePrice);
+    print(
+      `  the pricing server saw ${priceRequests()} requests: the open circuit kept call 2 away`,
+    );
+    http.script('/price/A-1', [{ body: { sku: 'A-1', cents: 1299 } }]);
+    await sleep(pace.breakDuration + 20);
+    await timeline.call('Pricing.price', () => pricing.price('A-1'), describePrice);
+    print(`  circuit ${breaker.state}; the pricing server saw ${priceRequests()} requests`);
+
+    timeline.section(
+      `A hedge: the first search is stuck, a second request starts after ${pace.hedgeDelay} ms and wins (@Hedge)`,
+    );
+    http.script('/search', [{ delayMs: 60_000, body: ['slow'] }, { body: ['A-1', 'B-2'] }]);
+    const onHedge = (message: unknown): void => {
+      const hedge = message as HedgeMessage;
+      timeline.hedgeStarted(`${hedge.className}.${hedge.method}`, hedge.attempt, hedge.delay);
+    };
+    subscribe('tenacious:hedge', onHedge);
+    try {
+      await timeline.call(
+        'Search.search',
+        () => search.search('lamp'),
+        (hits) => `${hits.length} hits: ${hits.join(', ')}`,
+      );
+    } finally {
+      unsubscribe('tenacious:hedge', onHedge);
+    }
+    // The server sees the stuck request's connection close a moment after the hedge won.
+    for (let waited = 0; http.abandoned('/search').length === 0 && waited < 2000; waited += 10) {
+      await sleep(10);
+    }
+    print(
+      `  the search server saw ${http.requests('/search').length} requests; the slow one was aborted at the server: ${http.abandoned('/search').length === 1}`,
+    );
+
+    timeline.section(
+      `A rate limiter: 2 calls per ${pace.rateInterval} ms, 5 calls in a row, from the 3rd on each waits its turn (@RateLimit)`,
+    );
+    http.script('/quote/ACME', [{ body: { cents: 4250 } }]);
+    const pacingStartedAt = Date.now();
+    for (let call = 1; call <= 5; call++) {
+      const startedAt = Date.now();
+      await timeline.call(
+        'Quotes.quote',
+        () => quotes.quote('ACME'),
+        (quote) => `${quote.cents} cents, answered after ${Date.now() - startedAt} ms`,
+      );
+    }
+    const paced = stats(quoteLimiter);
+    print(
+      `  the limiter let ${paced.granted - paced.waited} through at once and made ${paced.waited} wait (one every ${pace.rateInterval / 2} ms)`,
+    );
+    // It never lets a call go early: the 3 beyond the burst take at least 1.5 intervals.
+    const pacingTook = Date.now() - pacingStartedAt;
+    print(
+      `  5 calls took ${pacingTook} ms; paced (not less than ${1.5 * pace.rateInterval} ms): ${pacingTook >= 1.5 * pace.rateInterval - 1}`,
     );
 
     timeline.section(
@@ -210,6 +307,11 @@ interface Stock {
   units: number;
 }
 
+interface Price {
+  sku: string;
+  cents: number;
+}
+
 /** The demo's services. Defined here because their decorator options carry the timeline's hooks. */
 function defineServices(timeline: Timeline, pace: DemoPace) {
   @RetryDefaults({
@@ -262,6 +364,51 @@ function defineServices(timeline: Timeline, pace: DemoPace) {
     }
   }
 
+  // Opens after 2 failures in a row, stays open for breakDuration, then lets one probe through.
+  const breaker = new Breaker({
+    consecutiveFailures: 2,
+    breakDuration: pace.breakDuration,
+    onStateChange: ({ from, to }) => timeline.note(`circuit: ${from} -> ${to}`),
+  });
+
+  class Pricing {
+    constructor(private readonly baseUrl: string) {}
+
+    @Retry({ maxAttempts: 3, initialDelay: pace.initialDelay, ...timeline.hooks('Pricing.price') })
+    @CircuitBreaker(breaker)
+    async price(sku: string): Promise<Price> {
+      const response = await ensureOk(await request(`${this.baseUrl}/price/${sku}`));
+      return (await response.body.json()) as Price;
+    }
+  }
+
+  class Search {
+    constructor(private readonly baseUrl: string) {}
+
+    // The attempt's signal aborts the losing request: undici closes its connection.
+    @Hedge({ delay: pace.hedgeDelay })
+    async search(query: string): Promise<string[]> {
+      const { signal } = currentAttempt()!;
+      const response = await ensureOk(
+        await request(`${this.baseUrl}/search?q=${encodeURIComponent(query)}`, { signal }),
+      );
+      return (await response.body.json()) as string[];
+    }
+  }
+
+  // 2 calls per rateInterval, in bursts of up to 2; a call waits up to rateInterval for its turn.
+  const quoteLimiter = new RateLimiter({ limit: 2, interval: pace.rateInterval });
+
+  class Quotes {
+    constructor(private readonly baseUrl: string) {}
+
+    @RateLimit(quoteLimiter)
+    async quote(symbol: string): Promise<{ cents: number }> {
+      const response = await ensureOk(await request(`${this.baseUrl}/quote/${symbol}`));
+      return (await response.body.json()) as { cents: number };
+    }
+  }
+
   class Assistant {
     constructor(private readonly client: BedrockRuntimeClient) {}
 
@@ -272,7 +419,7 @@ function defineServices(timeline: Timeline, pace: DemoPace) {
     }
   }
 
-  return { Inventory, Orders, Assistant };
+  return { Inventory, Orders, Pricing, Search, Quotes, Assistant, breaker, quoteLimiter };
 }
 
 function userMessage(text: string) {

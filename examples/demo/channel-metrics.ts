@@ -13,6 +13,9 @@ const counted: readonly TenaciousChannelName[] = [
   'tenacious:success',
   'tenacious:circuit-state',
   'tenacious:budget-exhausted',
+  'tenacious:concurrency-rejected',
+  'tenacious:rate-limited',
+  'tenacious:hedge',
 ];
 
 export class ChannelMetrics {
@@ -34,7 +37,7 @@ export class ChannelMetrics {
     print('');
     print('Metrics (from the tenacious:* diagnostics channels)');
     for (const name of counted) {
-      print(`  ${name.padEnd(28)} ${String(this.#messages.get(name) ?? 0).padStart(4)} messages`);
+      print(`  ${name.padEnd(31)} ${String(this.#messages.get(name) ?? 0).padStart(4)} messages`);
     }
     const retries = [...this.#retriesByMethod]
       .map(([method, count]) => `${method} ${count}`)

@@ -8,9 +8,10 @@ interface MethodSummary {
 }
 
 /**
- * Records what the retry loop does, through the `onRetry` / `onGiveUp` hooks given to the
- * decorators, and prints it as a timeline: time since start, method, attempt, category, chosen
- * delay, outcome. Calls are run one at a time, so the attempt count of the current call is known.
+ * Records what the retry loop does, through the `onRetry` hooks given to the decorators (and
+ * hedges and state changes the demo passes on), and prints it as a timeline: time since start,
+ * method, attempt, category, chosen delay, outcome. Calls are run one at a time, so the attempt
+ * count of the current call is known.
  */
 export class Timeline {
   readonly #startedAt = Date.now();
@@ -61,6 +62,23 @@ export class Timeline {
     summary.attempts += this.#attemptsOfCurrentCall;
   }
 
+  /** A hedged attempt started while the earlier one still runs (from `tenacious:hedge`). */
+  hedgeStarted(method: string, attempt: number, delay: number): void {
+    this.#attemptsOfCurrentCall = attempt;
+    this.#line(
+      method,
+      attempt,
+      '-',
+      'hedge started',
+      `attempt ${attempt - 1} still running after ${delay} ms`,
+    );
+  }
+
+  /** A line that is not about one attempt, e.g. a circuit's state change, with its time. */
+  note(text: string): void {
+    this.print(`  ${this.#time().padStart(7)}  ${text}`);
+  }
+
   section(title: string): void {
     this.print('');
     this.print(`== ${title}`);
@@ -89,10 +107,13 @@ export class Timeline {
     return summary;
   }
 
+  #time(): string {
+    return `+${((Date.now() - this.#startedAt) / 1000).toFixed(2)}s`;
+  }
+
   #line(method: string, attempt: number, category: string, action: string, detail: string): void {
-    const time = `+${((Date.now() - this.#startedAt) / 1000).toFixed(2)}s`;
     this.print(
-      `  ${time.padStart(7)}  ${method.padEnd(34)} attempt ${attempt}  ${category.padEnd(22)} ${action.padEnd(16)} ${detail}`,
+      `  ${this.#time().padStart(7)}  ${method.padEnd(34)} attempt ${attempt}  ${category.padEnd(22)} ${action.padEnd(16)} ${detail}`,
     );
   }
 }
