@@ -25,7 +25,12 @@ export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
   return {
     kind: 'hedge',
     providesAttemptContext: true,
-    wrapAttempt: (call, run) => runAsynchronousAttempt(run, call, '@Hedge'),
+    wrapAttempt(call, run) {
+      // An attempt stopped before it could start (a hedge that lost while it waited for its turn).
+      const { signal } = call.attemptScope!.controller;
+      if (signal.aborted) return Promise.reject(signal.reason as unknown);
+      return runAsynchronousAttempt(run, call, '@Hedge');
+    },
     stepAttempt(call, runOne) {
       const startedAt = now();
       const first = runOne(call);
