@@ -1,4 +1,4 @@
-import { RateLimiter, stats, withRetry } from '../../../src';
+import { RateLimiter, RetryBudget, stats, withRetry } from '../../../src';
 
 // What a hedge leaves behind, with jest's fake timers: a lost hedge still waiting for its rate-limit
 // turn never runs and gives its units back; a hedge the rate limiter refuses costs no budget; no
@@ -34,4 +34,23 @@ test('a lost hedge waiting for its rate-limit turn is never invoked, and gives i
   await jest.advanceTimersByTimeAsync(2000);
   expect(invocations).toBe(1);
   expect(stats(limiter).granted).toBe(1);
+});
+
+test('a hedge the rate limiter refuses is not charged to the retry budget', async () => {
+  // One retry (or hedge) per window, and a limiter that lets one attempt through and never waits.
+  const budget = new RetryBudget({ ratio: 0, minPerSecond: 0.1, window: 10_000 });
+  const limiter = new RateLimiter({ limit: 1, interval: 10_000, maxWait: 0 });
+  let invocations = 0;
+  const call = withRetry(
+    async () => {
+      invocations += 1;
+      return after(50, 'ok');
+    },
+    { hedge: { delay: 10 }, rateLimiter: limiter, budget },
+  );
+  await jest.advanceTimersByTimeAsync(50);
+  await expect(call).resolves.toBe('ok');
+  expect(invocations).toBe(1);
+  expect(stats(budget).retries).toBe(0);
+  expect(budget.retriesInWindow).toBe(0);
 });

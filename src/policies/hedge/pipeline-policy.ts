@@ -99,17 +99,18 @@ function runHedgedStep(
     const hedge = (): void => {
       timer = undefined;
       if (settled || call.attempt >= cap) return;
-      for (const policy of call.pipeline.admitHedge) if (!policy.admitHedge!(call)) return;
+      const admitters = call.pipeline.admitHedge;
+      for (let index = 0; index < admitters.length; index++) {
+        if (admitters[index].admitHedge!(call)) continue;
+        for (let paid = 0; paid < index; paid++) admitters[paid].refundHedge?.(call);
+        return;
+      }
       const record = deriveAttemptRecord(call, call.attempt + 1);
       const hedgeStartedAt = now();
       const outcome = runOne(record);
-      if (!(outcome instanceof Promise)) {
-        // Refused (an open breaker, a rate limit): no hedge. A synchronous failure is one.
-        if (outcome.failed && outcome.refused === true) return;
-        call.attempt = record.attempt;
-        hedges += 1;
-        call.hedges += 1;
-        call.pipeline.statistics.hedges += 1;
+      if (!(outcome instanceof Promise) && outcome.failed && outcome.refused === true) {
+        // Refused (an open breaker, a rate limit): no hedge was made, and it costs nothing.
+        for (const policy of admitters) policy.refundHedge?.(call);
         return;
       }
       call.attempt = record.attempt;
@@ -119,6 +120,7 @@ function runHedgedStep(
       if (hedgeChannel.hasSubscribers) {
         publishHedge(call, record.attempt, hedgeStartedAt - startedAt);
       }
+      if (!(outcome instanceof Promise)) return; // a synchronous failure is a hedge
       watch(record, outcome, hedgeStartedAt);
       if (hedges < maxHedges) timer = setTimeout(hedge, hedgeDelay);
     };
