@@ -3,7 +3,7 @@ import type { PolicyRegistration } from '../../core/policy-registry';
 import type { Outcome } from '../../core/outcome';
 import { hedgeChannel } from '../../telemetry/channels';
 import { publishHedge } from '../../telemetry/publish';
-import { runAsynchronousAttempt } from '../attempt-context/asynchronous-attempt';
+import { runAsynchronousAttempt, vetoMisuse } from '../attempt-context/asynchronous-attempt';
 import { now } from '../clock';
 import { LatencyEstimate } from './latency-estimate';
 import { validateHedgeOptions, type ResolvedHedgeOptions } from './options';
@@ -25,6 +25,7 @@ export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
   return {
     kind: 'hedge',
     providesAttemptContext: true,
+    vetoRetry: vetoMisuse,
     wrapAttempt(call, run) {
       // An attempt stopped before it could start (a hedge that lost while it waited for its turn).
       const { signal } = call.attemptScope!.controller;
