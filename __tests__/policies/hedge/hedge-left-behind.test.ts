@@ -54,3 +54,28 @@ test('a hedge the rate limiter refuses is not charged to the retry budget', asyn
   expect(stats(budget).retries).toBe(0);
   expect(budget.retriesInWindow).toBe(0);
 });
+
+test('no hedge starts once the caller has aborted, even when the method ignores its signal', async () => {
+  const controller = new AbortController();
+  let invocations = 0;
+  const call = withRetry(
+    async () => {
+      invocations += 1;
+      return after(100, invocations);
+    },
+    { hedge: { delay: 30 }, budget: false, signal: () => controller.signal },
+  );
+  const settled = call.then(
+    () => 'resolved',
+    () => 'rejected',
+  );
+  await jest.advanceTimersByTimeAsync(10);
+  controller.abort(new Error('caller gave up'));
+  // Only the first attempt's own timer is left: the hedge's is cleared.
+  expect(jest.getTimerCount()).toBe(1);
+  await jest.advanceTimersByTimeAsync(25);
+  expect(invocations).toBe(1);
+  await jest.advanceTimersByTimeAsync(100);
+  await settled;
+  expect(invocations).toBe(1);
+});

@@ -1,6 +1,7 @@
 import { deriveAttemptRecord, type CallRecord, type PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import type { Outcome } from '../../core/outcome';
+import { stopWaking, wakeOnAbort } from '../../core/sleep';
 import { hedgeChannel } from '../../telemetry/channels';
 import { publishHedge } from '../../telemetry/publish';
 import { runAsynchronousAttempt, vetoMisuse } from '../attempt-context/asynchronous-attempt';
@@ -56,10 +57,18 @@ function runHedgedStep(
     let hedges = 0;
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // The caller's abort: no hedge starts after it (the first attempt opened its scope, so the
+    // call's signal is known).
+    const callSignal = call.signal;
+    const stopHedging = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    };
 
     const finish = (outcome: Outcome, winner: CallRecord | undefined): void => {
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      stopHedging();
+      if (callSignal !== undefined) stopWaking(callSignal, stopHedging);
       for (const record of running) {
         if (record === winner) continue;
         const scope = record.attemptScope!;
@@ -99,7 +108,7 @@ function runHedgedStep(
     const cap = attemptCap(call);
     const hedge = (): void => {
       timer = undefined;
-      if (settled || call.attempt >= cap) return;
+      if (settled || call.attempt >= cap || callSignal?.aborted === true) return;
       const admitters = call.pipeline.admitHedge;
       for (let index = 0; index < admitters.length; index++) {
         if (admitters[index].admitHedge!(call)) continue;
@@ -127,7 +136,9 @@ function runHedgedStep(
     };
 
     watch(call, first, startedAt);
-    if (hedgeDelay !== undefined && maxHedges > 0) timer = setTimeout(hedge, hedgeDelay);
+    if (hedgeDelay === undefined || maxHedges === 0 || callSignal?.aborted === true) return;
+    timer = setTimeout(hedge, hedgeDelay);
+    if (callSignal !== undefined) wakeOnAbort(callSignal, stopHedging);
   });
 }
 
