@@ -1,4 +1,4 @@
-import { RateLimiter, RetryBudget, stats, withRetry } from '../../../src';
+import { RateLimiter, RetryBudget, currentAttempt, stats, withRetry } from '../../../src';
 
 // What a hedge leaves behind, with jest's fake timers: a lost hedge still waiting for its rate-limit
 // turn never runs and gives its units back; a hedge the rate limiter refuses costs no budget; no
@@ -78,4 +78,21 @@ test('no hedge starts once the caller has aborted, even when the method ignores 
   await jest.advanceTimersByTimeAsync(100);
   await settled;
   expect(invocations).toBe(1);
+});
+
+test('a hedge that failed synchronously does not stop the next one', async () => {
+  const started: number[] = [];
+  const call = withRetry(
+    () => {
+      const { attempt } = currentAttempt()!;
+      started.push(attempt);
+      if (attempt === 2) throw new Error('refused synchronously');
+      return after(attempt === 1 ? 1000 : 10, attempt);
+    },
+    { hedge: { delay: 10, maxHedges: 2 }, maxAttempts: 3, budget: false, retryOn: () => false },
+  );
+  await jest.advanceTimersByTimeAsync(30);
+  expect(started).toEqual([1, 2, 3]);
+  await expect(call).resolves.toBe(3);
+  await jest.advanceTimersByTimeAsync(1000);
 });

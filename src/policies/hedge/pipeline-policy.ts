@@ -130,8 +130,8 @@ function runHedgedStep(
       if (hedgeChannel.hasSubscribers) {
         publishHedge(call, record.attempt, hedgeStartedAt - startedAt);
       }
-      if (!(outcome instanceof Promise)) return; // a synchronous failure is a hedge
-      watch(record, outcome, hedgeStartedAt);
+      // A synchronous failure is a hedge that was made: the next one is still due.
+      if (outcome instanceof Promise) watch(record, outcome, hedgeStartedAt);
       if (hedges < maxHedges) timer = setTimeout(hedge, hedgeDelay);
     };
 
