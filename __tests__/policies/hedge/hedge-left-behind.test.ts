@@ -96,3 +96,29 @@ test('a hedge that failed synchronously does not stop the next one', async () =>
   await expect(call).resolves.toBe(3);
   await jest.advanceTimersByTimeAsync(1000);
 });
+
+test('hedges are capped by the retry lane, not by a larger rate-limit lane', async () => {
+  const started: number[] = [];
+  const call = withRetry(
+    async () => {
+      const { attempt, signal } = currentAttempt()!;
+      started.push(attempt);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve(attempt), 1000);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(signal.reason as Error);
+        });
+      });
+    },
+    {
+      hedge: { delay: 10, maxHedges: 5 },
+      maxAttempts: 2,
+      rateLimit: { maxAttempts: 6 },
+      budget: false,
+    },
+  );
+  await jest.advanceTimersByTimeAsync(1000);
+  await expect(call).resolves.toBe(1);
+  expect(started).toEqual([1, 2]);
+});

@@ -16,8 +16,9 @@ import { validateHedgeOptions, type ResolvedHedgeOptions } from './options';
  * success is the step's outcome, and the others are aborted through their attempt signals (they
  * count for nothing with the breaker). When every attempt failed, the last failure is the step's
  * outcome, which the retry loop decides on as for any attempt. A hedge is an attempt: it takes
- * the next attempt number, is not made past the lanes' `maxAttempts`, and is paid from the retry
- * budget (`admitHedge`); one the budget or the breaker refuses is not made.
+ * the next attempt number, is not made past the retry lane's `maxAttempts` (`attemptCap`), and is
+ * paid from the retry budget (`admitHedge`, given back by `refundHedge` when its attempt is refused);
+ * one the budget or the breaker refuses is not made, nor one after the caller aborted.
  */
 export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
   const { delay, maxHedges } = options;
@@ -142,11 +143,14 @@ function runHedgedStep(
   });
 }
 
-/** The most attempts the call's lanes allow (a hedge is an attempt); no lane: no cap. */
+/**
+ * The most attempts a hedge may take the call to (a hedge is an attempt): the retry lane's
+ * `maxAttempts`, as a hedge answers slowness, not throttling; the rate-limit lane's when it is the
+ * only lane (as the retry loop counts an attempt without an outcome); no lane: no cap.
+ */
 function attemptCap(call: CallRecord): number {
   const { retryLane, rateLimitLane } = call.pipeline;
-  if (retryLane === undefined && rateLimitLane === undefined) return Infinity;
-  return Math.max(retryLane?.maxAttempts ?? 1, rateLimitLane?.maxAttempts ?? 1);
+  return (retryLane ?? rateLimitLane)?.maxAttempts ?? Infinity;
 }
 
 export const hedgeRegistration: PolicyRegistration = {
