@@ -130,7 +130,7 @@ describe("@Fallback's on predicate", () => {
       {
         budget: false,
         maxAttempts: 1,
-        fallback: { to: 'fallen back', on: () => Promise.resolve(false) },
+        fallback: { to: 'fallen back', on: (() => Promise.resolve(false)) as never },
       },
     );
     const thrown: unknown = await call.catch((error: unknown) => error);

@@ -85,7 +85,8 @@ export interface CallRecord {
  *   (`deriveAttemptRecord`), so that no per-attempt state (a breaker's ticket in `slots`) is
  *   shared. The step's outcome is what the retry loop decides on.
  * - `admitHedge(call)` is asked before a hedged attempt starts; false refuses it (a budget out
- *   of retries: hedges are paid from the retry budget).
+ *   of retries: hedges are paid from the retry budget). `refundHedge(call)` gives back what
+ *   `admitHedge` took when the hedge's attempt was then refused (an open breaker, a rate limit).
  *
  * Retry-level hook, asked by the retry loop (the only place that decides on retries):
  * - `vetoRetry(call, outcome, delay)` is asked, innermost policy first, before a retry the lanes
@@ -111,6 +112,7 @@ export interface PipelinePolicy {
     runOne: (record: CallRecord) => Outcome | Promise<Outcome>,
   ): Outcome | Promise<Outcome>;
   admitHedge?(call: CallRecord): boolean;
+  refundHedge?(call: CallRecord): void;
   settleCall?(call: CallRecord, outcome: Outcome): void;
   recover?(call: CallRecord, error: unknown): { readonly value: unknown } | undefined;
   /**

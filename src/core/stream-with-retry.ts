@@ -25,12 +25,20 @@ interface StreamStart {
  * stream that yielded one as a success, whatever it does after.
  */
 const startStream: AttemptExecution = async (call) => {
+  const scope = call.attemptScope;
   const iterator = Reflect.apply(call.target, call.thisArg, call.args) as AsyncIterator<
     unknown,
     unknown,
     unknown
   >;
-  return { iterator, first: await iterator.next() } satisfies StreamStart;
+  const first = await iterator.next();
+  if (scope?.controller.signal.aborted === true) {
+    // Stopped while it started (a timeout, a hedge that lost, the caller's abort): nobody will
+    // read this stream, so it is closed here, and the attempt fails with the reason.
+    if (first.done !== true) await iterator.return?.();
+    throw scope.controller.signal.reason;
+  }
+  return { iterator, first } satisfies StreamStart;
 };
 
 /**

@@ -63,6 +63,8 @@ export class RedisRetryBudget extends RetryBudget {
   #sentRetries = 0;
   #view: FleetBudgetView | undefined;
   #fleetRetries = 0;
+  // Whether the last retry granted was the local budget's (Redis unreachable), for `refundRetry`.
+  #lastGrantedLocally = false;
   #fleetRefused = 0;
 
   constructor(options: RedisRetryBudgetOptions) {
@@ -99,6 +101,7 @@ export class RedisRetryBudget extends RetryBudget {
     if (view === undefined || !this.#exchange.reachable) {
       if (!super.tryRetry()) return false;
       this.#pendingRetries += 1;
+      this.#lastGrantedLocally = true;
       return true;
     }
     const { ratio, minPerSecond, window } = this.options;
@@ -112,7 +115,14 @@ export class RedisRetryBudget extends RetryBudget {
     }
     this.#pendingRetries += 1;
     this.#fleetRetries += 1;
+    this.#lastGrantedLocally = false;
     return true;
+  }
+
+  override refundRetry(): void {
+    if (this.#pendingRetries > 0) this.#pendingRetries -= 1;
+    if (this.#lastGrantedLocally) super.refundRetry();
+    else if (this.#fleetRetries > 0) this.#fleetRetries -= 1;
   }
 
   /** Stops the background exchange after sending what was counted since the last one. */

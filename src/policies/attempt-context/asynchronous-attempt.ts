@@ -1,5 +1,6 @@
 import { isPromiseLike } from '../../core/call-with-retry';
-import type { CallRecord } from '../../core/pipeline';
+import { isMisuse, markMisuse } from '../../core/misuse-error';
+import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 
 /**
  * Runs the attempt and returns its promise; a method that returned something else is refused: a
@@ -15,7 +16,13 @@ export function runAsynchronousAttempt(
   if (isPromiseLike(value)) return value;
   const { className, method } = call.pipeline.identity;
   const name = className === undefined ? method : `${className}.${method}`;
-  throw new TypeError(
-    `${decorator} on ${name}: it returned a value that is not a promise; ${decorator} cannot stop or race a synchronous function, which has already finished when it returns. Make it async (or return a promise), or remove ${decorator}`,
+  throw markMisuse(
+    new TypeError(
+      `${decorator} on ${name}: it returned a value that is not a promise; ${decorator} cannot stop or race a synchronous function, which has already finished when it returns. Make it async (or return a promise), or remove ${decorator}`,
+    ),
   );
 }
+
+/** `vetoRetry` of `@Timeout` and `@Hedge`: their refusal of a synchronous method is never retried. */
+export const vetoMisuse: NonNullable<PipelinePolicy['vetoRetry']> = (_call, outcome) =>
+  outcome.failed && isMisuse(outcome.error);

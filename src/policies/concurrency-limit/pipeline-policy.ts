@@ -1,5 +1,6 @@
 import { callSignal } from '../../core/abort-signal';
 import { isPromiseLike } from '../../core/call-with-retry';
+import { markMisuse } from '../../core/misuse-error';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { concurrencyRejectedChannel } from '../../telemetry/channels';
@@ -58,8 +59,10 @@ export function concurrencyLimitPolicy(limiter: ConcurrencyLimiter): PipelinePol
     policy.wrapAttempt = (call, run) => {
       const value = run();
       if (isPromiseLike(value)) return value;
-      const error = new TypeError(
-        `${describeCall(call)} returned a value that is not a promise, under a concurrency limit with a queue (maxQueued: ${limiter.options.maxQueued}): a synchronous call cannot wait for a slot; make the method async, or set maxQueued: 0 to fail fast instead`,
+      const error = markMisuse(
+        new TypeError(
+          `${describeCall(call)} returned a value that is not a promise, under a concurrency limit with a queue (maxQueued: ${limiter.options.maxQueued}): a synchronous call cannot wait for a slot; make the method async, or set maxQueued: 0 to fail fast instead`,
+        ),
       );
       call.slots[policy.slot! + 1] = error;
       throw error;

@@ -3,6 +3,7 @@ import { callSignal } from '../../core/abort-signal';
 import { isPromiseLike } from '../../core/call-with-retry';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
+import { isMisuse } from '../../core/misuse-error';
 import { keepAsCause } from '../../core/user-callback';
 import { isThenable, promiseReturnedError } from '../../policy/predicate-answer';
 import { resolveFallbackSetting, type ResolvedFallback } from './options';
@@ -20,7 +21,8 @@ export function fallbackPolicy(fallback: ResolvedFallback): PipelinePolicy {
   return {
     kind: 'fallback',
     recover(call, error) {
-      if (isAbortOfCall(call, error) || !accepts(call, error)) return undefined;
+      // A policy that cannot apply to the method (misuse-error.ts) is a bug to show, not to hide.
+      if (isMisuse(error) || isAbortOfCall(call, error) || !accepts(call, error)) return undefined;
       if (typeof to !== 'function') return { value: to };
       let value: unknown;
       try {

@@ -1,9 +1,10 @@
 import { deriveAttemptRecord, type CallRecord, type PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import type { Outcome } from '../../core/outcome';
+import { stopWaking, wakeOnAbort } from '../../core/sleep';
 import { hedgeChannel } from '../../telemetry/channels';
 import { publishHedge } from '../../telemetry/publish';
-import { runAsynchronousAttempt } from '../attempt-context/asynchronous-attempt';
+import { runAsynchronousAttempt, vetoMisuse } from '../attempt-context/asynchronous-attempt';
 import { now } from '../clock';
 import { LatencyEstimate } from './latency-estimate';
 import { validateHedgeOptions, type ResolvedHedgeOptions } from './options';
@@ -15,8 +16,9 @@ import { validateHedgeOptions, type ResolvedHedgeOptions } from './options';
  * success is the step's outcome, and the others are aborted through their attempt signals (they
  * count for nothing with the breaker). When every attempt failed, the last failure is the step's
  * outcome, which the retry loop decides on as for any attempt. A hedge is an attempt: it takes
- * the next attempt number, is not made past the lanes' `maxAttempts`, and is paid from the retry
- * budget (`admitHedge`); one the budget or the breaker refuses is not made.
+ * the next attempt number, is not made past the retry lane's `maxAttempts` (`attemptCap`), and is
+ * paid from the retry budget (`admitHedge`, given back by `refundHedge` when its attempt is refused);
+ * one the budget or the breaker refuses is not made, nor one after the caller aborted.
  */
 export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
   const { delay, maxHedges } = options;
@@ -25,7 +27,13 @@ export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
   return {
     kind: 'hedge',
     providesAttemptContext: true,
-    wrapAttempt: (call, run) => runAsynchronousAttempt(run, call, '@Hedge'),
+    vetoRetry: vetoMisuse,
+    wrapAttempt(call, run) {
+      // An attempt stopped before it could start (a hedge that lost while it waited for its turn).
+      const { signal } = call.attemptScope!.controller;
+      if (signal.aborted) return Promise.reject(signal.reason as unknown);
+      return runAsynchronousAttempt(run, call, '@Hedge');
+    },
     stepAttempt(call, runOne) {
       const startedAt = now();
       const first = runOne(call);
@@ -50,10 +58,18 @@ function runHedgedStep(
     let hedges = 0;
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // The caller's abort: no hedge starts after it (the first attempt opened its scope, so the
+    // call's signal is known).
+    const callSignal = call.signal;
+    const stopHedging = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    };
 
     const finish = (outcome: Outcome, winner: CallRecord | undefined): void => {
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      stopHedging();
+      if (callSignal !== undefined) stopWaking(callSignal, stopHedging);
       for (const record of running) {
         if (record === winner) continue;
         const scope = record.attemptScope!;
@@ -93,18 +109,19 @@ function runHedgedStep(
     const cap = attemptCap(call);
     const hedge = (): void => {
       timer = undefined;
-      if (settled || call.attempt >= cap) return;
-      for (const policy of call.pipeline.admitHedge) if (!policy.admitHedge!(call)) return;
+      if (settled || call.attempt >= cap || callSignal?.aborted === true) return;
+      const admitters = call.pipeline.admitHedge;
+      for (let index = 0; index < admitters.length; index++) {
+        if (admitters[index].admitHedge!(call)) continue;
+        for (let paid = 0; paid < index; paid++) admitters[paid].refundHedge?.(call);
+        return;
+      }
       const record = deriveAttemptRecord(call, call.attempt + 1);
       const hedgeStartedAt = now();
       const outcome = runOne(record);
-      if (!(outcome instanceof Promise)) {
-        // Refused (an open breaker, a rate limit): no hedge. A synchronous failure is one.
-        if (outcome.failed && outcome.refused === true) return;
-        call.attempt = record.attempt;
-        hedges += 1;
-        call.hedges += 1;
-        call.pipeline.statistics.hedges += 1;
+      if (!(outcome instanceof Promise) && outcome.failed && outcome.refused === true) {
+        // Refused (an open breaker, a rate limit): no hedge was made, and it costs nothing.
+        for (const policy of admitters) policy.refundHedge?.(call);
         return;
       }
       call.attempt = record.attempt;
@@ -114,20 +131,26 @@ function runHedgedStep(
       if (hedgeChannel.hasSubscribers) {
         publishHedge(call, record.attempt, hedgeStartedAt - startedAt);
       }
-      watch(record, outcome, hedgeStartedAt);
+      // A synchronous failure is a hedge that was made: the next one is still due.
+      if (outcome instanceof Promise) watch(record, outcome, hedgeStartedAt);
       if (hedges < maxHedges) timer = setTimeout(hedge, hedgeDelay);
     };
 
     watch(call, first, startedAt);
-    if (hedgeDelay !== undefined && maxHedges > 0) timer = setTimeout(hedge, hedgeDelay);
+    if (hedgeDelay === undefined || maxHedges === 0 || callSignal?.aborted === true) return;
+    timer = setTimeout(hedge, hedgeDelay);
+    if (callSignal !== undefined) wakeOnAbort(callSignal, stopHedging);
   });
 }
 
-/** The most attempts the call's lanes allow (a hedge is an attempt); no lane: no cap. */
+/**
+ * The most attempts a hedge may take the call to (a hedge is an attempt): the retry lane's
+ * `maxAttempts`, as a hedge answers slowness, not throttling; the rate-limit lane's when it is the
+ * only lane (as the retry loop counts an attempt without an outcome); no lane: no cap.
+ */
 function attemptCap(call: CallRecord): number {
   const { retryLane, rateLimitLane } = call.pipeline;
-  if (retryLane === undefined && rateLimitLane === undefined) return Infinity;
-  return Math.max(retryLane?.maxAttempts ?? 1, rateLimitLane?.maxAttempts ?? 1);
+  return (retryLane ?? rateLimitLane)?.maxAttempts ?? Infinity;
 }
 
 export const hedgeRegistration: PolicyRegistration = {

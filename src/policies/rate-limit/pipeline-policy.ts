@@ -89,8 +89,9 @@ function allowedWait(call: CallRecord, maxWait: number, clock: number): number {
 }
 
 /**
- * Sleeps until the attempt's turn (whole milliseconds, never early); the call's abort ends the
- * sleep at once, clears its timer and gives the units back.
+ * Sleeps until the attempt's turn (whole milliseconds, never early). The attempt's own signal, when
+ * it has one (a hedge that lost, a caller's abort), else the call's, ends the sleep at once, clears
+ * its timer and gives the units back, so an attempt stopped while it waited never runs.
  */
 async function waitForTurn(
   limiter: RateLimiter,
@@ -99,7 +100,8 @@ async function waitForTurn(
   wait: number,
 ): Promise<void> {
   try {
-    await sleep(Math.ceil(wait), callSignal(call));
+    // An attempt's own signal when it has one (a lost hedge stops waiting), else the call's.
+    await sleep(Math.ceil(wait), call.attemptScope?.controller.signal ?? callSignal(call));
   } catch (error) {
     limiter.release(cost, now());
     throw error;

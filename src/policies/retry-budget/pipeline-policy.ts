@@ -34,6 +34,11 @@ class RetryBudgetPolicy implements PipelinePolicy {
   admitHedge(): boolean {
     return this.target.tryRetry();
   }
+
+  // The hedge's attempt was refused (breaker, rate limiter): it was not made, and costs nothing.
+  refundHedge(): void {
+    this.target.refundRetry();
+  }
 }
 
 /** The default budgets of decorated classes: one per class, shared by its methods and instances. */

@@ -107,6 +107,16 @@ export class RetryBudget {
     return true;
   }
 
+  /**
+   * Gives back the retry `tryRetry()` has just granted, for a hedge that was then not made (the
+   * breaker or the rate limiter refused its attempt): a hedge is paid only when it runs.
+   */
+  refundRetry(): void {
+    const slot = this.#currentSlot(now());
+    if (this.#retries[slot] > 0) this.#retries[slot] -= 1;
+    if (this.#totalRetries > 0) this.#totalRetries -= 1;
+  }
+
   /** Totals since the budget was made, and the window now (`stats(budget)`). */
   [statisticsKey](): BudgetStats {
     return {

@@ -1,6 +1,6 @@
 import type { PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
-import { runAsynchronousAttempt } from '../attempt-context/asynchronous-attempt';
+import { runAsynchronousAttempt, vetoMisuse } from '../attempt-context/asynchronous-attempt';
 import { AttemptTimeoutError } from './errors';
 import { validateTimeout } from './options';
 
@@ -15,6 +15,7 @@ export function timeoutPolicy(ms: number): PipelinePolicy {
   return {
     kind: 'timeout',
     providesAttemptContext: true,
+    vetoRetry: vetoMisuse,
     wrapAttempt(call, run) {
       const scope = call.attemptScope!;
       const { signal } = scope.controller;
