@@ -52,3 +52,33 @@ describe('a fleet of processes calling a dependency that is down', () => {
     },
   );
 });
+
+describe('a fleet of processes sharing one rate limit', () => {
+  const limit = 20;
+  const interval = 500;
+  function limited(kind: 'local' | 'shared', client: FleetSettings['client']): FleetSettings {
+    return {
+      ...settings(kind, client),
+      limiter: { limit, interval, durationMs: 1000 },
+    };
+  }
+
+  it('lets each process spend the whole limit with local limiters', async () => {
+    const run = await runFleet(limited('local', 'ioredis'));
+    // Each process alone passes its burst and its rate: together beyond the shared bound below.
+    expect(run.requests).toBeGreaterThan(2 * limit + (limit * run.elapsed) / interval);
+  });
+
+  it.each(['ioredis', 'node-redis'] as const)(
+    'keeps the fleet within one limit with a RedisRateLimiter (%s)',
+    async (client) => {
+      const run = await runFleet(limited('shared', client));
+      // The stated bound: the fleet's GCRA (limit + limit per interval elapsed), plus one limit
+      // spent from shares of stale views. Local limiters would pass that much per process.
+      const bound = 2 * limit + (limit * run.elapsed) / interval;
+      expect(run.requests).toBeLessThanOrEqual(bound);
+      expect(run.requests).toBeGreaterThanOrEqual(limit);
+      expect(run.reports.reduce((sum, report) => sum + report.refused, 0)).toBeGreaterThan(0);
+    },
+  );
+});
