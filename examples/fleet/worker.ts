@@ -18,13 +18,9 @@ export interface WorkerSettings {
   readonly maxAttempts: number;
   /**
    * Rate-limiter mode: instead of a budget, a local `RateLimiter` or a `RedisRateLimiter` (by
-   * `budget`) of `limit` per `interval` ms, and calls (one attempt each) for `durationMs`.
+   * `budget`) of `limit` per `interval` ms; `calls` calls of one attempt each.
    */
-  readonly limiter?: {
-    readonly limit: number;
-    readonly interval: number;
-    readonly durationMs: number;
-  };
+  readonly limiter?: { readonly limit: number; readonly interval: number };
 }
 
 export interface WorkerReport {
@@ -53,12 +49,12 @@ async function connect(
   return { client, close: () => client.destroy() };
 }
 
-/** Rate-limiter mode: calls for `durationMs`, each refused at once when its turn is not now. */
+/** Rate-limiter mode: `calls` calls, each refused at once when its turn is not now. */
 async function runLimited(
   settings: WorkerSettings,
   connection: { client: RedisClientLike; close(): void },
 ): Promise<void> {
-  const { limit, interval, durationMs } = settings.limiter!;
+  const { limit, interval } = settings.limiter!;
   const options = { limit, interval, maxWait: 0 };
   const limiter =
     settings.budget === 'shared'
@@ -78,16 +74,17 @@ async function runLimited(
   );
   process.send?.('ready');
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
-  const started = Date.now();
-  let calls = 0;
-  while (Date.now() - started < durationMs) {
-    calls += 1;
+  for (let index = 0; index < settings.calls; index++) {
     await callDependency().catch(() => {});
   }
   const counted = stats(limiter);
   if (limiter instanceof RedisRateLimiter) await limiter.close();
   connection.close();
-  const report: WorkerReport = { calls, retries: counted.granted, refused: counted.rejections };
+  const report: WorkerReport = {
+    calls: settings.calls,
+    retries: counted.granted,
+    refused: counted.rejections,
+  };
   process.send?.(report, () => process.disconnect());
 }
 
