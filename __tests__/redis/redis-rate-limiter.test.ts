@@ -245,7 +245,6 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
       const byShared = grants(shared, 20);
       await other.sync();
       expect(byShared + grants(other, 20)).toBeLessThanOrEqual(12);
-      expect(stats(shared).granted).toBeGreaterThanOrEqual(6);
     } finally {
       await slow.close();
       await proxy.close();
