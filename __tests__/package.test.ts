@@ -96,13 +96,15 @@ describe('the published package', () => {
         console.log(JSON.stringify({
           names: Object.keys(fleet).sort(),
           budget: new fleet.RedisRetryBudget({ client: { evalsha() {}, eval() {} }, key: 'k' }) instanceof core.RetryBudget,
+          limiter: new fleet.RedisRateLimiter({ client: { evalsha() {}, eval() {} }, key: 'k', limit: 5, interval: 1000 }) instanceof core.RateLimiter,
           fromNodeModules: Object.keys(require.cache).filter((path) => path.includes('node_modules')),
         }))`,
       ),
-    ) as { names: string[]; budget: boolean; fromNodeModules: string[] };
+    ) as { names: string[]; budget: boolean; limiter: boolean; fromNodeModules: string[] };
     expect(report).toEqual({
-      names: ['RedisBreaker', 'RedisRetryBudget'],
+      names: ['RedisBreaker', 'RedisRateLimiter', 'RedisRetryBudget'],
       budget: true,
+      limiter: true,
       fromNodeModules: [],
     });
   });

@@ -1,11 +1,11 @@
-// npm run bench:redis: what a successful call costs under a RedisRetryBudget, against the same
-// method under a local RetryBudget: time per call (for information; measure on a quiet machine),
+// npm run bench:redis: what a successful call costs under a RedisRetryBudget (and under a
+// RedisRateLimiter), against the same method under a local RetryBudget (RateLimiter): time per call (for information; measure on a quiet machine),
 // and the Redis commands the calls caused, counted by the server itself (INFO commandstats). A
 // call that succeeds first time makes no round trip: the budget sends its counts in the
 // background, one script every 100 ms, however many calls there were. Starts its own redis-server.
 import { Redis } from 'ioredis';
-import { retryable, RetryBudget } from '../src';
-import { RedisRetryBudget } from '../src/redis';
+import { RateLimiter, retryable, RetryBudget } from '../src';
+import { RedisRateLimiter, RedisRetryBudget } from '../src/redis';
 import { startRedisServer } from '../examples/servers/redis-server';
 
 const calls = Number(process.env.BENCH_CALLS ?? 200_000);
@@ -20,8 +20,12 @@ async function scriptsRun(redis: Redis): Promise<number> {
   return total;
 }
 
-async function measure(budget: RetryBudget): Promise<number> {
-  const method = retryable(async (value: number) => value + 1, { maxAttempts: 3, budget });
+async function measure(budget: RetryBudget, rateLimiter?: RateLimiter): Promise<number> {
+  const method = retryable(async (value: number) => value + 1, {
+    maxAttempts: 3,
+    budget,
+    ...(rateLimiter === undefined ? {} : { rateLimiter }),
+  });
   for (let index = 0; index < 10_000; index++) await method(index); // warm-up
   const started = process.hrtime.bigint();
   let sum = 0;
@@ -53,7 +57,26 @@ async function main(): Promise<void> {
       `  Redis scripts run:       ${scripts} in ${elapsed} ms (one exchange per 100 ms: at most ${Math.ceil(elapsed / 100) + 2}), ` +
         `${(scripts / (calls + 10_000)).toFixed(6)} per call`,
     );
-    if (scripts > Math.ceil(elapsed / 100) + 2) {
+    // A RedisRateLimiter far above the calls' rate: every call is decided locally (lease or share).
+    const quota = { limit: 1e9, interval: 1000 };
+    const localLimited = await measure(new RetryBudget(), new RateLimiter(quota));
+    const limiter = new RedisRateLimiter({ client: redis, key: 'bench', ...quota });
+    await limiter.sync();
+    const limiterBefore = await scriptsRun(redis);
+    const limiterStarted = Date.now();
+    const limitedPerCall = await measure(new RetryBudget(), limiter);
+    const limiterElapsed = Date.now() - limiterStarted;
+    const limiterScripts = (await scriptsRun(redis)) - limiterBefore;
+    await limiter.close();
+    console.log(`  local RateLimiter:       ${localLimited.toFixed(0)} ns per call`);
+    console.log(`  RedisRateLimiter:        ${limitedPerCall.toFixed(0)} ns per call`);
+    console.log(
+      `  Redis scripts run:       ${limiterScripts} in ${limiterElapsed} ms (at most ${Math.ceil(limiterElapsed / 100) + 2})`,
+    );
+    if (
+      scripts > Math.ceil(elapsed / 100) + 2 ||
+      limiterScripts > Math.ceil(limiterElapsed / 100) + 2
+    ) {
       process.exitCode = 1;
       console.error('  MISS: more scripts than exchanges: a call made a round trip');
     } else {

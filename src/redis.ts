@@ -1,7 +1,8 @@
 /**
- * `tenacious/redis`: a retry budget and a circuit breaker whose state a whole fleet shares through
- * Redis (DESIGN 1c). Works with an `ioredis` or a `redis` (node-redis) client, optional peer
- * dependencies that this entry point never imports: the client is handed in and used by its shape.
+ * `tenacious/redis`: a retry budget, a circuit breaker and a rate limiter whose state a whole fleet
+ * shares through Redis (DESIGN 1c). Works with an `ioredis` or a `redis` (node-redis) client,
+ * optional peer dependencies that this entry point never imports: the client is handed in and used
+ * by its shape.
  */
 import './polyfill';
 
@@ -10,6 +11,10 @@ export {
   type RedisRetryBudgetOptions,
 } from './integrations/redis/redis-retry-budget';
 export { RedisBreaker, type RedisBreakerOptions } from './integrations/redis/redis-breaker';
+export {
+  RedisRateLimiter,
+  type RedisRateLimiterOptions,
+} from './integrations/redis/redis-rate-limiter';
 export type { RedisConnectionOptions } from './integrations/redis/options';
 export type {
   IoredisLikeClient,

@@ -52,3 +52,32 @@ describe('a fleet of processes calling a dependency that is down', () => {
     },
   );
 });
+
+describe('a fleet of processes sharing one rate limit', () => {
+  // A quota of 20 a minute, and 30 calls per process: what passes is the burst, which local
+  // limiters give each process in full and the fleet's GCRA gives the fleet once.
+  const limit = 20;
+  const interval = 60_000;
+  function limited(kind: 'local' | 'shared', client: FleetSettings['client']): FleetSettings {
+    return { ...settings(kind, client), limiter: { limit, interval } };
+  }
+  // The bound RedisRateLimiter states: the fleet's GCRA (limit + limit per interval elapsed), plus
+  // one limit spent from shares of stale views.
+  const sharedBound = (elapsed: number) => 2 * limit + (limit * elapsed) / interval;
+
+  it('lets each process spend the whole limit with local limiters', async () => {
+    const run = await runFleet(limited('local', 'ioredis'));
+    expect(run.requests).toBeGreaterThanOrEqual(instances * limit);
+    expect(run.requests).toBeGreaterThan(sharedBound(run.elapsed));
+  });
+
+  it.each(['ioredis', 'node-redis'] as const)(
+    'keeps the fleet within one limit with a RedisRateLimiter (%s)',
+    async (client) => {
+      const run = await runFleet(limited('shared', client));
+      expect(run.requests).toBeLessThanOrEqual(sharedBound(run.elapsed));
+      expect(run.requests).toBeGreaterThanOrEqual(limit / 2);
+      expect(run.reports.reduce((sum, report) => sum + report.refused, 0)).toBeGreaterThan(0);
+    },
+  );
+});

@@ -11,6 +11,8 @@ import type { WorkerReport, WorkerSettings } from './worker';
 export interface FleetRun {
   /** Requests the dependency received. */
   readonly requests: number;
+  /** Milliseconds from the start signal until every instance had reported. */
+  readonly elapsed: number;
   readonly calls: number;
   readonly reports: readonly WorkerReport[];
 }
@@ -38,7 +40,8 @@ function bundleWorker(directory: string): string {
 
 export async function runFleet(settings: FleetSettings): Promise<FleetRun> {
   const server = await startHttpServer();
-  server.script('/model', [{ status: 503 }]);
+  // Down (budget mode), or up (rate-limiter mode: what is counted is what the limiters let through).
+  server.script('/model', [{ status: settings.limiter === undefined ? 503 : 200 }]);
   // Inside the project, so that the bundle finds the Redis clients in its node_modules.
   const cache = join(__dirname, '..', '..', 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
@@ -71,10 +74,13 @@ export async function runFleet(settings: FleetSettings): Promise<FleetRun> {
           }),
       ),
     );
+    const started = Date.now();
     for (const worker of workers) worker.send('go');
     const done = await Promise.all(reports);
+    const elapsed = Date.now() - started;
     return {
       requests: server.requests('/model').length,
+      elapsed,
       calls: done.reduce((sum, report) => sum + report.calls, 0),
       reports: done,
     };

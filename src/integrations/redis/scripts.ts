@@ -204,3 +204,40 @@ end
 return { state, tostring(wait), tostring(window_calls), tostring(window_failures), reporters,
   granted, tostring(round), reported, tostring(consecutive) }
 `);
+
+/**
+ * The rate limiter's exchange: the fleet's GCRA, whose state is one number, the theoretical arrival
+ * time (TAT, in the server's clock). In one step it charges the units this instance used beyond
+ * its lease (`overdraft`, charged whatever the state: they were used), takes back the unused lease
+ * it returns (`returned`), and leases it up to `request` more units, as many as the GCRA lets pass
+ * now. KEYS: TAT (string), instances that exchanged within `presence` ms (sorted set, by time).
+ * ARGV: instance id, returned, request, overdraft, emission interval (ms per unit), interval (the
+ * burst tolerance, ms), presence (ms), horizon (ms: a TAT further ahead than this is garbage).
+ * Returns { units leased, ms the TAT is ahead of now, active instances }.
+ */
+export const limiterScript = luaScript(`${common}
+local tat_key, instances_key = KEYS[1], KEYS[2]
+local instance = ARGV[1]
+local returned = math.max(0, number_or_zero(ARGV[2]))
+local request = math.max(0, number_or_zero(ARGV[3]))
+local overdraft = math.max(0, number_or_zero(ARGV[4]))
+local emission, interval = number_or_zero(ARGV[5]), number_or_zero(ARGV[6])
+local presence, horizon = number_or_zero(ARGV[7]), number_or_zero(ARGV[8])
+if emission <= 0 or interval <= 0 then return { '0', '0', 1 } end
+if presence <= 0 then presence = interval end
+ensure_type(tat_key, 'string')
+ensure_type(instances_key, 'zset')
+local time = now_ms()
+local tat = number_or_zero(redis.call('GET', tat_key))
+if tat < time or tat > time + horizon then tat = time end
+tat = tat + overdraft * emission
+tat = math.max(time, tat - returned * emission)
+local free = (time + interval - tat) / emission
+local leased = math.max(0, math.min(request, free))
+tat = tat + leased * emission
+redis.call('SET', tat_key, tostring(tat), 'PX', math.ceil(tat - time + interval + 1000))
+redis.call('ZADD', instances_key, time, instance)
+redis.call('ZREMRANGEBYSCORE', instances_key, '-inf', '(' .. (time - presence))
+redis.call('PEXPIRE', instances_key, math.ceil(presence * 2))
+return { tostring(leased), tostring(tat - time), redis.call('ZCARD', instances_key) }
+`);
