@@ -4,6 +4,56 @@
 import { RedisBreaker, RedisRetryBudget } from '../../src/redis';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
 
+const breakers: RedisBreaker[] = [];
+afterEach(async () => {
+  await Promise.all(breakers.splice(0).map((made) => made.close()));
+});
+
+describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind) => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await connectClient(kind);
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  function breaker(key: string): RedisBreaker {
+    const made = new RedisBreaker({
+      client: client.client,
+      key,
+      consecutiveFailures: 3,
+      breakDuration: 1000,
+      redisTimeout: 1000,
+    });
+    breakers.push(made);
+    return made;
+  }
+
+  it('reads a break ending further away than the longest break as ending within it', async () => {
+    const key = uniqueKey('garbage-break');
+    const target = breaker(key);
+    await target.sync();
+    await client.command(['HSET', target.redisKey, 'state', 'open', 'breakEndsAt', '1e300']);
+    await target.sync();
+    expect(target.state).toBe('open');
+    expect(target.remainingBreak(undefined)).toBeLessThanOrEqual(1000);
+    const stored = Number(await client.command(['HGET', target.redisKey, 'breakEndsAt']));
+    expect(stored).toBeLessThan(1e15);
+  });
+
+  it('reads a half-open round that starts in the future as starting now', async () => {
+    const key = uniqueKey('garbage-half-open');
+    const target = breaker(key);
+    await target.sync();
+    await client.command(['HSET', target.redisKey, 'state', 'half-open', 'halfOpenSince', '1e300']);
+    await client.command(['HSET', target.redisKey, 'claimed', '1']);
+    await target.sync();
+    expect(target.state).toBe('half-open');
+    expect(target.remainingBreak(undefined)).toBeLessThanOrEqual(1000);
+  });
+});
+
 describe('option redisTimeout', () => {
   let client: TestClient;
   beforeAll(async () => {
