@@ -1,6 +1,9 @@
 // Fleet-wide policies against the run's redis-server when the data or the client misbehaves:
 // garbage times in the breaker's state, awaited exchanges with a silent client, an out-of-range
 // redisTimeout, and nothing sent to Redis after close().
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { RedisBreaker, RedisRetryBudget } from '../../src/redis';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
 
@@ -51,6 +54,19 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
     await target.sync();
     expect(target.state).toBe('half-open');
     expect(target.remainingBreak(undefined)).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe('awaited exchanges with a client that never answers', () => {
+  it('keep the process alive until sync() and close() finish', async () => {
+    const tsx = join(__dirname, '../../node_modules/.bin/tsx');
+    const script = join(__dirname, 'fixtures/awaited-exchange-holds-process.ts');
+    const { stdout } = await promisify(execFile)(tsx, [script], { timeout: 30_000 });
+    expect(stdout.trim().split('\n')).toEqual([
+      'first sync answered',
+      'silent sync finished',
+      'close finished',
+    ]);
   });
 });
 
