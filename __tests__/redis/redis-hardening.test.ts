@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ErrorCategory } from '../../src/classify/error-category';
 import { RedisBreaker, RedisRetryBudget } from '../../src/redis';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
 
@@ -54,6 +55,85 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
     await target.sync();
     expect(target.state).toBe('half-open');
     expect(target.remainingBreak(undefined)).toBeLessThanOrEqual(1000);
+  });
+});
+
+/** A client that counts the scripts sent through it. */
+function countingClient(client: TestClient): { client: TestClient['client']; sent: () => number } {
+  let sent = 0;
+  const counted = new Proxy(client.client, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      if (name === 'evalsha' || name === 'evalSha' || name === 'eval') {
+        return (...args: unknown[]) => {
+          sent += 1;
+          return (value as (...args: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return (value as (...args: unknown[]) => unknown).bind(target);
+    },
+  });
+  return { client: counted, sent: () => sent };
+}
+
+describe('RedisBreaker after close()', () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await connectClient('ioredis');
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  async function openWithBreakOver(): Promise<{ target: RedisBreaker; sent: () => number }> {
+    const counting = countingClient(client);
+    const target = new RedisBreaker({
+      client: counting.client,
+      key: uniqueKey('closed'),
+      consecutiveFailures: 3,
+      breakDuration: 1000,
+      redisTimeout: 1000,
+    });
+    breakers.push(target);
+    await target.sync();
+    await client.command(['HSET', target.redisKey, 'state', 'open', 'breakEndsAt', '1']);
+    await target.sync();
+    expect(target.fleetView?.state).toBe('open');
+    return { target, sent: counting.sent };
+  }
+
+  it('claims no trial call in Redis once closed', async () => {
+    const { target, sent } = await openWithBreakOver();
+    await target.close();
+    const before = sent();
+    expect(target.enter(undefined)).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent()).toBe(before);
+  });
+
+  it("reports no trial call's outcome to Redis once closed", async () => {
+    const { target, sent } = await openWithBreakOver();
+    expect(target.enter(undefined)).toBe(0);
+    let ticket = 0;
+    for (let tries = 0; tries < 100 && ticket === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      ticket = target.enter(undefined);
+    }
+    expect(ticket).not.toBe(0);
+    await target.close();
+    const before = sent();
+    target.failed(undefined, ticket, new Error('down'), ErrorCategory.NETWORK, 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent()).toBe(before);
+  });
+
+  it('sends nothing for sync() once closed', async () => {
+    const { target, sent } = await openWithBreakOver();
+    await target.close();
+    const before = sent();
+    await target.sync();
+    expect(sent()).toBe(before);
   });
 });
 

@@ -120,16 +120,17 @@ export class BackgroundExchange<Batch> {
     this.#exchangeRequested = true;
     queueMicrotask(() => {
       this.#exchangeRequested = false;
-      void this.#exchangeNow();
+      if (!this.#closed) void this.#exchangeNow();
     });
   }
 
   /**
    * One exchange now, for a caller that awaits it (`sync()`); when one is in flight, another right
    * after it. Resolves when the exchange that carries everything counted so far is answered or
-   * timed out, and keeps the process alive until then.
+   * timed out, and keeps the process alive until then. Sends nothing once closed.
    */
   exchange(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     return keepingProcessAlive(this.#exchangeNow());
   }
 
@@ -140,7 +141,8 @@ export class BackgroundExchange<Batch> {
     if (inFlight !== undefined && time - this.#inFlightSince < hungExchangeAfter) {
       this.#followUp ??= inFlight.then(() => {
         this.#followUp = undefined;
-        return this.#exchangeNow();
+        // Once closed, close()'s own last exchange carries what this one would have.
+        return this.#closed ? undefined : this.#exchangeNow();
       });
       return this.#followUp;
     }
@@ -166,14 +168,18 @@ export class BackgroundExchange<Batch> {
     return exchange;
   }
 
-  /** Runs one script besides the periodic exchange (a probe's claim or result), within the timeout. */
+  /**
+   * Runs one script besides the periodic exchange (a probe's claim or result), within the timeout.
+   * Once closed, sends nothing and settles as a failed exchange.
+   */
   runOnce(script: LuaScript, keys: string[], args: string[]): Promise<ExchangeResult> {
+    if (this.#closed) return Promise.resolve({ ok: false, timedOut: false });
     return runWithin(this.#run, script, keys, args, this.#timeout);
   }
 
   /**
    * Stops the periodic exchange; sends the counts made since the last one, within the timeout,
-   * keeping the process alive until then.
+   * keeping the process alive until then. Nothing is sent to Redis after it.
    */
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
