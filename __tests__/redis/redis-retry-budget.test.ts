@@ -218,7 +218,7 @@ describe('RedisRetryBudget options', () => {
     [{ client, key: '' }, /option "key"/],
     [
       { client, key: 'k', redisTimeout: 0 },
-      /option "redisTimeout" must be a finite number > 0, got 0/,
+      /option "redisTimeout" must be a finite number > 0 and <= 2147483647, got 0/,
     ],
     [{ client, key: 'k', ratio: -1 }, /option "ratio"/],
     [{ client, key: 'k', burst: 1 }, /unknown option "burst"/],

@@ -24,6 +24,17 @@ function viewLifetime(timeout: number): number {
  */
 const hungExchangeAfter = 1000;
 
+/**
+ * Holds the process open until `pending` settles (always within the exchange's timeout): the
+ * exchange's own timer is unref'd, so with a client that holds nothing open (one that queues
+ * commands while disconnected) an awaited `sync()` or `close()` would otherwise let the process
+ * exit mid-await.
+ */
+function keepingProcessAlive(pending: Promise<void>): Promise<void> {
+  const keepAlive = setInterval(() => {}, 2_147_483_647);
+  return pending.finally(() => clearInterval(keepAlive));
+}
+
 /** One exchange's request: the script, its keys and arguments, and what the policy needs back. */
 export interface ExchangeRequest<Batch> {
   readonly script: LuaScript;
@@ -98,9 +109,9 @@ export class BackgroundExchange<Batch> {
   /** Starts the periodic exchange, once. Cheap enough to call on every use. */
   start(): void {
     if (this.#timer !== undefined || this.#closed) return;
-    this.#timer = setInterval(() => void this.exchange(), exchangeInterval);
+    this.#timer = setInterval(() => void this.#exchangeNow(), exchangeInterval);
     this.#timer.unref();
-    void this.exchange();
+    void this.#exchangeNow();
   }
 
   /** Asks for an exchange now (a local count may have crossed the fleet's threshold). */
@@ -109,21 +120,29 @@ export class BackgroundExchange<Batch> {
     this.#exchangeRequested = true;
     queueMicrotask(() => {
       this.#exchangeRequested = false;
-      void this.exchange();
+      if (!this.#closed) void this.#exchangeNow();
     });
   }
 
   /**
-   * One exchange now; when one is in flight, another right after it. Resolves when the exchange
-   * that carries everything counted so far is answered or timed out.
+   * One exchange now, for a caller that awaits it (`sync()`); when one is in flight, another right
+   * after it. Resolves when the exchange that carries everything counted so far is answered or
+   * timed out, and keeps the process alive until then. Sends nothing once closed.
    */
   exchange(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return keepingProcessAlive(this.#exchangeNow());
+  }
+
+  /** One exchange now, or right after the one in flight (the timer's, which holds no process). */
+  #exchangeNow(): Promise<void> {
     const time = Date.now();
     const inFlight = this.#inFlight;
     if (inFlight !== undefined && time - this.#inFlightSince < hungExchangeAfter) {
       this.#followUp ??= inFlight.then(() => {
         this.#followUp = undefined;
-        return this.exchange();
+        // Once closed, close()'s own last exchange carries what this one would have.
+        return this.#closed ? undefined : this.#exchangeNow();
       });
       return this.#followUp;
     }
@@ -149,19 +168,30 @@ export class BackgroundExchange<Batch> {
     return exchange;
   }
 
-  /** Runs one script besides the periodic exchange (a probe's claim or result), within the timeout. */
+  /**
+   * Runs one script besides the periodic exchange (a probe's claim or result), within the timeout.
+   * Once closed, sends nothing and settles as a failed exchange.
+   */
   runOnce(script: LuaScript, keys: string[], args: string[]): Promise<ExchangeResult> {
+    if (this.#closed) return Promise.resolve({ ok: false, timedOut: false });
     return runWithin(this.#run, script, keys, args, this.#timeout);
   }
 
-  /** Stops the periodic exchange; sends the counts made since the last one, within the timeout. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Stops the periodic exchange; sends the counts made since the last one, within the timeout,
+   * keeping the process alive until then. Nothing is sent to Redis after it.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    return keepingProcessAlive(this.#finish());
+  }
+
+  async #finish(): Promise<void> {
     await this.#inFlight;
-    if (this.#lastSuccessAt !== -Infinity) await this.exchange();
+    if (this.#lastSuccessAt !== -Infinity) await this.#exchangeNow();
   }
 
   #settle(result: ExchangeResult, batch: Batch): void {

@@ -14,7 +14,8 @@ export interface RedisConnectionOptions {
   key: string;
   /**
    * How long, in ms, an exchange with Redis may take before the instance decides on its own
-   * (until an exchange answers in time again). Calls never wait for Redis either way.
+   * (until an exchange answers in time again). Calls never wait for Redis either way. A number
+   * > 0 and <= 2147483647 (the longest timer Node keeps).
    * @default 50
    */
   redisTimeout?: number;
@@ -27,6 +28,9 @@ export interface ResolvedConnection {
   /** Tells this instance's counts from others' in the fleet's state. */
   readonly instance: string;
 }
+
+// setTimeout fires at once (with a TimeoutOverflowWarning) for anything longer, about 24.8 days.
+const longestTimer = 2_147_483_647;
 
 const connectionOptionNames = ['client', 'key', 'redisTimeout'] as const;
 
@@ -58,9 +62,14 @@ export function splitConnectionOptions(
     );
   }
   const redisTimeout = given.redisTimeout ?? 50;
-  if (typeof redisTimeout !== 'number' || !Number.isFinite(redisTimeout) || redisTimeout <= 0) {
+  if (
+    typeof redisTimeout !== 'number' ||
+    !Number.isFinite(redisTimeout) ||
+    redisTimeout <= 0 ||
+    redisTimeout > longestTimer
+  ) {
     throw new RangeError(
-      `${source}: option "redisTimeout" must be a finite number > 0, got ${describeValue(redisTimeout)}`,
+      `${source}: option "redisTimeout" must be a finite number > 0 and <= ${longestTimer}, got ${describeValue(redisTimeout)}`,
     );
   }
   return {

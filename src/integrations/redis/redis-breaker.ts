@@ -271,7 +271,10 @@ export class RedisBreaker extends Breaker {
     };
   }
 
-  /** Stops the background exchange after sending what was counted since the last one. */
+  /**
+   * Stops the background exchange after sending what was counted since the last one; nothing
+   * (no trial call's claim or outcome, no `sync()`) is sent to Redis after it.
+   */
   close(): Promise<void> {
     return this.#exchange.close();
   }

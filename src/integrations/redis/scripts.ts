@@ -109,6 +109,10 @@ local opens, break_ends_at = number_or_zero(saved[2]), number_or_zero(saved[3])
 local half_open_since, claimed = number_or_zero(saved[4]), number_or_zero(saved[5])
 local successes, round = number_or_zero(saved[6]), number_or_zero(saved[7])
 local consecutive = number_or_zero(saved[8])
+-- Times no exchange could have written (a break longer than the longest, a round not begun yet)
+-- would hold the fleet's circuit open for good: they are clamped, and the clamp is stored.
+if break_ends_at > time + break_max then break_ends_at = time + break_max end
+if half_open_since > time then half_open_since = time end
 local granted = 0
 
 local function break_duration()

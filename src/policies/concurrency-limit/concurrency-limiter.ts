@@ -1,3 +1,4 @@
+import { stopWaking, wakeOnAbort } from '../../core/sleep';
 import { statisticsKey } from '../../telemetry/statistics';
 import { ConcurrencyLimitError } from './errors';
 import {
@@ -145,7 +146,7 @@ export class ConcurrencyLimiter {
           this.#aborted += 1;
           reject(signal.reason);
         };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        wakeOnAbort(signal, waiter.onAbort);
       }
     });
   }
@@ -177,7 +178,7 @@ export class ConcurrencyLimiter {
       waiter.timer = undefined;
     }
     if (waiter.onAbort !== undefined) {
-      waiter.signal!.removeEventListener('abort', waiter.onAbort);
+      stopWaking(waiter.signal!, waiter.onAbort);
       waiter.onAbort = undefined;
     }
   }

@@ -1,10 +1,18 @@
-import { readFunction, readNumber, takeOptionSnapshot, wrongType } from '../option-snapshot';
+import {
+  outOfRange,
+  readFunction,
+  readNumber,
+  takeOptionSnapshot,
+  wrongType,
+} from '../option-snapshot';
 
 /** Options of `@RateLimit` and `new RateLimiter(options)`. All durations are in milliseconds. */
 export interface RateLimiterOptions {
   /**
    * At most this many units (calls, or what `cost` weighs them at) per `interval`; a finite
-   * number > 0. It is also the burst: after a quiet spell, `limit` units may pass at once.
+   * number >= 1, or > 0 when `cost` is given (a call costs 1 without it, so a smaller limit
+   * would let none through). It is also the burst: after a quiet spell, `limit` units may pass
+   * at once.
    */
   limit: number;
   /** The period `limit` is counted over, in ms; a finite number > 0. */
@@ -88,14 +96,14 @@ export function validateRateLimiterOptions(
     }
     adaptive = given.adaptive;
   }
-  return Object.freeze({
-    limit,
-    interval,
-    maxWait,
-    cost:
-      'cost' in given
-        ? readFunction<ResolvedRateLimiterOptions['cost']>(source, 'cost', given.cost)
-        : undefined,
-    adaptive,
-  });
+  const cost =
+    'cost' in given
+      ? readFunction<ResolvedRateLimiterOptions['cost']>(source, 'cost', given.cost)
+      : undefined;
+  // Without `cost` every call costs 1, more than such a limit: no call could ever pass. With one,
+  // a limit below 1 is kept (calls weighed at most `limit` pass); `cost` is checked per call.
+  if (cost === undefined && limit < 1) {
+    throw outOfRange(source, 'limit', '>= 1 (what a call costs when no "cost" is given)', limit);
+  }
+  return Object.freeze({ limit, interval, maxWait, cost, adaptive });
 }
