@@ -279,7 +279,7 @@ describe('RedisRateLimiter options', () => {
     [{ client, limit: 1, interval: 1 }, /RedisRateLimiter: option "key" must be a non-empty/],
     [
       { client, key: 'k', limit: 1, interval: 1, redisTimeout: -1 },
-      /option "redisTimeout" must be a finite number > 0, got -1/,
+      /option "redisTimeout" must be a finite number > 0 and <= 2147483647, got -1/,
     ],
     [{ client, key: 'k', interval: 1 }, /option "limit" is required/],
     [{ client, key: 'k', limit: 0, interval: 1 }, /option "limit"/],
