@@ -15,6 +15,15 @@ const script = `
   const ticketed = retryable(function ticketedMethod(value) { return value + 1; }, {
     circuitBreaker: {},
   });
+  const fallback = retryable(function fallbackMethod(value) { return value + 1; }, {
+    fallback: { to: 0 },
+  });
+  const concurrencyLimited = retryable(function limitedMethod(value) { return value + 1; }, {
+    concurrencyLimit: { maxConcurrent: 10 },
+  });
+  const rateLimited = retryable(function rateLimitedMethod(value) { return value + 1; }, {
+    rateLimiter: { limit: 1e12, interval: 1000 },
+  });
   // One loop per method, each its own function literal, so each has its own type feedback.
   function plainLoop(calls) {
     let sink = 0;
@@ -31,7 +40,29 @@ const script = `
     for (let index = 0; index < calls; index++) sink = (sink + ticketed(index)) | 0;
     return sink;
   }
-  const loops = { plainLoop, budgetedLoop, ticketedLoop };
+  function fallbackLoop(calls) {
+    let sink = 0;
+    for (let index = 0; index < calls; index++) sink = (sink + fallback(index)) | 0;
+    return sink;
+  }
+  function concurrencyLimitedLoop(calls) {
+    let sink = 0;
+    for (let index = 0; index < calls; index++) sink = (sink + concurrencyLimited(index)) | 0;
+    return sink;
+  }
+  function rateLimitedLoop(calls) {
+    let sink = 0;
+    for (let index = 0; index < calls; index++) sink = (sink + rateLimited(index)) | 0;
+    return sink;
+  }
+  const loops = {
+    plainLoop,
+    budgetedLoop,
+    ticketedLoop,
+    fallbackLoop,
+    concurrencyLimitedLoop,
+    rateLimitedLoop,
+  };
   const bytesPerCall = {};
   for (const [name, loop] of Object.entries(loops)) {
     %PrepareFunctionForOptimization(loop);
@@ -83,7 +114,16 @@ describe('the fast path in an optimised caller', () => {
   const { bytesPerCall, inlinedInto } = runChild();
 
   it('has the wrapper inlined into the caller, for every kind of first attempt', () => {
-    expect(new Set(inlinedInto)).toEqual(new Set(['plainLoop', 'budgetedLoop', 'ticketedLoop']));
+    expect(new Set(inlinedInto)).toEqual(
+      new Set([
+        'plainLoop',
+        'budgetedLoop',
+        'ticketedLoop',
+        'fallbackLoop',
+        'concurrencyLimitedLoop',
+        'rateLimitedLoop',
+      ]),
+    );
   });
 
   it('allocates nothing per successful call: with only retry lanes, none at all', () => {
@@ -97,5 +137,16 @@ describe('the fast path in an optimised caller', () => {
     // would be 12 bytes or more.
     expect(bytesPerCall.budgetedLoop).toBeLessThan(2.5);
     expect(bytesPerCall.ticketedLoop).toBeLessThan(3.5);
+  });
+
+  it('allocates nothing per successful call with a fallback or a concurrency limit (and the budget)', () => {
+    // A fallback needs nothing until the call has failed; a free slot is the call's ticket.
+    expect(bytesPerCall.fallbackLoop).toBeLessThan(2.5);
+    expect(bytesPerCall.concurrencyLimitedLoop).toBeLessThan(2.5);
+  });
+
+  it('allocates one clock read per successful call with a rate limiter: its turn is a time', () => {
+    // GCRA reads the clock for every unit it grants: a 16-byte heap number, and nothing else.
+    expect(bytesPerCall.rateLimitedLoop).toBeLessThan(18.5);
   });
 });

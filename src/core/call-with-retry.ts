@@ -241,7 +241,14 @@ export function callThroughPolicies(
   shape: MethodShape,
 ): unknown {
   countCallAtStart(pipeline);
-  const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
+  return admitAndRun(
+    createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline)),
+    shape,
+  );
+}
+
+/** A guarded call from its admission on: the first attempt, the retries, the settle hooks. */
+function admitAndRun(call: CallRecord, shape: MethodShape): unknown {
   let admission: PromiseLike<void> | undefined;
   try {
     admission = admitCall(call);
@@ -322,10 +329,11 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
 
 /**
  * A call whose first attempt the fast path ran through the pipeline's `firstAttemptGuard`
- * (pipeline.ts), and that failed with `failure`, or was refused (`ticket` 0): the record is made
- * now, the guard gets its ticket back, and the call goes on as any guarded call does.
- * `shape` is the wrapper's, or undefined for an attempt that rejected (then the call answers with
- * a promise).
+ * (pipeline.ts), and that failed with `failure`, or that the guard refused (`ticket` 0) or did
+ * not admit at once (below 0): the record is made now, the guard gets its ticket back, and the
+ * call goes on as any guarded call does: a call that was not admitted at once from its admission
+ * on. `shape` is the wrapper's, or undefined for an attempt that rejected (then the call answers
+ * with a promise).
  */
 export function continueGuardedCall(
   pipeline: Pipeline,
@@ -337,8 +345,14 @@ export function continueGuardedCall(
   failure: unknown,
   shape: MethodShape | undefined,
 ): unknown {
-  const call = createCallRecord(pipeline, target, thisArg, args, startedAt);
   const guard = pipeline.firstAttemptGuard!;
+  if (ticket < 0) {
+    // Counted in `stats()` already (`enterGuardedCall`); its policies count it once admitted.
+    const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
+    guard.adoptTicket!(call, ticket);
+    return admitAndRun(call, shape!);
+  }
+  const call = createCallRecord(pipeline, target, thisArg, args, startedAt);
   guard.adoptTicket!(call, ticket);
   const first =
     ticket === 0
@@ -467,11 +481,9 @@ export function callAsynchronouslyWithRetry(
   const startedAt = callStartTime(pipeline);
   // The record is made only once the first attempt has failed, as on the fast path.
   const retry = (firstOutcome: Outcome): Promise<unknown> =>
-    retryAsynchronously(
+    retryAfterFirstAttempt(
       createCallRecord(pipeline, target, thisArg, args, startedAt),
-      invokeTarget,
       firstOutcome,
-      pipeline.retryOnResult,
     );
   let value: unknown;
   try {
@@ -493,12 +505,41 @@ export function callAsynchronouslyWithRetry(
  * function, not `retrySynchronously` called from the wrapper, so that the wrapper stays small.
  */
 export function retryThrownCall(call: CallRecord, error: unknown): unknown {
-  return retrySynchronously(call, failedWith(error));
+  return retryLeanCallSynchronously(call, failedWith(error));
+}
+
+/**
+ * Retries a call of a lean pipeline (no per-call record until now) after its first attempt,
+ * blocking; a final failure is offered to the `recover` hooks (a fallback), which need nothing
+ * before it.
+ */
+export function retryLeanCallSynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
+  if (call.pipeline.recover.length === 0) return retrySynchronously(call, firstOutcome);
+  let result: unknown;
+  try {
+    result = retrySynchronously(call, firstOutcome);
+  } catch (error) {
+    return recoverOrThrow(call, error);
+  }
+  // The method answered with a promise on a retry: the loop went on without blocking.
+  if (result instanceof Promise) return result.then(undefined, recoverer(call));
+  return result;
 }
 
 /** Retries a call of a lean pipeline whose first attempt failed asynchronously. */
 export function retryAfterFirstAttempt(call: CallRecord, firstOutcome: Outcome): Promise<unknown> {
-  return retryAsynchronously(call, invokeTarget, firstOutcome, call.pipeline.retryOnResult);
+  const retried = retryAsynchronously(
+    call,
+    invokeTarget,
+    firstOutcome,
+    call.pipeline.retryOnResult,
+  );
+  return call.pipeline.recover.length === 0 ? retried : retried.then(undefined, recoverer(call));
+}
+
+/** `recoverOrThrow` for a lean call's final rejection. */
+function recoverer(call: CallRecord): (error: unknown) => unknown {
+  return (error) => recoverOrThrow(call, error);
 }
 
 /** Runs the retry loop after a failed first attempt, sleeping without blocking between attempts. */

@@ -116,15 +116,22 @@ export interface PipelinePolicy {
   settleCall?(call: CallRecord, outcome: Outcome): void;
   recover?(call: CallRecord, error: unknown): { readonly value: unknown } | undefined;
   /**
-   * A first attempt without a per-call record, for a policy whose per-call state is one number, a
-   * ticket (a breaker without `key`). `enterFirstAttempt()` admits the attempt and returns its
-   * ticket, or 0 to refuse it; `successReporter(ticket)` returns a function that reports a success
-   * and returns the value it is given (made once per ticket, not per call, so that an async success
-   * allocates nothing of its own). When the attempt fails or is refused, the slow path makes the
-   * record, hands the ticket over with `adoptTicket(call, ticket)`, and goes on as for any attempt
-   * (`refusal`, `attemptEnded`). All three or none.
+   * A first attempt without a per-call record (fast-path/README.md), for a policy that decides a
+   * call's admission with nothing but a number, its ticket: a breaker without `key`, a concurrency
+   * limit, a rate limit without `cost`. Used only when it is the pipeline's one policy with
+   * per-call hooks. `enterFirstAttempt(pipeline, answersWithPromise)` (whether the method is known
+   * to answer with a promise) returns:
+   * - a ticket > 0: admitted, and the fast path runs the attempt at once. `successReporter(ticket)`
+   *   returns a function that reports a success and returns the value it is given (made once per
+   *   ticket, not per call, so that an async success allocates nothing of its own);
+   * - 0: refused (the policy counted the refusal); `refusal(call)` is the call's error;
+   * - below 0: not at once (a wait for a slot or a turn): the slow path takes the call from its
+   *   admission on.
+   * Whenever the slow path takes the call over (the attempt failed, or a ticket of 0 or below), it
+   * makes the record and first hands the ticket to `adoptTicket(call, ticket)`, so that the
+   * policy's hooks go on from what `enterFirstAttempt` took. All three or none.
    */
-  enterFirstAttempt?(): number;
+  enterFirstAttempt?(pipeline: Pipeline, answersWithPromise: boolean): number;
   successReporter?(ticket: number): <Value>(value: Value) => Value;
   adoptTicket?(call: CallRecord, ticket: number): void;
   /** Whether `attemptEnded` wants `call.attemptStartedAt` (a clock read per attempt). */
@@ -164,12 +171,16 @@ export interface Pipeline extends RetryPolicy {
   readonly statistics: CallStatistics;
   /** The policies, in `policyOrder`. */
   readonly policies: readonly PipelinePolicy[];
-  /** Whether any policy needs a per-call record before the first attempt (any hook but `countCall` and `vetoRetry`), or its final failure (`recover`). */
+  /**
+   * Whether any policy needs a per-call record from the call's start: any hook but `countCall`,
+   * `vetoRetry` and `recover` (a fallback, which a lean call's slow path offers its final failure;
+   * with `retryOnResult`, whose first answer the fast path asks for, a fallback too).
+   */
   readonly guarded: boolean;
   /**
-   * Set when the pipeline's only per-call hooks are those of one policy that can run a first
-   * attempt without a record (`enterFirstAttempt`), and no `retryOnResult`: the fast path then runs
-   * the first attempt itself (fast-path/README.md).
+   * Set when the pipeline's only per-call hooks (but `recover`) are those of one policy that can
+   * run a first attempt without a record (`enterFirstAttempt`), and no `retryOnResult`: the fast
+   * path then runs the first attempt itself (fast-path/README.md).
    */
   readonly firstAttemptGuard: PipelinePolicy | undefined;
   /**
@@ -268,22 +279,27 @@ export function compilePipeline(
       `one policy at most may run a call's attempt steps, got ${attemptStep.length}`,
     );
   }
-  const guard = admitAttempt.length === 1 ? admitAttempt[0] : undefined;
+  // Per-call hooks but `recover`, which needs nothing until the call has failed for good.
+  const perCall = ordered.filter(
+    (policy) =>
+      [policy.admitCall, policy.admitAttempt, policy.wrapAttempt, policy.attemptEnded].some(
+        (hook) => hook !== undefined,
+      ) ||
+      policy.settleCall !== undefined ||
+      policy.stepAttempt !== undefined ||
+      policy.providesAttemptContext === true,
+  );
+  const guard = perCall.length === 1 ? perCall[0] : undefined;
   const firstAttemptGuard =
     guard !== undefined &&
     typeof guard.enterFirstAttempt === 'function' &&
-    admitCall.length + wrapAttempt.length + settleCall.length + recover.length === 0 &&
-    attemptEnded.every((policy) => policy === guard) &&
-    !measuresAttempts &&
-    !attemptContext &&
-    attemptStep.length === 0 &&
+    ordered.every((policy) => policy === guard || policy.measuresAttempts !== true) &&
     retryPolicy.retryOnResult === undefined
       ? guard
       : undefined;
+  // The fast path asks `retryOnResult` with no record to recover from what it throws.
   const guarded =
-    admitCall.length + admitAttempt.length + wrapAttempt.length + attemptEnded.length > 0 ||
-    settleCall.length + recover.length + attemptStep.length > 0 ||
-    attemptContext;
+    perCall.length > 0 || (recover.length > 0 && retryPolicy.retryOnResult !== undefined);
   const firstAttempt: FirstAttempt =
     retryPolicy.deadline !== undefined
       ? firstAttemptKinds.general

@@ -2,7 +2,7 @@ import {
   isPromiseLike,
   type MethodShape,
   retryAfterFirstAttempt,
-  retrySynchronously,
+  retryLeanCallSynchronously,
   type RetriedFunction,
 } from '../call-with-retry';
 import { failedWith, succeededWith } from '../outcome';
@@ -12,15 +12,15 @@ import { listArguments } from './call-arguments';
 import type { GuardedRejectionHandlers, RejectionHandlers } from './rejection-handlers';
 
 /**
- * Admits the first attempt of a call through a pipeline with a `firstAttemptGuard` (pipeline.ts)
- * and counts the call: the ticket, or 0 when the guard refused it. A refused call is counted by
- * `stats()` only: it earns its policies nothing (a budget's retries).
+ * Asks the pipeline's `firstAttemptGuard` (pipeline.ts) for the first attempt's ticket, and counts
+ * the call: in `stats()` at once, in its policies' counters (a budget) only when it is admitted
+ * here. A call that goes on in the slow path (a ticket of 0 or below) earns them nothing here: a
+ * refused call never reached the dependency, and one that waits is counted once it is admitted.
  */
-export function enterGuardedCall(pipeline: Pipeline): number {
+export function enterGuardedCall(pipeline: Pipeline, shape: MethodShape): number {
   pipeline.statistics.calls += 1;
-  const ticket = pipeline.firstAttemptGuard!.enterFirstAttempt!();
-  // A refused call never reached the dependency: it earns its budget nothing (pipeline.ts).
-  if (ticket !== 0) pipeline.callCounter?.countCall!();
+  const ticket = pipeline.firstAttemptGuard!.enterFirstAttempt!(pipeline, shape.answersWithPromise);
+  if (ticket > 0) pipeline.callCounter?.countCall!();
   return ticket;
 }
 
@@ -115,5 +115,5 @@ function retryResult(
     listArguments(count, first, second, third),
     startedAt,
   );
-  return retrySynchronously(call, succeededWith(value));
+  return retryLeanCallSynchronously(call, succeededWith(value));
 }

@@ -74,15 +74,16 @@ export function createRetryingFunction<Target extends RetriedFunction>(
   ) {
     const count = arguments.length;
     const pipeline = cache.pipelineFor(this);
-    const ticket = enterGuardedCall(pipeline);
-    if (ticket === 0) {
+    const ticket = enterGuardedCall(pipeline, shape);
+    if (ticket <= 0) {
+      // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path.
       return continueGuardedCall(
         pipeline,
         method,
         this,
         Reflect.apply(collectArguments, undefined, arguments),
         0,
-        0,
+        ticket,
         undefined,
         shape,
       );
@@ -132,15 +133,16 @@ export function createRetryingFunction<Target extends RetriedFunction>(
           shape,
         );
       }
-      ticket = enterGuardedCall(pipeline);
-      if (ticket === 0) {
+      ticket = enterGuardedCall(pipeline, shape);
+      if (ticket <= 0) {
+        // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path.
         return continueGuardedCall(
           pipeline,
           method,
           this,
           Reflect.apply(collectArguments, undefined, arguments),
           0,
-          0,
+          ticket,
           undefined,
           shape,
         );

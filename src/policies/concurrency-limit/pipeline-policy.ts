@@ -55,7 +55,22 @@ export function concurrencyLimitPolicy(limiter: ConcurrencyLimiter): PipelinePol
       limiter.release();
     },
   };
-  if (limiter.options.maxQueued > 0) {
+  // The fast path's first attempt (pipeline.ts: `enterFirstAttempt`): a free slot is the ticket,
+  // given back when the call succeeds; a call that finds none (to queue or refuse) takes the slow
+  // path, which has taken nothing for it yet.
+  const queues = limiter.options.maxQueued > 0;
+  const releaseSlot = <Value>(value: Value): Value => {
+    limiter.release();
+    return value;
+  };
+  policy.enterFirstAttempt = (_pipeline, answersWithPromise) =>
+    // Under a queue, a method not known to answer with a promise is checked by the slow path.
+    (answersWithPromise || !queues) && limiter.tryAcquire() ? slotTicket : notAtOnce;
+  policy.successReporter = () => releaseSlot;
+  policy.adoptTicket = (call, ticket) => {
+    if (ticket === slotTicket) call.slots[policy.slot!] = true;
+  };
+  if (queues) {
     policy.wrapAttempt = (call, run) => {
       const value = run();
       if (isPromiseLike(value)) return value;
@@ -72,6 +87,9 @@ export function concurrencyLimitPolicy(limiter: ConcurrencyLimiter): PipelinePol
   }
   return policy;
 }
+
+const slotTicket = 1;
+const notAtOnce = -1;
 
 function describeCall(call: CallRecord): string {
   const { className, method } = call.pipeline.identity;

@@ -18,7 +18,7 @@ import { isRateLimiter, RateLimiter } from './rate-limiter';
  * A rate limiter in the pipeline: every attempt (retries and hedges included) asks it for its
  * turn, after the breaker let it through and before a timeout starts (DESIGN 1b). The call's
  * `cost` is asked once, at its first attempt, and kept in the call's first slot; the running
- * attempt's wait is in the second. An attempt whose turn is now runs at once; one whose turn is
+ * attempt's wait is in the second; the third marks a first attempt the fast path was granted. An attempt whose turn is now runs at once; one whose turn is
  * within `maxWait` (and the call's `deadline`) waits for it in `wrapAttempt`, and an abort of the
  * call's signal ends the wait, giving its units back; any other is refused (`admitAttempt`):
  * a first attempt fails with `RateLimitExceededError`, a retry ends the call with its last real
@@ -34,10 +34,15 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
   const policy: PipelinePolicy = {
     kind: 'rate-limiter',
     target: limiter,
-    callStateSlots: 2,
+    callStateSlots: 3,
     measuresAttempts: adaptive,
     admitAttempt(call) {
       const slot = policy.slot!;
+      if (call.slots[slot + 2] === true) {
+        // Granted by `enterFirstAttempt`, with its wait: the fast path handed the call over.
+        call.slots[slot + 2] = false;
+        return true;
+      }
       let cost = call.slots[slot] as number | undefined;
       if (cost === undefined) {
         cost = costOf === undefined ? 1 : costOfCall(costOf, call.args, limit);
@@ -72,6 +77,36 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
       return waitForTurn(limiter, call, call.slots[slot] as number, wait).then(run);
     },
   };
+  if (costOf === undefined) {
+    // The fast path's first attempt (pipeline.ts: `enterFirstAttempt`): one unit, asked for as
+    // `admitAttempt` asks. A turn that is now is a ticket (with `adaptive`, the attempt's start
+    // time + 1, which a throttle is measured from); a refusal, or a turn to wait for, goes on in
+    // the slow path, which `adoptTicket` tells what was decided: the wait, kept here meanwhile
+    // (nothing runs between the two calls).
+    let decidedWait = 0;
+    policy.enterFirstAttempt = (pipeline, promised) => {
+      const clock = now();
+      answersWithPromise ||= promised;
+      const { deadline } = pipeline;
+      const allowed = !answersWithPromise
+        ? 0
+        : deadline === undefined
+          ? maxWait
+          : Math.min(maxWait, deadline);
+      const wait = limiter.tryAcquire(1, allowed, clock);
+      if (wait === 0) return adaptive ? Math.max(clock, 0) + 1 : 1;
+      decidedWait = wait;
+      return wait <= allowed ? grantedWithWait : 0;
+    };
+    policy.successReporter = () => passValue;
+    policy.adoptTicket = (call, ticket) => {
+      const slot = policy.slot!;
+      call.slots[slot] = 1;
+      call.slots[slot + 1] = ticket > 0 ? 0 : decidedWait;
+      if (ticket > 0 && adaptive) call.attemptStartedAt = ticket - 1;
+      if (ticket === grantedWithWait) call.slots[slot + 2] = true;
+    };
+  }
   if (adaptive) {
     policy.attemptEnded = (call, outcome) => {
       if (!outcome.failed || outcome.refused === true) return;
@@ -80,6 +115,9 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
   }
   return policy;
 }
+
+const grantedWithWait = -1;
+const passValue = <Value>(value: Value): Value => value;
 
 /** How long an attempt may wait: `maxWait`, and no later than the call's deadline. */
 function allowedWait(call: CallRecord, maxWait: number, clock: number): number {

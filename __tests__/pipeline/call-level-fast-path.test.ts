@@ -1,0 +1,322 @@
+import {
+  Breaker,
+  ConcurrencyLimit,
+  ConcurrencyLimiter,
+  ConcurrencyLimitError,
+  ErrorCategory,
+  Fallback,
+  HttpError,
+  RateLimit,
+  RateLimiter,
+  RateLimitExceededError,
+  Retry,
+  stats,
+  withRetry,
+} from '../../src';
+import { compilePipeline, firstAttemptKinds, type PipelinePolicy } from '../../src/core/pipeline';
+import { circuitBreakerPolicy } from '../../src/policies/circuit-breaker/pipeline-policy';
+import { concurrencyLimitPolicy } from '../../src/policies/concurrency-limit/pipeline-policy';
+import { fallbackPolicy } from '../../src/policies/fallback/pipeline-policy';
+import { rateLimiterPolicy } from '../../src/policies/rate-limit/pipeline-policy';
+import { createRetryPolicy } from '../../src/policy/retry-policy';
+
+// The call-level policies on the fast path (src/core/fast-path/README.md): a fallback needs
+// nothing until the call has failed for good, a free concurrency slot and a rate-limit turn that
+// is now are a first attempt's ticket. What the slow path does for them is tested with each
+// policy; this file tests the hand-over: which pipelines take the fast path, and that a call
+// that leaves it (a failure, no free slot, a turn to wait for, a refusal) ends exactly as the
+// slow path ends it.
+
+const exact = { initialDelay: 100, maxDelay: 100, jitter: 'none', budget: false } as const;
+const methodScope = { kind: 'method', owner: undefined, source: '@RateLimit' } as const;
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: 1_000 });
+});
+
+afterEach(() => {
+  expect(jest.getTimerCount()).toBe(0);
+  jest.useRealTimers();
+});
+
+describe('which pipelines take the fast path', () => {
+  const compile = (policies: PipelinePolicy[], options = {}) =>
+    compilePipeline(createRetryPolicy({ retry: [{ maxAttempts: 2, ...options }] }), policies);
+
+  it('a fallback alone is lean: its calls run as retry lanes alone do', () => {
+    const pipeline = compile([fallbackPolicy({ to: 0, on: undefined })]);
+    expect(pipeline.guarded).toBe(false);
+    expect(pipeline.firstAttempt).toBe(firstAttemptKinds.plain);
+  });
+
+  it('a fallback with retryOnResult is guarded: the predicate may throw on the first attempt', () => {
+    const pipeline = compile([fallbackPolicy({ to: 0, on: undefined })], {
+      retryOnResult: () => false,
+    });
+    expect(pipeline.guarded).toBe(true);
+  });
+
+  it('a concurrency limit, or a rate limit without cost, is a ticketed first attempt', () => {
+    const limited = compile([concurrencyLimitPolicy(new ConcurrencyLimiter({ maxConcurrent: 1 }))]);
+    expect(limited.firstAttempt).toBe(firstAttemptKinds.ticketed);
+    expect(limited.firstAttemptGuard?.kind).toBe('concurrency-limit');
+    const paced = compile([
+      rateLimiterPolicy(new RateLimiter({ limit: 5, interval: 1_000 }), methodScope),
+    ]);
+    expect(paced.firstAttempt).toBe(firstAttemptKinds.ticketed);
+    expect(paced.firstAttemptGuard?.kind).toBe('rate-limiter');
+    const withFallback = compile([
+      rateLimiterPolicy(new RateLimiter({ limit: 5, interval: 1_000 }), methodScope),
+      fallbackPolicy({ to: 0, on: undefined }),
+    ]);
+    expect(withFallback.firstAttemptGuard?.kind).toBe('rate-limiter');
+  });
+
+  it('not with a cost, nor beside another per-call policy: one ticket per call at most', () => {
+    const weighed = compile([
+      rateLimiterPolicy(new RateLimiter({ limit: 5, interval: 1_000, cost: () => 1 }), methodScope),
+    ]);
+    expect(weighed.firstAttemptGuard).toBeUndefined();
+    const stacked = compile([
+      concurrencyLimitPolicy(new ConcurrencyLimiter({ maxConcurrent: 1 })),
+      circuitBreakerPolicy(new Breaker()),
+    ]);
+    expect(stacked.firstAttemptGuard).toBeUndefined();
+    expect(stacked.firstAttempt).toBe(firstAttemptKinds.general);
+  });
+});
+
+describe('a fallback on the lean path', () => {
+  it('answers a synchronous call that failed for good, synchronously, after its retries', () => {
+    let attempts = 0;
+    class Service {
+      @Fallback((error: unknown, value: number) => `fallback for ${value}`)
+      @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 3, retryOn: () => true })
+      compute(value: number): string {
+        attempts += 1;
+        throw new Error(`failed ${value}`);
+      }
+    }
+    expect(new Service().compute(7)).toBe('fallback for 7');
+    expect(attempts).toBe(3);
+  });
+
+  it('answers a method that threw, then rejected on a retry', async () => {
+    let attempts = 0;
+    class Service {
+      @Fallback('fallen back')
+      @Retry({ ...exact, maxAttempts: 2, retryOn: () => true })
+      call(): Promise<string> {
+        attempts += 1;
+        if (attempts === 1) throw new HttpError(503);
+        return Promise.reject(new HttpError(503));
+      }
+    }
+    const call = new Service().call();
+    expect(call).toBeInstanceOf(Promise);
+    await jest.advanceTimersByTimeAsync(100);
+    await expect(call).resolves.toBe('fallen back');
+    expect(attempts).toBe(2);
+  });
+
+  it("answers an async call's final rejection with the function's value, its `this` and arguments", async () => {
+    class Service {
+      readonly name = 'service';
+      @Fallback(function (this: Service, error: unknown, id: string) {
+        return `${this.name}: ${id} after ${(error as HttpError).status}`;
+      })
+      @Retry({ ...exact, maxAttempts: 2 })
+      async get(id: string): Promise<string> {
+        throw new HttpError(503, `failed ${id}`);
+      }
+    }
+    const call = new Service().get('a');
+    await jest.advanceTimersByTimeAsync(100);
+    await expect(call).resolves.toBe('service: a after 503');
+  });
+
+  it('lets a failure that `on` does not accept stand, and never answers a success', async () => {
+    const fallback = jest.fn(() => 'fallen back');
+    class Service {
+      @Fallback(fallback, { on: [ErrorCategory.RETRYABLE] })
+      @Retry({ ...exact, maxAttempts: 1 })
+      async call(status: number): Promise<string> {
+        if (status === 200) return 'ok';
+        throw new HttpError(status);
+      }
+    }
+    const service = new Service();
+    await expect(service.call(200)).resolves.toBe('ok');
+    await expect(service.call(404)).rejects.toMatchObject({ status: 404 });
+    expect(fallback).not.toHaveBeenCalled();
+  });
+
+  it('through withRetry too', async () => {
+    const call = withRetry(
+      async () => {
+        throw new HttpError(503);
+      },
+      { ...exact, maxAttempts: 1, fallback: { to: 'fallen back' } },
+    );
+    await expect(call).resolves.toBe('fallen back');
+  });
+});
+
+describe('a concurrency slot as the ticket', () => {
+  it('is given back when a synchronous or an async call succeeds', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    let finish: (value: string) => void = () => undefined;
+    class Service {
+      @ConcurrencyLimit(limiter)
+      compute(): number {
+        return limiter.running;
+      }
+
+      @ConcurrencyLimit(limiter)
+      call(): Promise<string> {
+        return new Promise((resolve) => {
+          finish = resolve;
+        });
+      }
+    }
+    const service = new Service();
+    expect(service.compute()).toBe(1); // it held the slot while it ran
+    expect(limiter.running).toBe(0);
+    const call = service.call();
+    expect(limiter.running).toBe(1);
+    expect(() => service.compute()).toThrow(ConcurrencyLimitError);
+    finish('done');
+    await expect(call).resolves.toBe('done');
+    expect(limiter.running).toBe(0);
+    expect(stats(limiter)).toMatchObject({ admitted: 2, rejections: 1, running: 0 });
+  });
+
+  it('is held across the retries of a call whose first attempt failed, and given back once', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    let attempts = 0;
+    class Service {
+      @Retry({ ...exact, maxAttempts: 3 })
+      @ConcurrencyLimit(limiter)
+      async call(): Promise<number> {
+        attempts += 1;
+        if (attempts < 3) throw new HttpError(503);
+        return attempts;
+      }
+    }
+    const call = new Service().call();
+    await jest.advanceTimersByTimeAsync(150);
+    expect(limiter.running).toBe(1);
+    await jest.advanceTimersByTimeAsync(100);
+    await expect(call).resolves.toBe(3);
+    expect(limiter.running).toBe(0);
+    expect(stats(limiter)).toMatchObject({ admitted: 1, running: 0 });
+  });
+
+  it('a call that finds no slot waits in the queue, in order, from the slow path', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 2 });
+    const order: number[] = [];
+    class Service {
+      @ConcurrencyLimit(limiter)
+      async call(id: number): Promise<number> {
+        order.push(id);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return id;
+      }
+    }
+    const service = new Service();
+    const calls = [service.call(1), service.call(2), service.call(3)];
+    expect(limiter.queued).toBe(2);
+    await jest.advanceTimersByTimeAsync(30);
+    await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3]);
+    expect(order).toEqual([1, 2, 3]);
+    expect(limiter.running).toBe(0);
+  });
+
+  it('under a queue, a plain method is checked by the slow path until it has returned a promise', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 1 });
+    class Service {
+      @ConcurrencyLimit(limiter)
+      call(asPromise: boolean): unknown {
+        return asPromise ? Promise.resolve('promised') : 'plain';
+      }
+    }
+    const service = new Service();
+    expect(() => service.call(false)).toThrow(/returned a value that is not a promise/);
+    expect(limiter.running).toBe(0);
+    await expect(service.call(true)).resolves.toBe('promised');
+    expect(limiter.running).toBe(0);
+  });
+});
+
+describe('a rate-limit turn as the ticket', () => {
+  it('a synchronous call whose turn is not now is refused at once, counted once, with its retryAfter', () => {
+    const limiter = new RateLimiter({ limit: 2, interval: 1_000 });
+    let runs = 0;
+    class Service {
+      @RateLimit(limiter)
+      compute(): number {
+        runs += 1;
+        return runs;
+      }
+    }
+    const service = new Service();
+    expect(service.compute()).toBe(1);
+    expect(service.compute()).toBe(2); // the burst: `limit` at once after a quiet spell
+    let refusal: unknown;
+    try {
+      service.compute();
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(RateLimitExceededError);
+    expect((refusal as RateLimitExceededError).retryAfter).toBe(500);
+    expect(runs).toBe(2);
+    expect(stats(limiter)).toMatchObject({ granted: 2, rejections: 1 });
+  });
+
+  it('an async call whose turn is within maxWait waits for it, its units taken once', async () => {
+    const limiter = new RateLimiter({ limit: 2, interval: 1_000 });
+    const started: number[] = [];
+    class Service {
+      @RateLimit(limiter)
+      async call(): Promise<void> {
+        started.push(Date.now());
+      }
+    }
+    const service = new Service();
+    const calls = [service.call(), service.call(), service.call()];
+    await jest.advanceTimersByTimeAsync(500);
+    await Promise.all(calls);
+    expect(started).toEqual([1_000, 1_000, 1_500]);
+    expect(stats(limiter)).toMatchObject({ granted: 3, waited: 1, rejections: 0 });
+  });
+
+  it('adaptive: a throttled first attempt is measured from when its turn was granted', async () => {
+    const limiter = new RateLimiter({ limit: 100, interval: 1_000, adaptive: true });
+    const rejections: Array<() => void> = [];
+    class Service {
+      @RateLimit(limiter)
+      call(): Promise<void> {
+        return new Promise((_resolve, reject) => {
+          rejections.push(() => reject(new HttpError(429)));
+        });
+      }
+    }
+    const service = new Service();
+    const early = service.call(); // starts at 1,000
+    const earlier = service.call(); // starts at 1,000
+    await jest.advanceTimersByTimeAsync(10);
+    rejections[0]();
+    await expect(early).rejects.toThrow(HttpError);
+    expect(stats(limiter).decreases).toBe(1);
+    await jest.advanceTimersByTimeAsync(5);
+    const late = service.call(); // starts at 1,015, after the decrease at 1,010
+    await jest.advanceTimersByTimeAsync(5);
+    rejections[1](); // started before the decrease: the rate is not lowered again
+    await expect(earlier).rejects.toThrow(HttpError);
+    expect(stats(limiter)).toMatchObject({ throttles: 2, decreases: 1 });
+    rejections[2](); // started after it: lowered again
+    await expect(late).rejects.toThrow(HttpError);
+    expect(stats(limiter)).toMatchObject({ throttles: 3, decreases: 2 });
+  });
+});
