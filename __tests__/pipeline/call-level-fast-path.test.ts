@@ -90,7 +90,7 @@ describe('a fallback on the lean path', () => {
   it('answers a synchronous call that failed for good, synchronously, after its retries', () => {
     let attempts = 0;
     class Service {
-      @Fallback((error: unknown, value: number) => `fallback for ${value}`)
+      @Fallback((_error: unknown, value: number) => `fallback for ${value}`)
       @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 3, retryOn: () => true })
       compute(value: number): string {
         attempts += 1;
@@ -126,8 +126,8 @@ describe('a fallback on the lean path', () => {
         return `${this.name}: ${id} after ${(error as HttpError).status}`;
       })
       @Retry({ ...exact, maxAttempts: 2 })
-      async get(id: string): Promise<string> {
-        throw new HttpError(503, `failed ${id}`);
+      async get(_id: string): Promise<string> {
+        throw new HttpError(503);
       }
     }
     const call = new Service().get('a');

@@ -1,3 +1,4 @@
+import type { Outcome } from '../../core/outcome';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { ErrorCategory } from '../../classify/error-category';
@@ -16,71 +17,98 @@ import { validateCircuitBreakerOptions } from './options';
  * first attempt fails with the breaker's refusal (`BrokenCircuitError`).
  */
 export function circuitBreakerPolicy(breaker: Breaker): PipelinePolicy {
-  const keyOf = breaker.options.key;
-  const measuresAttempts = breaker.options.slowCallDuration !== undefined;
-  const policy: PipelinePolicy = {
-    kind: 'circuit-breaker',
-    target: breaker,
-    callStateSlots: 2,
-    measuresAttempts,
-    admitAttempt(call) {
-      const slot = policy.slot!;
-      if (call.attempt === 1 && keyOf !== undefined) {
-        call.slots[slot] = keyOf(call.thisArg, call.args);
-      }
-      const ticket = breaker.enter(keyFor(call, slot));
-      call.slots[slot + 1] = ticket;
-      return ticket !== 0;
-    },
-    refusal: (call) => breaker.refusal(keyFor(call, policy.slot!)),
-    attemptEnded(call, outcome) {
-      const slot = policy.slot!;
-      const key = keyFor(call, slot);
-      const ticket = call.slots[slot + 1] as number;
-      // An attempt an inner policy refused never reached the dependency: nothing is counted, and
-      // a trial call's place is given back.
-      if (outcome.failed && outcome.refused === true) {
-        breaker.cancelled(key, ticket);
-        return;
-      }
-      const duration = measuresAttempts ? now() - call.attemptStartedAt : 0;
-      if (!outcome.failed) {
-        // A value that `retryOnResult` retries is the retry lane's kind of failure.
-        if (outcome.resultRetried === true) {
-          breaker.failed(key, ticket, outcome.value, ErrorCategory.RETRYABLE, duration);
-        } else breaker.succeeded(key, ticket, duration);
-      } else if (isAbortOf(breaker, call, key, ticket, outcome.error)) {
-        breaker.cancelled(key, ticket);
-      } else {
-        breaker.failed(
-          key,
-          ticket,
-          outcome.error,
-          categoryOf(breaker, call, key, ticket, outcome.error),
-          duration,
-        );
-      }
-    },
-    vetoRetry: (call, _outcome, delay) =>
-      breaker.remainingBreak(keyFor(call, policy.slot!)) > delay,
-  };
-  if (keyOf === undefined && !measuresAttempts) {
-    // One circuit and no duration: the ticket is all a first attempt needs (pipeline.ts).
-    let reporterTicket = 0;
-    let reporter = <Value>(value: Value): Value => value;
-    policy.enterFirstAttempt = () => breaker.enter(undefined);
-    policy.successReporter = (ticket) => {
-      if (ticket !== reporterTicket) {
-        reporterTicket = ticket;
-        reporter = successReporterFor(breaker, ticket);
-      }
-      return reporter;
-    };
-    policy.adoptTicket = (call, ticket) => {
-      call.slots[policy.slot! + 1] = ticket;
-    };
+  // One circuit and no duration: the ticket is all a first attempt needs (pipeline.ts).
+  return breaker.options.key === undefined && breaker.options.slowCallDuration === undefined
+    ? new TicketedCircuitBreakerPolicy(breaker)
+    : new CircuitBreakerPolicy(breaker);
+}
+
+/**
+ * Classes, not object literals of closures: every breaker's policy then calls the same functions,
+ * which V8 inlines where one call site sees many breakers (several classes behind one call site),
+ * as it does not inline one of many closures of one function literal (fast-path/README.md).
+ */
+class CircuitBreakerPolicy implements PipelinePolicy {
+  readonly kind = 'circuit-breaker';
+  readonly callStateSlots = 2;
+  readonly measuresAttempts: boolean;
+  slot = 0;
+  readonly #keyOf: ((thisArg: unknown, args: readonly unknown[]) => string) | undefined;
+
+  constructor(readonly target: Breaker) {
+    this.#keyOf = target.options.key;
+    this.measuresAttempts = target.options.slowCallDuration !== undefined;
   }
-  return policy;
+
+  admitAttempt(call: CallRecord): boolean {
+    const { slot } = this;
+    if (call.attempt === 1 && this.#keyOf !== undefined) {
+      call.slots[slot] = this.#keyOf(call.thisArg, call.args);
+    }
+    const ticket = this.target.enter(keyFor(call, slot));
+    call.slots[slot + 1] = ticket;
+    return ticket !== 0;
+  }
+
+  refusal(call: CallRecord): unknown {
+    return this.target.refusal(keyFor(call, this.slot));
+  }
+
+  attemptEnded(call: CallRecord, outcome: Outcome): void {
+    const breaker = this.target;
+    const { slot } = this;
+    const key = keyFor(call, slot);
+    const ticket = call.slots[slot + 1] as number;
+    // An attempt an inner policy refused never reached the dependency: nothing is counted, and
+    // a trial call's place is given back.
+    if (outcome.failed && outcome.refused === true) {
+      breaker.cancelled(key, ticket);
+      return;
+    }
+    const duration = this.measuresAttempts ? now() - call.attemptStartedAt : 0;
+    if (!outcome.failed) {
+      // A value that `retryOnResult` retries is the retry lane's kind of failure.
+      if (outcome.resultRetried === true) {
+        breaker.failed(key, ticket, outcome.value, ErrorCategory.RETRYABLE, duration);
+      } else breaker.succeeded(key, ticket, duration);
+    } else if (isAbortOf(breaker, call, key, ticket, outcome.error)) {
+      breaker.cancelled(key, ticket);
+    } else {
+      breaker.failed(
+        key,
+        ticket,
+        outcome.error,
+        categoryOf(breaker, call, key, ticket, outcome.error),
+        duration,
+      );
+    }
+  }
+
+  vetoRetry(call: CallRecord, _outcome: Outcome, delay: number): boolean {
+    return this.target.remainingBreak(keyFor(call, this.slot)) > delay;
+  }
+}
+
+/** A breaker without `key` or slow calls: its first attempts run on the fast path with a ticket. */
+class TicketedCircuitBreakerPolicy extends CircuitBreakerPolicy {
+  #reporterTicket = 0;
+  #reporter = <Value>(value: Value): Value => value;
+
+  enterFirstAttempt(): number {
+    return this.target.enter(undefined);
+  }
+
+  successReporter(ticket: number): <Value>(value: Value) => Value {
+    if (ticket !== this.#reporterTicket) {
+      this.#reporterTicket = ticket;
+      this.#reporter = successReporterFor(this.target, ticket);
+    }
+    return this.#reporter;
+  }
+
+  adoptTicket(call: CallRecord, ticket: number): void {
+    call.slots[this.slot + 1] = ticket;
+  }
 }
 
 /**
