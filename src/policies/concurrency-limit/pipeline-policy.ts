@@ -1,7 +1,8 @@
 import { callSignal } from '../../core/abort-signal';
 import { isPromiseLike } from '../../core/call-with-retry';
 import { markMisuse } from '../../core/misuse-error';
-import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
+import type { Outcome } from '../../core/outcome';
+import type { CallRecord, Pipeline, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { concurrencyRejectedChannel } from '../../telemetry/channels';
 import { ConcurrencyLimiter, isConcurrencyLimiter } from './concurrency-limiter';
@@ -15,77 +16,116 @@ import { describeValue } from '../../policy/describe-value';
  * final outcome, so a call holds its slot across its retries and their waits. The call's slot
  * records whether it holds one, so that a call refused or aborted before it got one gives nothing
  * back.
- *
- * With a queue (`maxQueued > 0`) the method must answer with a promise: a call that waits cannot
- * stay synchronous. Each attempt is checked (`wrapAttempt`), and one that returns a plain value
- * fails with a TypeError that says so, which is never retried (`vetoRetry`).
  */
 export function concurrencyLimitPolicy(limiter: ConcurrencyLimiter): PipelinePolicy {
-  const publishRejection = (call: CallRecord, error: ConcurrencyLimitError): void => {
-    if (!concurrencyRejectedChannel.hasSubscribers) return;
-    const { className, method } = call.pipeline.identity;
-    concurrencyRejectedChannel.publish({ className, method, limiter, error });
-  };
-  const policy: PipelinePolicy = {
-    kind: 'concurrency-limit',
-    target: limiter,
-    callStateSlots: 2,
-    admitCall(call) {
-      const slot = policy.slot!;
-      if (limiter.tryAcquire()) {
-        call.slots[slot] = true;
-        return undefined;
-      }
-      if (!limiter.canQueue) {
-        const error = limiter.refuse();
-        publishRejection(call, error);
-        throw error;
-      }
-      const signal = callSignal(call);
-      return limiter
-        .enqueue(signal, (error) => publishRejection(call, error))
-        .then(() => {
-          call.slots[slot] = true;
-        });
-    },
-    settleCall(call) {
-      const slot = policy.slot!;
-      if (call.slots[slot] !== true) return;
-      call.slots[slot] = false;
-      limiter.release();
-    },
-  };
-  // The fast path's first attempt (pipeline.ts: `enterFirstAttempt`): a free slot is the ticket,
-  // given back when the call succeeds; a call that finds none (to queue or refuse) takes the slow
-  // path, which has taken nothing for it yet.
-  const queues = limiter.options.maxQueued > 0;
-  const releaseSlot = <Value>(value: Value): Value => {
-    limiter.release();
-    return value;
-  };
-  policy.enterFirstAttempt = (_pipeline, answersWithPromise) =>
-    // Under a queue, a method not known to answer with a promise is checked by the slow path.
-    (answersWithPromise || !queues) && limiter.tryAcquire() ? slotTicket : notAtOnce;
-  policy.successReporter = () => releaseSlot;
-  policy.adoptTicket = (call, ticket) => {
-    if (ticket === slotTicket) call.slots[policy.slot!] = true;
-  };
-  if (queues) {
-    policy.wrapAttempt = (call, run) => {
-      const value = run();
-      if (isPromiseLike(value)) return value;
-      const error = markMisuse(
-        new TypeError(
-          `${describeCall(call)} returned a value that is not a promise, under a concurrency limit with a queue (maxQueued: ${limiter.options.maxQueued}): a synchronous call cannot wait for a slot; make the method async, or set maxQueued: 0 to fail fast instead`,
-        ),
-      );
-      call.slots[policy.slot! + 1] = error;
-      throw error;
+  return limiter.options.maxQueued > 0
+    ? new QueueingConcurrencyLimitPolicy(limiter)
+    : new ConcurrencyLimitPolicy(limiter);
+}
+
+/**
+ * A class, so that one call site inlines every limiter's hooks (as the breaker's:
+ * circuit-breaker/pipeline-policy.ts). Its first attempts run on the fast path
+ * (pipeline.ts: `enterFirstAttempt`): a free slot is the ticket, given back when the call
+ * succeeds; a call that finds none (to queue or refuse) takes the slow path, which has taken
+ * nothing for it yet.
+ */
+class ConcurrencyLimitPolicy implements PipelinePolicy {
+  readonly kind = 'concurrency-limit';
+  readonly callStateSlots: number = 2;
+  slot = 0;
+  readonly #releaseSlot: <Value>(value: Value) => Value;
+
+  constructor(readonly target: ConcurrencyLimiter) {
+    this.#releaseSlot = (value) => {
+      target.release();
+      return value;
     };
-    policy.vetoRetry = (call, outcome) =>
-      outcome.failed && outcome.error === call.slots[policy.slot! + 1];
   }
-  return policy;
+
+  admitCall(call: CallRecord): void | PromiseLike<void> {
+    const limiter = this.target;
+    const { slot } = this;
+    if (limiter.tryAcquire()) {
+      call.slots[slot] = true;
+      return undefined;
+    }
+    if (!limiter.canQueue) {
+      const error = limiter.refuse();
+      publishRejection(call, limiter, error);
+      throw error;
+    }
+    const signal = callSignal(call);
+    return limiter
+      .enqueue(signal, (error) => publishRejection(call, limiter, error))
+      .then(() => {
+        call.slots[slot] = true;
+      });
+  }
+
+  settleCall(call: CallRecord): void {
+    const { slot } = this;
+    if (call.slots[slot] !== true) return;
+    call.slots[slot] = false;
+    this.target.release();
+  }
+
+  enterFirstAttempt(_pipeline: Pipeline, answersWithPromise: boolean): number {
+    return this.admitsFirstAttempt(answersWithPromise) && this.target.tryAcquire()
+      ? slotTicket
+      : notAtOnce;
+  }
+
+  /** Whether the fast path may run a first attempt that takes a free slot. */
+  admitsFirstAttempt(_answersWithPromise: boolean): boolean {
+    return true;
+  }
+
+  successReporter(): <Value>(value: Value) => Value {
+    return this.#releaseSlot;
+  }
+
+  adoptTicket(call: CallRecord, ticket: number): void {
+    if (ticket === slotTicket) call.slots[this.slot] = true;
+  }
+}
+
+/**
+ * With a queue (`maxQueued > 0`) the method must answer with a promise: a call that waits cannot
+ * stay synchronous. Each attempt is checked (`wrapAttempt`), and one that returns a plain value
+ * fails with a TypeError that says so, which is never retried (`vetoRetry`). The fast path takes
+ * only a method known to answer with a promise; the slow path checks the others.
+ */
+class QueueingConcurrencyLimitPolicy extends ConcurrencyLimitPolicy {
+  override admitsFirstAttempt(answersWithPromise: boolean): boolean {
+    return answersWithPromise;
+  }
+
+  wrapAttempt(call: CallRecord, run: () => unknown): unknown {
+    const value = run();
+    if (isPromiseLike(value)) return value;
+    const error = markMisuse(
+      new TypeError(
+        `${describeCall(call)} returned a value that is not a promise, under a concurrency limit with a queue (maxQueued: ${this.target.options.maxQueued}): a synchronous call cannot wait for a slot; make the method async, or set maxQueued: 0 to fail fast instead`,
+      ),
+    );
+    call.slots[this.slot + 1] = error;
+    throw error;
+  }
+
+  vetoRetry(call: CallRecord, outcome: Outcome): boolean {
+    return outcome.failed && outcome.error === call.slots[this.slot + 1];
+  }
+}
+
+function publishRejection(
+  call: CallRecord,
+  limiter: ConcurrencyLimiter,
+  error: ConcurrencyLimitError,
+): void {
+  if (!concurrencyRejectedChannel.hasSubscribers) return;
+  const { className, method } = call.pipeline.identity;
+  concurrencyRejectedChannel.publish({ className, method, limiter, error });
 }
 
 const slotTicket = 1;
