@@ -151,6 +151,21 @@ describe('a fallback on the lean path', () => {
     expect(fallback).not.toHaveBeenCalled();
   });
 
+  it('answers a thenable whose `then` throws, as a rejection', async () => {
+    class Service {
+      @Fallback('fallen back')
+      @Retry({ maxAttempts: 1, budget: false })
+      call(): PromiseLike<string> {
+        return {
+          then() {
+            throw new HttpError(400);
+          },
+        } as unknown as PromiseLike<string>;
+      }
+    }
+    await expect(new Service().call()).resolves.toBe('fallen back');
+  });
+
   it('through withRetry too', async () => {
     const call = withRetry(
       async () => {
@@ -232,7 +247,7 @@ describe('a concurrency slot as the ticket', () => {
     expect(limiter.running).toBe(0);
   });
 
-  it('under a queue, a plain method is checked by the slow path until it has returned a promise', async () => {
+  it('under a queue, a plain method is checked by the slow path on every call: a plain value is misuse', async () => {
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 1 });
     class Service {
       @ConcurrencyLimit(limiter)
@@ -244,6 +259,43 @@ describe('a concurrency slot as the ticket', () => {
     expect(() => service.call(false)).toThrow(/returned a value that is not a promise/);
     expect(limiter.running).toBe(0);
     await expect(service.call(true)).resolves.toBe('promised');
+    expect(() => service.call(false)).toThrow(/returned a value that is not a promise/);
+    expect(limiter.running).toBe(0);
+  });
+
+  it('a thenable whose `then` throws is a rejection, and its slot is given back', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    class Service {
+      @Retry({ maxAttempts: 1, budget: false })
+      @ConcurrencyLimit(limiter)
+      call(): PromiseLike<string> {
+        return {
+          then() {
+            throw new HttpError(400);
+          },
+        } as unknown as PromiseLike<string>;
+      }
+    }
+    await expect(new Service().call()).rejects.toMatchObject({ status: 400 });
+    expect(limiter.running).toBe(0);
+  });
+
+  it('a thenable that calls back twice gives its slot back once', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    class Service {
+      @Retry({ maxAttempts: 1, budget: false })
+      @ConcurrencyLimit(limiter)
+      call(): PromiseLike<string> {
+        return {
+          then(onFulfilled?: (value: string) => unknown) {
+            onFulfilled?.('first');
+            onFulfilled?.('second');
+            return Promise.resolve('first');
+          },
+        } as PromiseLike<string>;
+      }
+    }
+    await expect(new Service().call()).resolves.toBe('first');
     expect(limiter.running).toBe(0);
   });
 });
@@ -289,6 +341,24 @@ describe('a rate-limit turn as the ticket', () => {
     await Promise.all(calls);
     expect(started).toEqual([1_000, 1_000, 1_500]);
     expect(stats(limiter)).toMatchObject({ granted: 3, waited: 1, rejections: 0 });
+  });
+
+  it("a plain method's first call that rejects may wait for its retry's turn", async () => {
+    const limiter = new RateLimiter({ limit: 1, interval: 1_000, maxWait: 2_000 });
+    let attempts = 0;
+    class Service {
+      @Retry({ ...exact, maxAttempts: 2 })
+      @RateLimit(limiter)
+      call(): Promise<string> {
+        attempts += 1;
+        return attempts === 1 ? Promise.reject(new HttpError(503)) : Promise.resolve('ok');
+      }
+    }
+    const call = new Service().call();
+    await jest.advanceTimersByTimeAsync(1_000);
+    await expect(call).resolves.toBe('ok');
+    expect(attempts).toBe(2);
+    expect(stats(limiter)).toMatchObject({ granted: 2, waited: 1, rejections: 0 });
   });
 
   it('adaptive: a throttled first attempt is measured from when its turn was granted', async () => {

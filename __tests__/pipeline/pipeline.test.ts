@@ -175,6 +175,7 @@ describe('a call through the hooks', () => {
     const method = jest.fn(() => 'value');
     const result = callThroughPolicies(pipeline, method, undefined, [], {
       answersWithPromise: false,
+      asynchronousFunction: false,
       alwaysAsynchronous: false,
     });
     expect(result).toBeInstanceOf(Promise); // a queued call answers with a promise
@@ -403,6 +404,7 @@ describe('a policy whose user code throws while an async attempt is judged', () 
     const pipeline = compilePipeline(lanes(), [slot, judge]);
     const result = callThroughPolicies(pipeline, async () => 'value', undefined, [], {
       answersWithPromise: true,
+      asynchronousFunction: false,
       alwaysAsynchronous: false,
     });
     await expect(result).rejects.toBe(classifierBug);

@@ -83,6 +83,16 @@ const decoratorsByCase = {
     tenacious.Retry(retryOptions),
     tenacious.CircuitBreaker({ consecutiveFailures: 5 }),
   ],
+  // The call-level policies with the retry lanes, as the bench's policies group has them alone.
+  fallback: () => [tenacious.Fallback(-1), tenacious.Retry({ ...retryOptions, budget: false })],
+  'concurrency limit': () => [
+    tenacious.Retry({ ...retryOptions, budget: false }),
+    tenacious.ConcurrencyLimit({ maxConcurrent: 1000 }),
+  ],
+  'rate limit': () => [
+    tenacious.Retry({ ...retryOptions, budget: false }),
+    tenacious.RateLimit({ limit: 1e9, interval: 1000 }),
+  ],
 };
 
 const decorators = decoratorsByCase[caseName];

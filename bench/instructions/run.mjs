@@ -20,6 +20,9 @@ const allCases = [
   'budget',
   'breaker ratio',
   'breaker consecutive',
+  'fallback',
+  'concurrency limit',
+  'rate limit',
 ];
 
 function option(name, fallback) {

@@ -222,11 +222,17 @@ async function admitRemaining(call: CallRecord, from: number): Promise<void> {
  */
 export interface MethodShape {
   answersWithPromise: boolean;
+  /** Declared `async`: it answers with a promise whatever it does. */
+  readonly asynchronousFunction: boolean;
   /** The call answers with a promise and never blocks, whatever the method returns (`withRetry`, the integrations, a call that waited for admission). */
   readonly alwaysAsynchronous: boolean;
 }
 
-const asynchronousShape: MethodShape = { answersWithPromise: true, alwaysAsynchronous: true };
+const asynchronousShape: MethodShape = {
+  answersWithPromise: true,
+  asynchronousFunction: false,
+  alwaysAsynchronous: true,
+};
 
 /**
  * A call through a guarded pipeline (one whose policies need the per-call record from the start:
@@ -349,11 +355,11 @@ export function continueGuardedCall(
   if (ticket < 0) {
     // Counted in `stats()` already (`enterGuardedCall`); its policies count it once admitted.
     const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
-    guard.adoptTicket!(call, ticket);
+    guard.adoptTicket!(call, ticket, shape!);
     return admitAndRun(call, shape!);
   }
   const call = createCallRecord(pipeline, target, thisArg, args, startedAt);
-  guard.adoptTicket!(call, ticket);
+  guard.adoptTicket!(call, ticket, shape ?? asynchronousShape);
   const first =
     ticket === 0
       ? refusedWith(guard.refusal!(call), guard.kind)
@@ -594,6 +600,14 @@ export function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unk
     step = loop.next(outcome);
   }
   return step.value;
+}
+
+/**
+ * A first attempt's promise as one that keeps the rules: a thenable that is not a native promise
+ * (its `then` may throw, or call back twice) is adopted by one, as the slow path does.
+ */
+export function promiseOf(value: PromiseLike<unknown>): PromiseLike<unknown> {
+  return value instanceof Promise ? value : Promise.resolve(value);
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../policy/retry-policy';
+import type { MethodShape } from './call-with-retry';
 import type { AttemptScope } from './attempt-context';
 import type { CallIdentity } from '../telemetry/channels';
 import { CallStatistics } from '../telemetry/statistics';
@@ -119,8 +120,8 @@ export interface PipelinePolicy {
    * A first attempt without a per-call record (fast-path/README.md), for a policy that decides a
    * call's admission with nothing but a number, its ticket: a breaker without `key`, a concurrency
    * limit, a rate limit without `cost`. Used only when it is the pipeline's one policy with
-   * per-call hooks. `enterFirstAttempt(pipeline, answersWithPromise)` (whether the method is known
-   * to answer with a promise) returns:
+   * per-call hooks. `enterFirstAttempt(pipeline, shape)` (what is known of how the method
+   * answers: call-with-retry.ts) returns:
    * - a ticket > 0: admitted, and the fast path runs the attempt at once. `successReporter(ticket)`
    *   returns a function that reports a success and returns the value it is given (made once per
    *   ticket, not per call, so that an async success allocates nothing of its own);
@@ -131,9 +132,9 @@ export interface PipelinePolicy {
    * makes the record and first hands the ticket to `adoptTicket(call, ticket)`, so that the
    * policy's hooks go on from what `enterFirstAttempt` took. All three or none.
    */
-  enterFirstAttempt?(pipeline: Pipeline, answersWithPromise: boolean): number;
+  enterFirstAttempt?(pipeline: Pipeline, shape: MethodShape): number;
   successReporter?(ticket: number): <Value>(value: Value) => Value;
-  adoptTicket?(call: CallRecord, ticket: number): void;
+  adoptTicket?(call: CallRecord, ticket: number, shape: MethodShape): void;
   /** Whether `attemptEnded` wants `call.attemptStartedAt` (a clock read per attempt). */
   readonly measuresAttempts?: boolean;
   /**

@@ -1,5 +1,6 @@
 import {
   isPromiseLike,
+  promiseOf,
   type MethodShape,
   retryAfterFirstAttempt,
   retryLeanCallSynchronously,
@@ -19,7 +20,7 @@ import type { GuardedRejectionHandlers, RejectionHandlers } from './rejection-ha
  */
 export function enterGuardedCall(pipeline: Pipeline, shape: MethodShape): number {
   pipeline.statistics.calls += 1;
-  const ticket = pipeline.firstAttemptGuard!.enterFirstAttempt!(pipeline, shape.answersWithPromise);
+  const ticket = pipeline.firstAttemptGuard!.enterFirstAttempt!(pipeline, shape);
   if (ticket > 0) pipeline.callCounter?.countCall!();
   return ticket;
 }
@@ -43,7 +44,7 @@ export function continueGuardedAttempt(
   shape: MethodShape,
 ): unknown {
   if (!shape.answersWithPromise) shape.answersWithPromise = true;
-  return value.then(
+  return promiseOf(value).then(
     pipeline.firstAttemptGuard!.successReporter!(ticket),
     rejectionHandlers(thisArg, startedAt, ticket, count, first, second, third),
   );
@@ -71,14 +72,14 @@ export function continueAfterFirstAttempt(
 ): unknown {
   if (isPromiseLike(value)) {
     if (pipeline.retryOnResult === undefined) {
-      return value.then(
+      return promiseOf(value).then(
         undefined,
         rejectionHandlers(thisArg, startedAt, count, first, second, third),
       );
     }
     const args = listArguments(count, first, second, third);
     const { retryOnResult } = pipeline;
-    return value.then(
+    return promiseOf(value).then(
       (result: unknown) =>
         isResultRetried(retryOnResult, result)
           ? retryAfterFirstAttempt(

@@ -3,6 +3,7 @@ import {
   callThroughPolicies,
   continueGuardedCall,
   isPromiseLike,
+  promiseOf,
   retryAfterFirstAttempt,
   retryThrownCall,
   type MethodShape,
@@ -42,7 +43,11 @@ export function createRetryingFunction<Target extends RetriedFunction>(
   // Captured as `const`s: in code that inlines the wrapper, V8 then calls the method directly.
   const method = target;
   const cache = pipelines;
-  const shape: MethodShape = { answersWithPromise: kind === 'async', alwaysAsynchronous: false };
+  const shape: MethodShape = {
+    answersWithPromise: kind === 'async',
+    asynchronousFunction: kind === 'async',
+    alwaysAsynchronous: false,
+  };
   // The pipeline is the same for the same `this`, so a failed call asks for it again rather than
   // keeping it in its handler (rejection-handlers.ts).
   const rejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
@@ -231,7 +236,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
           }
           // A synchronous method's success ends here, so its call stays as cheap as a plain call.
           if (!isPromiseLike(value)) return value;
-          return value.then(
+          return promiseOf(value).then(
             undefined,
             rejectionHandlers(
               this,

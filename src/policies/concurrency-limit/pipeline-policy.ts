@@ -1,5 +1,5 @@
 import { callSignal } from '../../core/abort-signal';
-import { isPromiseLike } from '../../core/call-with-retry';
+import { isPromiseLike, type MethodShape } from '../../core/call-with-retry';
 import { markMisuse } from '../../core/misuse-error';
 import type { Outcome } from '../../core/outcome';
 import type { CallRecord, Pipeline, PipelinePolicy } from '../../core/pipeline';
@@ -70,14 +70,12 @@ class ConcurrencyLimitPolicy implements PipelinePolicy {
     this.target.release();
   }
 
-  enterFirstAttempt(_pipeline: Pipeline, answersWithPromise: boolean): number {
-    return this.admitsFirstAttempt(answersWithPromise) && this.target.tryAcquire()
-      ? slotTicket
-      : notAtOnce;
+  enterFirstAttempt(_pipeline: Pipeline, shape: MethodShape): number {
+    return this.admitsFirstAttempt(shape) && this.target.tryAcquire() ? slotTicket : notAtOnce;
   }
 
   /** Whether the fast path may run a first attempt that takes a free slot. */
-  admitsFirstAttempt(_answersWithPromise: boolean): boolean {
+  admitsFirstAttempt(_shape: MethodShape): boolean {
     return true;
   }
 
@@ -94,11 +92,11 @@ class ConcurrencyLimitPolicy implements PipelinePolicy {
  * With a queue (`maxQueued > 0`) the method must answer with a promise: a call that waits cannot
  * stay synchronous. Each attempt is checked (`wrapAttempt`), and one that returns a plain value
  * fails with a TypeError that says so, which is never retried (`vetoRetry`). The fast path takes
- * only a method known to answer with a promise; the slow path checks the others.
+ * only an `async` method, which cannot answer otherwise; the slow path checks the others.
  */
 class QueueingConcurrencyLimitPolicy extends ConcurrencyLimitPolicy {
-  override admitsFirstAttempt(answersWithPromise: boolean): boolean {
-    return answersWithPromise;
+  override admitsFirstAttempt(shape: MethodShape): boolean {
+    return shape.asynchronousFunction;
   }
 
   wrapAttempt(call: CallRecord, run: () => unknown): unknown {

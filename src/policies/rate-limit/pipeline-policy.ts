@@ -84,9 +84,9 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
     // the slow path, which `adoptTicket` tells what was decided: the wait, kept here meanwhile
     // (nothing runs between the two calls).
     let decidedWait = 0;
-    policy.enterFirstAttempt = (pipeline, promised) => {
+    policy.enterFirstAttempt = (pipeline, shape) => {
       const clock = now();
-      answersWithPromise ||= promised;
+      answersWithPromise ||= shape.answersWithPromise;
       const { deadline } = pipeline;
       const allowed = !answersWithPromise
         ? 0
@@ -99,7 +99,9 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
       return wait <= allowed ? grantedWithWait : 0;
     };
     policy.successReporter = () => passValue;
-    policy.adoptTicket = (call, ticket) => {
+    policy.adoptTicket = (call, ticket, shape) => {
+      // A first attempt that rejected answered with a promise: its retries may wait.
+      answersWithPromise ||= shape.answersWithPromise;
       const slot = policy.slot!;
       call.slots[slot] = 1;
       call.slots[slot + 1] = ticket > 0 ? 0 : decidedWait;
