@@ -3,19 +3,35 @@ import { wrapMethod } from './apply-lane';
 import { checkClassLayers, decoratedMethodFor, type DecoratedMethod } from './decorated-method';
 import { readDecoratorArguments } from './decorator-arguments';
 
+/** What a policy decorator that goes on a method or on a class records, and how it words errors. */
+export interface PolicyDecoration {
+  /** The decorator as the errors name it: `'@CircuitBreaker'`. */
+  readonly source: string;
+  readonly kind: PolicyKind;
+  /** The prepared setting, stored under `kind` on the method or the class. */
+  readonly setting: unknown;
+  /**
+   * What a method or a class has one of (`'breaker'`): the "applied twice" error then ends "a
+   * method has one breaker". Without it, it ends "merge the options into one".
+   */
+  readonly oneOf?: string;
+  /** Sees the method's record after the setting is in it (for rules between decorators of one method). */
+  readonly checkMethod?: (decorated: DecoratedMethod, methodName: string) => void;
+}
+
 /**
- * What a policy decorator that goes on a method or on a class (`@Timeout`, `@Hedge`) does when
- * applied: record its prepared setting, once per method or class, and install the method's one
- * wrapper. `checkMethod` sees the method's record after the setting is in it (for rules between
- * decorators of one method). Returns what the decorator returns in the mode it was applied in.
+ * What a policy decorator that goes on a method or on a class (`@CircuitBreaker`, `@Timeout`, ...)
+ * does when applied: record its prepared setting, once per method or class, and install the
+ * method's one wrapper. Returns what the decorator returns in the mode it was applied in.
  */
 export function applyPolicyDecorator(
   args: readonly unknown[],
-  source: string,
-  kind: PolicyKind,
-  setting: unknown,
-  checkMethod?: (decorated: DecoratedMethod, methodName: string) => void,
+  { source, kind, setting, oneOf, checkMethod }: PolicyDecoration,
 ): unknown {
+  const appliedTwice = (where: 'method' | 'class', name: string) =>
+    new TypeError(
+      `${source} is applied twice to ${where} ${name}; ${oneOf === undefined ? 'merge the options into one' : `a ${where} has one ${oneOf}`}`,
+    );
   const application = readDecoratorArguments(args, source);
   if (application.kind === 'member') {
     throw new TypeError(
@@ -24,11 +40,7 @@ export function applyPolicyDecorator(
   }
   if (application.kind === 'class') {
     const record = application.owner.access.ensureOwnRecord(application.owner.key);
-    if (record.settings.has(kind)) {
-      throw new TypeError(
-        `${source} is applied twice to class ${application.name}; merge the options into one`,
-      );
-    }
+    if (record.settings.has(kind)) throw appliedTwice('class', application.name);
     record.settings.set(kind, setting);
     record.className = application.name;
     // A class decorator is where the merged layers of the class's methods are checked.
@@ -40,21 +52,23 @@ export function applyPolicyDecorator(
     return undefined;
   }
   const decorated = decoratedMethodFor(application);
-  if (decorated.settings.has(kind)) {
-    throw new TypeError(
-      `${source} is applied twice to method "${application.name}"; merge the options into one`,
-    );
-  }
+  if (decorated.settings.has(kind)) throw appliedTwice('method', `"${application.name}"`);
   decorated.settings.set(kind, setting);
   checkMethod?.(decorated, application.name);
   return wrapMethod(application, decorated, source);
 }
 
-/** Refuses a function given where an options object was expected (a decorator without parentheses). */
-export function rejectFunctionOptions(options: unknown, source: string, expected: string): void {
+/**
+ * Refuses a function given where an options object was expected: a decorator written without
+ * parentheses, which legacy decorators call with the class itself. `fix` says how to write it.
+ */
+export function rejectFunctionOptions(
+  options: unknown,
+  source: string,
+  expected: string,
+  fix = `${source}(...) with its options`,
+): void {
   if (typeof options === 'function') {
-    throw new TypeError(
-      `${source}: expected ${expected}, got a function; write ${source}(...) with its options`,
-    );
+    throw new TypeError(`${source}: expected ${expected}, got a function; write ${fix}`);
   }
 }
