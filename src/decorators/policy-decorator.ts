@@ -1,6 +1,6 @@
 import type { PolicyKind } from '../core/pipeline';
 import { wrapMethod } from './apply-lane';
-import { checkClassLayers, decoratedMethodFor, type DecoratedMethod } from './decorated-method';
+import { decorateClass, decoratedMethodFor, type DecoratedMethod } from './decorated-method';
 import { readDecoratorArguments } from './decorator-arguments';
 
 /** What a policy decorator that goes on a method or on a class records, and how it words errors. */
@@ -39,15 +39,9 @@ export function applyPolicyDecorator(
     );
   }
   if (application.kind === 'class') {
-    const record = application.owner.access.ensureOwnRecord(application.owner.key);
-    if (record.settings.has(kind)) throw appliedTwice('class', application.name);
-    record.settings.set(kind, setting);
-    record.className = application.name;
-    // A class decorator is where the merged layers of the class's methods are checked.
-    checkClassLayers(application.owner, {
-      key: application.owner.key,
-      value: application.value,
-      name: application.name,
+    decorateClass(application, (record) => {
+      if (record.settings.has(kind)) throw appliedTwice('class', application.name);
+      record.settings.set(kind, setting);
     });
     return undefined;
   }
