@@ -1,9 +1,8 @@
 import type { Breaker } from '../policies/circuit-breaker/breaker';
 import type { CircuitBreakerOptions } from '../policies/circuit-breaker/options';
 import { circuitBreakerRegistration } from '../policies/circuit-breaker/pipeline-policy';
-import { rejectUseWithoutParentheses } from './decorator-arguments';
 import type { MethodOrClassDecoratorFunction } from './decorator-types';
-import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator';
+import { applyPolicyDecorator, rejectFactoryWithoutParentheses } from './policy-decorator';
 
 /**
  * A circuit breaker around every attempt of the method (retries included), or of every decorated
@@ -14,18 +13,11 @@ import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator'
 export function CircuitBreaker(
   options?: CircuitBreakerOptions | Breaker,
 ): MethodOrClassDecoratorFunction {
-  rejectUseWithoutParentheses(
-    arguments.length,
-    '@CircuitBreaker',
-    'breaker options or a Breaker',
-    '@CircuitBreaker()',
-  );
-  rejectFunctionOptions(
-    options,
-    '@CircuitBreaker',
-    'breaker options or a Breaker',
-    '@CircuitBreaker() with parentheses',
-  );
+  rejectFactoryWithoutParentheses(arguments.length, options, {
+    source: '@CircuitBreaker',
+    expected: 'breaker options or a Breaker',
+    usage: '@CircuitBreaker()',
+  });
   const breaker = circuitBreakerRegistration.prepare(options ?? {}, '@CircuitBreaker');
   return function circuitBreakerDecorator(...args: unknown[]) {
     return applyPolicyDecorator(args, {

@@ -1,9 +1,8 @@
 import type { ConcurrencyLimiter } from '../policies/concurrency-limit/concurrency-limiter';
 import type { ConcurrencyLimiterOptions } from '../policies/concurrency-limit/options';
 import { concurrencyLimitRegistration } from '../policies/concurrency-limit/pipeline-policy';
-import { rejectUseWithoutParentheses } from './decorator-arguments';
 import type { MethodOrClassDecoratorFunction } from './decorator-types';
-import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator';
+import { applyPolicyDecorator, rejectFactoryWithoutParentheses } from './policy-decorator';
 
 /**
  * At most `maxConcurrent` calls of the method (or of every decorated method of a class) at once,
@@ -15,18 +14,12 @@ import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator'
 export function ConcurrencyLimit(
   options: ConcurrencyLimiterOptions | ConcurrencyLimiter,
 ): MethodOrClassDecoratorFunction {
-  rejectUseWithoutParentheses(
-    arguments.length,
-    '@ConcurrencyLimit',
-    'concurrency-limit options or a ConcurrencyLimiter',
-    '@ConcurrencyLimit({ maxConcurrent })',
-  );
-  rejectFunctionOptions(
-    options,
-    '@ConcurrencyLimit',
-    'concurrency-limit options or a ConcurrencyLimiter',
-    '@ConcurrencyLimit({ maxConcurrent }) with its options',
-  );
+  rejectFactoryWithoutParentheses(arguments.length, options, {
+    source: '@ConcurrencyLimit',
+    expected: 'concurrency-limit options or a ConcurrencyLimiter',
+    usage: '@ConcurrencyLimit({ maxConcurrent })',
+    functionFix: '@ConcurrencyLimit({ maxConcurrent }) with its options',
+  });
   const limiter = concurrencyLimitRegistration.prepare(options, '@ConcurrencyLimit');
   return function concurrencyLimitDecorator(...args: unknown[]) {
     return applyPolicyDecorator(args, {

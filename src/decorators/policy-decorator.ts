@@ -1,7 +1,7 @@
 import type { PolicyKind } from '../core/pipeline';
 import { wrapMethod } from './apply-lane';
 import { decorateClass, decoratedMethodFor, type DecoratedMethod } from './decorated-method';
-import { readDecoratorArguments } from './decorator-arguments';
+import { readDecoratorArguments, rejectUseWithoutParentheses } from './decorator-arguments';
 
 /** What a policy decorator that goes on a method or on a class records, and how it words errors. */
 export interface PolicyDecoration {
@@ -65,4 +65,29 @@ export function rejectFunctionOptions(
   if (typeof options === 'function') {
     throw new TypeError(`${source}: expected ${expected}, got a function; write ${fix}`);
   }
+}
+
+/** How a decorator factory taking options or a shared instance names itself in its usage errors. */
+export interface FactoryUsage {
+  /** `'@RateLimit'` */
+  readonly source: string;
+  /** What the factory takes: `'rate-limiter options ({ limit, interval }) or a RateLimiter'`. */
+  readonly expected: string;
+  /** How to write it: `'@RateLimit({ limit, interval })'`. */
+  readonly usage: string;
+  /** How the error for a function ends; by default "write `usage` with parentheses". */
+  readonly functionFix?: string;
+}
+
+/**
+ * Refuses the factory written without parentheses: it is then handed a method decorator's
+ * arguments (more than one), or, by a legacy class decorator, the class itself (a function).
+ */
+export function rejectFactoryWithoutParentheses(
+  argumentCount: number,
+  options: unknown,
+  { source, expected, usage, functionFix = `${usage} with parentheses` }: FactoryUsage,
+): void {
+  rejectUseWithoutParentheses(argumentCount, source, expected, usage);
+  rejectFunctionOptions(options, source, expected, functionFix);
 }

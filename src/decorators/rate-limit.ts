@@ -1,9 +1,8 @@
 import type { RateLimiterOptions } from '../policies/rate-limit/options';
 import { rateLimiterRegistration } from '../policies/rate-limit/pipeline-policy';
 import type { RateLimiter } from '../policies/rate-limit/rate-limiter';
-import { rejectUseWithoutParentheses } from './decorator-arguments';
 import type { MethodOrClassDecoratorFunction } from './decorator-types';
-import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator';
+import { applyPolicyDecorator, rejectFactoryWithoutParentheses } from './policy-decorator';
 
 /**
  * A rate limiter around every attempt of the method (retries and hedges included), or of every
@@ -15,18 +14,11 @@ import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator'
 export function RateLimit(
   options: RateLimiterOptions | RateLimiter,
 ): MethodOrClassDecoratorFunction {
-  rejectUseWithoutParentheses(
-    arguments.length,
-    '@RateLimit',
-    'rate-limiter options ({ limit, interval }) or a RateLimiter',
-    '@RateLimit({ limit, interval })',
-  );
-  rejectFunctionOptions(
-    options,
-    '@RateLimit',
-    'rate-limiter options ({ limit, interval }) or a RateLimiter',
-    '@RateLimit({ limit, interval }) with parentheses',
-  );
+  rejectFactoryWithoutParentheses(arguments.length, options, {
+    source: '@RateLimit',
+    expected: 'rate-limiter options ({ limit, interval }) or a RateLimiter',
+    usage: '@RateLimit({ limit, interval })',
+  });
   const limiter = rateLimiterRegistration.prepare(options, '@RateLimit');
   return function rateLimitDecorator(...args: unknown[]) {
     return applyPolicyDecorator(args, {
