@@ -1,125 +1,66 @@
-import {
-  CircuitBreaker,
-  ConcurrencyLimit,
-  Fallback,
-  Hedge,
-  RateLimit,
-  Timeout,
-  type MethodOrClassDecoratorFunction,
-} from '../../src';
+import { policyDecoratorCases, refusingFunctionCases } from './policy-decorator-cases';
 
-// The six policy decorators that go on a method or on a class share one way of being applied; the
-// words of their definition errors differ, and are pinned here whole so that sharing the code
-// cannot change them. (../legacy/policy-decorator-errors.test.ts: the same under legacy decorators.)
+// The definition errors of the six policy decorators, word for word (the cases say why);
+// ../legacy/policy-decorator-errors.test.ts: the same under legacy decorators.
 
-interface PolicyDecoratorCase {
-  readonly source: string;
-  /** A valid application of the decorator. */
-  readonly make: () => MethodOrClassDecoratorFunction;
-  /** How the "applied twice" error ends, for a method and for a class. */
-  readonly twice: (where: 'method' | 'class') => string;
-}
+describe.each(policyDecoratorCases)(
+  '$source: definition errors, word for word',
+  ({ source, make, twice }) => {
+    test('applied twice to one method', () => {
+      expect(() => {
+        class Service {
+          @make()
+          @make()
+          async load(): Promise<string> {
+            return 'fresh';
+          }
+        }
+        return Service;
+      }).toThrow(new TypeError(`${source} is applied twice to method "load"; ${twice('method')}`));
+    });
 
-const oneOf = (thing: string) => (where: 'method' | 'class') => `a ${where} has one ${thing}`;
-const merge = () => 'merge the options into one';
-const asDecorator = (decorator: unknown) => decorator as MethodOrClassDecoratorFunction;
-
-const cases: readonly PolicyDecoratorCase[] = [
-  { source: '@CircuitBreaker', make: () => CircuitBreaker(), twice: oneOf('breaker') },
-  {
-    source: '@ConcurrencyLimit',
-    make: () => ConcurrencyLimit({ maxConcurrent: 1 }),
-    twice: oneOf('concurrency limit'),
-  },
-  {
-    source: '@RateLimit',
-    make: () => RateLimit({ limit: 1, interval: 1000 }),
-    twice: oneOf('rate limiter'),
-  },
-  { source: '@Fallback', make: () => asDecorator(Fallback('cached')), twice: oneOf('fallback') },
-  { source: '@Timeout', make: () => asDecorator(Timeout(1000)), twice: merge },
-  { source: '@Hedge', make: () => asDecorator(Hedge({ delay: 100 })), twice: merge },
-];
-
-describe.each(cases)('$source: definition errors, word for word', ({ source, make, twice }) => {
-  test('applied twice to one method', () => {
-    expect(() => {
-      class Service {
+    test('applied twice to one class', () => {
+      expect(() => {
         @make()
+        @make()
+        class Service {
+          async load(): Promise<string> {
+            return 'fresh';
+          }
+        }
+        return Service;
+      }).toThrow(new TypeError(`${source} is applied twice to class Service; ${twice('class')}`));
+    });
+
+    test('on a field', () => {
+      expect(() => {
+        class Service {
+          // @ts-expect-error the decorator's types refuse a field
+          @make() value = 1;
+        }
+        return Service;
+      }).toThrow(
+        new TypeError(
+          `${source} cannot decorate field "value": put it on a method or on the class`,
+        ),
+      );
+    });
+
+    test('on a method and on its class: both apply, no error', async () => {
+      @make()
+      class Service {
         @make()
         async load(): Promise<string> {
           return 'fresh';
         }
       }
-      return Service;
-    }).toThrow(new TypeError(`${source} is applied twice to method "load"; ${twice('method')}`));
-  });
-
-  test('applied twice to one class', () => {
-    expect(() => {
-      @make()
-      @make()
-      class Service {
-        async load(): Promise<string> {
-          return 'fresh';
-        }
-      }
-      return Service;
-    }).toThrow(new TypeError(`${source} is applied twice to class Service; ${twice('class')}`));
-  });
-
-  test('on a field', () => {
-    expect(() => {
-      class Service {
-        // @ts-expect-error the decorator's types refuse a field
-        @make() value = 1;
-      }
-      return Service;
-    }).toThrow(
-      new TypeError(`${source} cannot decorate field "value": put it on a method or on the class`),
-    );
-  });
-
-  test('on a method and on its class: both apply, no error', async () => {
-    @make()
-    class Service {
-      @make()
-      async load(): Promise<string> {
-        return 'fresh';
-      }
-    }
-    await expect(new Service().load()).resolves.toBe('fresh');
-  });
-});
+      await expect(new Service().load()).resolves.toBe('fresh');
+    });
+  },
+);
 
 describe('a function given where options were expected', () => {
-  it.each<[string, () => unknown, string]>([
-    [
-      '@CircuitBreaker',
-      () => CircuitBreaker((() => undefined) as never),
-      '@CircuitBreaker: expected breaker options or a Breaker, got a function; write @CircuitBreaker() with parentheses',
-    ],
-    [
-      '@ConcurrencyLimit',
-      () => ConcurrencyLimit((() => undefined) as never),
-      '@ConcurrencyLimit: expected concurrency-limit options or a ConcurrencyLimiter, got a function; write @ConcurrencyLimit({ maxConcurrent }) with its options',
-    ],
-    [
-      '@RateLimit',
-      () => RateLimit((() => undefined) as never),
-      '@RateLimit: expected rate-limiter options ({ limit, interval }) or a RateLimiter, got a function; write @RateLimit({ limit, interval }) with parentheses',
-    ],
-    [
-      '@Timeout',
-      () => Timeout((() => undefined) as never),
-      '@Timeout: expected a number of milliseconds or { ms }, got a function; write @Timeout(...) with its options',
-    ],
-    [
-      '@Hedge',
-      () => Hedge((() => undefined) as never),
-      '@Hedge: expected hedge options ({ delay, maxHedges }), got a function; write @Hedge(...) with its options',
-    ],
-  ])('%s refuses it, saying how to write it', (_source, define, message) => {
-    expect(define).toThrow(new TypeError(message));
+  it.each(refusingFunctionCases)('$source refuses it, saying how to write it', (entry) => {
+    expect(() => entry.factory((() => undefined) as never)).toThrow(new TypeError(entry.message));
   });
 });
