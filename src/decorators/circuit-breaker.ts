@@ -1,10 +1,8 @@
 import type { Breaker } from '../policies/circuit-breaker/breaker';
 import type { CircuitBreakerOptions } from '../policies/circuit-breaker/options';
 import { circuitBreakerRegistration } from '../policies/circuit-breaker/pipeline-policy';
-import { wrapMethod } from './apply-lane';
-import { checkClassLayers, decoratedMethodFor } from './decorated-method';
-import { readDecoratorArguments, rejectUseWithoutParentheses } from './decorator-arguments';
 import type { MethodOrClassDecoratorFunction } from './decorator-types';
+import { applyPolicyDecorator, rejectFactoryWithoutParentheses } from './policy-decorator';
 
 /**
  * A circuit breaker around every attempt of the method (retries included), or of every decorated
@@ -15,51 +13,18 @@ import type { MethodOrClassDecoratorFunction } from './decorator-types';
 export function CircuitBreaker(
   options?: CircuitBreakerOptions | Breaker,
 ): MethodOrClassDecoratorFunction {
-  rejectUseWithoutParentheses(
-    arguments.length,
-    '@CircuitBreaker',
-    'breaker options or a Breaker',
-    '@CircuitBreaker()',
-  );
-  if (typeof options === 'function') {
-    // Legacy decorators hand a class decorator written without parentheses the class itself.
-    throw new TypeError(
-      `@CircuitBreaker: expected breaker options or a Breaker, got a function; write @CircuitBreaker() with parentheses`,
-    );
-  }
+  rejectFactoryWithoutParentheses(arguments.length, options, {
+    source: '@CircuitBreaker',
+    expected: 'breaker options or a Breaker',
+    usage: '@CircuitBreaker()',
+  });
   const breaker = circuitBreakerRegistration.prepare(options ?? {}, '@CircuitBreaker');
   return function circuitBreakerDecorator(...args: unknown[]) {
-    const application = readDecoratorArguments(args, '@CircuitBreaker');
-    if (application.kind === 'member') {
-      throw new TypeError(
-        `@CircuitBreaker cannot decorate ${application.description}: put it on a method or on the class`,
-      );
-    }
-    const kind = circuitBreakerRegistration.kind;
-    if (application.kind === 'class') {
-      const record = application.owner.access.ensureOwnRecord(application.owner.key);
-      if (record.settings.has(kind)) {
-        throw new TypeError(
-          `@CircuitBreaker is applied twice to class ${application.name}; a class has one breaker`,
-        );
-      }
-      record.settings.set(kind, breaker);
-      record.className = application.name;
-      // A class decorator is where the merged layers of the class's methods are checked.
-      checkClassLayers(application.owner, {
-        key: application.owner.key,
-        value: application.value,
-        name: application.name,
-      });
-      return undefined;
-    }
-    const decorated = decoratedMethodFor(application);
-    if (decorated.settings.has(kind)) {
-      throw new TypeError(
-        `@CircuitBreaker is applied twice to method "${application.name}"; a method has one breaker`,
-      );
-    }
-    decorated.settings.set(kind, breaker);
-    return wrapMethod(application, decorated, '@CircuitBreaker');
+    return applyPolicyDecorator(args, {
+      source: '@CircuitBreaker',
+      kind: circuitBreakerRegistration.kind,
+      setting: breaker,
+      oneOf: 'breaker',
+    });
   } as MethodOrClassDecoratorFunction;
 }

@@ -2,7 +2,7 @@ import type { Classifier } from '../classify/classifier';
 import { describeValue } from '../policy/describe-value';
 import { isClassConstructor } from '../policy/is-class-constructor';
 import { isAsyncFunction } from '../policy/predicate-answer';
-import { checkClassLayers, decoratedMethodFor } from './decorated-method';
+import { decorateClass, decoratedMethodFor } from './decorated-method';
 import { readDecoratorArguments, rejectUseWithoutParentheses } from './decorator-arguments';
 import type { MethodOrClassDecoratorFunction } from './decorator-types';
 
@@ -45,15 +45,7 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
     }
     // Decorators apply bottom-up; unshift keeps the classifiers in reading order (top first).
     if (application.kind === 'class') {
-      const record = application.owner.access.ensureOwnRecord(application.owner.key);
-      record.classifiers.unshift(classifier);
-      record.className = application.name;
-      // A class decorator runs after its methods' decorators: the class can be checked now.
-      checkClassLayers(application.owner, {
-        key: application.owner.key,
-        value: application.value,
-        name: application.name,
-      });
+      decorateClass(application, (record) => record.classifiers.unshift(classifier));
       return undefined;
     }
     decoratedMethodFor(application).classifiers.unshift(classifier);

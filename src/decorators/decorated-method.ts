@@ -191,11 +191,27 @@ export function installWrapper(
 }
 
 /**
+ * What every class decorator does when applied: `update` records its part on the class's own
+ * record (and throws if it is there already), then the merged layers of the class's methods are
+ * checked, which can only be done now: a class decorator runs after its methods' decorators.
+ */
+export function decorateClass(
+  application: Extract<DecoratorApplication, { kind: 'class' }>,
+  update: (record: ClassRecord) => void,
+): void {
+  const { owner, name, value } = application;
+  const record = owner.access.ensureOwnRecord(owner.key);
+  update(record);
+  record.className = name;
+  checkClassLayers(owner, { key: owner.key, value, name });
+}
+
+/**
  * Checks, when a class decorator runs (after the method decorators of its class), the merged
  * policy of every decorated method the class has, its own and inherited ones, under the class
  * defaults in force for it. A method that a subclass overrides is not the class's any more.
  */
-export function checkClassLayers(owner: ClassOwner, defined: DefinedClass): void {
+function checkClassLayers(owner: ClassOwner, defined: DefinedClass): void {
   const seen = { instance: new Set<string | symbol>(), static: new Set<string | symbol>() };
   for (
     let key: object | null = owner.key;

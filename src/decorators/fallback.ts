@@ -1,12 +1,10 @@
 import { fallbackRegistration } from '../policies/fallback/pipeline-policy';
 import { resolveFallback, type FallbackOptions } from '../policies/fallback/options';
-import { wrapMethod } from './apply-lane';
-import { checkClassLayers, decoratedMethodFor } from './decorated-method';
-import { readDecoratorArguments } from './decorator-arguments';
 import type {
   FallbackFunctionDecoratorFunction,
   FallbackValueDecoratorFunction,
 } from './decorator-types';
+import { applyPolicyDecorator } from './policy-decorator';
 
 /**
  * When a call of the method (or of every decorated method of a class) fails for good, answer it
@@ -43,36 +41,11 @@ export function Fallback(
   }
   const fallback = resolveFallback(valueOrFunction, options, '@Fallback');
   return function fallbackDecorator(...args: unknown[]) {
-    const application = readDecoratorArguments(args, '@Fallback');
-    if (application.kind === 'member') {
-      throw new TypeError(
-        `@Fallback cannot decorate ${application.description}: put it on a method or on the class`,
-      );
-    }
-    const kind = fallbackRegistration.kind;
-    if (application.kind === 'class') {
-      const record = application.owner.access.ensureOwnRecord(application.owner.key);
-      if (record.settings.has(kind)) {
-        throw new TypeError(
-          `@Fallback is applied twice to class ${application.name}; a class has one fallback`,
-        );
-      }
-      record.settings.set(kind, fallback);
-      record.className = application.name;
-      checkClassLayers(application.owner, {
-        key: application.owner.key,
-        value: application.value,
-        name: application.name,
-      });
-      return undefined;
-    }
-    const decorated = decoratedMethodFor(application);
-    if (decorated.settings.has(kind)) {
-      throw new TypeError(
-        `@Fallback is applied twice to method "${application.name}"; a method has one fallback`,
-      );
-    }
-    decorated.settings.set(kind, fallback);
-    return wrapMethod(application, decorated, '@Fallback');
+    return applyPolicyDecorator(args, {
+      source: '@Fallback',
+      kind: fallbackRegistration.kind,
+      setting: fallback,
+      oneOf: 'fallback',
+    });
   } as FallbackValueDecoratorFunction<unknown>;
 }

@@ -14,12 +14,17 @@ export function Hedge(options: HedgeOptions): AsyncMethodOrClassDecoratorFunctio
   rejectFunctionOptions(options, '@Hedge', 'hedge options ({ delay, maxHedges })');
   const resolved = hedgeRegistration.prepare(options, '@Hedge');
   return function hedgeDecorator(...args: unknown[]) {
-    return applyPolicyDecorator(args, '@Hedge', 'hedge', resolved, (decorated, name) => {
-      if (decorated.retry?.idempotent === false) {
-        throw new TypeError(
-          `@Hedge on method "${name}": the method has @Retry({ idempotent: false }); hedging runs a call more than once at the same time, so it is only for idempotent calls`,
-        );
-      }
+    return applyPolicyDecorator(args, {
+      source: '@Hedge',
+      kind: hedgeRegistration.kind,
+      setting: resolved,
+      checkMethod: (decorated, name) => {
+        if (decorated.retry?.idempotent === false) {
+          throw new TypeError(
+            `@Hedge on method "${name}": the method has @Retry({ idempotent: false }); hedging runs a call more than once at the same time, so it is only for idempotent calls`,
+          );
+        }
+      },
     });
   } as AsyncMethodOrClassDecoratorFunction;
 }

@@ -1,6 +1,6 @@
 import type { RetryDefaultsOptions } from '../policy/options';
 import { validateRetryDefaultsOptions } from '../policy/validate-options';
-import { checkClassLayers } from './decorated-method';
+import { decorateClass } from './decorated-method';
 import { preparePolicySettings } from '../core/policy-registry';
 import { policyRegistrations } from '../policies/registrations';
 import { readDecoratorArguments } from './decorator-arguments';
@@ -28,18 +28,13 @@ export function RetryDefaults(options: RetryDefaultsOptions): ClassDecoratorFunc
         `@RetryDefaults decorates classes, not ${where}; on a method use @Retry(options)`,
       );
     }
-    const record = application.owner.access.ensureOwnRecord(application.owner.key);
-    if (record.defaults !== undefined) {
-      throw new TypeError(
-        `@RetryDefaults is applied twice to class ${application.name}; merge the options into one`,
-      );
-    }
-    record.defaults = validated;
-    record.className = application.name;
-    checkClassLayers(application.owner, {
-      key: application.owner.key,
-      value: application.value,
-      name: application.name,
+    decorateClass(application, (record) => {
+      if (record.defaults !== undefined) {
+        throw new TypeError(
+          `@RetryDefaults is applied twice to class ${application.name}; merge the options into one`,
+        );
+      }
+      record.defaults = validated;
     });
   } as ClassDecoratorFunction;
 }

@@ -14,6 +14,10 @@ export function Timeout(setting: TimeoutSetting): AsyncMethodOrClassDecoratorFun
   rejectFunctionOptions(setting, '@Timeout', 'a number of milliseconds or { ms }');
   const ms = timeoutRegistration.prepare(setting, '@Timeout');
   return function timeoutDecorator(...args: unknown[]) {
-    return applyPolicyDecorator(args, '@Timeout', 'timeout', ms);
+    return applyPolicyDecorator(args, {
+      source: '@Timeout',
+      kind: timeoutRegistration.kind,
+      setting: ms,
+    });
   } as AsyncMethodOrClassDecoratorFunction;
 }
