@@ -257,14 +257,12 @@ export function evaluateTargets(groups: readonly GroupResult[]): TargetResult[] 
 /**
  * Policies whose job needs no allocation on a sync success: a check and a count. (Async, each
  * needs what its hand-written equivalent needs: a reaction to the settled promise to free a slot
- * or catch a failure.) A timeout and a hedge need a timer per call, so they are held to their
- * hand-written timer versions in both.
+ * or catch a failure.) A rate limit reads the clock for every unit it grants, and `Date.now()`
+ * returns a 16-byte heap number, so it is held to its hand-written version, which reads it too;
+ * a timeout and a hedge need a timer per call, so they are held to their hand-written timer
+ * versions in both.
  */
-const allocationFreeWhenSync: readonly PolicyName[] = [
-  'concurrency limit',
-  'rate limit',
-  'fallback',
-];
+const allocationFreeWhenSync: readonly PolicyName[] = ['concurrency limit', 'fallback'];
 
 /** The policies cockatiel 4 has an equivalent of that issue 13 compares with. */
 const cockatielTargets: readonly { policy: PolicyName; label: string }[] = [

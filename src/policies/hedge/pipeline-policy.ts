@@ -74,7 +74,7 @@ function runHedgedStep(
         if (record === winner) continue;
         const scope = record.attemptScope!;
         scope.lost = true;
-        scope.controller.abort(
+        scope.abort(
           new DOMException('another attempt of this hedged call succeeded', 'AbortError'),
         );
       }

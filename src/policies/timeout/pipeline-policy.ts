@@ -21,10 +21,7 @@ export function timeoutPolicy(ms: number): PipelinePolicy {
       const { signal } = scope.controller;
       if (signal.aborted) return Promise.reject(signal.reason as unknown);
       const attempt = call.attempt;
-      const timer = setTimeout(
-        () => scope.controller.abort(new AttemptTimeoutError(ms, attempt)),
-        ms,
-      );
+      const timer = setTimeout(() => scope.abort(new AttemptTimeoutError(ms, attempt)), ms);
       let value: PromiseLike<unknown>;
       try {
         value = runAsynchronousAttempt(run, call, '@Timeout');
@@ -35,13 +32,12 @@ export function timeoutPolicy(ms: number): PipelinePolicy {
       return new Promise((resolve, reject) => {
         const stop = (): void => {
           clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
+          scope.onAbort = undefined;
         };
-        const onAbort = (): void => {
-          stop();
+        scope.onAbort = () => {
+          clearTimeout(timer);
           reject(signal.reason as unknown);
         };
-        signal.addEventListener('abort', onAbort);
         // The method's own settling after an abort is seen here too, so it is never unhandled.
         value.then(
           (result) => {
