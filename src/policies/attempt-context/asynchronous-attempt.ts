@@ -1,6 +1,6 @@
 import { isPromiseLike } from '../../core/call-with-retry';
-import { isMisuse, markMisuse } from '../../core/misuse-error';
-import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
+import { markMisuse } from '../../core/misuse-error';
+import type { CallRecord } from '../../core/pipeline';
 
 /**
  * Runs the attempt and returns its promise; a method that returned something else is refused: a
@@ -22,7 +22,3 @@ export function runAsynchronousAttempt(
     ),
   );
 }
-
-/** `vetoRetry` of `@Timeout` and `@Hedge`: their refusal of a synchronous method is never retried. */
-export const vetoMisuse: NonNullable<PipelinePolicy['vetoRetry']> = (_call, outcome) =>
-  outcome.failed && isMisuse(outcome.error);

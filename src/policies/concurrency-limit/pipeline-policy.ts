@@ -1,6 +1,6 @@
 import { callSignal } from '../../core/abort-signal';
 import { isPromiseLike, type MethodShape } from '../../core/call-with-retry';
-import { markMisuse } from '../../core/misuse-error';
+import { markMisuse, vetoMisuse } from '../../core/misuse-error';
 import type { Outcome } from '../../core/outcome';
 import type { CallRecord, Pipeline, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
@@ -32,7 +32,7 @@ export function concurrencyLimitPolicy(limiter: ConcurrencyLimiter): PipelinePol
  */
 class ConcurrencyLimitPolicy implements PipelinePolicy {
   readonly kind = 'concurrency-limit';
-  readonly callStateSlots: number = 2;
+  readonly callStateSlots = 1;
   slot = 0;
   readonly #releaseSlot: <Value>(value: Value) => Value;
 
@@ -107,12 +107,11 @@ class QueueingConcurrencyLimitPolicy extends ConcurrencyLimitPolicy {
         `${describeCall(call)} returned a value that is not a promise, under a concurrency limit with a queue (maxQueued: ${this.target.options.maxQueued}): a synchronous call cannot wait for a slot; make the method async, or set maxQueued: 0 to fail fast instead`,
       ),
     );
-    call.slots[this.slot + 1] = error;
     throw error;
   }
 
   vetoRetry(call: CallRecord, outcome: Outcome): boolean {
-    return outcome.failed && outcome.error === call.slots[this.slot + 1];
+    return vetoMisuse(call, outcome, 0);
   }
 }
 

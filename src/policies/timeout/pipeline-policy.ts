@@ -1,6 +1,7 @@
 import type { PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
-import { runAsynchronousAttempt, vetoMisuse } from '../attempt-context/asynchronous-attempt';
+import { vetoMisuse } from '../../core/misuse-error';
+import { runAsynchronousAttempt } from '../attempt-context/asynchronous-attempt';
 import { AttemptTimeoutError } from './errors';
 import { validateTimeout } from './options';
 
