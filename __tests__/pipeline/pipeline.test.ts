@@ -2,6 +2,7 @@ import { HttpError, Retry, retryable, withRetry, type FunctionRetryOptions } fro
 import { callAsynchronouslyWithRetry, callThroughPolicies } from '../../src/core/call-with-retry';
 import {
   compilePipeline,
+  countFastCall,
   policyOrder,
   type CallRecord,
   type PipelinePolicy,
@@ -90,12 +91,13 @@ describe('compilePipeline', () => {
     expect(lean.admitAttempt).toHaveLength(0);
     expect(lean.settleCall).toHaveLength(0);
     expect(lean.vetoRetry).toEqual([counted]);
-    expect(typeof lean.countCall).toBe('function');
+    expect(lean.callCounter).toBe(counted);
     const bare = compilePipeline(lanes());
     expect(bare.guarded).toBe(false);
-    // Without a counting policy, countCall is only the `calls` counter of stats().
-    bare.countCall!();
-    lean.countCall!();
+    // Without a counting policy, a call is counted by the `calls` counter of stats() alone.
+    expect(bare.callCounter).toBeUndefined();
+    countFastCall(bare);
+    countFastCall(lean);
     expect([bare.statistics.calls, lean.statistics.calls]).toEqual([1, 1]);
     expect(
       compilePipeline(lanes(), [{ kind: 'circuit-breaker', admitAttempt: () => true }]).guarded,

@@ -9,6 +9,7 @@ import {
   type Outcome,
 } from './outcome';
 import {
+  countFastCall,
   createCallRecord,
   type CallRecord,
   type Pipeline,
@@ -75,7 +76,7 @@ function runOneAttempt(
     }
   }
   // Admitted: the call counts now (pipeline.ts: `countCall`), not when a policy refused it.
-  if (call.attempt === 1) pipeline.countAdmittedCall?.();
+  if (call.attempt === 1) pipeline.callCounter?.countCall!();
   if (pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
   if (pipeline.attemptContext) return runScopedAttempt(call, execute, retryOnResult);
   const { wrapAttempt } = pipeline;
@@ -316,7 +317,7 @@ function recoverToPromise(call: CallRecord, error: unknown): Promise<unknown> {
  */
 export function countCallAtStart(pipeline: Pipeline): void {
   if (pipeline.guarded) pipeline.statistics.calls += 1;
-  else pipeline.countCall?.();
+  else countFastCall(pipeline);
 }
 
 function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
@@ -483,7 +484,7 @@ export function callAsynchronouslyWithRetry(
       return Promise.reject(error);
     }
   }
-  pipeline.countCall?.();
+  countFastCall(pipeline);
   const startedAt = callStartTime(pipeline);
   // The record is made only once the first attempt has failed, as on the fast path.
   const retry = (firstOutcome: Outcome): Promise<unknown> =>

@@ -185,16 +185,6 @@ export interface Pipeline extends RetryPolicy {
    */
   readonly firstAttemptGuard: PipelinePolicy | undefined;
   /**
-   * All `countCall` hooks and the `calls` counter of `statistics` as one function, for a lean
-   * pipeline, whose calls are admitted as they start.
-   */
-  readonly countCall: (() => void) | undefined;
-  /**
-   * The `countCall` hooks alone, for a guarded call once its first attempt is admitted (the
-   * `calls` counter of `statistics` counts it as it starts, admitted or not).
-   */
-  readonly countAdmittedCall: (() => void) | undefined;
-  /**
    * The policy that counts calls (`countCall`), one standing for all when several do, or undefined
    * when none does. The fast path counts `statistics.calls` itself (`countFastCall`), so a
    * pipeline without a counting policy calls nothing to count, and one with a budget calls the
@@ -316,8 +306,6 @@ export function compilePipeline(
     policies: ordered.length === 0 ? noPolicies : ordered,
     guarded,
     firstAttemptGuard,
-    countCall: countCallsOf(counters, telemetry.statistics),
-    countAdmittedCall: policyCountersOf(counters),
     callCounter: callCounterOf(counters),
     firstAttempt,
     admitCall,
@@ -350,38 +338,6 @@ function successCallback(onSuccess: (result: unknown, attempts: number) => void)
   };
 }
 
-/**
- * One function for the call counters: the policies' and `statistics.calls` (one increment on the
- * success path, for `stats()`; a pipeline stays lean, as `countCall` runs on the fast path).
- */
-function countCallsOf(counters: readonly PipelinePolicy[], statistics: CallStatistics): () => void {
-  if (counters.length === 0) {
-    return () => {
-      statistics.calls += 1;
-    };
-  }
-  if (counters.length === 1) {
-    const only = counters[0];
-    return () => {
-      statistics.calls += 1;
-      only.countCall!();
-    };
-  }
-  return () => {
-    statistics.calls += 1;
-    for (const counter of counters) counter.countCall!();
-  };
-}
-
-/** The policies' `countCall` hooks as one function, or undefined for none. */
-function policyCountersOf(counters: readonly PipelinePolicy[]): (() => void) | undefined {
-  if (counters.length === 0) return undefined;
-  if (counters.length === 1) return counters[0].countCall!.bind(counters[0]);
-  return () => {
-    for (const counter of counters) counter.countCall!();
-  };
-}
-
 /** The policy that counts calls, or one that counts for several; undefined when there is none. */
 function callCounterOf(counters: readonly PipelinePolicy[]): PipelinePolicy | undefined {
   if (counters.length <= 1) return counters[0];
@@ -394,9 +350,10 @@ function callCounterOf(counters: readonly PipelinePolicy[]): PipelinePolicy | un
 }
 
 /**
- * Counts a call on the fast path: `statistics.calls` (for `stats()`) with one increment, and the
- * policies that count calls, if any, with one call. Small, and one function for every pipeline, so
- * V8 inlines it into the wrapper whatever pipelines a call site sees.
+ * Counts a call admitted as it starts (any call of a lean pipeline, on the fast path or not):
+ * `statistics.calls` (for `stats()`) with one increment, and the policies that count calls, if
+ * any, with one call. Small, and one function for every pipeline, so V8 inlines it into the
+ * wrapper whatever pipelines a call site sees.
  */
 export function countFastCall(pipeline: Pipeline): void {
   pipeline.statistics.calls += 1;

@@ -2,7 +2,7 @@ import type { RetryOptions } from '../policy/options';
 import { validateRetryOptions } from '../policy/validate-options';
 import { resolveAbortSignalAfter } from './abort-signal';
 import { failedWith } from './outcome';
-import { createCallRecord, type CallRecord } from './pipeline';
+import { countFastCall, createCallRecord, type CallRecord } from './pipeline';
 import { RetryLoop } from './retry-loop';
 import { sleep } from './sleep';
 import { compileFunctionPipeline } from './with-retry';
@@ -40,7 +40,7 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
       { kind: 'context', owner: undefined, source: 'RetryContext' },
       validateRetryOptions,
     );
-    pipeline.countCall?.();
+    countFastCall(pipeline);
     this.#call = createCallRecord(pipeline, noTarget, undefined, noArguments, Date.now());
     this.#loop = new RetryLoop(this.#call);
   }
