@@ -1,5 +1,5 @@
 // A time limit per attempt: @Timeout with @Retry, and currentAttempt() handing the attempt's
-// AbortSignal to undici. The first request stalls; when its 200 ms are up the signal aborts, undici
+// AbortSignal to undici. The first request stalls; when its 100 ms are up the signal aborts, undici
 // closes the connection (the server sees it go), and the retry gets the answer. A method that
 // does not pass the signal on is still given up on in time, but its request runs on.
 import { request } from 'undici';
@@ -19,7 +19,7 @@ class QuoteService {
         `  attempt ${attempt} failed: ${error instanceof AttemptTimeoutError ? `${error.code} (${error.message})` : String(error)}`,
       ),
   })
-  @Timeout(200)
+  @Timeout(100)
   async quote(symbol: string): Promise<number> {
     const { attempt, signal } = currentAttempt()!;
     log(`  attempt ${attempt} sends its request`);

@@ -12,7 +12,7 @@ class PriceService {
   // Delays shortened so the example runs in a moment; the defaults start at 1 s.
   @Retry({
     maxAttempts: 4,
-    initialDelay: 100,
+    initialDelay: 50,
     onRetry: (error, attempt, delayMs) =>
       log(
         `  attempt ${attempt} failed (${classifyError(error)}): ${String(error)}; retrying in ${delayMs} ms`,

@@ -78,6 +78,12 @@ export async function runDemo(
     const search = new Search(http.url);
     const quotes = new Quotes(http.url);
     const assistant = new Assistant(bedrockClient);
+    // One request before the timeline, so that undici's first connection and the loading of its
+    // code are not timed against the slow call's timeout.
+    http.script('/warm-up', [{ body: 'ok' }]);
+    const warmUp = await request(`${http.url}/warm-up`, { signal: new AbortController().signal });
+    await warmUp.body.dump();
+    http.reset();
 
     print(
       'tenacious demo: decorated services against a local HTTP server and a local Bedrock Runtime',

@@ -40,9 +40,12 @@ import { createLocalBedrockClient, startBedrockServer } from './servers/bedrock-
 const modelId = 'anthropic.claude-3-haiku-20240307-v1:0';
 const cannedAnswer = 'Our assistant is busy right now; please try again in a minute.';
 
-// Every duration is scaled down so the example runs in a moment: a "minute" of token quota is
-// 200 ms, an attempt's time limit 250 ms, a break 200 ms.
-const quotaInterval = 200;
+// Every duration is scaled down so the example runs in a moment (its test waits no more than
+// 100 ms at a time): a "minute" of token quota is 100 ms, an attempt's time limit 100 ms, a
+// break 80 ms.
+const quotaInterval = 100;
+const attemptTimeLimit = 100;
+const breakDuration = 80;
 
 /** About four characters a token for the prompt, plus what the answer may use. */
 function estimateTokens(input: ConverseCommandInput): number {
@@ -60,7 +63,7 @@ const tokenQuota = new RateLimiter({
 });
 const modelBreaker = new Breaker({
   consecutiveFailures: 3,
-  breakDuration: 200,
+  breakDuration,
   onStateChange: ({ from, to }) => log(`  [breaker] ${from} -> ${to}`),
 });
 const inFlight = new ConcurrencyLimiter({ maxConcurrent: 2, maxQueued: 10 });
@@ -108,9 +111,9 @@ class AssistantService {
   @RetryOnRateLimit()
   @CircuitBreaker(modelBreaker)
   @RateLimit(tokenQuota)
-  @Timeout(250)
+  @Timeout(attemptTimeLimit)
   async ask(input: ConverseCommandInput): Promise<string> {
-    // The attempt's signal aborts when its 250 ms are up (or the caller aborts): the SDK then
+    // The attempt's signal aborts when its 100 ms are up (or the caller aborts): the SDK then
     // cancels the HTTP/2 stream, so a stalled request does not run on.
     const { signal } = currentAttempt()!;
     peakInFlight = Math.max(peakInFlight, ++inFlightNow);
@@ -144,8 +147,10 @@ export const main: ExampleMain = async (print) => {
   const client = createLocalBedrockClient(server);
   try {
     // One request outside the policies first, so that the SDK's first-call setup is not taken for
-    // a stall.
-    await client.send(new ConverseCommand(question('Warm up.', 1)));
+    // a stall. It carries a signal as the attempts' requests do: the SDK sets up aborting lazily.
+    await client.send(new ConverseCommand(question('Warm up.', 1)), {
+      abortSignal: new AbortController().signal,
+    });
     server.reset();
     const service = new AssistantService(client);
     const seen = () => server.requestCount('Converse');
@@ -185,7 +190,9 @@ export const main: ExampleMain = async (print) => {
       `answer: "${await service.ask(question('Name a prime.'))}" after ${seen() - before} requests`,
     );
 
-    print('3. a stall: the first request gets no answer; @Timeout aborts it at 250 ms');
+    print(
+      `3. a stall: the first request gets no answer; @Timeout aborts it at ${attemptTimeLimit} ms`,
+    );
     before = seen();
     server.enqueue('Converse', { kind: 'converse', text: 'Too late.', delayMs: 10_000 });
     print(
@@ -207,7 +214,7 @@ export const main: ExampleMain = async (print) => {
 
     print('5. the service is back: after the break one probe closes the circuit');
     server.setDefault('Converse', { kind: 'converse', text: 'Back to normal.' });
-    await sleep(220);
+    await sleep(breakDuration + 20);
     print(`answer: "${await service.ask(question('Status?'))}", breaker ${modelBreaker.state}`);
 
     const method = stats(service.ask);

@@ -1,6 +1,7 @@
-// A client-side rate limit in front of an HTTP API that allows 5 requests a second: @RateLimit
-// lets a burst of 5 through, makes the next calls wait for their turns, and fails a call whose turn
-// is further away than maxWait fast with RateLimitExceededError, without reaching the server.
+// A client-side rate limit in front of an HTTP API that allows 5 requests per 250 ms (20 a second,
+// in bursts of 5; scaled down so the example runs in a moment): @RateLimit lets a burst of 5
+// through, makes the next calls wait for their turns, and fails a call whose turn is further away
+// than maxWait fast with RateLimitExceededError, without reaching the server.
 import { request } from 'undici';
 import { HttpError, RateLimit, RateLimitExceededError, Retry, stats } from '../src';
 import { ensureOk } from '../src/undici';
@@ -10,9 +11,10 @@ import { startHttpServer } from './servers/http-server';
 class QuoteClient {
   constructor(private readonly baseUrl: string) {}
 
-  // Every attempt, retries included, takes a turn; a call waits at most 500 ms for its turn.
+  // Every attempt, retries included, takes a turn (one every 50 ms); a call waits at most 125 ms
+  // for its turn.
   @Retry({ maxAttempts: 3, delays: [10] })
-  @RateLimit({ limit: 5, interval: 1000, maxWait: 500 })
+  @RateLimit({ limit: 5, interval: 250, maxWait: 125 })
   async quote(symbol: string): Promise<{ cents: number }> {
     const response = await ensureOk(await request(`${this.baseUrl}/quote/${symbol}`));
     return (await response.body.json()) as { cents: number };
@@ -28,7 +30,7 @@ export const main: ExampleMain = async (print) => {
     const client = new QuoteClient(server.url);
     server.script('/quote/ACME', [{ body: { cents: 1299 } }]);
 
-    print('8 calls at once against 5 a second, each waiting at most 500 ms for its turn:');
+    print('8 calls at once against 5 per 250 ms, each waiting at most 125 ms for its turn:');
     const results = await Promise.all(
       Array.from({ length: 8 }, () =>
         client.quote('ACME').then(

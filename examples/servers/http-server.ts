@@ -9,7 +9,8 @@
  *   await server.close();
  *
  * Its timers come from `node:timers`, which jest's fake timers do not replace: like a remote server,
- * it keeps real time while a test fakes the client's clock.
+ * it keeps real time while a test fakes the client's clock. With `{ timers: 'global' }` it uses the
+ * global timers instead, so that a test's fake clock drives its scripted delays as well.
  */
 import {
   createServer,
@@ -95,7 +96,21 @@ interface Script {
 
 const unscripted: ScriptedResponse = { status: 404, body: 'no script for this path' };
 
-export async function startHttpServer(): Promise<ScriptedHttpServer> {
+export interface HttpServerOptions {
+  /** 'real' (the default): `node:timers`, real time. 'global': the global (fakeable) timers. */
+  readonly timers?: 'real' | 'global';
+}
+
+export async function startHttpServer(
+  options: HttpServerOptions = {},
+): Promise<ScriptedHttpServer> {
+  // Looked up at each use: a test may install its fake timers after the server started.
+  const setTimer = (action: () => void, delayMs: number): NodeJS.Timeout =>
+    options.timers === 'global'
+      ? globalThis.setTimeout(action, delayMs)
+      : setTimeout(action, delayMs);
+  const clearTimer = (timer: NodeJS.Timeout): void =>
+    options.timers === 'global' ? globalThis.clearTimeout(timer) : clearTimeout(timer);
   const scripts = new Map<string, Script>();
   const recorded: RecordedRequest[] = [];
   const abandoned: RecordedRequest[] = [];
@@ -104,7 +119,7 @@ export async function startHttpServer(): Promise<ScriptedHttpServer> {
   const timers = new Set<NodeJS.Timeout>();
 
   const later = (delayMs: number, action: () => void): void => {
-    const timer = setTimeout(() => {
+    const timer = setTimer(() => {
       timers.delete(timer);
       action();
     }, delayMs);
@@ -190,7 +205,7 @@ export async function startHttpServer(): Promise<ScriptedHttpServer> {
     },
     close() {
       closing = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const timer of timers) clearTimer(timer);
       timers.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
