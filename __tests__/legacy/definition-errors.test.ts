@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import {
   Classified,
+  Hedge,
   Retry,
   RetryDefaults,
   RetryOnRateLimit,
+  Timeout,
   type RateLimitOptions,
   type RetryOptions,
 } from '../../src';
@@ -239,6 +241,28 @@ describe('legacy: other mistakes found at definition', () => {
         return Service;
       },
       /^@Retry: expected an options object, got the arguments of a decorator; write @Retry\(\) with parentheses$/,
+    ],
+    [
+      '@Timeout on an instance method',
+      () => {
+        class Service {
+          // @ts-expect-error -- the decorator factory used as the decorator
+          @Timeout async load(): Promise<void> {}
+        }
+        return Service;
+      },
+      /^@Timeout: expected a number of milliseconds or \{ ms \}, got the arguments of a decorator; write @Timeout\(ms\) with parentheses$/,
+    ],
+    [
+      '@Hedge on an instance method',
+      () => {
+        class Service {
+          // @ts-expect-error -- the decorator factory used as the decorator
+          @Hedge async load(): Promise<void> {}
+        }
+        return Service;
+      },
+      /^@Hedge: expected hedge options \(\{ delay, maxHedges \}\), got the arguments of a decorator; write @Hedge\(\{ delay \}\) with parentheses$/,
     ],
     [
       '@RetryOnRateLimit on an instance method',

@@ -1,7 +1,7 @@
 import { hedgeRegistration } from '../policies/hedge/pipeline-policy';
 import type { HedgeOptions } from '../policies/hedge/options';
 import type { AsyncMethodOrClassDecoratorFunction } from './async-method-decorator-types';
-import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator';
+import { applyPolicyDecorator, rejectFactoryWithoutParentheses } from './policy-decorator';
 
 /**
  * Hedged attempts for the method, or for every decorated method of a class: when an attempt has
@@ -11,7 +11,12 @@ import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator'
  * the circuit breaker, and count toward `maxAttempts`. Refused on a method with `idempotent: false`.
  */
 export function Hedge(options: HedgeOptions): AsyncMethodOrClassDecoratorFunction {
-  rejectFunctionOptions(options, '@Hedge', 'hedge options ({ delay, maxHedges })');
+  rejectFactoryWithoutParentheses(arguments.length, options, {
+    source: '@Hedge',
+    expected: 'hedge options ({ delay, maxHedges })',
+    usage: '@Hedge({ delay })',
+    functionFix: '@Hedge(...) with its options',
+  });
   const resolved = hedgeRegistration.prepare(options, '@Hedge');
   return function hedgeDecorator(...args: unknown[]) {
     return applyPolicyDecorator(args, {

@@ -1,7 +1,7 @@
 import { timeoutRegistration } from '../policies/timeout/pipeline-policy';
 import type { TimeoutSetting } from '../policies/timeout/options';
 import type { AsyncMethodOrClassDecoratorFunction } from './async-method-decorator-types';
-import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator';
+import { applyPolicyDecorator, rejectFactoryWithoutParentheses } from './policy-decorator';
 
 /**
  * A time limit on every attempt of the method (retries and hedges included), or of every
@@ -11,7 +11,12 @@ import { applyPolicyDecorator, rejectFunctionOptions } from './policy-decorator'
  * generators, until their first value): a synchronous method is refused at its first call.
  */
 export function Timeout(setting: TimeoutSetting): AsyncMethodOrClassDecoratorFunction {
-  rejectFunctionOptions(setting, '@Timeout', 'a number of milliseconds or { ms }');
+  rejectFactoryWithoutParentheses(arguments.length, setting, {
+    source: '@Timeout',
+    expected: 'a number of milliseconds or { ms }',
+    usage: '@Timeout(ms)',
+    functionFix: '@Timeout(...) with its options',
+  });
   const ms = timeoutRegistration.prepare(setting, '@Timeout');
   return function timeoutDecorator(...args: unknown[]) {
     return applyPolicyDecorator(args, {
