@@ -578,7 +578,7 @@ async function driveAsynchronously(
 }
 
 /** Runs the retry loop after a failed first attempt, blocking between attempts. */
-export function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
+function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
   callSignalAfter(call, outcomeValue(firstOutcome));
   const loop = retryLoop(call, firstOutcome, call.pipeline.retryOnResult);
   let step = loop.next();

@@ -56,7 +56,7 @@ export function applyPolicyDecorator(
  * Refuses a function given where an options object was expected: a decorator written without
  * parentheses, which legacy decorators call with the class itself. `fix` says how to write it.
  */
-export function rejectFunctionOptions(
+function rejectFunctionOptions(
   options: unknown,
   source: string,
   expected: string,
