@@ -21,7 +21,6 @@ export interface AttemptInfo {
  * hedged attempts running side by side included (on its own attempt record: pipeline.ts).
  */
 export class AttemptScope {
-  readonly info: AttemptInfo;
   readonly controller = new AbortController();
   /** Set when a hedged call's other attempt won: this one's outcome counts for nothing. */
   lost = false;
@@ -31,11 +30,13 @@ export class AttemptScope {
    * 'abort' listener, which costs an attempt about half a microsecond to add and remove.
    */
   onAbort: (() => void) | undefined = undefined;
+  readonly #attempt: number;
+  #info: AttemptInfo | undefined = undefined;
   readonly #callSignal: AbortSignal | undefined;
   readonly #abortWithCall: (() => void) | undefined;
 
   constructor(attempt: number, callSignal: AbortSignal | undefined) {
-    this.info = Object.freeze({ attempt, signal: this.controller.signal });
+    this.#attempt = attempt;
     this.#callSignal = callSignal;
     if (callSignal === undefined) return;
     if (callSignal.aborted) {
@@ -46,6 +47,17 @@ export class AttemptScope {
     const abortWithCall = (): void => this.abort(callSignal.reason);
     this.#abortWithCall = abortWithCall;
     wakeOnAbort(callSignal, abortWithCall);
+  }
+
+  /**
+   * What `currentAttempt()` returns, made at its first use: freezing an object costs an attempt
+   * more than its AbortController does, and most attempts never ask.
+   */
+  get info(): AttemptInfo {
+    return (this.#info ??= Object.freeze({
+      attempt: this.#attempt,
+      signal: this.controller.signal,
+    }));
   }
 
   /** Stops the attempt: aborts its signal with `reason`, then tells `onAbort`. */
@@ -65,7 +77,7 @@ export class AttemptScope {
 
 // Made at the first attempt that needs it: a program that never uses an attempt context never
 // makes one (on Node 20, an AsyncLocalStorage in use slows every promise a little).
-let storage: AsyncLocalStorage<AttemptInfo> | undefined;
+let storage: AsyncLocalStorage<AttemptScope> | undefined;
 
 /**
  * Inside a method under `@Timeout` or `@Hedge` (or of a class with `@RetryDefaults({
@@ -74,7 +86,7 @@ let storage: AsyncLocalStorage<AttemptInfo> | undefined;
  * waits for the stream's first value.
  */
 export function currentAttempt(): AttemptInfo | undefined {
-  return storage?.getStore();
+  return storage?.getStore()?.info;
 }
 
 /** Opens the attempt's scope on its record; the call's signal is looked up now if it was not yet. */
@@ -90,6 +102,6 @@ export function runInAttemptScope<Result>(
   execute: (call: CallRecord) => Result,
   call: CallRecord,
 ): Result {
-  storage ??= new AsyncLocalStorage<AttemptInfo>();
-  return storage.run(scope.info, execute, call);
+  storage ??= new AsyncLocalStorage<AttemptScope>();
+  return storage.run(scope, execute, call);
 }
