@@ -321,6 +321,7 @@ export function countCallAtStart(pipeline: Pipeline): void {
 }
 
 function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
+  if (call.pipeline.scopedAttemptsOnly) return scopedFirstAttempt(call, shape);
   let first: Outcome | Promise<Outcome>;
   try {
     first = runAttempt(call, invokeTarget, call.pipeline.retryOnResult);
@@ -332,6 +333,44 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
     return recoverOrThrow(call, error);
   }
   return afterFirstAttempt(call, first, shape);
+}
+
+/**
+ * `runScopedAttempt` and `afterFirstAttempt` for the first attempt of a pipeline whose per-call
+ * policies only scope and wrap attempts (`Pipeline.scopedAttemptsOnly`: a time limit, an attempt
+ * context). No policy sees an outcome or settles the call, so a success is the call's value: the
+ * attempt's reaction returns it, one derived promise where the general path makes two and an
+ * outcome. A failure goes on as any first attempt's does.
+ */
+function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
+  call.pipeline.callCounter?.countCall!();
+  const scope = openAttemptScope(call);
+  const wrapper = call.pipeline.wrapAttempt[0];
+  let value: unknown;
+  try {
+    value =
+      wrapper === undefined
+        ? runInAttemptScope(scope, invokeTarget, call)
+        : wrapper.wrapAttempt!(call, () => runInAttemptScope(scope, invokeTarget, call));
+  } catch (error) {
+    scope.release();
+    return afterFirstAttempt(call, failedWith(error), shape);
+  }
+  if (!isPromiseLike(value)) {
+    scope.release();
+    return afterFirstAttempt(call, succeededWith(value), shape);
+  }
+  shape.answersWithPromise = true;
+  return promiseOf(value).then(
+    (result) => {
+      scope.release();
+      return result;
+    },
+    (error: unknown) => {
+      scope.release();
+      return afterFirstAttempt(call, failedWith(error), asynchronousShape);
+    },
+  );
 }
 
 /**

@@ -193,6 +193,12 @@ export interface Pipeline extends RetryPolicy {
   readonly callCounter: PipelinePolicy | undefined;
   /** Which of the fast path's first attempts a call takes (fast-path/README.md). */
   readonly firstAttempt: FirstAttempt;
+  /**
+   * Set when the only per-call policies give each attempt its scope and at most one of them wraps
+   * it (`@Timeout`, `attemptContext: true`): nothing to admit, see or settle, so the first attempt
+   * answers the call from its own reaction (call-with-retry.ts: `scopedFirstAttempt`).
+   */
+  readonly scopedAttemptsOnly: boolean;
   readonly admitCall: readonly PipelinePolicy[];
   readonly admitAttempt: readonly PipelinePolicy[];
   readonly wrapAttempt: readonly PipelinePolicy[];
@@ -281,6 +287,20 @@ export function compilePipeline(
       policy.providesAttemptContext === true,
   );
   const guard = perCall.length === 1 ? perCall[0] : undefined;
+  const scopedAttemptsOnly =
+    perCall.length > 0 &&
+    perCall.every(
+      (policy) =>
+        policy.providesAttemptContext === true &&
+        policy.admitCall === undefined &&
+        policy.admitAttempt === undefined &&
+        policy.attemptEnded === undefined &&
+        policy.settleCall === undefined &&
+        policy.stepAttempt === undefined,
+    ) &&
+    wrapAttempt.length <= 1 &&
+    !measuresAttempts &&
+    retryPolicy.retryOnResult === undefined;
   const firstAttemptGuard =
     guard !== undefined &&
     typeof guard.enterFirstAttempt === 'function' &&
@@ -308,6 +328,7 @@ export function compilePipeline(
     firstAttemptGuard,
     callCounter: callCounterOf(counters),
     firstAttempt,
+    scopedAttemptsOnly,
     admitCall,
     admitAttempt,
     wrapAttempt,
