@@ -191,6 +191,7 @@ describe('a scoped first attempt ends the call as the general path does', () => 
     let calls = 0;
     class Service {
       @Retry({ ...exact, budget: false })
+      // @ts-expect-error -- a synchronous method does not compile under @Timeout either
       @Timeout(100)
       fetch(): string {
         calls += 1;
@@ -225,5 +226,58 @@ describe('a scoped first attempt ends the call as the general path does', () => 
   it('withRetry takes it too, and answers with a promise', async () => {
     const value = withRetry(async () => currentAttempt()!.attempt, { timeout: 100 });
     await expect(value).resolves.toBe(1);
+  });
+
+  it('a signal option that throws ends an async call with a rejection, offered to the fallback', async () => {
+    const thrown = new Error('signal option threw');
+    const options = {
+      budget: false,
+      signal: () => {
+        throw thrown;
+      },
+    } as const;
+    class Service {
+      @Retry({ ...exact, ...options })
+      @Timeout(100)
+      async fetch(): Promise<string> {
+        return 'ok';
+      }
+
+      @Retry({ ...exact, ...options })
+      @Timeout(100)
+      @Fallback('fell back')
+      async recovered(): Promise<string> {
+        return 'ok';
+      }
+    }
+    const service = new Service();
+    const call = service.fetch();
+    expect(call).toBeInstanceOf(Promise);
+    await expect(call).rejects.toBe(thrown);
+    await expect(service.recovered()).resolves.toBe('fell back');
+  });
+
+  it('a Promise subclass whose then throws is a failed attempt, retried, its scope released', async () => {
+    class ThrowingThen extends Promise<string> {
+      override then(): never {
+        throw Object.assign(new Error('then threw'), { code: 'ECONNRESET' });
+      }
+    }
+    const caller = new AbortController();
+    let attempts = 0;
+    const fetch = (_options: { signal: AbortSignal }): Promise<string> => {
+      attempts += 1;
+      return attempts === 1 ? new ThrowingThen(() => undefined) : Promise.resolve('second');
+    };
+    const call = withRetry(() => fetch({ signal: caller.signal }), {
+      ...exact,
+      budget: false,
+      attemptContext: true,
+      signal: caller.signal,
+    });
+    await jest.advanceTimersByTimeAsync(10);
+    await expect(call).resolves.toBe('second');
+    expect(attempts).toBe(2);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -32,8 +32,8 @@ export class AttemptScope {
   onAbort: (() => void) | undefined = undefined;
   readonly #attempt: number;
   #info: AttemptInfo | undefined = undefined;
-  readonly #callSignal: AbortSignal | undefined;
-  readonly #abortWithCall: (() => void) | undefined;
+  #callSignal: AbortSignal | undefined;
+  #abortWithCall: (() => void) | undefined;
 
   constructor(attempt: number, callSignal: AbortSignal | undefined) {
     this.#attempt = attempt;
@@ -71,7 +71,11 @@ export class AttemptScope {
 
   /** After the attempt settled: the call's signal forgets it. */
   release(): void {
-    if (this.#abortWithCall !== undefined) stopWaking(this.#callSignal!, this.#abortWithCall);
+    if (this.#abortWithCall === undefined) return;
+    stopWaking(this.#callSignal!, this.#abortWithCall);
+    // An async resource made in the attempt keeps the scope as long as it lives: not the caller's signal.
+    this.#callSignal = undefined;
+    this.#abortWithCall = undefined;
   }
 }
 

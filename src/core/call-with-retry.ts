@@ -1,5 +1,5 @@
 import { callSignalAfter } from './abort-signal';
-import { openAttemptScope, runInAttemptScope } from './attempt-context';
+import { openAttemptScope, runInAttemptScope, type AttemptScope } from './attempt-context';
 import {
   failedWith,
   outcomeValue,
@@ -326,13 +326,19 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
   try {
     first = runAttempt(call, invokeTarget, call.pipeline.retryOnResult);
   } catch (error) {
-    // User code a policy ran (a breaker's `key`, a classifier) threw: the call ends with it, in
-    // the method's own way, so an async method rejects rather than throwing at its caller.
-    settleCall(call, failedWith(error));
-    if (shape.answersWithPromise || shape.alwaysAsynchronous) return recoverToPromise(call, error);
-    return recoverOrThrow(call, error);
+    return policyCodeThrew(call, error, shape);
   }
   return afterFirstAttempt(call, first, shape);
+}
+
+/**
+ * User code a policy ran (a breaker's `key`, a classifier, a `signal` option) threw: the call ends
+ * with it, in the method's own way, so an async method rejects rather than throwing at its caller.
+ */
+function policyCodeThrew(call: CallRecord, error: unknown, shape: MethodShape): unknown {
+  settleCall(call, failedWith(error));
+  if (shape.answersWithPromise || shape.alwaysAsynchronous) return recoverToPromise(call, error);
+  return recoverOrThrow(call, error);
 }
 
 /**
@@ -344,7 +350,12 @@ function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
  */
 function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
   call.pipeline.callCounter?.countCall!();
-  const scope = openAttemptScope(call);
+  let scope: AttemptScope;
+  try {
+    scope = openAttemptScope(call);
+  } catch (error) {
+    return policyCodeThrew(call, error, shape);
+  }
   const wrapper = call.pipeline.wrapAttempt[0];
   let value: unknown;
   try {
@@ -361,7 +372,7 @@ function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
     return afterFirstAttempt(call, succeededWith(value), shape);
   }
   shape.answersWithPromise = true;
-  return promiseOf(value).then(
+  return Promise.resolve(value).then(
     (result) => {
       scope.release();
       return result;
