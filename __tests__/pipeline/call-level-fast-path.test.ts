@@ -280,6 +280,26 @@ describe('a concurrency slot as the ticket', () => {
     expect(limiter.running).toBe(0);
   });
 
+  it('a Promise subclass whose `then` throws is adopted too, and its slot is given back', async () => {
+    class ThrowingThen<Value> extends Promise<Value> {
+      override then(): never {
+        throw new HttpError(400);
+      }
+    }
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    class Service {
+      @Retry({ maxAttempts: 1, budget: false })
+      @ConcurrencyLimit(limiter)
+      call(): Promise<string> {
+        return new ThrowingThen<string>(() => undefined);
+      }
+    }
+    const call = new Service().call();
+    expect(call.constructor).toBe(Promise);
+    await expect(call).rejects.toMatchObject({ status: 400 });
+    expect(limiter.running).toBe(0);
+  });
+
   it('a thenable that calls back twice gives its slot back once', async () => {
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
     class Service {

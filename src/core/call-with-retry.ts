@@ -655,10 +655,11 @@ function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
 
 /**
  * A first attempt's promise as one that keeps the rules: a thenable that is not a native promise
- * (its `then` may throw, or call back twice) is adopted by one, as the slow path does.
+ * (its `then` may throw, or call back twice), a `Promise` subclass's included, is adopted by one,
+ * as `Promise.resolve` in the slow path does.
  */
 export function promiseOf(value: PromiseLike<unknown>): PromiseLike<unknown> {
-  return value instanceof Promise ? value : Promise.resolve(value);
+  return value instanceof Promise && value.constructor === Promise ? value : Promise.resolve(value);
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
