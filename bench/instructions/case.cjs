@@ -83,6 +83,11 @@ const decoratorsByCase = {
     tenacious.Retry(retryOptions),
     tenacious.CircuitBreaker({ consecutiveFailures: 5 }),
   ],
+  // Reads no clock at all on a success: repeats to the instruction, to compare two builds.
+  'breaker consecutive unbudgeted': () => [
+    tenacious.Retry({ ...retryOptions, budget: false }),
+    tenacious.CircuitBreaker({ consecutiveFailures: 5 }),
+  ],
   // The call-level policies with the retry lanes, as the bench's policies group has them alone.
   fallback: () => [tenacious.Fallback(-1), tenacious.Retry({ ...retryOptions, budget: false })],
   'concurrency limit': () => [

@@ -20,6 +20,7 @@ const allCases = [
   'budget',
   'breaker ratio',
   'breaker consecutive',
+  'breaker consecutive unbudgeted',
   'fallback',
   'concurrency limit',
   'rate limit',
