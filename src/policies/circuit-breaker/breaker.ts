@@ -152,6 +152,15 @@ export class Breaker {
    * exactly once (all attempts of one state share a ticket, so a second report would count twice).
    */
   enter(key: string | undefined): number {
+    // A closed own circuit first, in few bytes, so that V8 inlines it on the fast path.
+    const own = this.#own;
+    if (key === undefined && own.state === 'closed' && this.#isolations === 0) {
+      return own.generation;
+    }
+    return this.#enterAny(key);
+  }
+
+  #enterAny(key: string | undefined): number {
     if (this.#isolations !== 0) {
       this.#rejections += 1;
       return 0;
@@ -183,6 +192,24 @@ export class Breaker {
 
   /** The attempt with this ticket succeeded after `durationMs`. */
   succeeded(key: string | undefined, ticket: number, durationMs: number): void {
+    const own = this.#own;
+    // The common case first, in few steps (what `#recordClosed` does with a success that is not
+    // slow): it runs on every successful attempt.
+    if (
+      key === undefined &&
+      own.generation === ticket &&
+      own.state === 'closed' &&
+      this.#isolations === 0 &&
+      !this.#isSlow(durationMs)
+    ) {
+      this.#successes += 1;
+      own.consecutiveFailures = 0;
+      const window = own.window;
+      if (window !== undefined && ++own.pendingSuccesses >= successesPerClockRead) {
+        this.#stampPendingSuccesses(own, window, now());
+      }
+      return;
+    }
     const circuit = this.#reporting(key, ticket);
     if (circuit === undefined) return;
     this.#successes += 1;
