@@ -1,4 +1,4 @@
-import { Breaker, BrokenCircuitError, ErrorCategory, HttpError } from '../../../src';
+import { Breaker, BrokenCircuitError, ErrorCategory, HttpError, stats } from '../../../src';
 import type { CircuitBreakerOptions, CircuitStateChange } from '../../../src';
 
 // The breaker's state machine, driven the way the interceptor drives it (enter, then succeeded or
@@ -359,6 +359,20 @@ describe('tickets from before a change of state', () => {
     expect(breaker.toJSON().consecutiveFailures).toBe(0);
     attempt(breaker, 'failure');
     expect(breaker.state).toBe('closed'); // one failure in the row, not two
+  });
+
+  it('a success from before an open and a close is not counted in the new closed state', () => {
+    const breaker = new Breaker({ consecutiveFailures: 2, breakDuration: 1_000 });
+    const old = breaker.enter(undefined);
+    times(2, () => attempt(breaker, 'failure'));
+    jest.advanceTimersByTime(1_000);
+    attempt(breaker, 'success');
+    attempt(breaker, 'failure');
+    const successes = stats(breaker).successes;
+    breaker.succeeded(undefined, old, 5); // would reset the row of failures, were it counted
+    expect(stats(breaker).successes).toBe(successes);
+    attempt(breaker, 'failure');
+    expect(breaker.state).toBe('open'); // two failures in a row
   });
 
   it('a refused attempt (ticket 0) reports nothing', () => {
