@@ -55,7 +55,8 @@ function runHedgedStep(
   estimate: LatencyEstimate | undefined,
 ): Promise<Outcome> {
   return new Promise((resolve) => {
-    const running = new Set<CallRecord>();
+    // The attempts not settled yet: rarely more than two, so a list, not a Set (cheaper to make).
+    const running: CallRecord[] = [];
     let hedges = 0;
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -87,21 +88,21 @@ function runHedgedStep(
       attempt: Promise<Outcome>,
       attemptStartedAt: number,
     ): void => {
-      running.add(record);
+      running.push(record);
       attempt.then(
         (outcome) => {
-          running.delete(record);
+          forget(running, record);
           if (settled) return;
           if (!outcome.failed) {
             estimate?.record(now() - attemptStartedAt);
             finish(outcome, record);
-          } else if (running.size === 0) {
+          } else if (running.length === 0) {
             finish(outcome, undefined);
           }
         },
         (error: unknown) => {
           // A policy's own bug (a classifier that threw): the step ends with it.
-          running.delete(record);
+          forget(running, record);
           if (!settled) finish({ failed: true, error }, undefined);
         },
       );
@@ -142,6 +143,11 @@ function runHedgedStep(
     timer = setTimeout(hedge, hedgeDelay);
     if (callSignal !== undefined) wakeOnAbort(callSignal, stopHedging);
   });
+}
+
+function forget(running: CallRecord[], record: CallRecord): void {
+  const index = running.indexOf(record);
+  if (index !== -1) running.splice(index, 1);
 }
 
 /**
