@@ -263,20 +263,33 @@ describe('a concurrency slot as the ticket', () => {
     expect(limiter.running).toBe(0);
   });
 
-  it('a thenable whose `then` throws is a rejection, and its slot is given back', async () => {
-    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+  /** One call of a plain method under `limiter`, without retries, that answers `answer()`. */
+  const callLimited = (
+    limiter: ConcurrencyLimiter,
+    answer: () => PromiseLike<string>,
+  ): PromiseLike<string> => {
     class Service {
       @Retry({ maxAttempts: 1, budget: false })
       @ConcurrencyLimit(limiter)
       call(): PromiseLike<string> {
-        return {
+        return answer();
+      }
+    }
+    return new Service().call();
+  };
+
+  it('a thenable whose `then` throws is a rejection, and its slot is given back', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    const call = callLimited(
+      limiter,
+      () =>
+        ({
           then() {
             throw new HttpError(400);
           },
-        } as unknown as PromiseLike<string>;
-      }
-    }
-    await expect(new Service().call()).rejects.toMatchObject({ status: 400 });
+        }) as unknown as PromiseLike<string>,
+    );
+    await expect(call).rejects.toMatchObject({ status: 400 });
     expect(limiter.running).toBe(0);
   });
 
@@ -287,14 +300,7 @@ describe('a concurrency slot as the ticket', () => {
       }
     }
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
-    class Service {
-      @Retry({ maxAttempts: 1, budget: false })
-      @ConcurrencyLimit(limiter)
-      call(): Promise<string> {
-        return new ThrowingThen<string>(() => undefined);
-      }
-    }
-    const call = new Service().call();
+    const call = callLimited(limiter, () => new ThrowingThen<string>(() => undefined));
     expect(call.constructor).toBe(Promise);
     await expect(call).rejects.toMatchObject({ status: 400 });
     expect(limiter.running).toBe(0);
@@ -302,20 +308,18 @@ describe('a concurrency slot as the ticket', () => {
 
   it('a thenable that calls back twice gives its slot back once', async () => {
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
-    class Service {
-      @Retry({ maxAttempts: 1, budget: false })
-      @ConcurrencyLimit(limiter)
-      call(): PromiseLike<string> {
-        return {
+    const call = callLimited(
+      limiter,
+      () =>
+        ({
           then(onFulfilled?: (value: string) => unknown) {
             onFulfilled?.('first');
             onFulfilled?.('second');
             return Promise.resolve('first');
           },
-        } as PromiseLike<string>;
-      }
-    }
-    await expect(new Service().call()).resolves.toBe('first');
+        }) as PromiseLike<string>,
+    );
+    await expect(call).resolves.toBe('first');
     expect(limiter.running).toBe(0);
   });
 });
