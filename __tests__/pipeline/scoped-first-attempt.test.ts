@@ -57,12 +57,20 @@ describe('which pipelines run a scoped first attempt', () => {
     expect(besides.scopedAttemptsOnly).toBe(true);
   });
 
-  it('not beside a policy that admits, sees or settles attempts, nor with a hedge', () => {
+  it('a hedge, alone or with a time limit: it runs the first step (hedged-first-attempt.test.ts)', () => {
+    const hedge = () => hedgePolicy(validateHedgeOptions({ delay: 10 }, 'test'));
+    expect(compile([hedge()]).scopedAttemptsOnly).toBe(true);
+    expect(compile([timeoutPolicy(100), hedge()]).scopedAttemptsOnly).toBe(true);
+    expect(compile([hedge(), retryBudgetPolicy(new RetryBudget())]).scopedAttemptsOnly).toBe(true);
+  });
+
+  it('not beside a policy that admits, sees or settles attempts', () => {
+    const hedge = () => hedgePolicy(validateHedgeOptions({ delay: 10 }, 'test'));
     const cases: PipelinePolicy[][] = [
       [timeoutPolicy(100), circuitBreakerPolicy(new Breaker())],
       [timeoutPolicy(100), concurrencyLimitPolicy(new ConcurrencyLimiter({ maxConcurrent: 1 }))],
-      [hedgePolicy(validateHedgeOptions({ delay: 10 }, 'test'))],
-      [timeoutPolicy(100), hedgePolicy(validateHedgeOptions({ delay: 10 }, 'test'))],
+      [hedge(), circuitBreakerPolicy(new Breaker())],
+      [hedge(), concurrencyLimitPolicy(new ConcurrencyLimiter({ maxConcurrent: 1 }))],
       [retryBudgetPolicy(new RetryBudget())],
     ];
     for (const policies of cases) expect(compile(policies).scopedAttemptsOnly).toBe(false);

@@ -321,7 +321,12 @@ export function countCallAtStart(pipeline: Pipeline): void {
 }
 
 function firstAttempt(call: CallRecord, shape: MethodShape): unknown {
-  if (call.pipeline.scopedAttemptsOnly) return scopedFirstAttempt(call, shape);
+  const { pipeline } = call;
+  if (pipeline.scopedAttemptsOnly) {
+    return pipeline.attemptStep === undefined
+      ? scopedFirstAttempt(call, shape)
+      : hedgedFirstAttempt(call, shape);
+  }
   let first: Outcome | Promise<Outcome>;
   try {
     first = runAttempt(call, invokeTarget, call.pipeline.retryOnResult);
@@ -356,13 +361,9 @@ function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
   } catch (error) {
     return policyCodeThrew(call, error, shape);
   }
-  const wrapper = call.pipeline.wrapAttempt[0];
   let value: unknown;
   try {
-    value =
-      wrapper === undefined
-        ? runInAttemptScope(scope, invokeTarget, call)
-        : wrapper.wrapAttempt!(call, () => runInAttemptScope(scope, invokeTarget, call));
+    value = runWrappedInScope(call, scope);
   } catch (error) {
     scope.release();
     return afterFirstAttempt(call, failedWith(error), shape);
@@ -382,6 +383,58 @@ function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
       return afterFirstAttempt(call, failedWith(error), asynchronousShape);
     },
   );
+}
+
+/**
+ * `scopedFirstAttempt` with a hedge (pipeline.ts: `stepFirstAttempt`): the hedge runs the first
+ * step on attempts that report nothing but their settling, and answers the call with the winning
+ * attempt's value; when every attempt failed, the call goes on as any first attempt's failure
+ * does. Two promises for the step, where the general path makes four.
+ */
+function hedgedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
+  call.pipeline.callCounter?.countCall!();
+  let step: Outcome | Promise<unknown>;
+  try {
+    step = call.pipeline.attemptStep!.stepFirstAttempt!(
+      call,
+      startScopedAttempt,
+      continueAfterFailedStep,
+    );
+  } catch (error) {
+    return policyCodeThrew(call, error, shape);
+  }
+  if (!(step instanceof Promise)) return afterFirstAttempt(call, step, shape);
+  shape.answersWithPromise = true;
+  return step;
+}
+
+/** Starts one attempt in its own scope: the method's promise, or the outcome of an attempt that ended at once. */
+function startScopedAttempt(call: CallRecord): Outcome | Promise<unknown> {
+  const scope = openAttemptScope(call);
+  let value: unknown;
+  try {
+    value = runWrappedInScope(call, scope);
+  } catch (error) {
+    scope.release();
+    return failedWith(error);
+  }
+  if (isPromiseLike(value)) return Promise.resolve(value);
+  scope.release();
+  return succeededWith(value);
+}
+
+function continueAfterFailedStep(call: CallRecord, outcome: Outcome): unknown {
+  return afterFirstAttempt(call, outcome, asynchronousShape);
+}
+
+/** Runs the attempt in `scope`, through the pipeline's wrappers (a time limit, a hedge's check). */
+function runWrappedInScope(call: CallRecord, scope: AttemptScope): unknown {
+  const wrappers = call.pipeline.wrapAttempt;
+  if (wrappers.length === 0) return runInAttemptScope(scope, invokeTarget, call);
+  if (wrappers.length === 1) {
+    return wrappers[0].wrapAttempt!(call, () => runInAttemptScope(scope, invokeTarget, call));
+  }
+  return wrapExecution(wrappers, (record) => runInAttemptScope(scope, invokeTarget, record))(call);
 }
 
 /**

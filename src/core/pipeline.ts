@@ -84,7 +84,8 @@ export interface CallRecord {
  *   place of a single attempt: `runOne(record)` runs one attempt through the attempt-level hooks
  *   above, and the step may run several side by side, each on its own record
  *   (`deriveAttemptRecord`), so that no per-attempt state (a breaker's ticket in `slots`) is
- *   shared. The step's outcome is what the retry loop decides on.
+ *   shared. The step's outcome is what the retry loop decides on. `stepFirstAttempt` (below) is
+ *   the same for a call's first step where nothing else sees attempts.
  * - `admitHedge(call)` is asked before a hedged attempt starts; false refuses it (a budget out
  *   of retries: hedges are paid from the retry budget). `refundHedge(call)` gives back what
  *   `admitHedge` took when the hedge's attempt was then refused (an open breaker, a rate limit).
@@ -112,6 +113,20 @@ export interface PipelinePolicy {
     call: CallRecord,
     runOne: (record: CallRecord) => Outcome | Promise<Outcome>,
   ): Outcome | Promise<Outcome>;
+  /**
+   * `stepAttempt` for a call's first step, when the pipeline's other per-call policies only scope
+   * and wrap attempts (`scopedAttemptsOnly`). `startAttempt(record)` starts one attempt in its
+   * scope and returns the method's promise, or the attempt's outcome when it ended at once. The
+   * step answers the call itself: with the winning attempt's value, or, when every attempt
+   * failed, with `continueAfterFailure(call, outcome)`, the retry loop's answer. Returns the first
+   * attempt's outcome when it ended at once. No promise of an outcome per attempt, nor of the
+   * step's outcome: the general path makes both.
+   */
+  stepFirstAttempt?(
+    call: CallRecord,
+    startAttempt: (record: CallRecord) => Outcome | Promise<unknown>,
+    continueAfterFailure: (call: CallRecord, outcome: Outcome) => unknown,
+  ): Outcome | Promise<unknown>;
   admitHedge?(call: CallRecord): boolean;
   refundHedge?(call: CallRecord): void;
   settleCall?(call: CallRecord, outcome: Outcome): void;
@@ -194,9 +209,10 @@ export interface Pipeline extends RetryPolicy {
   /** Which of the fast path's first attempts a call takes (fast-path/README.md). */
   readonly firstAttempt: FirstAttempt;
   /**
-   * Set when the only per-call policies give each attempt its scope and at most one of them wraps
-   * it (`@Timeout`, `attemptContext: true`): nothing to admit, see or settle, so the first attempt
-   * answers the call from its own reaction (call-with-retry.ts: `scopedFirstAttempt`).
+   * Set when the only per-call policies give each attempt its scope, wrap it or hedge it
+   * (`@Timeout`, `@Hedge`, `attemptContext: true`): nothing to admit, see or settle, so the first
+   * attempt answers the call from its own reaction (call-with-retry.ts: `scopedFirstAttempt`,
+   * `hedgedFirstAttempt`).
    */
   readonly scopedAttemptsOnly: boolean;
   readonly admitCall: readonly PipelinePolicy[];
@@ -296,9 +312,8 @@ export function compilePipeline(
         policy.admitAttempt === undefined &&
         policy.attemptEnded === undefined &&
         policy.settleCall === undefined &&
-        policy.stepAttempt === undefined,
+        (policy.stepAttempt === undefined || policy.stepFirstAttempt !== undefined),
     ) &&
-    wrapAttempt.length <= 1 &&
     !measuresAttempts &&
     retryPolicy.retryOnResult === undefined;
   const firstAttemptGuard =

@@ -1,6 +1,6 @@
 import { deriveAttemptRecord, type CallRecord, type PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
-import type { Outcome } from '../../core/outcome';
+import { failedWith, refusedWith, type Outcome } from '../../core/outcome';
 import { stopWaking, wakeOnAbort } from '../../core/sleep';
 import { hedgeChannel } from '../../telemetry/channels';
 import { publishHedge } from '../../telemetry/publish';
@@ -40,20 +40,52 @@ export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
       const first = runOne(call);
       if (!(first instanceof Promise)) return first; // refused, or a synchronous failure
       const hedgeDelay = estimate === undefined ? (delay as number) : estimate.current();
-      return runHedgedStep(call, runOne, first, startedAt, hedgeDelay, maxHedges, estimate);
+      // Without `continueAfterFailure`, the step settles with an outcome.
+      return runHedgedStep(
+        call,
+        runOne,
+        first,
+        startedAt,
+        hedgeDelay,
+        maxHedges,
+        estimate,
+      ) as Promise<Outcome>;
+    },
+    stepFirstAttempt(call, startAttempt, continueAfterFailure) {
+      const startedAt = now();
+      const first = startAttempt(call);
+      if (!(first instanceof Promise)) return first; // a synchronous failure
+      const hedgeDelay = estimate === undefined ? (delay as number) : estimate.current();
+      return runHedgedStep(
+        call,
+        startAttempt,
+        first,
+        startedAt,
+        hedgeDelay,
+        maxHedges,
+        estimate,
+        continueAfterFailure,
+      );
     },
   };
 }
 
+/**
+ * Runs one hedged step. Its attempts settle with their outcomes (`stepAttempt`), and the step with
+ * the winning or last outcome; or, given `continueAfterFailure` (`stepFirstAttempt`), they settle
+ * as the method's promises do, and the step answers the call: the winning value, or what
+ * `continueAfterFailure` makes of the last failure.
+ */
 function runHedgedStep(
   call: CallRecord,
-  runOne: (record: CallRecord) => Outcome | Promise<Outcome>,
-  first: Promise<Outcome>,
+  start: (record: CallRecord) => Outcome | Promise<unknown>,
+  first: Promise<unknown>,
   startedAt: number,
   hedgeDelay: number | undefined,
   maxHedges: number,
   estimate: LatencyEstimate | undefined,
-): Promise<Outcome> {
+  continueAfterFailure?: (call: CallRecord, outcome: Outcome) => unknown,
+): Promise<unknown> {
   return new Promise((resolve) => {
     // The attempts not settled yet: rarely more than two, so a list, not a Set (cheaper to make).
     const running: CallRecord[] = [];
@@ -68,7 +100,7 @@ function runHedgedStep(
       timer = undefined;
     };
 
-    const finish = (outcome: Outcome, winner: CallRecord | undefined): void => {
+    const finish = (winner: CallRecord | undefined): void => {
       settled = true;
       stopHedging();
       if (callSignal !== undefined) stopWaking(callSignal, stopHedging);
@@ -80,30 +112,56 @@ function runHedgedStep(
           new DOMException('another attempt of this hedged call succeeded', 'AbortError'),
         );
       }
-      resolve(outcome);
+    };
+
+    // `answer`: the winning outcome, or the winning value when the step answers the call.
+    const succeeded = (record: CallRecord, answer: unknown, attemptStartedAt: number): void => {
+      forget(running, record);
+      if (settled) return;
+      estimate?.record(now() - attemptStartedAt);
+      finish(record);
+      resolve(answer);
+    };
+
+    const failed = (record: CallRecord, outcome: Outcome): void => {
+      forget(running, record);
+      if (settled || running.length > 0) return;
+      finish(undefined);
+      resolve(continueAfterFailure === undefined ? outcome : continueAfterFailure(call, outcome));
     };
 
     const watch = (
       record: CallRecord,
-      attempt: Promise<Outcome>,
+      attempt: Promise<unknown>,
       attemptStartedAt: number,
     ): void => {
       running.push(record);
+      if (continueAfterFailure === undefined) {
+        (attempt as Promise<Outcome>).then(
+          (outcome) => {
+            if (outcome.failed) failed(record, outcome);
+            else succeeded(record, outcome, attemptStartedAt);
+          },
+          (error: unknown) => {
+            // A policy's own bug (a classifier that threw): the step ends with it.
+            forget(running, record);
+            if (settled) return;
+            finish(undefined);
+            resolve({ failed: true, error });
+          },
+        );
+        return;
+      }
+      // The method's own promise: the attempt's scope is released once it has settled.
       attempt.then(
-        (outcome) => {
-          forget(running, record);
-          if (settled) return;
-          if (!outcome.failed) {
-            estimate?.record(now() - attemptStartedAt);
-            finish(outcome, record);
-          } else if (running.length === 0) {
-            finish(outcome, undefined);
-          }
+        (value) => {
+          record.attemptScope!.release();
+          succeeded(record, value, attemptStartedAt);
         },
         (error: unknown) => {
-          // A policy's own bug (a classifier that threw): the step ends with it.
-          forget(running, record);
-          if (!settled) finish({ failed: true, error }, undefined);
+          const scope = record.attemptScope!;
+          scope.release();
+          failed(record, scope.lost ? refusedWith(error, 'hedge') : failedWith(error));
         },
       );
     };
@@ -120,7 +178,7 @@ function runHedgedStep(
       }
       const record = deriveAttemptRecord(call, call.attempt + 1);
       const hedgeStartedAt = now();
-      const outcome = runOne(record);
+      const outcome = start(record);
       if (!(outcome instanceof Promise) && outcome.failed && outcome.refused === true) {
         // Refused (an open breaker, a rate limit): no hedge was made, and it costs nothing.
         for (const policy of admitters) policy.refundHedge?.(call);
