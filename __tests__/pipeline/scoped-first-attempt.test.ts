@@ -289,3 +289,30 @@ describe('a scoped first attempt ends the call as the general path does', () => 
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
   });
 });
+
+describe('a hostile first value', () => {
+  it('a promise whose then getter throws is a failed attempt, retried, its scope released', async () => {
+    const caller = new AbortController();
+    let attempts = 0;
+    const fetch = (): Promise<string> => {
+      attempts += 1;
+      if (attempts > 1) return Promise.resolve('second');
+      return Object.defineProperty(Promise.resolve('never seen'), 'then', {
+        get() {
+          throw Object.assign(new Error('then getter threw'), { code: 'ECONNRESET' });
+        },
+      });
+    };
+    const call = withRetry(fetch, {
+      maxAttempts: 2,
+      delays: [10],
+      budget: false,
+      attemptContext: true,
+      signal: caller.signal,
+    });
+    await jest.advanceTimersByTimeAsync(10);
+    await expect(call).resolves.toBe('second');
+    expect(attempts).toBe(2);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
+});

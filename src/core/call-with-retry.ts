@@ -355,25 +355,16 @@ function policyCodeThrew(call: CallRecord, error: unknown, shape: MethodShape): 
  */
 function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
   call.pipeline.callCounter?.countCall!();
-  let scope: AttemptScope;
+  let started: Outcome | Promise<unknown>;
   try {
-    scope = openAttemptScope(call);
+    started = startScopedAttempt(call);
   } catch (error) {
     return policyCodeThrew(call, error, shape);
   }
-  let value: unknown;
-  try {
-    value = runWrappedInScope(call, scope);
-  } catch (error) {
-    scope.release();
-    return afterFirstAttempt(call, failedWith(error), shape);
-  }
-  if (!isPromiseLike(value)) {
-    scope.release();
-    return afterFirstAttempt(call, succeededWith(value), shape);
-  }
+  if (!(started instanceof Promise)) return afterFirstAttempt(call, started, shape);
   shape.answersWithPromise = true;
-  return Promise.resolve(value).then(
+  const scope = call.attemptScope!;
+  return started.then(
     (result) => {
       scope.release();
       return result;
@@ -408,17 +399,22 @@ function hedgedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
   return step;
 }
 
-/** Starts one attempt in its own scope: the method's promise, or the outcome of an attempt that ended at once. */
+/**
+ * Starts one attempt in its own scope (`call.attemptScope`): the method's promise, adopted, or the
+ * outcome of an attempt that ended at once, its scope released. Throws only what opening the
+ * scope threw (a `signal` option's own error).
+ */
 function startScopedAttempt(call: CallRecord): Outcome | Promise<unknown> {
   const scope = openAttemptScope(call);
   let value: unknown;
   try {
     value = runWrappedInScope(call, scope);
+    // Inside the `try`: a hostile value's `then` or `constructor` getter fails the attempt.
+    if (isPromiseLike(value)) return Promise.resolve(value);
   } catch (error) {
     scope.release();
     return failedWith(error);
   }
-  if (isPromiseLike(value)) return Promise.resolve(value);
   scope.release();
   return succeededWith(value);
 }
