@@ -1,6 +1,6 @@
 import { deriveAttemptRecord, type CallRecord, type PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
-import { failedWith, refusedWith, type Outcome } from '../../core/outcome';
+import { failedWith, type Outcome } from '../../core/outcome';
 import { stopWaking, wakeOnAbort } from '../../core/sleep';
 import { hedgeChannel } from '../../telemetry/channels';
 import { publishHedge } from '../../telemetry/publish';
@@ -159,9 +159,9 @@ function runHedgedStep(
           succeeded(record, value, attemptStartedAt);
         },
         (error: unknown) => {
-          const scope = record.attemptScope!;
-          scope.release();
-          failed(record, scope.lost ? refusedWith(error, 'hedge') : failedWith(error));
+          // A loser's failure comes after the step settled: nothing hears it.
+          record.attemptScope!.release();
+          failed(record, failedWith(error));
         },
       );
     };
