@@ -1,5 +1,6 @@
 import {
   Breaker,
+  CircuitBreaker,
   ConcurrencyLimit,
   ConcurrencyLimiter,
   ConcurrencyLimitError,
@@ -306,6 +307,29 @@ describe('a concurrency slot as the ticket', () => {
     expect(limiter.running).toBe(0);
   });
 
+  it('a value whose `then` getter throws is a failed attempt, and its slot is given back', () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    const hostile = Object.defineProperty(Promise.resolve('never seen'), 'then', {
+      get() {
+        throw new HttpError(400);
+      },
+    });
+    // A method that is not `async` and failed as it returned: the call fails as it was made.
+    expect(() => callLimited(limiter, () => hostile)).toThrow(HttpError);
+    expect(limiter.running).toBe(0);
+  });
+
+  it('a promise whose `constructor` getter throws is a rejection, and its slot is given back', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    const hostile = Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
+      get() {
+        throw new HttpError(400);
+      },
+    });
+    await expect(callLimited(limiter, () => hostile)).rejects.toMatchObject({ status: 400 });
+    expect(limiter.running).toBe(0);
+  });
+
   it('a thenable that calls back twice gives its slot back once', async () => {
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
     const call = callLimited(
@@ -320,6 +344,57 @@ describe('a concurrency slot as the ticket', () => {
         }) as PromiseLike<string>,
     );
     await expect(call).resolves.toBe('first');
+    expect(limiter.running).toBe(0);
+  });
+});
+
+describe("a breaker's probe as the ticket", () => {
+  it('a probe whose value has a throwing `then` getter counts as a failure: the circuit reopens', () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
+    let answer: () => PromiseLike<string> = () => Promise.reject(new HttpError(503));
+    class Service {
+      @Retry({ maxAttempts: 1, budget: false })
+      @CircuitBreaker(breaker)
+      call(): PromiseLike<string> {
+        return answer();
+      }
+    }
+    const service = new Service();
+    return expect(service.call())
+      .rejects.toMatchObject({ status: 503 })
+      .then(() => {
+        expect(breaker.state).toBe('open');
+        jest.advanceTimersByTime(1_000);
+        answer = () =>
+          Object.defineProperty(Promise.resolve('never seen'), 'then', {
+            get() {
+              throw new HttpError(503);
+            },
+          });
+        expect(() => service.call()).toThrow(HttpError);
+        expect(breaker.state).toBe('open');
+      });
+  });
+});
+
+describe('a hostile value in the slow path', () => {
+  it('a breaker beside a concurrency limit counts it as a failed attempt; the slot is given back', () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    class Service {
+      @Retry({ maxAttempts: 1, budget: false })
+      @ConcurrencyLimit(limiter)
+      @CircuitBreaker(breaker)
+      call(): PromiseLike<string> {
+        return Object.defineProperty(Promise.resolve('never seen'), 'then', {
+          get() {
+            throw new HttpError(503);
+          },
+        });
+      }
+    }
+    expect(() => new Service().call()).toThrow(HttpError);
+    expect(breaker.state).toBe('open');
     expect(limiter.running).toBe(0);
   });
 });

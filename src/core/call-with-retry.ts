@@ -81,14 +81,17 @@ function runOneAttempt(
   if (pipeline.attemptContext) return runScopedAttempt(call, execute, retryOnResult);
   const { wrapAttempt } = pipeline;
   let value: unknown;
+  let promise: Promise<unknown> | undefined;
   try {
     value = (wrapAttempt.length === 0 ? execute : wrapExecution(wrapAttempt, execute))(call);
+    // In the `try`: a value whose `then` or `constructor` getter throws is a failed attempt.
+    if (isPromiseLike(value)) promise = Promise.resolve(value);
   } catch (error) {
     return attemptEnded(call, failedWith(error));
   }
-  if (isPromiseLike(value)) {
+  if (promise !== undefined) {
     // One derived promise: the attempt's outcome is reported in the reaction that makes it.
-    return Promise.resolve(value).then(
+    return promise.then(
       (result) => attemptReturned(call, result, retryOnResult),
       (error: unknown) => attemptEnded(call, failedWith(error)),
     );
@@ -138,12 +141,14 @@ function runScopedAttempt(
     return attemptReturned(call, result, retryOnResult);
   };
   let value: unknown;
+  let promise: Promise<unknown> | undefined;
   try {
     value = (wrapAttempt.length === 0 ? scoped : wrapExecution(wrapAttempt, scoped))(call);
+    if (isPromiseLike(value)) promise = Promise.resolve(value);
   } catch (error) {
     return failed(error);
   }
-  if (isPromiseLike(value)) return Promise.resolve(value).then(returned, failed);
+  if (promise !== undefined) return promise.then(returned, failed);
   return returned(value);
 }
 
@@ -170,12 +175,14 @@ function attemptEnded(call: CallRecord, outcome: Outcome): Outcome {
 
 function executeOnce(call: CallRecord, execute: AttemptExecution): Outcome | Promise<Outcome> {
   let value: unknown;
+  let promise: Promise<unknown> | undefined;
   try {
     value = execute(call);
+    if (isPromiseLike(value)) promise = Promise.resolve(value);
   } catch (error) {
     return failedWith(error);
   }
-  if (isPromiseLike(value)) return Promise.resolve(value).then(succeededWith, failedWith);
+  if (promise !== undefined) return promise.then(succeededWith, failedWith);
   return succeededWith(value);
 }
 

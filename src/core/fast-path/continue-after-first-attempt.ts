@@ -44,10 +44,15 @@ export function continueGuardedAttempt(
   shape: MethodShape,
 ): unknown {
   if (!shape.answersWithPromise) shape.answersWithPromise = true;
-  return promiseOf(value).then(
-    pipeline.firstAttemptGuard!.successReporter!(ticket),
-    rejectionHandlers(thisArg, startedAt, ticket, count, first, second, third),
-  );
+  const rejected = rejectionHandlers(thisArg, startedAt, ticket, count, first, second, third);
+  let adopted: PromiseLike<unknown>;
+  try {
+    adopted = promiseOf(value);
+  } catch (error) {
+    // A native promise whose `constructor` getter throws: the attempt failed with that error.
+    return rejected(error);
+  }
+  return adopted.then(pipeline.firstAttemptGuard!.successReporter!(ticket), rejected);
 }
 
 /**

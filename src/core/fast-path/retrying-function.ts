@@ -99,16 +99,21 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       );
     }
     let value: unknown;
+    let promised: boolean;
     try {
       value = Reflect.apply(method, this, arguments);
+      // In the `try`: a value whose `then` getter throws fails the attempt, and the guard gets
+      // its ticket back (a concurrency slot, a breaker's probe). `continueGuardedAttempt` does
+      // the same for a `constructor` getter.
+      promised = isPromiseLike(value);
     } catch (error) {
       const args = Reflect.apply(collectArguments, undefined, arguments);
       return continueGuardedCall(pipeline, method, this, args, 0, ticket, error, shape);
     }
-    if (!isPromiseLike(value)) return pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
+    if (!promised) return pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
     return continueGuardedAttempt(
       pipeline,
-      value,
+      value as PromiseLike<unknown>,
       ticket,
       this,
       0,
@@ -162,15 +167,18 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     }
     const startedAt = callStartTime(pipeline);
     let value: unknown;
+    let promised: boolean;
     try {
       value = Reflect.apply(method, this, arguments);
+      // As in `ticketedFirstAttempt`.
+      promised = isPromiseLike(value);
     } catch (error) {
       const args = Reflect.apply(collectArguments, undefined, arguments);
       return ticket === 0
         ? retryThrownCall(createCallRecord(pipeline, method, this, args, startedAt), error)
         : continueGuardedCall(pipeline, method, this, args, startedAt, ticket, error, shape);
     }
-    if (pipeline.retryOnResult === undefined && !isPromiseLike(value)) {
+    if (pipeline.retryOnResult === undefined && !promised) {
       return ticket === 0 ? value : pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
     }
     const listed =
