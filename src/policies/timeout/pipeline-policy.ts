@@ -40,16 +40,22 @@ export function timeoutPolicy(ms: number): PipelinePolicy {
           reject(signal.reason as unknown);
         };
         // The method's own settling after an abort is seen here too, so it is never unhandled.
-        value.then(
-          (result) => {
-            stop();
-            resolve(result);
-          },
-          (error: unknown) => {
-            stop();
-            reject(error);
-          },
-        );
+        try {
+          value.then(
+            (result) => {
+              stop();
+              resolve(result);
+            },
+            (error: unknown) => {
+              stop();
+              reject(error);
+            },
+          );
+        } catch (error) {
+          // A thenable whose `then` throws: the attempt fails with that error, and its limit goes.
+          stop();
+          reject(error);
+        }
       });
     },
   };
