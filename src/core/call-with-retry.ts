@@ -355,10 +355,10 @@ function policyCodeThrew(call: CallRecord, error: unknown, shape: MethodShape): 
 
 /**
  * `runScopedAttempt` and `afterFirstAttempt` for the first attempt of a pipeline whose per-call
- * policies only scope and wrap attempts (`Pipeline.scopedAttemptsOnly`: a time limit, an attempt
- * context). No policy sees an outcome or settles the call, so a success is the call's value: the
- * attempt's reaction returns it, one derived promise where the general path makes two and an
- * outcome. A failure goes on as any first attempt's does.
+ * policies only scope and wrap attempts (`Pipeline.scopedAttemptsOnly` without a hedge: a time
+ * limit, an attempt context). No policy sees an outcome or settles the call, so a success is the
+ * call's value: the attempt's reaction returns it, one derived promise where the general path
+ * makes two and an outcome. A failure goes on as any first attempt's does.
  */
 function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
   call.pipeline.callCounter?.countCall!();
@@ -407,8 +407,9 @@ function hedgedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
 }
 
 /**
- * Starts one attempt in its own scope (`call.attemptScope`): the method's promise, adopted, or the
- * outcome of an attempt that ended at once, its scope released. Throws only what opening the
+ * Starts one attempt in its own scope (`call.attemptScope`), through the wrappers: the attempt's
+ * promise (the method's, or its time limit's race), adopted, or the outcome of an attempt that
+ * ended at once, its scope released. Throws only what opening the
  * scope threw (a `signal` option's own error).
  */
 function startScopedAttempt(call: CallRecord): Outcome | Promise<unknown> {

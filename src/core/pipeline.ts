@@ -116,11 +116,11 @@ export interface PipelinePolicy {
   /**
    * `stepAttempt` for a call's first step, when the pipeline's other per-call policies only scope
    * and wrap attempts (`scopedAttemptsOnly`). `startAttempt(record)` starts one attempt in its
-   * scope and returns the method's promise, or the attempt's outcome when it ended at once. The
-   * step answers the call itself: with the winning attempt's value, or, when every attempt
-   * failed, with `continueAfterFailure(call, outcome)`, the retry loop's answer. Returns the first
-   * attempt's outcome when it ended at once. No promise of an outcome per attempt, nor of the
-   * step's outcome: the general path makes both.
+   * scope and returns its promise (the method's, or its time limit's race), or the attempt's
+   * outcome when it ended at once. The step answers the call itself: with the winning attempt's
+   * value, or, when every attempt failed, with `continueAfterFailure(call, outcome)`, the retry
+   * loop's answer. Returns the first attempt's outcome when it ended at once. No promise of an
+   * outcome per attempt, nor of the step's outcome: the general path makes both.
    */
   stepFirstAttempt?(
     call: CallRecord,

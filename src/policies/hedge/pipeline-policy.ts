@@ -152,7 +152,8 @@ function runHedgedStep(
         );
         return;
       }
-      // The method's own promise: the attempt's scope is released once it has settled.
+      // The attempt's own promise (the method's, or its time limit's race): the attempt's scope
+      // is released once it has settled.
       attempt.then(
         (value) => {
           record.attemptScope!.release();
