@@ -279,6 +279,19 @@ describe('a callback that returns garbage', () => {
     expect((rejection as Error).cause).toBe(failure);
   });
 
+  it('a signal without removeEventListener is no AbortSignal: a TypeError, not a hung hedged call', async () => {
+    const halfSignal = { aborted: false, addEventListener: () => undefined };
+    const rejection = await withRetry(async () => 'never settles the call', {
+      ...immediate,
+      hedge: { delay: 50 },
+      signal: () => halfSignal as unknown as AbortSignal,
+    }).catch((error: unknown) => error);
+    expect(rejection).toBeInstanceOf(TypeError);
+    expect((rejection as Error).message).toBe(
+      'option "signal" returned {"aborted":false}; it must return an AbortSignal or undefined',
+    );
+  });
+
   it('what onRetry and onGiveUp return is ignored', async () => {
     let call = 0;
     const attempt = async (): Promise<string> => {

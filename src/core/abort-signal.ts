@@ -8,12 +8,14 @@ import { keepAsCause } from './user-callback';
 /**
  * Duck-typed so that signals from another realm or a polyfill are recognised too. Reads through
  * `readProperty`, because the values looked at are the caller's arguments: a revoked Proxy or a
- * throwing getter among them must not replace the call's own error.
+ * throwing getter among them must not replace the call's own error. Both listener methods are
+ * required: every listener added to a caller's signal is removed once its wait or attempt ends.
  */
 export function isAbortSignal(value: unknown): value is AbortSignal {
   return (
     typeof readProperty(value, 'aborted') === 'boolean' &&
-    typeof readProperty(value, 'addEventListener') === 'function'
+    typeof readProperty(value, 'addEventListener') === 'function' &&
+    typeof readProperty(value, 'removeEventListener') === 'function'
   );
 }
 
