@@ -98,10 +98,23 @@ const decoratorsByCase = {
     tenacious.Retry({ ...retryOptions, budget: false }),
     tenacious.RateLimit({ limit: 1e9, interval: 1000 }),
   ],
+  // Async only (a synchronous method is refused): a timer, an AbortController and an
+  // AsyncLocalStorage frame per call, the limit and the delay far longer than a call.
+  timeout: () => [tenacious.Retry({ ...retryOptions, budget: false }), tenacious.Timeout(10_000)],
+  hedge: () => [
+    tenacious.Retry({ ...retryOptions, budget: false }),
+    tenacious.Hedge({ delay: 10_000 }),
+  ],
 };
 
 const decorators = decoratorsByCase[caseName];
-if (decorators === undefined || (kind !== 'sync' && kind !== 'async') || !(calls >= 0)) {
+const asyncOnly = caseName === 'timeout' || caseName === 'hedge';
+if (
+  decorators === undefined ||
+  (kind !== 'sync' && kind !== 'async') ||
+  (asyncOnly && kind === 'sync') ||
+  !(calls >= 0)
+) {
   console.error(`usage: case.cjs ${Object.keys(decoratorsByCase).join('|')} sync|async CALLS`);
   process.exit(2);
 }
