@@ -13,6 +13,7 @@ import {
   withRetry,
   type AttemptInfo,
 } from '../../src';
+import { callAsynchronouslyWithRetry } from '../../src/core/call-with-retry';
 import { compilePipeline, type PipelinePolicy } from '../../src/core/pipeline';
 import { attemptContextRegistration } from '../../src/policies/attempt-context/pipeline-policy';
 import { circuitBreakerPolicy } from '../../src/policies/circuit-breaker/pipeline-policy';
@@ -287,6 +288,30 @@ describe('a scoped first attempt ends the call as the general path does', () => 
     await expect(call).resolves.toBe('second');
     expect(attempts).toBe(2);
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('a time limit answers the call from its first attempt', () => {
+  it('the first attempt runs through wrapFirstAttempt, a retry through wrapAttempt', async () => {
+    const timeout = timeoutPolicy(100);
+    const wrapFirstAttempt = jest.spyOn(timeout, 'wrapFirstAttempt');
+    const wrapAttempt = jest.spyOn(timeout, 'wrapAttempt');
+    const pipeline = compilePipeline(
+      createRetryPolicy({ retry: [{ maxAttempts: 2, delays: [10] }] }),
+      [timeout],
+    );
+    let attempts = 0;
+    const fetch = async (): Promise<number> => {
+      attempts += 1;
+      await Promise.resolve();
+      if (attempts === 1) throw Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+      return attempts;
+    };
+    const result = callAsynchronouslyWithRetry(pipeline, fetch, undefined, []);
+    await jest.advanceTimersByTimeAsync(10);
+    await expect(result).resolves.toBe(2);
+    expect(wrapFirstAttempt).toHaveBeenCalledTimes(1);
+    expect(wrapAttempt).toHaveBeenCalledTimes(1);
   });
 });
 

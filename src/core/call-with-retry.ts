@@ -12,6 +12,7 @@ import {
   countFastCall,
   createCallRecord,
   type CallRecord,
+  type FirstAttemptAnswer,
   type Pipeline,
   type PipelinePolicy,
   type PolicyKind,
@@ -361,7 +362,12 @@ function policyCodeThrew(call: CallRecord, error: unknown, shape: MethodShape): 
  * makes two and an outcome. A failure goes on as any first attempt's does.
  */
 function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
-  call.pipeline.callCounter?.countCall!();
+  const { pipeline } = call;
+  pipeline.callCounter?.countCall!();
+  const wrappers = pipeline.wrapAttempt;
+  if (wrappers.length === 1 && wrappers[0].wrapFirstAttempt !== undefined) {
+    return answeringFirstAttempt(call, wrappers[0], shape);
+  }
   let started: Outcome | Promise<unknown>;
   try {
     started = startScopedAttempt(call);
@@ -382,6 +388,47 @@ function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
     },
   );
 }
+
+/**
+ * `scopedFirstAttempt` through a wrapper whose own promise answers the call (`wrapFirstAttempt`: a
+ * time limit's race), so the call needs no promise of its own after it.
+ */
+function answeringFirstAttempt(
+  call: CallRecord,
+  wrapper: PipelinePolicy,
+  shape: MethodShape,
+): unknown {
+  let scope: AttemptScope;
+  try {
+    scope = openAttemptScope(call);
+  } catch (error) {
+    return policyCodeThrew(call, error, shape);
+  }
+  let answer: unknown;
+  try {
+    answer = wrapper.wrapFirstAttempt!(
+      call,
+      () => runInAttemptScope(scope, invokeTarget, call),
+      firstAttemptAnswer,
+    );
+  } catch (error) {
+    scope.release();
+    return afterFirstAttempt(call, failedWith(error), shape);
+  }
+  shape.answersWithPromise = true;
+  return answer;
+}
+
+const firstAttemptAnswer: FirstAttemptAnswer = {
+  succeeded(call, value) {
+    call.attemptScope!.release();
+    return value;
+  },
+  failed(call, error) {
+    call.attemptScope!.release();
+    return afterFirstAttempt(call, failedWith(error), asynchronousShape);
+  },
+};
 
 /**
  * `scopedFirstAttempt` with a hedge (pipeline.ts: `stepFirstAttempt`): the hedge runs the first

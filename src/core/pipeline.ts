@@ -95,6 +95,14 @@ export interface CallRecord {
  *   granted; true stops the call: it ends with the last real error, and `onGiveUp` is called.
  *   Innermost first, so a budget spends a retry only on one that no breaker stops.
  */
+/** How a first attempt that answers the call (`wrapFirstAttempt`) ends it. */
+export interface FirstAttemptAnswer {
+  /** The attempt succeeded: releases its scope, and returns the call's value. */
+  succeeded(call: CallRecord, value: unknown): unknown;
+  /** The attempt failed: releases its scope, and returns the call's answer (the retries'). */
+  failed(call: CallRecord, error: unknown): unknown;
+}
+
 export interface PipelinePolicy {
   /** For error messages and telemetry: 'budget', 'circuit-breaker', ... */
   readonly kind: PolicyKind;
@@ -106,6 +114,13 @@ export interface PipelinePolicy {
   /** The error a refused first attempt fails with. Required with `admitAttempt`. */
   refusal?(call: CallRecord): unknown;
   wrapAttempt?(call: CallRecord, run: () => unknown): unknown;
+  /**
+   * `wrapAttempt` for a call's first attempt where this policy is the only wrapper and nothing
+   * else sees attempts (`scopedAttemptsOnly`, no hedge): the promise it returns answers the call,
+   * settled through `answer` once the attempt has (a time limit's race: no promise of its own
+   * after it). What it throws is the attempt's failure, as for `wrapAttempt`.
+   */
+  wrapFirstAttempt?(call: CallRecord, run: () => unknown, answer: FirstAttemptAnswer): unknown;
   attemptEnded?(call: CallRecord, outcome: Outcome): void;
   vetoRetry?(call: CallRecord, outcome: Outcome, delay: number): boolean;
   readonly providesAttemptContext?: boolean;

@@ -1,4 +1,4 @@
-import type { PipelinePolicy } from '../../core/pipeline';
+import type { CallRecord, FirstAttemptAnswer, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { vetoMisuse } from '../../core/misuse-error';
 import { runAsynchronousAttempt } from '../attempt-context/asynchronous-attempt';
@@ -17,48 +17,68 @@ export function timeoutPolicy(ms: number): PipelinePolicy {
     kind: 'timeout',
     providesAttemptContext: true,
     vetoRetry: vetoMisuse,
-    wrapAttempt(call, run) {
-      const scope = call.attemptScope!;
-      const { signal } = scope.controller;
-      if (signal.aborted) return Promise.reject(signal.reason as unknown);
-      const attempt = call.attempt;
-      const timer = setTimeout(() => scope.abort(new AttemptTimeoutError(ms, attempt)), ms);
-      let value: PromiseLike<unknown>;
-      try {
-        value = runAsynchronousAttempt(run, call, '@Timeout');
-      } catch (error) {
-        clearTimeout(timer);
-        throw error;
-      }
-      return new Promise((resolve, reject) => {
-        const stop = (): void => {
-          clearTimeout(timer);
-          scope.onAbort = undefined;
-        };
-        scope.onAbort = () => {
-          clearTimeout(timer);
-          reject(signal.reason as unknown);
-        };
-        // The method's own settling after an abort is seen here too, so it is never unhandled.
-        try {
-          value.then(
-            (result) => {
-              stop();
-              resolve(result);
-            },
-            (error: unknown) => {
-              stop();
-              reject(error);
-            },
-          );
-        } catch (error) {
-          // A thenable whose `then` throws: the attempt fails with that error, and its limit goes.
-          stop();
-          reject(error);
-        }
-      });
-    },
+    wrapAttempt: (call, run) => raceTimeLimit(call, run, ms, undefined),
+    // The race answers the call itself: with the value, or with the retries after a failure.
+    wrapFirstAttempt: (call, run, answer) => raceTimeLimit(call, run, ms, answer),
   };
+}
+
+/**
+ * Runs the attempt against its time limit. Settles once, with the first of: the attempt's own
+ * settling, or its signal's abort (the time limit, the caller's abort, a hedge that won); with
+ * `answer`, as the call's answer rather than as the attempt's.
+ */
+function raceTimeLimit(
+  call: CallRecord,
+  run: () => unknown,
+  ms: number,
+  answer: FirstAttemptAnswer | undefined,
+): Promise<unknown> {
+  const scope = call.attemptScope!;
+  const { signal } = scope.controller;
+  if (signal.aborted) {
+    const reason = signal.reason as unknown;
+    return answer === undefined
+      ? Promise.reject(reason)
+      : Promise.resolve(answer.failed(call, reason));
+  }
+  const attempt = call.attempt;
+  const timer = setTimeout(() => scope.abort(new AttemptTimeoutError(ms, attempt)), ms);
+  let value: PromiseLike<unknown>;
+  try {
+    value = runAsynchronousAttempt(run, call, '@Timeout');
+  } catch (error) {
+    clearTimeout(timer);
+    throw error;
+  }
+  return new Promise((resolve, reject) => {
+    // Once: after an abort, the method's own settling is still heard (so that it is never
+    // unhandled), and must not answer the call a second time.
+    let settled = false;
+    const settle = (failed: boolean, result: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      scope.onAbort = undefined;
+      if (answer !== undefined) {
+        resolve(failed ? answer.failed(call, result) : answer.succeeded(call, result));
+      } else if (failed) {
+        reject(result);
+      } else {
+        resolve(result);
+      }
+    };
+    scope.onAbort = () => settle(true, signal.reason);
+    try {
+      value.then(
+        (result) => settle(false, result),
+        (error: unknown) => settle(true, error),
+      );
+    } catch (error) {
+      // A thenable whose `then` throws: the attempt fails with that error, and its limit goes.
+      settle(true, error);
+    }
+  });
 }
 
 export const timeoutRegistration: PolicyRegistration = {
