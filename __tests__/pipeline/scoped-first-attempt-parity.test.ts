@@ -10,11 +10,13 @@ import {
 } from '../../src';
 import { compileFunctionPipeline } from '../../src/core/with-retry';
 
-// A hedge whose pipeline has nothing else that sees attempts (a time limit, a budget, a fallback
-// at most) runs a call's first step itself (call-with-retry.ts: `hedgedFirstAttempt`, the hedge's
-// `stepFirstAttempt`). Its calls must end exactly as the general step ends them. Each case runs
-// twice: as is, and with an `onSuccess` that does nothing, which makes the pipeline take the
-// general step; everything the caller can see must be the same, in the same fake millisecond.
+// A pipeline whose per-call policies only scope, wrap or hedge attempts (a time limit, a hedge,
+// with a budget or a fallback beside them) answers a call from its first attempt: a hedge runs the
+// first step itself (call-with-retry.ts: `hedgedFirstAttempt`, the hedge's `stepFirstAttempt`), a
+// time limit's race answers the call (`answeringFirstAttempt`, `wrapFirstAttempt`). Their calls
+// must end exactly as the general path ends them. Each case runs twice: as is, and with an
+// `onSuccess` that does nothing, which makes the pipeline take the general path; everything the
+// caller can see must be the same, in the same fake millisecond.
 
 beforeEach(() => {
   jest.useFakeTimers({ now: 1_000 });
@@ -141,6 +143,48 @@ const plans: readonly [string, readonly Step[]][] = [
   ['a hedge that throws', [{ after: 30 }, 'throws', { after: 5 }]],
   ['ties in one millisecond', [{ after: 12 }, { after: 2 }]],
 ];
+
+const timedOptionSets: readonly [string, FunctionRetryOptions][] = [
+  ['a time limit', { timeout: 25, maxAttempts: 3, delays: [5] }],
+  [
+    'a time limit and a fallback',
+    { timeout: 25, fallback: { to: 'fell back' }, maxAttempts: 2, delays: [5] },
+  ],
+];
+
+const timedPlans: readonly [string, readonly Step[]][] = [
+  ['the first attempt succeeds', [{ after: 5 }]],
+  ['the first attempt fails', [{ after: 5, fails: true }, { after: 5 }]],
+  ['the first attempt throws', ['throws', { after: 5 }]],
+  ['the first attempt never settles', ['hang', { after: 5 }]],
+  // Ignores its signal, and settles after its limit: the call is answered once, by the limit.
+  ['the first attempt fails after its limit', [{ after: 40, fails: true }, { after: 5 }]],
+  ['the first attempt succeeds after its limit', [{ after: 40 }, { after: 30 }, { after: 5 }]],
+];
+
+describe('a timed first attempt ends the call as the general path does', () => {
+  it('the pipelines compared take the two paths', () => {
+    for (const [, options] of timedOptionSets) {
+      expect(compileFunctionPipeline(options, functionScope).scopedAttemptsOnly).toBe(true);
+      expect(
+        compileFunctionPipeline({ ...options, ...general }, functionScope).scopedAttemptsOnly,
+      ).toBe(false);
+    }
+  });
+
+  for (const [optionsName, options] of timedOptionSets) {
+    for (const [planName, plan] of timedPlans) {
+      for (const abortAt of [undefined, 3, 30]) {
+        const when = abortAt === undefined ? 'no abort' : `the caller aborts at ${abortAt} ms`;
+        it(`${optionsName}, ${planName}, ${when}`, async () => {
+          const timed = await run(options, plan, abortAt);
+          const generalPath = await run({ ...options, ...general }, plan, abortAt);
+          expect(timed).toEqual(generalPath);
+        });
+      }
+    }
+  }
+});
 
 describe('a hedged first step ends the call as the general step does', () => {
   it('the pipelines compared take the two paths', () => {
