@@ -86,7 +86,7 @@ function runOneAttempt(
   try {
     value = (wrapAttempt.length === 0 ? execute : wrapExecution(wrapAttempt, execute))(call);
     // In the `try`: a value whose `then` or `constructor` getter throws is a failed attempt.
-    if (isPromiseLike(value)) promise = Promise.resolve(value);
+    if (isPromiseLike(value)) promise = adoptPromise(value);
   } catch (error) {
     return attemptEnded(call, failedWith(error));
   }
@@ -145,7 +145,7 @@ function runScopedAttempt(
   let promise: Promise<unknown> | undefined;
   try {
     value = (wrapAttempt.length === 0 ? scoped : wrapExecution(wrapAttempt, scoped))(call);
-    if (isPromiseLike(value)) promise = Promise.resolve(value);
+    if (isPromiseLike(value)) promise = adoptPromise(value);
   } catch (error) {
     return failed(error);
   }
@@ -179,7 +179,7 @@ function executeOnce(call: CallRecord, execute: AttemptExecution): Outcome | Pro
   let promise: Promise<unknown> | undefined;
   try {
     value = execute(call);
-    if (isPromiseLike(value)) promise = Promise.resolve(value);
+    if (isPromiseLike(value)) promise = adoptPromise(value);
   } catch (error) {
     return failedWith(error);
   }
@@ -465,7 +465,7 @@ function startScopedAttempt(call: CallRecord): Outcome | Promise<unknown> {
   try {
     value = runWrappedInScope(call, scope);
     // Inside the `try`: a hostile value's `then` or `constructor` getter fails the attempt.
-    if (isPromiseLike(value)) return Promise.resolve(value);
+    if (isPromiseLike(value)) return adoptPromise(value);
   } catch (error) {
     scope.release();
     return failedWith(error);
@@ -646,14 +646,15 @@ export function callAsynchronouslyWithRetry(
       createCallRecord(pipeline, target, thisArg, args, startedAt),
       firstOutcome,
     );
-  let value: unknown;
+  let promise: Promise<unknown>;
   try {
-    value = Reflect.apply(target, thisArg, args);
+    // In the `try`: a native promise whose `constructor` getter throws is a failed attempt.
+    promise = adoptPromise(Reflect.apply(target, thisArg, args));
   } catch (error) {
     return retry(failedWith(error));
   }
   const { retryOnResult } = pipeline;
-  return Promise.resolve(value).then(
+  return promise.then(
     retryOnResult &&
       ((result: unknown) =>
         isResultRetried(retryOnResult, result) ? retry(succeededWith(result)) : result),
@@ -758,9 +759,31 @@ function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
 }
 
 /**
- * A first attempt's promise as one that keeps the rules: a thenable that is not a native promise
- * (its `then` may throw, or call back twice), a `Promise` subclass's included, is adopted by one,
- * as `Promise.resolve` in the slow path does.
+ * An attempt's value as a native promise whose `then` is the built-in one: `Promise.resolve`'s,
+ * except for a native promise with a `then` or `constructor` of its own, which `Promise.resolve`
+ * returns as it is, so that `.then` on it would call (or read again) the method's own, outside the
+ * attempt's `try`. Such a promise is adopted as any thenable is: its `then` is called in a job, and
+ * whatever it does settles the new promise once. Throws only what reading a native promise's
+ * `constructor` threw, as `Promise.resolve` does.
+ */
+export function adoptPromise(value: unknown): Promise<unknown> {
+  const adopted = Promise.resolve(value);
+  if (
+    adopted !== value ||
+    (!Object.hasOwn(adopted, 'then') && !Object.hasOwn(adopted, 'constructor'))
+  ) {
+    return adopted;
+  }
+  return new Promise((resolve) => {
+    resolve(value);
+  });
+}
+
+/**
+ * A lean first attempt's promise as one that keeps the rules: a thenable that is not a native
+ * promise (its `then` may throw, or call back twice), a `Promise` subclass's included, is adopted
+ * by one. A native promise with a `then` of its own is not: nothing is held for a lean attempt, so
+ * its own `then` may only end the call at once; every other path adopts with `adoptPromise`.
  */
 export function promiseOf(value: PromiseLike<unknown>): PromiseLike<unknown> {
   return value instanceof Promise && value.constructor === Promise ? value : Promise.resolve(value);

@@ -1,6 +1,5 @@
 import {
-  isPromiseLike,
-  promiseOf,
+  adoptPromise,
   type MethodShape,
   retryAfterFirstAttempt,
   retryLeanCallSynchronously,
@@ -45,9 +44,11 @@ export function continueGuardedAttempt(
 ): unknown {
   if (!shape.answersWithPromise) shape.answersWithPromise = true;
   const rejected = rejectionHandlers(thisArg, startedAt, ticket, count, first, second, third);
-  let adopted: PromiseLike<unknown>;
+  let adopted: Promise<unknown>;
   try {
-    adopted = promiseOf(value);
+    // Never the method's own `then`: one that throws, calls back twice, or changes between reads
+    // would keep the ticket or give it back twice.
+    adopted = adoptPromise(value);
   } catch (error) {
     // A native promise whose `constructor` getter throws: the attempt failed with that error.
     return rejected(error);
@@ -66,6 +67,7 @@ export function continueGuardedAttempt(
 export function continueAfterFirstAttempt(
   pipeline: Pipeline,
   value: unknown,
+  promised: boolean,
   target: RetriedFunction,
   thisArg: unknown,
   startedAt: number,
@@ -75,16 +77,18 @@ export function continueAfterFirstAttempt(
   third: unknown,
   rejectionHandlers: RejectionHandlers,
 ): unknown {
-  if (isPromiseLike(value)) {
+  // `promised`: the wrapper read `then` in its `try`; read again here, a getter could answer
+  // otherwise, or throw past the attempt.
+  if (promised) {
     if (pipeline.retryOnResult === undefined) {
-      return promiseOf(value).then(
+      return adoptPromise(value).then(
         undefined,
         rejectionHandlers(thisArg, startedAt, count, first, second, third),
       );
     }
     const args = listArguments(count, first, second, third);
     const { retryOnResult } = pipeline;
-    return promiseOf(value).then(
+    return adoptPromise(value).then(
       (result: unknown) =>
         isResultRetried(retryOnResult, result)
           ? retryAfterFirstAttempt(

@@ -201,6 +201,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     return continueAfterFirstAttempt(
       pipeline,
       value,
+      promised,
       method,
       this,
       startedAt,
