@@ -186,6 +186,24 @@ describe('a fallback function', () => {
     await expect(service.asynchronous()).rejects.toBe(withCause);
     expect(withCause.cause).toBe('own');
   });
+
+  it('whose value has a throwing `then` getter: that error, with the failure as cause', async () => {
+    const failure = new HttpError(404);
+    const replacement = new Error('no fallback either');
+    const hostile = Object.defineProperty(Promise.resolve('never seen'), 'then', {
+      get() {
+        throw replacement;
+      },
+    });
+    class Service {
+      @Fallback(() => hostile)
+      async get(): Promise<string> {
+        throw failure;
+      }
+    }
+    await expect(new Service().get()).rejects.toBe(replacement);
+    expect(replacement.cause).toBe(failure);
+  });
 });
 
 describe('which failures fall back', () => {

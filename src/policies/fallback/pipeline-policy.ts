@@ -1,6 +1,6 @@
 import { isCallerAbort } from '../../classify/caller-abort';
 import { callSignal } from '../../core/abort-signal';
-import { isPromiseLike } from '../../core/call-with-retry';
+import { adoptPromise, isPromiseLike } from '../../core/call-with-retry';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { isMisuse } from '../../core/misuse-error';
@@ -25,13 +25,16 @@ export function fallbackPolicy(fallback: ResolvedFallback): PipelinePolicy {
       if (isMisuse(error) || isAbortOfCall(call, error) || !accepts(call, error)) return undefined;
       if (typeof to !== 'function') return { value: to };
       let value: unknown;
+      let promise: Promise<unknown> | undefined;
       try {
         value = Reflect.apply(to, call.thisArg, [error, ...call.args]);
+        // In the `try`: a value whose `then` or `constructor` getter throws is the function's error.
+        if (isPromiseLike(value)) promise = adoptPromise(value);
       } catch (thrown) {
         throw keepAsCause(thrown, error);
       }
-      if (isPromiseLike(value)) {
-        value = Promise.resolve(value).then(undefined, (thrown: unknown) => {
+      if (promise !== undefined) {
+        value = promise.then(undefined, (thrown: unknown) => {
           throw keepAsCause(thrown, error);
         });
       }
