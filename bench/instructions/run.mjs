@@ -78,8 +78,9 @@ for (const version of versions) {
   const node = await nodeBinary(version);
   for (const caseName of cases) {
     for (const kind of kinds) {
-      if (kind === 'async' || !asyncOnly.has(caseName))
+      if (kind === 'async' || !asyncOnly.has(caseName)) {
         jobs.push({ version, node, caseName, kind });
+      }
     }
   }
 }
