@@ -758,22 +758,23 @@ function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
   return step.value;
 }
 
+const promiseThen = Promise.prototype.then;
+
 /**
- * An attempt's value as a native promise whose `then` is the built-in one: `Promise.resolve`'s,
- * except for a native promise with a `then` or `constructor` of its own, which `Promise.resolve`
- * returns as it is, so that `.then` on it would call (or read again) the method's own, outside the
- * attempt's `try`. Such a promise is adopted as any thenable is: its `then` is called in a job, and
- * whatever it does settles the new promise once. Throws only what reading a native promise's
- * `constructor` threw, as `Promise.resolve` does.
+ * An attempt's value as a native promise whose `then` is the built-in one. An `async` method's
+ * promise is one, and is returned as it is (V8 folds the three reads below into a map check).
+ * Anything else is adopted by a new promise, a native promise with a `then` of its own included,
+ * which `Promise.resolve` would return as it is: its `then` is called in a job, and whatever it
+ * does (throw, call back twice) settles the new promise once. Throws what a getter of `value`
+ * threw. A `then` getter that answers the built-in `then` here and something else when read again
+ * is not guarded against: that takes code written against this function.
  */
 export function adoptPromise(value: unknown): Promise<unknown> {
-  const adopted = Promise.resolve(value);
-  if (
-    adopted !== value ||
-    (!Object.hasOwn(adopted, 'then') && !Object.hasOwn(adopted, 'constructor'))
-  ) {
-    return adopted;
+  if (value instanceof Promise && value.constructor === Promise && value.then === promiseThen) {
+    return value;
   }
+  const adopted = Promise.resolve(value);
+  if (adopted !== value) return adopted;
   return new Promise((resolve) => {
     resolve(value);
   });

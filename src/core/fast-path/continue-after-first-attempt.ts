@@ -44,16 +44,15 @@ export function continueGuardedAttempt(
 ): unknown {
   if (!shape.answersWithPromise) shape.answersWithPromise = true;
   const rejected = rejectionHandlers(thisArg, startedAt, ticket, count, first, second, third);
-  let adopted: Promise<unknown>;
   try {
-    // Never the method's own `then`: one that throws, calls back twice, or changes between reads
-    // would keep the ticket or give it back twice.
-    adopted = adoptPromise(value);
+    // Never the method's own `then`: one that throws or calls back twice would keep the ticket
+    // or give it back twice (`adoptPromise`).
+    return adoptPromise(value).then(pipeline.firstAttemptGuard!.successReporter!(ticket), rejected);
   } catch (error) {
-    // A native promise whose `constructor` getter throws: the attempt failed with that error.
+    // A getter threw (adopting, or in `then`'s species lookup) before a handler was attached:
+    // the attempt failed with that error.
     return rejected(error);
   }
-  return adopted.then(pipeline.firstAttemptGuard!.successReporter!(ticket), rejected);
 }
 
 /**
