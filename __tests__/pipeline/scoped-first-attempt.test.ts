@@ -341,3 +341,151 @@ describe('a hostile first value', () => {
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
   });
 });
+
+describe('a time limit that answers the call adopts a thenable value first', () => {
+  // A thenable's `then` may fulfil with another thenable. The race of `wrapAttempt` adopts it, so
+  // its failure is the attempt's (retried) and the attempt's scope follows the caller's abort until
+  // it settles; the race that answers the call must do the same.
+  const nested = (inner: () => PromiseLike<string>): PromiseLike<string> => ({
+    then(onFulfilled) {
+      setTimeout(() => onFulfilled!(inner() as unknown as string), 5);
+      return undefined as never;
+    },
+  });
+
+  it('a thenable fulfilled with a rejected promise is a failed attempt, retried', async () => {
+    let attempts = 0;
+    const onGiveUp = jest.fn();
+    const fetch = (): PromiseLike<string> => {
+      attempts += 1;
+      if (attempts > 1) return Promise.resolve('second');
+      return nested(() =>
+        Promise.reject(Object.assign(new Error('reset'), { code: 'ECONNRESET' })),
+      );
+    };
+    const call = withRetry(fetch, { timeout: 100, maxAttempts: 2, delays: [10], onGiveUp });
+    await jest.advanceTimersByTimeAsync(15);
+    await expect(call).resolves.toBe('second');
+    expect(attempts).toBe(2);
+    expect(onGiveUp).not.toHaveBeenCalled();
+  });
+
+  it("the attempt's signal still follows the caller's abort while the value is adopted", async () => {
+    const caller = new AbortController();
+    const fetch = (): PromiseLike<string> => {
+      const { signal } = currentAttempt()!;
+      return nested(
+        () =>
+          new Promise((resolve, reject) => {
+            const timer = setTimeout(() => resolve('too late'), 100);
+            signal.addEventListener('abort', () => {
+              clearTimeout(timer);
+              reject(signal.reason as Error);
+            });
+          }),
+      );
+    };
+    const reason = new Error('the caller gave up');
+    const call = withRetry(fetch, { timeout: 50, maxAttempts: 2, signal: caller.signal });
+    const settled = call.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await jest.advanceTimersByTimeAsync(20);
+    caller.abort(reason);
+    await jest.advanceTimersByTimeAsync(200);
+    await expect(settled).resolves.toEqual({ error: reason });
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('a time limit that answers the call hands a failure on in a reaction', () => {
+  // As after the race of `wrapAttempt`: a first attempt that fails at once (a thenable whose
+  // `then` throws, or rejects from within `then`) is retried after the call has returned, so the
+  // hooks (onRetry, onGiveUp, the diagnostics channels) never run inside the call itself.
+  const failingThenables: readonly [string, () => PromiseLike<string>][] = [
+    [
+      'whose then throws',
+      () => ({
+        then() {
+          throw Object.assign(new Error('then threw'), { code: 'ECONNRESET' });
+        },
+      }),
+    ],
+    [
+      'that rejects from within then',
+      () => ({
+        then(_onFulfilled, onRejected) {
+          onRejected!(Object.assign(new Error('rejected at once'), { code: 'ECONNRESET' }));
+          return undefined as never;
+        },
+      }),
+    ],
+  ];
+
+  for (const [name, thenable] of failingThenables) {
+    it(`a thenable ${name}: onRetry and onGiveUp run after the call returned`, async () => {
+      const events: string[] = [];
+      let attempts = 0;
+      const fetch = (): PromiseLike<string> => {
+        attempts += 1;
+        return thenable();
+      };
+      const call = withRetry(fetch, {
+        timeout: 50,
+        maxAttempts: 2,
+        delays: [10],
+        onRetry: () => events.push('onRetry'),
+        onGiveUp: () => events.push('onGiveUp'),
+      });
+      events.push('returned');
+      const settled = call.catch(() => events.push('rejected'));
+      await jest.advanceTimersByTimeAsync(10);
+      await settled;
+      expect(attempts).toBe(2);
+      expect(events).toEqual(['returned', 'onRetry', 'onGiveUp', 'rejected']);
+    });
+  }
+});
+
+describe("a time limit that answers the call runs the retries in the caller's context", () => {
+  it('a thenable that fails from inside the attempt: the hooks and the fallback see no attempt', async () => {
+    const seen: [string, number | undefined][] = [];
+    const note = (name: string): void => {
+      seen.push([name, currentAttempt()?.attempt]);
+    };
+    const fetch = (): PromiseLike<string> => {
+      let rejectAttempt: ((error: unknown) => void) | undefined;
+      // A reaction made inside the attempt runs in its async context, as an I/O callback would.
+      void Promise.resolve().then(() =>
+        rejectAttempt?.(Object.assign(new Error('reset'), { code: 'ECONNRESET' })),
+      );
+      return {
+        then(_onFulfilled, onRejected) {
+          rejectAttempt = onRejected!;
+          return undefined as never;
+        },
+      };
+    };
+    const call = withRetry(fetch, {
+      timeout: 50,
+      maxAttempts: 2,
+      delays: [10],
+      onRetry: () => note('onRetry'),
+      onGiveUp: () => note('onGiveUp'),
+      fallback: {
+        to: () => {
+          note('fallback');
+          return 'fell back';
+        },
+      },
+    });
+    await jest.advanceTimersByTimeAsync(10);
+    await expect(call).resolves.toBe('fell back');
+    expect(seen).toEqual([
+      ['onRetry', undefined],
+      ['onGiveUp', undefined],
+      ['fallback', undefined],
+    ]);
+  });
+});
