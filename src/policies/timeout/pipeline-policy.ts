@@ -26,7 +26,8 @@ export function timeoutPolicy(ms: number): PipelinePolicy {
 /**
  * Runs the attempt against its time limit. Settles once, with the first of: the attempt's own
  * settling, or its signal's abort (the time limit, the caller's abort, a hedge that won); with
- * `answer`, as the call's answer rather than as the attempt's.
+ * `answer`, as the call's answer rather than as the attempt's (from a reaction after the race when
+ * the attempt is not a native promise).
  */
 function raceTimeLimit(
   call: CallRecord,
@@ -51,7 +52,9 @@ function raceTimeLimit(
     clearTimeout(timer);
     throw error;
   }
-  return new Promise((resolve, reject) => {
+  // Set while the race cannot answer the call itself: see below.
+  let answerInReaction = true;
+  const race = new Promise((resolve, reject) => {
     // Once: after an abort, the method's own settling is still heard (so that it is never
     // unhandled), and must not answer the call a second time.
     let settled = false;
@@ -60,7 +63,7 @@ function raceTimeLimit(
       settled = true;
       clearTimeout(timer);
       scope.onAbort = undefined;
-      if (answer !== undefined) {
+      if (answer !== undefined && !answerInReaction) {
         resolve(failed ? answer.failed(call, result) : answer.succeeded(call, result));
       } else if (failed) {
         reject(result);
@@ -70,16 +73,29 @@ function raceTimeLimit(
     };
     scope.onAbort = () => settle(true, signal.reason);
     try {
-      value.then(
-        (result) => settle(false, result),
+      const { then } = value;
+      // Only a native promise's `then` calls back later, in the async context it was called in,
+      // and never with a thenable. Any other `then` (a thenable's, a subclass's own) may call back
+      // at once, from the method's own context, or with a thenable to adopt: the race settles as
+      // the attempt's, and the call is answered from a reaction made here, as without `answer`.
+      answerInReaction = then !== promiseThen;
+      Reflect.apply(then, value, [
+        (result: unknown) => settle(false, result),
         (error: unknown) => settle(true, error),
-      );
+      ]);
     } catch (error) {
       // A thenable whose `then` throws: the attempt fails with that error, and its limit goes.
       settle(true, error);
     }
   });
+  if (answer === undefined || !answerInReaction) return race;
+  return race.then(
+    (result) => answer.succeeded(call, result),
+    (error: unknown) => answer.failed(call, error),
+  );
 }
+
+const promiseThen = Promise.prototype.then;
 
 export const timeoutRegistration: PolicyRegistration = {
   kind: 'timeout',
