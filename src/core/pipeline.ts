@@ -43,6 +43,14 @@ export interface CallRecord {
   readonly slots: unknown[];
 }
 
+/** How a first attempt that answers the call (`wrapFirstAttempt`) ends it. */
+export interface FirstAttemptAnswer {
+  /** The attempt succeeded: releases its scope, and returns the call's value. */
+  succeeded(call: CallRecord, value: unknown): unknown;
+  /** The attempt failed: releases its scope, and returns the call's answer (the retries'). */
+  failed(call: CallRecord, error: unknown): unknown;
+}
+
 /**
  * What a policy can do to a call. Every hook is optional, and the pipeline gathers each hook into
  * its own list when it is compiled, so an absent hook costs nothing: no call, no check per policy.
@@ -95,14 +103,6 @@ export interface CallRecord {
  *   granted; true stops the call: it ends with the last real error, and `onGiveUp` is called.
  *   Innermost first, so a budget spends a retry only on one that no breaker stops.
  */
-/** How a first attempt that answers the call (`wrapFirstAttempt`) ends it. */
-export interface FirstAttemptAnswer {
-  /** The attempt succeeded: releases its scope, and returns the call's value. */
-  succeeded(call: CallRecord, value: unknown): unknown;
-  /** The attempt failed: releases its scope, and returns the call's answer (the retries'). */
-  failed(call: CallRecord, error: unknown): unknown;
-}
-
 export interface PipelinePolicy {
   /** For error messages and telemetry: 'budget', 'circuit-breaker', ... */
   readonly kind: PolicyKind;
@@ -118,7 +118,8 @@ export interface PipelinePolicy {
    * `wrapAttempt` for a call's first attempt where this policy is the only wrapper and nothing
    * else sees attempts (`scopedAttemptsOnly`, no hedge): the promise it returns answers the call,
    * settled through `answer` once the attempt has (a time limit's race: no promise of its own
-   * after it). What it throws is the attempt's failure, as for `wrapAttempt`.
+   * after it, but for an attempt that is not a native promise). What it throws is the attempt's
+   * failure, as for `wrapAttempt`.
    */
   wrapFirstAttempt?(call: CallRecord, run: () => unknown, answer: FirstAttemptAnswer): unknown;
   attemptEnded?(call: CallRecord, outcome: Outcome): void;
