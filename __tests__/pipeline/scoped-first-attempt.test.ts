@@ -423,7 +423,17 @@ describe('a time limit that answers the call hands a failure on in a reaction', 
     ],
   ];
 
-  for (const [name, thenable] of failingThenables) {
+  class ThrowingSpecies extends Promise<string> {
+    static override get [Symbol.species](): PromiseConstructor {
+      throw Object.assign(new Error('species threw'), { code: 'ECONNRESET' });
+    }
+  }
+  const failing: readonly [string, () => PromiseLike<string>][] = [
+    ...failingThenables,
+    ['whose species throws (a Promise subclass)', () => new ThrowingSpecies(() => undefined)],
+  ];
+
+  for (const [name, thenable] of failing) {
     it(`a thenable ${name}: onRetry and onGiveUp run after the call returned`, async () => {
       const events: string[] = [];
       let attempts = 0;

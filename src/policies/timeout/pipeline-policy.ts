@@ -84,7 +84,9 @@ function raceTimeLimit(
         (error: unknown) => settle(true, error),
       ]);
     } catch (error) {
-      // A thenable whose `then` throws: the attempt fails with that error, and its limit goes.
+      // A thenable whose `then` throws (a subclass's species, too): the attempt fails with that
+      // error, and its limit goes. The call is answered from the reaction, never inside the call.
+      answerInReaction = true;
       settle(true, error);
     }
   });
