@@ -79,10 +79,12 @@ function raceTimeLimit(
       // at once, from the method's own context, or with a thenable to adopt: the race settles as
       // the attempt's, and the call is answered from a reaction made here, as without `answer`.
       answerInReaction = then !== promiseThen;
-      Reflect.apply(then, value, [
-        (result: unknown) => settle(false, result),
-        (error: unknown) => settle(true, error),
-      ]);
+      const fulfilled = (result: unknown): void => settle(false, result);
+      const rejected = (error: unknown): void => settle(true, error);
+      // A native promise's `then` is called as a method, which V8 inlines (read twice: `settle`
+      // answers once, whatever a getter does on the second read).
+      if (answerInReaction) Reflect.apply(then, value, [fulfilled, rejected]);
+      else value.then(fulfilled, rejected);
     } catch (error) {
       // A thenable whose `then` throws (a subclass's species, too): the attempt fails with that
       // error, and its limit goes. The call is answered from the reaction, never inside the call.
