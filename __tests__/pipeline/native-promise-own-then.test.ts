@@ -250,3 +250,35 @@ describe('withRetry', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('the lean path', () => {
+  it('an own `then` that calls back thrice answers once, and starts no second retry loop', async () => {
+    let calls = 0;
+    const call = retryable(
+      () => {
+        calls += 1;
+        return callingBackThrice();
+      },
+      { maxAttempts: 3, initialDelay: 10, jitter: 'none', budget: false },
+    );
+    await expect(call()).resolves.toBe('first');
+    await jest.advanceTimersByTimeAsync(100);
+    expect(calls).toBe(1);
+  });
+
+  it('an own `then` that throws is a failed attempt, retried up to maxAttempts', async () => {
+    let calls = 0;
+    const call = retryable(
+      () => {
+        calls += 1;
+        return throwingOwnThen();
+      },
+      { maxAttempts: 3, initialDelay: 10, jitter: 'none', budget: false },
+    );
+    const result = call();
+    const settled = expect(result).rejects.toMatchObject({ status: 503 });
+    await jest.advanceTimersByTimeAsync(100);
+    await settled;
+    expect(calls).toBe(3);
+  });
+});

@@ -781,13 +781,13 @@ export function adoptPromise(value: unknown): Promise<unknown> {
 }
 
 /**
- * A lean first attempt's promise as one that keeps the rules: a thenable that is not a native
- * promise (its `then` may throw, or call back twice), a `Promise` subclass's included, is adopted
- * by one. A native promise with a `then` of its own is not: nothing is held for a lean attempt, so
- * its own `then` may only end the call at once; every other path adopts with `adoptPromise`.
+ * `adoptPromise` for the lean wrapper, which V8 inlines: the check of an `async` method's promise
+ * here, anything else adopted there.
  */
 export function promiseOf(value: PromiseLike<unknown>): PromiseLike<unknown> {
-  return value instanceof Promise && value.constructor === Promise ? value : Promise.resolve(value);
+  return value instanceof Promise && value.constructor === Promise && value.then === promiseThen
+    ? value
+    : adoptPromise(value);
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
