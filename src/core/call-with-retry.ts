@@ -456,8 +456,8 @@ function hedgedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
 /**
  * Starts one attempt in its own scope (`call.attemptScope`), through the wrappers: the attempt's
  * promise (the method's, or its time limit's race), adopted, or the outcome of an attempt that
- * ended at once, its scope released. Throws only what opening the
- * scope threw (a `signal` option's own error).
+ * ended at once, its scope released. Throws only what opening the scope threw (a `signal`
+ * option's own error).
  */
 function startScopedAttempt(call: CallRecord): Outcome | Promise<unknown> {
   const scope = openAttemptScope(call);

@@ -160,7 +160,7 @@ function runHedgedStep(
           succeeded(record, value, attemptStartedAt);
         },
         (error: unknown) => {
-          // A loser's failure comes after the step settled: nothing hears it.
+          // Never marked lost here: a loser fails only after the step settled, and is not heard.
           record.attemptScope!.release();
           failed(record, failedWith(error));
         },
