@@ -279,6 +279,21 @@ describe('a callback that returns garbage', () => {
     expect((rejection as Error).cause).toBe(failure);
   });
 
+  it('a signal option that throws runs once, also with a fallback that asks about the abort', async () => {
+    let runs = 0;
+    const signal = (() => {
+      runs += 1;
+      throw new Error('signal option threw');
+    }) as unknown as RetryOptions['signal'];
+    const result = await withRetry(async () => Promise.reject(failure), {
+      ...immediate,
+      signal,
+      fallback: { to: 'fell back' },
+    });
+    expect(result).toBe('fell back');
+    expect(runs).toBe(1);
+  });
+
   it('a signal without removeEventListener is no AbortSignal: a TypeError, not a hung hedged call', async () => {
     const halfSignal = { aborted: false, addEventListener: () => undefined };
     const rejection = await withRetry(async () => 'never settles the call', {

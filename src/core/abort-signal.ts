@@ -70,8 +70,10 @@ export function callSignalAfter(call: CallRecord, handled: unknown): AbortSignal
  */
 export function callSignal(call: CallRecord): AbortSignal | undefined {
   if (!call.signalResolved) {
-    call.signal = resolveAbortSignal(call.pipeline.signal, call.args);
+    // Marked first: an option that throws ends the call with its error once, and is not run again
+    // by a policy that looks later (a fallback asking whether the failure is the caller's abort).
     call.signalResolved = true;
+    call.signal = resolveAbortSignal(call.pipeline.signal, call.args);
   }
   return call.signal;
 }
