@@ -25,6 +25,26 @@ export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
   const { delay, maxHedges } = options;
   const estimate =
     typeof delay === 'string' ? new LatencyEstimate(Number(delay.slice(1))) : undefined;
+  const step = (
+    call: CallRecord,
+    start: (record: CallRecord) => Outcome | Promise<unknown>,
+    continueAfterFailure: ((call: CallRecord, outcome: Outcome) => unknown) | undefined,
+  ): Outcome | Promise<unknown> => {
+    const startedAt = now();
+    const first = start(call);
+    if (!(first instanceof Promise)) return first; // refused, or a synchronous failure
+    const hedgeDelay = estimate === undefined ? (delay as number) : estimate.current();
+    return runHedgedStep(
+      call,
+      start,
+      first,
+      startedAt,
+      hedgeDelay,
+      maxHedges,
+      estimate,
+      continueAfterFailure,
+    );
+  };
   return {
     kind: 'hedge',
     providesAttemptContext: true,
@@ -35,38 +55,9 @@ export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
       if (signal.aborted) return Promise.reject(signal.reason as unknown);
       return runAsynchronousAttempt(run, call, '@Hedge');
     },
-    stepAttempt(call, runOne) {
-      const startedAt = now();
-      const first = runOne(call);
-      if (!(first instanceof Promise)) return first; // refused, or a synchronous failure
-      const hedgeDelay = estimate === undefined ? (delay as number) : estimate.current();
-      // Without `continueAfterFailure`, the step settles with an outcome.
-      return runHedgedStep(
-        call,
-        runOne,
-        first,
-        startedAt,
-        hedgeDelay,
-        maxHedges,
-        estimate,
-      ) as Promise<Outcome>;
-    },
-    stepFirstAttempt(call, startAttempt, continueAfterFailure) {
-      const startedAt = now();
-      const first = startAttempt(call);
-      if (!(first instanceof Promise)) return first; // a synchronous failure
-      const hedgeDelay = estimate === undefined ? (delay as number) : estimate.current();
-      return runHedgedStep(
-        call,
-        startAttempt,
-        first,
-        startedAt,
-        hedgeDelay,
-        maxHedges,
-        estimate,
-        continueAfterFailure,
-      );
-    },
+    // Without `continueAfterFailure`, the step settles with an outcome.
+    stepAttempt: (call, runOne) => step(call, runOne, undefined) as Outcome | Promise<Outcome>,
+    stepFirstAttempt: step,
   };
 }
 
@@ -84,7 +75,7 @@ function runHedgedStep(
   hedgeDelay: number | undefined,
   maxHedges: number,
   estimate: LatencyEstimate | undefined,
-  continueAfterFailure?: (call: CallRecord, outcome: Outcome) => unknown,
+  continueAfterFailure: ((call: CallRecord, outcome: Outcome) => unknown) | undefined,
 ): Promise<unknown> {
   return new Promise((resolve) => {
     // The attempts not settled yet: rarely more than two, so a list, not a Set (cheaper to make).
