@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     plan.contents === 'peers'
       ? await loadPeers().loadPeerCases(generatedCases)
       : plan.contents === 'policies'
-        ? await loadPolicies().loadPolicyCases()
+        ? await loadPolicies().loadPolicyCases(plan.policies)
         : loadShapeCases(generatedCases, plan.shapes);
   const { cases } = loaded;
 
@@ -56,7 +56,7 @@ function loadPeers(): typeof import('./harness/load-peer-cases') {
   return require('./harness/load-peer-cases') as typeof import('./harness/load-peer-cases');
 }
 
-/** The same for the policies' module: their decorated classes belong to their group alone. */
+/** The same for the policies' module: their decorated classes belong to their groups alone. */
 function loadPolicies(): typeof import('./harness/load-policy-cases') {
   return require('./harness/load-policy-cases') as typeof import('./harness/load-policy-cases');
 }

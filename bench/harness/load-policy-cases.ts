@@ -3,23 +3,31 @@ import { policyCaseBuilders, PolicyNotExported, type PolicyCaseBuilder } from '.
 import { currentPeersAvailable } from '../cases/node-version';
 import type { BenchCase } from './bench-case';
 import { checkUniqueNames, type LoadedCases } from './load-shape-cases';
-import { allPolicyCases, policyCaseName, policyDecorators } from './policy-names';
+import {
+  allPolicyCases,
+  cockatielPolicies,
+  policyCaseName,
+  policyDecorators,
+  type PolicyName,
+} from './policy-names';
 import { prepareCase } from './timed-case';
 
-// Only the policies group's process loads this module (group.ts requires it on demand): it
+// Only the policy groups' processes load this module (group.ts requires it on demand): it
 // defines the policies' decorated classes, which no other group's process must have.
 
 /**
- * The direct calls and every policy case this build and this Node can run, in table order. A case
+ * The direct calls and every case of `policies` this build and this Node can run, in table order,
+ * each group's direct calls measured in its own process (groups.ts says why). A case
  * whose decorator this build does not export, or that refuses the call (a policy that turns out
  * not to work on a sync method), is left out with a note, so that the group still runs.
  */
-export async function loadPolicyCases(): Promise<LoadedCases> {
+export async function loadPolicyCases(policies: readonly PolicyName[]): Promise<LoadedCases> {
   const builders = policyCaseBuilders();
   const notes: string[] = [];
   const cases: BenchCase[] = directCases();
   const missingExports = new Set<string>();
   for (const { policy, kind, variant } of allPolicyCases()) {
+    if (!policies.includes(policy)) continue;
     const name = policyCaseName(policy, kind, variant);
     const builder = builders.find(
       (candidate) =>
@@ -34,8 +42,13 @@ export async function loadPolicyCases(): Promise<LoadedCases> {
     } else cases.push(built);
   }
   notes.push(...missingExports);
-  if (!currentPeersAvailable) {
-    notes.push('policies: cockatiel 4 needs Node 22: its timeout, bulkhead and fallback not run');
+  const cockatielCounterparts = policies.filter(
+    (policy) => cockatielPolicies[policy] !== undefined,
+  );
+  if (!currentPeersAvailable && cockatielCounterparts.length > 0) {
+    notes.push(
+      `policies: cockatiel 4 needs Node 22: its counterparts of ${cockatielCounterparts.join(', ')} not run`,
+    );
   }
   const timedCases = cases.map((benchCase) => prepareCase(benchCase, 'standard'));
   checkUniqueNames(timedCases);

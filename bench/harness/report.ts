@@ -2,7 +2,7 @@ import { shapeNames, type CallKind, type WrapperName } from './bench-case';
 import { directCaseNames, type CaseResult } from './case-result';
 import type { Environment } from './environment';
 import type { GroupResult } from './group-protocol';
-import { cleanGroup, peersGroup, policiesGroup, poisonedGroup } from './groups';
+import { cleanGroup, peersGroup, poisonedGroup, policyGroups } from './groups';
 import type { BenchOptions } from './options';
 import {
   allPolicyCases,
@@ -156,28 +156,33 @@ const signed = (value: number, digits: number, unit: string): string =>
  * tenacious's, the difference from the hand-written equivalent's and cockatiel 4's extra time.
  */
 function policyTable(report: BenchReport): string[] {
-  const results = report.groups.find((group) => group.group === policiesGroup)?.results ?? [];
   const lines = header(policyColumns, 3);
+  const groups = policyGroups.map(
+    (name) => report.groups.find((group) => group.group === name)?.results ?? [],
+  );
+  const results = groups.flat();
   const find = (name: string): CaseResult | undefined =>
     results.find((result) => result.name === name);
-  // The baselines first: this process's own direct calls.
-  for (const kind of kinds) {
-    const direct = find(directCaseNames[kind]);
-    lines.push(
-      row([
-        'direct',
-        kind,
-        directCaseNames[kind],
-        fixed(direct?.nanosecondsPerCall, 1),
-        fixed(direct?.extraNanoseconds, 1),
-        direct === undefined ? '-' : `${(direct.spread * 100).toFixed(1)}%`,
-        fixed(direct?.bytesPerCall, 0),
-        fixed(direct?.extraBytesPerCall, 0),
-        '',
-        '',
-      ]),
-    );
-  }
+  // The baselines first: each process's own direct calls (groups.ts: why two processes).
+  policyGroups.forEach((groupName, index) => {
+    for (const kind of kinds) {
+      const direct = groups[index]!.find((result) => result.name === directCaseNames[kind]);
+      lines.push(
+        row([
+          'direct',
+          kind,
+          `${directCaseNames[kind]} (process: ${groupName})`,
+          fixed(direct?.nanosecondsPerCall, 1),
+          fixed(direct?.extraNanoseconds, 1),
+          direct === undefined ? '-' : `${(direct.spread * 100).toFixed(1)}%`,
+          fixed(direct?.bytesPerCall, 0),
+          fixed(direct?.extraBytesPerCall, 0),
+          '',
+          '',
+        ]),
+      );
+    }
+  });
   for (const { policy, kind, variant } of allPolicyCases()) {
     const result = find(policyCaseName(policy, kind, variant));
     const label =

@@ -1,7 +1,7 @@
 import { shapeNames, type CallKind, type ShapeName, type WrapperName } from './bench-case';
 import type { CaseResult } from './case-result';
 import type { GroupResult } from './group-protocol';
-import { cleanGroup, peersGroup, policiesGroup, poisonedGroup } from './groups';
+import { cleanGroup, peersGroup, poisonedGroup, policyGroups } from './groups';
 import { breakerPeerCaseName, cockatielBreakerCaseName, withRetryCaseName } from './case-names';
 import {
   policyCaseName,
@@ -250,7 +250,7 @@ export function evaluateTargets(groups: readonly GroupResult[]): TargetResult[] 
         : compare(id, description, bytes, 200, `+${bytes} B`),
     );
   }
-  targets.push(...evaluatePolicyTargets(groupResults(policiesGroup)));
+  targets.push(...evaluatePolicyTargets(policyGroups.flatMap((group) => groupResults(group))));
   return targets;
 }
 
