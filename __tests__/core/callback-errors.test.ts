@@ -303,7 +303,7 @@ describe('a callback that returns garbage', () => {
     }).catch((error: unknown) => error);
     expect(rejection).toBeInstanceOf(TypeError);
     expect((rejection as Error).message).toBe(
-      'option "signal" returned {"aborted":false}; it must return an AbortSignal or undefined',
+      'option "signal" returned {"aborted":false}, and its "removeEventListener" is not a function; it must return an AbortSignal or undefined',
     );
   });
 

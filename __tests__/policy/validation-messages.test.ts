@@ -66,6 +66,16 @@ describe('a rejected option says what was expected', () => {
       'option "signal" must be an AbortSignal or a function (args) => AbortSignal | undefined, got "abort"',
     ],
     [
+      'signal that lacks one of the members a signal has',
+      { signal: { aborted: false, addEventListener: () => undefined } },
+      'option "signal" must be an AbortSignal or a function (args) => AbortSignal | undefined (this object looks like a signal, but its "removeEventListener" is not a function), got {"aborted":false}',
+    ],
+    [
+      'signal whose aborted is not a boolean',
+      { signal: { aborted: 'no', addEventListener() {}, removeEventListener() {} } },
+      'option "signal" must be an AbortSignal or a function (args) => AbortSignal | undefined (this object looks like a signal, but its "aborted" is not a boolean), got {"aborted":"no"}',
+    ],
+    [
       'rateLimit that is null',
       { rateLimit: null },
       'option "rateLimit" must be an object of rate-limit options, got null',

@@ -20,6 +20,23 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
 }
 
 /**
+ * For an error message: which member keeps an object that looks like a signal (it has at least
+ * one of the three) from being one; undefined for anything else.
+ */
+export function abortSignalShortfall(value: unknown): string | undefined {
+  const members = [
+    ['aborted', 'boolean'],
+    ['addEventListener', 'function'],
+    ['removeEventListener', 'function'],
+  ] as const;
+  const found = members.map(([name, type]) => typeof readProperty(value, name) === type);
+  const missing = found.indexOf(false);
+  if (missing === -1 || !found.includes(true)) return undefined;
+  const [name, type] = members[missing]!;
+  return `its "${name}" is not a ${type}`;
+}
+
+/**
  * The signal that cancels a call's retries: the `signal` option if given, otherwise an `AbortSignal`
  * argument, or one at `.signal` / `.abortSignal` of an argument (undici's and the AWS SDK's
  * spellings). Looked up only after a failure, never on the success path.
@@ -31,8 +48,9 @@ export function resolveAbortSignal(
   if (option === undefined) return findSignalArgument(args);
   const signal: unknown = typeof option === 'function' ? option(args) : option;
   if (signal !== undefined && !isAbortSignal(signal)) {
+    const shortfall = abortSignalShortfall(signal);
     throw new TypeError(
-      `option "signal" returned ${describeValue(signal)}; it must return an AbortSignal or undefined`,
+      `option "signal" returned ${describeValue(signal)}${shortfall === undefined ? '' : `, and ${shortfall}`}; it must return an AbortSignal or undefined`,
     );
   }
   return signal;

@@ -2,7 +2,7 @@ import { isErrorCategory } from '../classify/error-category';
 import type { RateLimitOptions, RetryDefaultsOptions, RetryOptions } from './options';
 import { describeValue } from './describe-value';
 import { isClassConstructor } from './is-class-constructor';
-import { isAbortSignal } from '../core/abort-signal';
+import { abortSignalShortfall, isAbortSignal } from '../core/abort-signal';
 import { mergeOwnKeys } from './own-keys';
 import { isAsyncFunction } from './predicate-answer';
 import { isRetryBudget } from '../policies/retry-budget/retry-budget';
@@ -115,9 +115,13 @@ const backoffChecks: Record<string, FieldCheck> = {
   },
   respectRetryAfter: booleanValue,
   signal(value) {
-    return (typeof value === 'function' && !isClassConstructor(value)) || isAbortSignal(value)
-      ? undefined
-      : typeProblem('an AbortSignal or a function (args) => AbortSignal | undefined');
+    if ((typeof value === 'function' && !isClassConstructor(value)) || isAbortSignal(value)) {
+      return undefined;
+    }
+    const shortfall = abortSignalShortfall(value);
+    return typeProblem(
+      `an AbortSignal or a function (args) => AbortSignal | undefined${shortfall === undefined ? '' : ` (this object looks like a signal, but ${shortfall})`}`,
+    );
   },
   onRetry: functionValue,
   onGiveUp: functionValue,
