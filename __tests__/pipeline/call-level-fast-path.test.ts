@@ -399,6 +399,25 @@ describe('a hostile value in the slow path', () => {
   });
 });
 
+describe('a hostile value on the lean path', () => {
+  it('a value whose `then` getter throws is a failed attempt: retried, then thrown as the call was made', () => {
+    let attempts = 0;
+    class Service {
+      @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 3, budget: false })
+      call(): PromiseLike<string> {
+        attempts += 1;
+        return Object.defineProperty({}, 'then', {
+          get() {
+            throw new HttpError(503);
+          },
+        }) as PromiseLike<string>;
+      }
+    }
+    expect(() => new Service().call()).toThrow(HttpError);
+    expect(attempts).toBe(3);
+  });
+});
+
 describe('a rate-limit turn as the ticket', () => {
   it('a synchronous call whose turn is not now is refused at once, counted once, with its retryAfter', () => {
     const limiter = new RateLimiter({ limit: 2, interval: 1_000 });

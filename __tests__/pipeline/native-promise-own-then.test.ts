@@ -215,70 +215,63 @@ describe('a first attempt without a ticket reads `then` once', () => {
   });
 });
 
-describe('withRetry', () => {
-  it('an own `then` that calls back thrice answers once, and starts no retries', async () => {
-    let calls = 0;
-    const result = withRetry(
-      () => {
-        calls += 1;
-        return callingBackThrice();
-      },
-      { maxAttempts: 3, initialDelay: 10, jitter: 'none', retryOnResult: () => false },
-    );
-    await expect(result).resolves.toBe('first');
-    await jest.advanceTimersByTimeAsync(100);
-    expect(calls).toBe(1);
+/** A native promise whose `constructor` getter throws. */
+function throwingConstructor(): Promise<string> {
+  return Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
+    get() {
+      throw new HttpError(503);
+    },
   });
+}
 
-  it('a native promise whose `constructor` getter throws is a failed attempt, retried', async () => {
+describe.each([
+  [
+    'withRetry',
+    (attempt: () => Promise<string>) =>
+      withRetry(attempt, { maxAttempts: 3, initialDelay: 10, jitter: 'none' }),
+  ],
+  [
+    'withRetry with retryOnResult',
+    (attempt: () => Promise<string>) =>
+      withRetry(attempt, {
+        maxAttempts: 3,
+        initialDelay: 10,
+        jitter: 'none',
+        retryOnResult: () => false,
+      }),
+  ],
+  [
+    'the lean path',
+    (attempt: () => Promise<string>) =>
+      retryable(attempt, { maxAttempts: 3, initialDelay: 10, jitter: 'none', budget: false })(),
+  ],
+])('%s', (_entry, callWith) => {
+  /** Calls `answer` through the entry point; how many attempts ran, once the call settled. */
+  async function attemptsOf(answer: () => Promise<string>, expectation: unknown): Promise<number> {
     let calls = 0;
-    const result = withRetry(
-      () => {
-        calls += 1;
-        return Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
-          get() {
-            throw new HttpError(503);
-          },
-        });
-      },
-      { maxAttempts: 3, initialDelay: 10, jitter: 'none' },
-    );
+    const result = callWith(() => {
+      calls += 1;
+      return answer();
+    });
     expect(result).toBeInstanceOf(Promise);
-    const settled = expect(result).rejects.toMatchObject({ status: 503 });
+    const settled =
+      expectation === 'first'
+        ? expect(result).resolves.toBe('first')
+        : expect(result).rejects.toMatchObject({ status: 503 });
     await jest.advanceTimersByTimeAsync(100);
     await settled;
-    expect(calls).toBe(3);
-  });
-});
+    return calls;
+  }
 
-describe('the lean path', () => {
-  it('an own `then` that calls back thrice answers once, and starts no second retry loop', async () => {
-    let calls = 0;
-    const call = retryable(
-      () => {
-        calls += 1;
-        return callingBackThrice();
-      },
-      { maxAttempts: 3, initialDelay: 10, jitter: 'none', budget: false },
-    );
-    await expect(call()).resolves.toBe('first');
-    await jest.advanceTimersByTimeAsync(100);
-    expect(calls).toBe(1);
+  it('an own `then` that calls back thrice answers once, and starts no retries', async () => {
+    expect(await attemptsOf(callingBackThrice, 'first')).toBe(1);
   });
 
   it('an own `then` that throws is a failed attempt, retried up to maxAttempts', async () => {
-    let calls = 0;
-    const call = retryable(
-      () => {
-        calls += 1;
-        return throwingOwnThen();
-      },
-      { maxAttempts: 3, initialDelay: 10, jitter: 'none', budget: false },
-    );
-    const result = call();
-    const settled = expect(result).rejects.toMatchObject({ status: 503 });
-    await jest.advanceTimersByTimeAsync(100);
-    await settled;
-    expect(calls).toBe(3);
+    expect(await attemptsOf(throwingOwnThen, 'a 503')).toBe(3);
+  });
+
+  it('a `constructor` getter that throws is a failed attempt, retried up to maxAttempts', async () => {
+    expect(await attemptsOf(throwingConstructor, 'a 503')).toBe(3);
   });
 });

@@ -782,12 +782,19 @@ export function adoptPromise(value: unknown): Promise<unknown> {
 
 /**
  * `adoptPromise` for the lean wrapper, which V8 inlines: the check of an `async` method's promise
- * here, anything else adopted there.
+ * here, anything else adopted there. Never throws: the wrapper calls it after the attempt's `try`,
+ * so a getter's error (a promise's `constructor`) is the attempt's rejection.
  */
 export function promiseOf(value: PromiseLike<unknown>): PromiseLike<unknown> {
-  return value instanceof Promise && value.constructor === Promise && value.then === promiseThen
-    ? value
-    : adoptPromise(value);
+  try {
+    if (value instanceof Promise && value.constructor === Promise && value.then === promiseThen) {
+      return value;
+    }
+    return adoptPromise(value);
+  } catch (error) {
+    // A getter threw (a promise's `constructor`): the attempt rejected with its error.
+    return Promise.reject(error);
+  }
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -237,8 +237,11 @@ export function createRetryingFunction<Target extends RetriedFunction>(
           }
           countFastCall(pipeline);
           let value: unknown;
+          let promised: boolean;
           try {
             value = Reflect.apply(method, this, arguments);
+            // In the `try`: a `then` getter that throws fails the attempt, as a throw does.
+            promised = isPromiseLike(value);
           } catch (error) {
             return retryThrownFirstAttempt(
               pipeline,
@@ -249,8 +252,8 @@ export function createRetryingFunction<Target extends RetriedFunction>(
             );
           }
           // A synchronous method's success ends here, so its call stays as cheap as a plain call.
-          if (!isPromiseLike(value)) return value;
-          return promiseOf(value).then(
+          if (!promised) return value;
+          return promiseOf(value as PromiseLike<unknown>).then(
             undefined,
             rejectionHandlers(
               this,
