@@ -349,32 +349,49 @@ describe('a concurrency slot as the ticket', () => {
 });
 
 describe("a breaker's probe as the ticket", () => {
-  it('a probe whose value has a throwing `then` getter counts as a failure: the circuit reopens', () => {
-    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
-    let answer: () => PromiseLike<string> = () => Promise.reject(new HttpError(503));
-    class Service {
-      @Retry({ maxAttempts: 1, budget: false })
-      @CircuitBreaker(breaker)
-      call(): PromiseLike<string> {
-        return answer();
+  it.each([
+    [
+      'a native promise whose own `then` throws: a rejection',
+      () =>
+        Object.assign(Promise.resolve('never seen'), {
+          then(): never {
+            throw new HttpError(503);
+          },
+        }),
+      'rejects',
+    ],
+    [
+      'a value whose `then` getter throws: a throw, as the call was made',
+      () =>
+        Object.defineProperty(Promise.resolve('never seen'), 'then', {
+          get() {
+            throw new HttpError(503);
+          },
+        }),
+      'throws',
+    ],
+  ] as const)(
+    'a probe that answers %s counts as a failure: the circuit reopens',
+    async (_label, hostile, how) => {
+      const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
+      let answer: () => PromiseLike<string> = () => Promise.reject(new HttpError(503));
+      class Service {
+        @Retry({ maxAttempts: 1, budget: false })
+        @CircuitBreaker(breaker)
+        call(): PromiseLike<string> {
+          return answer();
+        }
       }
-    }
-    const service = new Service();
-    return expect(service.call())
-      .rejects.toMatchObject({ status: 503 })
-      .then(() => {
-        expect(breaker.state).toBe('open');
-        jest.advanceTimersByTime(1_000);
-        answer = () =>
-          Object.defineProperty(Promise.resolve('never seen'), 'then', {
-            get() {
-              throw new HttpError(503);
-            },
-          });
-        expect(() => service.call()).toThrow(HttpError);
-        expect(breaker.state).toBe('open');
-      });
-  });
+      const service = new Service();
+      await expect(service.call()).rejects.toMatchObject({ status: 503 });
+      expect(breaker.state).toBe('open');
+      jest.advanceTimersByTime(1_000);
+      answer = hostile;
+      if (how === 'throws') expect(() => service.call()).toThrow(HttpError);
+      else await expect(service.call()).rejects.toMatchObject({ status: 503 });
+      expect(breaker.state).toBe('open');
+    },
+  );
 });
 
 describe('a hostile value in the slow path', () => {

@@ -15,9 +15,9 @@ import {
 // A native promise with a `then` of its own (a function, or a getter) is a thenable that
 // `Promise.resolve` and `instanceof Promise` let through as a plain native promise: `.then` on it
 // calls the method's own `then`, outside the attempt's `try`. Every path that holds something for
-// the attempt (a concurrency slot, a breaker's probe, an attempt scope's listener on the caller's
-// signal) adopts it as any other thenable, so the attempt fails or succeeds once, and gives back
-// what it took once.
+// the attempt (a concurrency slot, a breaker's probe: call-level-fast-path.test.ts, an attempt
+// scope's listener on the caller's signal) adopts it as any other thenable, so the attempt fails
+// or succeeds once, and gives back what it took once.
 
 beforeEach(() => {
   jest.useFakeTimers({ now: 1_000 });
@@ -117,27 +117,6 @@ describe('a concurrency slot as the ticket', () => {
     const value = await limitedService(limiter, () => thenChangingOnSecondRead(() => 42)).call();
     expect(value).toBeInstanceOf(Promise);
     expect(limiter.running).toBe(0);
-  });
-});
-
-describe("a breaker's probe", () => {
-  it('a probe whose native promise has a throwing own `then` counts as a failure', async () => {
-    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
-    let answer: () => Promise<string> = () => Promise.reject(new HttpError(503));
-    class Service {
-      @Retry({ maxAttempts: 1, budget: false })
-      @CircuitBreaker(breaker)
-      call(): Promise<string> {
-        return answer();
-      }
-    }
-    const service = new Service();
-    await expect(service.call()).rejects.toMatchObject({ status: 503 });
-    expect(breaker.state).toBe('open');
-    jest.advanceTimersByTime(1_000);
-    answer = throwingOwnThen;
-    await expect(service.call()).rejects.toMatchObject({ status: 503 });
-    expect(breaker.state).toBe('open');
   });
 });
 
