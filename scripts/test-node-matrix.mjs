@@ -1,6 +1,7 @@
 // npm run test:node-matrix: the whole jest suite on each Node version users run (22, 24 and 26;
-// `npm test` has just run it on the machine's own Node 20), then, on each, the tests that load
-// undici again with undici 8 (which needs Node 22). Node binaries come from the npm registry,
+// `npm test` has just run it on the machine's own Node 20), on Node 22 once more with
+// --experimental-async-context-frame, then, on each, the tests that load undici again with
+// undici 8 (which needs Node 22). Node binaries come from the npm registry,
 // cached (scripts/node-binary.sh). Runs one after the other: CI has two cores.
 //
 // TENACIOUS_NODE_VERSIONS="22 24" narrows the versions.
@@ -73,6 +74,13 @@ for (const version of versions) {
     encoding: 'utf8',
   }).trim();
   run(`Node ${version}: the whole suite`, node, []);
+  if (version === '22') {
+    // The README advises this flag on Node 22 (AsyncLocalStorage without promise hooks, as on
+    // Node 24): the whole suite must hold under it too.
+    run(`Node ${version}: the whole suite with --experimental-async-context-frame`, node, [], {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-async-context-frame`.trim(),
+    });
+  }
   run(
     `Node ${version}: ${undiciTests.length} test files with undici 8`,
     node,
