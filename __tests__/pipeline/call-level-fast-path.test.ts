@@ -433,6 +433,39 @@ describe('a hostile value on the lean path', () => {
     expect(() => new Service().call()).toThrow(HttpError);
     expect(attempts).toBe(3);
   });
+
+  // The general first attempt (a deadline, `retryOnResult`) adopts the value after the wrapper's
+  // `try`: there too a getter's error is the attempt's rejection, retried as on the lean path.
+  it.each([
+    ['a deadline', { deadline: 60_000 }],
+    ['retryOnResult', { retryOnResult: (result: unknown) => result === 'again' }],
+  ])(
+    'with %s, a native promise whose `constructor` getter throws is a failed attempt, retried',
+    async (_, options) => {
+      let attempts = 0;
+      class Service {
+        @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 3, ...options })
+        call(): Promise<string> {
+          attempts += 1;
+          if (attempts > 1) return Promise.resolve('second');
+          return Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
+            get() {
+              throw new HttpError(503);
+            },
+          });
+        }
+      }
+      const service = new Service();
+      await expect(service.call()).resolves.toBe('second');
+      expect(attempts).toBe(2);
+      expect(stats(service.call)).toMatchObject({
+        calls: 1,
+        attempts: 2,
+        retries: 1,
+        recovered: 1,
+      });
+    },
+  );
 });
 
 describe('a rate-limit turn as the ticket', () => {

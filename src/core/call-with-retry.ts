@@ -782,8 +782,9 @@ export function adoptPromise(value: unknown): Promise<unknown> {
 
 /**
  * `adoptPromise` for the lean wrapper, which V8 inlines: the check of an `async` method's promise
- * here, anything else adopted there. Never throws: the wrapper calls it after the attempt's `try`,
- * so a getter's error (a promise's `constructor`) is the attempt's rejection.
+ * here, anything else adopted there. Never throws: the wrapper (and `continueAfterFirstAttempt`)
+ * calls it after the attempt's `try`, so a getter's error (a promise's `constructor`) is the
+ * attempt's rejection.
  */
 export function promiseOf(value: PromiseLike<unknown>): PromiseLike<unknown> {
   try {

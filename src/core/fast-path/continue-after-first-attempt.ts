@@ -1,6 +1,7 @@
 import {
   adoptPromise,
   type MethodShape,
+  promiseOf,
   retryAfterFirstAttempt,
   retryLeanCallSynchronously,
   type RetriedFunction,
@@ -77,17 +78,18 @@ export function continueAfterFirstAttempt(
   rejectionHandlers: RejectionHandlers,
 ): unknown {
   // `promised`: the wrapper read `then` in its `try`; read again here, a getter could answer
-  // otherwise, or throw past the attempt.
+  // otherwise. `promiseOf`, not `adoptPromise`: this runs after the wrapper's `try`, so a getter's
+  // error (a promise's `constructor`) must be the attempt's rejection, not the call's throw.
   if (promised) {
     if (pipeline.retryOnResult === undefined) {
-      return adoptPromise(value).then(
+      return promiseOf(value as PromiseLike<unknown>).then(
         undefined,
         rejectionHandlers(thisArg, startedAt, count, first, second, third),
       );
     }
     const args = listArguments(count, first, second, third);
     const { retryOnResult } = pipeline;
-    return adoptPromise(value).then(
+    return promiseOf(value as PromiseLike<unknown>).then(
       (result: unknown) =>
         isResultRetried(retryOnResult, result)
           ? retryAfterFirstAttempt(
