@@ -414,6 +414,28 @@ describe('a hostile value in the slow path', () => {
     expect(breaker.state).toBe('open');
     expect(limiter.running).toBe(0);
   });
+
+  // A native promise is a promise whatever its getters do: its method is retried without
+  // blocking, as on the lean path (and the concurrency limit's ticket, above).
+  it('a promise whose `constructor` getter throws is retried asynchronously, not by blocking', async () => {
+    let attempts = 0;
+    class Service {
+      @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 3, onSuccess: () => {} })
+      call(): Promise<string> {
+        attempts += 1;
+        if (attempts > 1) return Promise.resolve('second');
+        return Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
+          get() {
+            throw new HttpError(503);
+          },
+        });
+      }
+    }
+    const result = new Service().call();
+    expect(attempts).toBe(1);
+    await expect(result).resolves.toBe('second');
+    expect(attempts).toBe(2);
+  });
 });
 
 describe('a hostile value on the lean path', () => {

@@ -85,8 +85,10 @@ function runOneAttempt(
   let promise: Promise<unknown> | undefined;
   try {
     value = (wrapAttempt.length === 0 ? execute : wrapExecution(wrapAttempt, execute))(call);
-    // In the `try`: a value whose `then` or `constructor` getter throws is a failed attempt.
-    if (isPromiseLike(value)) promise = adoptPromise(value);
+    // In the `try`: a value whose `then` getter throws is a failed attempt, as a throw is. A
+    // promise whose `constructor` getter throws is a promise still: a rejection (`promiseOf`),
+    // so that its method is retried without blocking, as on the fast path.
+    if (isPromiseLike(value)) promise = promiseOf(value);
   } catch (error) {
     return attemptEnded(call, failedWith(error));
   }
@@ -145,7 +147,7 @@ function runScopedAttempt(
   let promise: Promise<unknown> | undefined;
   try {
     value = (wrapAttempt.length === 0 ? scoped : wrapExecution(wrapAttempt, scoped))(call);
-    if (isPromiseLike(value)) promise = adoptPromise(value);
+    if (isPromiseLike(value)) promise = promiseOf(value);
   } catch (error) {
     return failed(error);
   }
@@ -179,7 +181,7 @@ function executeOnce(call: CallRecord, execute: AttemptExecution): Outcome | Pro
   let promise: Promise<unknown> | undefined;
   try {
     value = execute(call);
-    if (isPromiseLike(value)) promise = adoptPromise(value);
+    if (isPromiseLike(value)) promise = promiseOf(value);
   } catch (error) {
     return failedWith(error);
   }
@@ -782,11 +784,11 @@ export function adoptPromise(value: unknown): Promise<unknown> {
 
 /**
  * `adoptPromise` for the lean wrapper, which V8 inlines: the check of an `async` method's promise
- * here, anything else adopted there. Never throws: the wrapper (and `continueAfterFirstAttempt`)
- * calls it after the attempt's `try`, so a getter's error (a promise's `constructor`) is the
- * attempt's rejection.
+ * here, anything else adopted there. Never throws: a getter's error (a promise's `constructor`)
+ * is the attempt's rejection, wherever the attempt's value is adopted (the wrapper and
+ * `continueAfterFirstAttempt` do it after the attempt's `try`).
  */
-export function promiseOf(value: PromiseLike<unknown>): PromiseLike<unknown> {
+export function promiseOf(value: PromiseLike<unknown>): Promise<unknown> {
   try {
     if (value instanceof Promise && value.constructor === Promise && value.then === promiseThen) {
       return value;
