@@ -414,28 +414,6 @@ describe('a hostile value in the slow path', () => {
     expect(breaker.state).toBe('open');
     expect(limiter.running).toBe(0);
   });
-
-  // A native promise is a promise whatever its getters do: its method is retried without
-  // blocking, as on the lean path (and the concurrency limit's ticket, above).
-  it('a promise whose `constructor` getter throws is retried asynchronously, not by blocking', async () => {
-    let attempts = 0;
-    class Service {
-      @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 3, onSuccess: () => {} })
-      call(): Promise<string> {
-        attempts += 1;
-        if (attempts > 1) return Promise.resolve('second');
-        return Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
-          get() {
-            throw new HttpError(503);
-          },
-        });
-      }
-    }
-    const result = new Service().call();
-    expect(attempts).toBe(1);
-    await expect(result).resolves.toBe('second');
-    expect(attempts).toBe(2);
-  });
 });
 
 describe('a hostile value on the lean path', () => {
@@ -455,39 +433,38 @@ describe('a hostile value on the lean path', () => {
     expect(() => new Service().call()).toThrow(HttpError);
     expect(attempts).toBe(3);
   });
+});
 
-  // The general first attempt (a deadline, `retryOnResult`) adopts the value after the wrapper's
-  // `try`: there too a getter's error is the attempt's rejection, retried as on the lean path.
+// A native promise is a promise whatever its getters do. The general first attempt (a deadline,
+// `retryOnResult`) adopts it after the wrapper's `try`, and a guarded pipeline's attempt runner
+// (`onSuccess`) inside its own: in each, a getter's error is the attempt's rejection, retried
+// without blocking, as on the lean path (and the concurrency limit's ticket, above).
+describe('a native promise whose `constructor` getter throws', () => {
   it.each([
     ['a deadline', { deadline: 60_000 }],
     ['retryOnResult', { retryOnResult: (result: unknown) => result === 'again' }],
-  ])(
-    'with %s, a native promise whose `constructor` getter throws is a failed attempt, retried',
-    async (_, options) => {
-      let attempts = 0;
-      class Service {
-        @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 3, ...options })
-        call(): Promise<string> {
-          attempts += 1;
-          if (attempts > 1) return Promise.resolve('second');
-          return Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
-            get() {
-              throw new HttpError(503);
-            },
-          });
-        }
+    ['onSuccess (a guarded pipeline)', { onSuccess: () => {} }],
+  ])('with %s, is a failed attempt, retried asynchronously', async (_, options) => {
+    let attempts = 0;
+    class Service {
+      @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 3, ...options })
+      call(): Promise<string> {
+        attempts += 1;
+        if (attempts > 1) return Promise.resolve('second');
+        return Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
+          get() {
+            throw new HttpError(503);
+          },
+        });
       }
-      const service = new Service();
-      await expect(service.call()).resolves.toBe('second');
-      expect(attempts).toBe(2);
-      expect(stats(service.call)).toMatchObject({
-        calls: 1,
-        attempts: 2,
-        retries: 1,
-        recovered: 1,
-      });
-    },
-  );
+    }
+    const service = new Service();
+    const result = service.call();
+    expect(attempts).toBe(1);
+    await expect(result).resolves.toBe('second');
+    expect(attempts).toBe(2);
+    expect(stats(service.call)).toMatchObject({ calls: 1, attempts: 2, retries: 1, recovered: 1 });
+  });
 });
 
 describe('a rate-limit turn as the ticket', () => {
