@@ -82,19 +82,20 @@ function runOneAttempt(
   if (pipeline.attemptContext) return runScopedAttempt(call, execute, retryOnResult);
   const { wrapAttempt } = pipeline;
   let value: unknown;
-  let promise: Promise<unknown> | undefined;
+  let promised: boolean;
   try {
     value = (wrapAttempt.length === 0 ? execute : wrapExecution(wrapAttempt, execute))(call);
-    // In the `try`: a value whose `then` getter throws is a failed attempt, as a throw is. A
-    // promise whose `constructor` getter throws is a promise still: a rejection (`promiseOf`),
-    // so that its method is retried without blocking, as on the fast path.
-    if (isPromiseLike(value)) promise = promiseOf(value);
+    // In the `try`: a value whose `then` getter throws is a failed attempt, as a throw is.
+    promised = isPromiseLike(value);
   } catch (error) {
     return attemptEnded(call, failedWith(error));
   }
-  if (promise !== undefined) {
-    // One derived promise: the attempt's outcome is reported in the reaction that makes it.
-    return promise.then(
+  if (promised) {
+    // One derived promise: the attempt's outcome is reported in the reaction that makes it. A
+    // promise whose `constructor` getter throws is a promise still: a rejection (`whenSettled`),
+    // so that its method is retried without blocking, as on the fast path.
+    return whenSettled(
+      value as PromiseLike<unknown>,
       (result) => attemptReturned(call, result, retryOnResult),
       (error: unknown) => attemptEnded(call, failedWith(error)),
     );
@@ -144,14 +145,14 @@ function runScopedAttempt(
     return attemptReturned(call, result, retryOnResult);
   };
   let value: unknown;
-  let promise: Promise<unknown> | undefined;
+  let promised: boolean;
   try {
     value = (wrapAttempt.length === 0 ? scoped : wrapExecution(wrapAttempt, scoped))(call);
-    if (isPromiseLike(value)) promise = promiseOf(value);
+    promised = isPromiseLike(value);
   } catch (error) {
     return failed(error);
   }
-  if (promise !== undefined) return promise.then(returned, failed);
+  if (promised) return whenSettled(value as PromiseLike<unknown>, returned, failed);
   return returned(value);
 }
 
@@ -178,14 +179,14 @@ function attemptEnded(call: CallRecord, outcome: Outcome): Outcome {
 
 function executeOnce(call: CallRecord, execute: AttemptExecution): Outcome | Promise<Outcome> {
   let value: unknown;
-  let promise: Promise<unknown> | undefined;
+  let promised: boolean;
   try {
     value = execute(call);
-    if (isPromiseLike(value)) promise = promiseOf(value);
+    promised = isPromiseLike(value);
   } catch (error) {
     return failedWith(error);
   }
-  if (promise !== undefined) return promise.then(succeededWith, failedWith);
+  if (promised) return whenSettled(value as PromiseLike<unknown>, succeededWith, failedWith);
   return succeededWith(value);
 }
 
@@ -379,7 +380,8 @@ function scopedFirstAttempt(call: CallRecord, shape: MethodShape): unknown {
   if (!(started instanceof Promise)) return afterFirstAttempt(call, started, shape);
   shape.answersWithPromise = true;
   const scope = call.attemptScope!;
-  return started.then(
+  return whenSettled(
+    started,
     (result) => {
       scope.release();
       return result;
@@ -656,7 +658,8 @@ export function callAsynchronouslyWithRetry(
     return retry(failedWith(error));
   }
   const { retryOnResult } = pipeline;
-  return promise.then(
+  return whenSettled(
+    promise,
     retryOnResult &&
       ((result: unknown) =>
         isResultRetried(retryOnResult, result) ? retry(succeededWith(result)) : result),
@@ -768,8 +771,10 @@ const promiseThen = Promise.prototype.then;
  * Anything else is adopted by a new promise, a native promise with a `then` of its own included,
  * which `Promise.resolve` would return as it is: its `then` is called in a job, and whatever it
  * does (throw, call back twice) settles the new promise once. Throws what a getter of `value`
- * threw. A `then` getter that answers the built-in `then` here and something else when read again
- * is not guarded against: that takes code written against this function.
+ * threw. A Proxy of a native promise passes the reads and is returned as it is, though the
+ * built-in `then` refuses it: attach handlers with `whenSettled`, which makes that a rejection. A
+ * `then` getter that answers the built-in `then` here and something else when read again is not
+ * guarded against: that takes code written against this function.
  */
 export function adoptPromise(value: unknown): Promise<unknown> {
   if (value instanceof Promise && value.constructor === Promise && value.then === promiseThen) {
@@ -783,20 +788,28 @@ export function adoptPromise(value: unknown): Promise<unknown> {
 }
 
 /**
- * `adoptPromise` for the lean wrapper, which V8 inlines: the check of an `async` method's promise
- * here, anything else adopted there. Never throws: a getter's error (a promise's `constructor`)
- * is the attempt's rejection, wherever the attempt's value is adopted (the wrapper and
- * `continueAfterFirstAttempt` do it after the attempt's `try`).
+ * Attaches the handlers to an attempt's promise-like value and returns the derived promise: one
+ * `.then`, the only promise a successful call makes. An `async` method's promise passes the three
+ * reads here and is used as it is (V8 inlines this function and folds the reads into a map
+ * check); anything else is adopted first (`adoptPromise`). Never throws: a getter's error (a
+ * promise's `constructor`), or `then` refusing its receiver (a Proxy of a native promise passes the
+ * reads) or throwing in its species lookup, is the attempt's rejection, handed to `onRejected` in
+ * a job as any rejection is. `then` throws before it attaches anything, so nothing is called
+ * twice. The `try` costs the success path a few instructions.
  */
-export function promiseOf(value: PromiseLike<unknown>): Promise<unknown> {
+export function whenSettled<Result>(
+  value: PromiseLike<unknown>,
+  onFulfilled: ((result: unknown) => Result | PromiseLike<Result>) | undefined,
+  onRejected: (error: unknown) => Result | PromiseLike<Result>,
+): Promise<Result> {
   try {
-    if (value instanceof Promise && value.constructor === Promise && value.then === promiseThen) {
-      return value;
-    }
-    return adoptPromise(value);
+    const promise =
+      value instanceof Promise && value.constructor === Promise && value.then === promiseThen
+        ? value
+        : adoptPromise(value);
+    return promise.then(onFulfilled, onRejected);
   } catch (error) {
-    // A getter threw (a promise's `constructor`): the attempt rejected with its error.
-    return Promise.reject(error);
+    return Promise.reject(error).then(undefined, onRejected);
   }
 }
 

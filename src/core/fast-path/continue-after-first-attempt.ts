@@ -1,10 +1,9 @@
 import {
-  adoptPromise,
   type MethodShape,
-  promiseOf,
   retryAfterFirstAttempt,
   retryLeanCallSynchronously,
   type RetriedFunction,
+  whenSettled,
 } from '../call-with-retry';
 import { failedWith, succeededWith } from '../outcome';
 import { createCallRecord, type Pipeline } from '../pipeline';
@@ -44,16 +43,13 @@ export function continueGuardedAttempt(
   shape: MethodShape,
 ): unknown {
   if (!shape.answersWithPromise) shape.answersWithPromise = true;
-  const rejected = rejectionHandlers(thisArg, startedAt, ticket, count, first, second, third);
-  try {
-    // Never the method's own `then`: one that throws or calls back twice would keep the ticket
-    // or give it back twice (`adoptPromise`).
-    return adoptPromise(value).then(pipeline.firstAttemptGuard!.successReporter!(ticket), rejected);
-  } catch (error) {
-    // A getter threw (adopting, or in `then`'s species lookup) before a handler was attached:
-    // the attempt failed with that error.
-    return rejected(error);
-  }
+  // Never the method's own `then`: one that throws or calls back twice would keep the ticket or
+  // give it back twice (`whenSettled` adopts it).
+  return whenSettled(
+    value,
+    pipeline.firstAttemptGuard!.successReporter!(ticket),
+    rejectionHandlers(thisArg, startedAt, ticket, count, first, second, third),
+  );
 }
 
 /**
@@ -78,18 +74,20 @@ export function continueAfterFirstAttempt(
   rejectionHandlers: RejectionHandlers,
 ): unknown {
   // `promised`: the wrapper read `then` in its `try`; read again here, a getter could answer
-  // otherwise. `promiseOf`, not `adoptPromise`: this runs after the wrapper's `try`, so a getter's
-  // error (a promise's `constructor`) must be the attempt's rejection, not the call's throw.
+  // otherwise. This runs after the wrapper's `try`, so whatever a getter or `then` throws must be
+  // the attempt's rejection (`whenSettled`), not the call's throw.
   if (promised) {
     if (pipeline.retryOnResult === undefined) {
-      return promiseOf(value as PromiseLike<unknown>).then(
+      return whenSettled(
+        value as PromiseLike<unknown>,
         undefined,
         rejectionHandlers(thisArg, startedAt, count, first, second, third),
       );
     }
     const args = listArguments(count, first, second, third);
     const { retryOnResult } = pipeline;
-    return promiseOf(value as PromiseLike<unknown>).then(
+    return whenSettled(
+      value as PromiseLike<unknown>,
       (result: unknown) =>
         isResultRetried(retryOnResult, result)
           ? retryAfterFirstAttempt(

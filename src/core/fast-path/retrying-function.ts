@@ -3,11 +3,11 @@ import {
   callThroughPolicies,
   continueGuardedCall,
   isPromiseLike,
-  promiseOf,
   retryAfterFirstAttempt,
   retryThrownCall,
   type MethodShape,
   type RetriedFunction,
+  whenSettled,
 } from '../call-with-retry';
 import { functionKind } from '../function-kind';
 import { failedWith } from '../outcome';
@@ -253,7 +253,8 @@ export function createRetryingFunction<Target extends RetriedFunction>(
           }
           // A synchronous method's success ends here, so its call stays as cheap as a plain call.
           if (!promised) return value;
-          return promiseOf(value as PromiseLike<unknown>).then(
+          return whenSettled(
+            value as PromiseLike<unknown>,
             undefined,
             rejectionHandlers(
               this,

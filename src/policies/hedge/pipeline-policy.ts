@@ -145,17 +145,21 @@ function runHedgedStep(
       }
       // The attempt's own promise (the method's, or its time limit's race): the attempt's scope
       // is released once it has settled.
-      attempt.then(
-        (value) => {
+      const attemptFailed = (error: unknown): void => {
+        // Never marked lost here: a loser fails only after the step settled, and is not heard.
+        record.attemptScope!.release();
+        failed(record, failedWith(error));
+      };
+      try {
+        attempt.then((value) => {
           record.attemptScope!.release();
           succeeded(record, value, attemptStartedAt);
-        },
-        (error: unknown) => {
-          // Never marked lost here: a loser fails only after the step settled, and is not heard.
-          record.attemptScope!.release();
-          failed(record, failedWith(error));
-        },
-      );
+        }, attemptFailed);
+      } catch (error) {
+        // `then` refused a Proxy of a native promise, or its species getter threw: it attached
+        // nothing, and the attempt failed.
+        void Promise.reject(error).then(undefined, attemptFailed);
+      }
     };
 
     const cap = attemptCap(call);

@@ -1,0 +1,232 @@
+import { getEventListeners } from 'node:events';
+import {
+  Breaker,
+  CircuitBreaker,
+  ConcurrencyLimit,
+  ConcurrencyLimiter,
+  currentAttempt,
+  Hedge,
+  RateLimit,
+  RateLimiter,
+  Retry,
+  RetryDefaults,
+  type RetryOptions,
+  retryable,
+  Timeout,
+  withRetry,
+} from '../../src';
+
+// A Proxy of a native promise passes every check a property read can make (`instanceof Promise`,
+// its `constructor`, its `then`), yet the built-in `then` refuses it: `.then` on it throws a
+// TypeError at once. A plain `await` of it rejects with that TypeError. So does every entry point:
+// the attempt failed, with nothing thrown out of the call, and what the attempt held (a slot, a
+// breaker's probe, an attempt's scope) is given back. The same holds for a `constructor` getter
+// that answers `Promise` to the check and throws when `then` looks the species up.
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: 1_000 });
+});
+
+afterEach(() => {
+  expect(jest.getTimerCount()).toBe(0);
+  jest.useRealTimers();
+});
+
+// Retry everything, the TypeError included, at once.
+const retried = {
+  maxAttempts: 2,
+  initialDelay: 0,
+  maxDelay: 0,
+  jitter: 'none',
+  retryOn: () => true,
+} as const satisfies RetryOptions;
+
+const proxied = (): Promise<string> => new Proxy(Promise.resolve('never seen'), {});
+
+/** A native promise whose `constructor` getter answers `Promise` once, then throws. */
+const constructorThrowingOnSecondRead = (): Promise<string> => {
+  let reads = 0;
+  return Object.defineProperty(Promise.resolve('never seen'), 'constructor', {
+    get() {
+      reads += 1;
+      if (reads === 1) return Promise;
+      throw new TypeError('constructor read twice');
+    },
+  });
+};
+
+/** One test's attempts, and what its call may hold: a slot, a breaker's probe, a listener. */
+interface CallContext {
+  attempts: number;
+  readonly limiter: ConcurrencyLimiter;
+  readonly breaker: Breaker;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Entry points, each a function that makes a call whose first attempt answers `first()` and whose
+ * second answers 'second', counting the attempts in `counter`.
+ */
+const entryPoints: ReadonlyArray<
+  [string, (first: () => Promise<string>, counter: CallContext) => unknown]
+> = [
+  [
+    'the lean path',
+    (first, counter) =>
+      retryable(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), {
+        ...retried,
+        budget: false,
+      })(),
+  ],
+  [
+    'a deadline',
+    (first, counter) =>
+      retryable(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), {
+        ...retried,
+        deadline: 60_000,
+      })(),
+  ],
+  [
+    'retryOnResult',
+    (first, counter) =>
+      retryable(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), {
+        ...retried,
+        retryOnResult: () => false,
+      })(),
+  ],
+  [
+    'onSuccess (a guarded pipeline)',
+    (first, counter) =>
+      retryable(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), {
+        ...retried,
+        onSuccess: () => {},
+      })(),
+  ],
+  [
+    'withRetry',
+    (first, counter) =>
+      withRetry(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), retried),
+  ],
+  [
+    'a concurrency slot as the ticket',
+    (first, counter) => {
+      class Service {
+        @Retry(retried)
+        @ConcurrencyLimit(counter.limiter)
+        call(): Promise<string> {
+          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
+        }
+      }
+      return new Service().call();
+    },
+  ],
+  [
+    "a breaker's ticket",
+    (first, counter) => {
+      class Service {
+        @Retry(retried)
+        @CircuitBreaker(counter.breaker)
+        call(): Promise<string> {
+          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
+        }
+      }
+      return new Service().call();
+    },
+  ],
+  [
+    'a rate-limit turn as the ticket',
+    (first, counter) => {
+      class Service {
+        @Retry(retried)
+        @RateLimit(new RateLimiter({ limit: 10, interval: 1_000 }))
+        call(): Promise<string> {
+          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
+        }
+      }
+      return new Service().call();
+    },
+  ],
+  [
+    'an attempt context',
+    (first, counter) => {
+      @RetryDefaults({ attemptContext: true })
+      class Service {
+        @Retry(retried)
+        call(_options: { signal: AbortSignal }): Promise<string> {
+          expect(currentAttempt()?.attempt).toBe(counter.attempts + 1);
+          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
+        }
+      }
+      return new Service().call({ signal: counter.signal });
+    },
+  ],
+  [
+    'a time limit',
+    (first, counter) => {
+      class Service {
+        @Retry(retried)
+        @Timeout(1_000)
+        call(_options: { signal: AbortSignal }): Promise<string> {
+          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
+        }
+      }
+      return new Service().call({ signal: counter.signal });
+    },
+  ],
+  [
+    'a hedge',
+    (first, counter) => {
+      class Service {
+        @Retry(retried)
+        @Hedge({ delay: 1_000 })
+        call(_options: { signal: AbortSignal }): Promise<string> {
+          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
+        }
+      }
+      return new Service().call({ signal: counter.signal });
+    },
+  ],
+];
+
+describe.each(entryPoints)('through %s', (_entry, callWith) => {
+  /** Makes the call; its value and how many attempts it took, once it settled. */
+  async function settle(first: () => Promise<string>): Promise<[unknown, number]> {
+    const counter: CallContext = {
+      attempts: 0,
+      limiter: new ConcurrencyLimiter({ maxConcurrent: 1 }),
+      breaker: new Breaker({ consecutiveFailures: 5 }),
+      signal: new AbortController().signal,
+    };
+    const result = callWith(first, counter);
+    expect(result).toBeInstanceOf(Promise);
+    await jest.advanceTimersByTimeAsync(0);
+    const value = await (result as Promise<unknown>);
+    expect(counter.limiter.running).toBe(0);
+    expect(counter.breaker.state).toBe('closed');
+    expect(getEventListeners(counter.signal, 'abort')).toHaveLength(0);
+    return [value, counter.attempts];
+  }
+
+  it('a Proxy of a native promise is a failed attempt, retried; nothing is thrown out of the call', async () => {
+    expect(await settle(proxied)).toEqual(['second', 2]);
+  });
+
+  it('a `constructor` getter that throws on its second read: the first read answers, or the attempt failed', async () => {
+    // A path that reads the `constructor` once (a time limit's race calls `then` at once) has a
+    // promise like any other; one that reads it again has a failed attempt, retried.
+    expect([
+      ['never seen', 1],
+      ['second', 2],
+    ]).toContainEqual(await settle(constructorThrowingOnSecondRead));
+  });
+});
+
+test("without a retry, the call rejects with the built-in `then`'s TypeError, as `await` would", async () => {
+  const call = retryable(proxied, { maxAttempts: 1, budget: false });
+  let awaited: unknown;
+  await (async () => await proxied())().catch((error: unknown) => (awaited = error));
+  const result = call();
+  expect(result).toBeInstanceOf(Promise);
+  await expect(result).rejects.toThrow(TypeError);
+  await expect(result).rejects.toThrow((awaited as TypeError).message);
+});
