@@ -1,5 +1,5 @@
 // A time limit per attempt: @Timeout with @Retry, and currentAttempt() handing the attempt's
-// AbortSignal to undici. The first request stalls; when its 100 ms are up the signal aborts, undici
+// AbortSignal to undici. The first request stalls; when its 250 ms are up the signal aborts, undici
 // closes the connection (the server sees it go), and the retry gets the answer. A method that
 // does not pass the signal on is still given up on in time, but its request runs on.
 import { request } from 'undici';
@@ -7,6 +7,7 @@ import { AttemptTimeoutError, Retry, Timeout, currentAttempt } from '../src';
 import { ensureOk } from '../src/undici';
 import type { ExampleMain } from './example';
 import { startHttpServer } from './servers/http-server';
+import { waitFor } from './servers/wait-for';
 
 class QuoteService {
   constructor(private readonly baseUrl: string) {}
@@ -19,7 +20,8 @@ class QuoteService {
         `  attempt ${attempt} failed: ${error instanceof AttemptTimeoutError ? `${error.code} (${error.message})` : String(error)}`,
       ),
   })
-  @Timeout(100)
+  // Far longer than a local request takes, even on a busy machine: only the stalled one times out.
+  @Timeout(250)
   async quote(symbol: string): Promise<number> {
     const { attempt, signal } = currentAttempt()!;
     log(`  attempt ${attempt} sends its request`);
@@ -39,7 +41,7 @@ export const main: ExampleMain = async (print) => {
     const price = await new QuoteService(server.url).quote('ACME');
     print(`ACME: ${price}, after ${server.requests('/quote/ACME').length} requests`);
     // The stalled request's connection was closed by the client, not by the server.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => server.abandoned('/quote/ACME').length > 0, 1_000);
     print(`requests the client abandoned: ${server.abandoned('/quote/ACME').length}`);
   } finally {
     await server.close();

@@ -221,7 +221,7 @@ export const examples: Readonly<Record<string, CatalogEntry>> = {
     description:
       '@Timeout with @Retry: a stalled request is aborted through currentAttempt().signal and retried',
     expectedOutput: [
-      /^ {2}attempt 1 failed: TENACIOUS_ATTEMPT_TIMEOUT \(attempt 1 timed out after 100 ms\)$/,
+      /^ {2}attempt 1 failed: TENACIOUS_ATTEMPT_TIMEOUT \(attempt 1 timed out after 250 ms\)$/,
       /^ACME: 42\.5, after 2 requests$/,
       /^requests the client abandoned: 1$/,
     ],

@@ -31,6 +31,7 @@ import { ChannelMetrics } from './demo/channel-metrics';
 import { Timeline } from './demo/timeline';
 import { startBedrockServer, createLocalBedrockClient } from './servers/bedrock-server';
 import { findClosedPort, startHttpServer } from './servers/http-server';
+import { waitFor } from './servers/wait-for';
 
 /** How long the demo waits: readable for a person, or fast for the test that runs it. */
 export interface DemoPace {
@@ -193,9 +194,7 @@ export async function runDemo(
       unsubscribe('tenacious:hedge', onHedge);
     }
     // The server sees the stuck request's connection close a moment after the hedge won.
-    for (let waited = 0; http.abandoned('/search').length === 0 && waited < 2000; waited += 10) {
-      await sleep(10);
-    }
+    await waitFor(() => http.abandoned('/search').length > 0, 2_000);
     print(
       `  the search server saw ${http.requests('/search').length} requests; the slow one was aborted at the server: ${http.abandoned('/search').length === 1}`,
     );

@@ -36,6 +36,7 @@ import {
 } from '../src';
 import type { ExampleMain } from './example';
 import { createLocalBedrockClient, startBedrockServer } from './servers/bedrock-server';
+import { waitFor } from './servers/wait-for';
 
 const modelId = 'anthropic.claude-3-haiku-20240307-v1:0';
 const cannedAnswer = 'Our assistant is busy right now; please try again in a minute.';
@@ -200,9 +201,7 @@ export const main: ExampleMain = async (print) => {
       `answer: "${await service.ask(question('Name a colour.'))}" after ${seen() - before} requests`,
     );
     // The server notices the cancelled stream a moment later.
-    for (let waited = 0; server.abandonedCount === 0 && waited < 1000; waited += 10) {
-      await sleep(10);
-    }
+    await waitFor(() => server.abandonedCount > 0, 1_000);
     print(`requests the client abandoned at the server: ${server.abandonedCount}`);
 
     print('4. an outage: every request fails with ServiceUnavailableException');
