@@ -1,5 +1,6 @@
 import { getEventListeners } from 'node:events';
 import {
+  type AsyncMethodOrClassDecoratorFunction,
   Breaker,
   CircuitBreaker,
   ConcurrencyLimit,
@@ -63,9 +64,29 @@ interface CallContext {
   readonly signal: AbortSignal;
 }
 
+/** An attempt: the first answers `first()`, any other 'second'; each counted. */
+function attemptOf(first: () => Promise<string>, counter: CallContext): () => Promise<string> {
+  return () => (++counter.attempts === 1 ? first() : Promise.resolve('second'));
+}
+
+/** Calls a method with `@Retry(retried)` and `policy` whose first attempt answers `first()`. */
+function callDecorated(
+  policy: AsyncMethodOrClassDecoratorFunction,
+  first: () => Promise<string>,
+  counter: CallContext,
+): Promise<string> {
+  class Service {
+    @Retry(retried)
+    @policy
+    call(_options: { signal: AbortSignal }): Promise<string> {
+      return attemptOf(first, counter)();
+    }
+  }
+  return new Service().call({ signal: counter.signal });
+}
+
 /**
- * Entry points, each a function that makes a call whose first attempt answers `first()` and whose
- * second answers 'second', counting the attempts in `counter`.
+ * Entry points, each a function that makes a call whose attempts are `attemptOf(first, counter)`.
  */
 const entryPoints: ReadonlyArray<
   [string, (first: () => Promise<string>, counter: CallContext) => unknown]
@@ -73,7 +94,7 @@ const entryPoints: ReadonlyArray<
   [
     'the lean path',
     (first, counter) =>
-      retryable(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), {
+      retryable(attemptOf(first, counter), {
         ...retried,
         budget: false,
       })(),
@@ -81,7 +102,7 @@ const entryPoints: ReadonlyArray<
   [
     'a deadline',
     (first, counter) =>
-      retryable(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), {
+      retryable(attemptOf(first, counter), {
         ...retried,
         deadline: 60_000,
       })(),
@@ -89,7 +110,7 @@ const entryPoints: ReadonlyArray<
   [
     'retryOnResult',
     (first, counter) =>
-      retryable(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), {
+      retryable(attemptOf(first, counter), {
         ...retried,
         retryOnResult: () => false,
       })(),
@@ -97,54 +118,24 @@ const entryPoints: ReadonlyArray<
   [
     'onSuccess (a guarded pipeline)',
     (first, counter) =>
-      retryable(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), {
+      retryable(attemptOf(first, counter), {
         ...retried,
         onSuccess: () => {},
       })(),
   ],
-  [
-    'withRetry',
-    (first, counter) =>
-      withRetry(() => (++counter.attempts === 1 ? first() : Promise.resolve('second')), retried),
-  ],
+  ['withRetry', (first, counter) => withRetry(attemptOf(first, counter), retried)],
   [
     'a concurrency slot as the ticket',
-    (first, counter) => {
-      class Service {
-        @Retry(retried)
-        @ConcurrencyLimit(counter.limiter)
-        call(): Promise<string> {
-          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
-        }
-      }
-      return new Service().call();
-    },
+    (first, counter) => callDecorated(ConcurrencyLimit(counter.limiter), first, counter),
   ],
   [
     "a breaker's ticket",
-    (first, counter) => {
-      class Service {
-        @Retry(retried)
-        @CircuitBreaker(counter.breaker)
-        call(): Promise<string> {
-          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
-        }
-      }
-      return new Service().call();
-    },
+    (first, counter) => callDecorated(CircuitBreaker(counter.breaker), first, counter),
   ],
   [
     'a rate-limit turn as the ticket',
-    (first, counter) => {
-      class Service {
-        @Retry(retried)
-        @RateLimit(new RateLimiter({ limit: 10, interval: 1_000 }))
-        call(): Promise<string> {
-          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
-        }
-      }
-      return new Service().call();
-    },
+    (first, counter) =>
+      callDecorated(RateLimit(new RateLimiter({ limit: 10, interval: 1_000 })), first, counter),
   ],
   [
     'an attempt context',
@@ -154,38 +145,14 @@ const entryPoints: ReadonlyArray<
         @Retry(retried)
         call(_options: { signal: AbortSignal }): Promise<string> {
           expect(currentAttempt()?.attempt).toBe(counter.attempts + 1);
-          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
+          return attemptOf(first, counter)();
         }
       }
       return new Service().call({ signal: counter.signal });
     },
   ],
-  [
-    'a time limit',
-    (first, counter) => {
-      class Service {
-        @Retry(retried)
-        @Timeout(1_000)
-        call(_options: { signal: AbortSignal }): Promise<string> {
-          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
-        }
-      }
-      return new Service().call({ signal: counter.signal });
-    },
-  ],
-  [
-    'a hedge',
-    (first, counter) => {
-      class Service {
-        @Retry(retried)
-        @Hedge({ delay: 1_000 })
-        call(_options: { signal: AbortSignal }): Promise<string> {
-          return ++counter.attempts === 1 ? first() : Promise.resolve('second');
-        }
-      }
-      return new Service().call({ signal: counter.signal });
-    },
-  ],
+  ['a time limit', (first, counter) => callDecorated(Timeout(1_000), first, counter)],
+  ['a hedge', (first, counter) => callDecorated(Hedge({ delay: 1_000 }), first, counter)],
 ];
 
 describe.each(entryPoints)('through %s', (_entry, callWith) => {
