@@ -204,6 +204,29 @@ describe('a fallback function', () => {
     await expect(new Service().get()).rejects.toBe(replacement);
     expect(replacement.cause).toBe(failure);
   });
+
+  it("whose value is a Proxy of a native promise: the built-in `then`'s TypeError, with the failure as cause", async () => {
+    const failure = new HttpError(404);
+    class Service {
+      @Fallback(() => new Proxy(Promise.resolve('never seen'), {}))
+      sync(): string {
+        throw failure;
+      }
+
+      @Fallback(() => new Proxy(Promise.resolve('never seen'), {}))
+      async asynchronous(): Promise<string> {
+        throw failure;
+      }
+    }
+    const service = new Service();
+    // A promise the fallback gave, rejected: the call's answer, never a throw.
+    const synchronous = service.sync() as unknown as Promise<string>;
+    expect(synchronous).toBeInstanceOf(Promise);
+    for (const result of [synchronous, service.asynchronous()]) {
+      await expect(result).rejects.toThrow(TypeError);
+      await expect(result).rejects.toMatchObject({ cause: failure });
+    }
+  });
 });
 
 describe('which failures fall back', () => {

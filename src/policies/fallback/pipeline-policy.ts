@@ -1,6 +1,6 @@
 import { isCallerAbort } from '../../classify/caller-abort';
 import { callSignal } from '../../core/abort-signal';
-import { adoptPromise, isPromiseLike } from '../../core/call-with-retry';
+import { adoptPromise, isPromiseLike, whenSettled } from '../../core/call-with-retry';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { isMisuse } from '../../core/misuse-error';
@@ -34,7 +34,9 @@ export function fallbackPolicy(fallback: ResolvedFallback): PipelinePolicy {
         throw keepAsCause(thrown, error);
       }
       if (promise !== undefined) {
-        value = promise.then(undefined, (thrown: unknown) => {
+        // `whenSettled`: the built-in `then` refusing a Proxy of a native promise (which
+        // `adoptPromise` returns as it is) is the function's error too, not a throw without cause.
+        value = whenSettled(promise, undefined, (thrown: unknown) => {
           throw keepAsCause(thrown, error);
         });
       }
