@@ -197,3 +197,45 @@ test("without a retry, the call rejects with the built-in `then`'s TypeError, as
   await expect(result).rejects.toThrow(TypeError);
   await expect(result).rejects.toThrow((awaited as TypeError).message);
 });
+
+test('a `then` getter that answers the built-in `then` to the check, then one that calls back and throws: one retry', async () => {
+  const builtIn = Promise.prototype.then;
+  let reads = 0;
+  const changing = new Proxy(Promise.resolve('never seen'), {
+    get: (target, key) =>
+      key !== 'then'
+        ? Reflect.get(target, key)
+        : ++reads < 3
+          ? builtIn
+          : (_fulfilled: unknown, rejected: (error: unknown) => void) => {
+              rejected(new Error('called back'));
+              throw new Error('then threw');
+            },
+  });
+  const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+  const retries: unknown[] = [];
+  let attempts = 0;
+  class Service {
+    @Retry({ ...retried, onRetry: (error) => void retries.push(error) })
+    @ConcurrencyLimit(limiter)
+    guarded(): Promise<string> {
+      return ++attempts === 1 ? changing : Promise.resolve('second');
+    }
+  }
+  const lean = retryable(() => (++attempts === 1 ? changing : Promise.resolve('second')), {
+    ...retried,
+    budget: false,
+    onRetry: (error) => void retries.push(error),
+  });
+  for (const call of [() => new Service().guarded(), lean]) {
+    reads = 0;
+    attempts = 0;
+    retries.length = 0;
+    const result = call();
+    await jest.advanceTimersByTimeAsync(0);
+    await expect(result).resolves.toBe('second');
+    expect(attempts).toBe(2);
+    expect(retries).toHaveLength(1);
+    expect(limiter.running).toBe(0);
+  }
+});

@@ -807,7 +807,9 @@ export function whenSettled<Result>(
       value instanceof Promise && value.constructor === Promise && value.then === promiseThen
         ? value
         : adoptPromise(value);
-    return promise.then(onFulfilled, onRejected);
+    // The built-in `then`, not a third read of `value.then`: a getter answering otherwise now
+    // could call `onRejected` and throw, and the `catch` would call it again.
+    return promiseThen.call(promise, onFulfilled, onRejected) as Promise<Result>;
   } catch (error) {
     return Promise.reject(error).then(undefined, onRejected);
   }
