@@ -792,10 +792,13 @@ export function adoptPromise(value: unknown): Promise<unknown> {
  * `.then`, the only promise a successful call makes. An `async` method's promise passes the three
  * reads here and is used as it is (V8 inlines this function and folds the reads into a map
  * check); anything else is adopted first (`adoptPromise`). Never throws: a getter's error (a
- * promise's `constructor`), or `then` refusing its receiver (a Proxy of a native promise passes the
- * reads) or throwing in its species lookup, is the attempt's rejection, handed to `onRejected` in
- * a job as any rejection is. `then` throws before it attaches anything, so nothing is called
- * twice. The `try` costs the success path a few instructions.
+ * promise's `constructor`), or the built-in `then` refusing its receiver (a Proxy of a native
+ * promise passes the reads) or throwing in its species lookup, is the attempt's rejection, handed
+ * to `onRejected` in a job as any rejection is. The built-in `then` throws before it attaches
+ * anything, and is called as it is, never read from the value again, so each handler runs at most
+ * once. Not guarded: a `constructor` getter that answers `Promise` to the check and a subclass to
+ * the species lookup gets the subclass's promise returned (code written against this function).
+ * The `try` costs the success path a few instructions.
  */
 export function whenSettled<Result>(
   value: PromiseLike<unknown>,
@@ -807,8 +810,8 @@ export function whenSettled<Result>(
       value instanceof Promise && value.constructor === Promise && value.then === promiseThen
         ? value
         : adoptPromise(value);
-    // The built-in `then`, not a third read of `value.then`: a getter answering otherwise now
-    // could call `onRejected` and throw, and the `catch` would call it again.
+    // Not a third read of `value.then`: a getter answering otherwise now could call `onRejected`
+    // and throw, and the `catch` would call it again.
     return promiseThen.call(promise, onFulfilled, onRejected) as Promise<Result>;
   } catch (error) {
     return Promise.reject(error).then(undefined, onRejected);

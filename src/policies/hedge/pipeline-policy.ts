@@ -151,12 +151,17 @@ function runHedgedStep(
         failed(record, failedWith(error));
       };
       try {
-        attempt.then((value) => {
-          record.attemptScope!.release();
-          succeeded(record, value, attemptStartedAt);
-        }, attemptFailed);
+        // The built-in `then`, as `whenSettled` calls it: never the attempt's own, read again.
+        promiseThen.call(
+          attempt,
+          (value) => {
+            record.attemptScope!.release();
+            succeeded(record, value, attemptStartedAt);
+          },
+          attemptFailed,
+        );
       } catch (error) {
-        // `then` refused a Proxy of a native promise, or its species getter threw: it attached
+        // It refused a Proxy of a native promise, or a species getter threw: it attached
         // nothing, and the attempt failed.
         void Promise.reject(error).then(undefined, attemptFailed);
       }
@@ -221,3 +226,5 @@ export const hedgeRegistration: PolicyRegistration = {
   create: (setting) =>
     setting === undefined ? undefined : hedgePolicy(setting as ResolvedHedgeOptions),
 };
+
+const promiseThen = Promise.prototype.then;
