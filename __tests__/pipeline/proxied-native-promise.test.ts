@@ -239,3 +239,48 @@ test('a `then` getter that answers the built-in `then` to the check, then one th
     expect(limiter.running).toBe(0);
   }
 });
+
+describe('a `constructor` getter that answers a subclass to the species lookup', () => {
+  // `then` looks the species up after the check read `Promise`: the derived promise is the
+  // subclass's, whose own `then` throws.
+  class ThrowingThen<Value> extends Promise<Value> {
+    override then(): never {
+      throw new Error('the subclass then');
+    }
+  }
+  const speciesSwapping = (): Promise<string> => {
+    let reads = 0;
+    return Object.defineProperty(Promise.resolve('the value'), 'constructor', {
+      get: () => (++reads === 1 ? Promise : ThrowingThen),
+    });
+  };
+
+  it('through the slow path, the call answers with a promise of its own, and gives its slot back', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    class Service {
+      @Retry({ maxAttempts: 1, budget: false })
+      @ConcurrencyLimit(limiter)
+      @CircuitBreaker()
+      call(): Promise<string> {
+        return speciesSwapping();
+      }
+    }
+    const result = new Service().call();
+    expect(Object.getPrototypeOf(result)).toBe(Promise.prototype);
+    await expect(result).resolves.toBe('the value');
+    expect(limiter.running).toBe(0);
+  });
+
+  it('with onSuccess (a guarded pipeline), nothing is thrown out of the call', async () => {
+    let successes = 0;
+    const call = retryable(speciesSwapping, {
+      maxAttempts: 2,
+      budget: false,
+      onSuccess: () => {
+        successes += 1;
+      },
+    });
+    await expect(call()).resolves.toBe('the value');
+    expect(successes).toBe(1);
+  });
+});

@@ -94,10 +94,12 @@ function runOneAttempt(
     // One derived promise: the attempt's outcome is reported in the reaction that makes it. A
     // promise whose `constructor` getter throws is a promise still: a rejection (`whenSettled`),
     // so that its method is retried without blocking, as on the fast path.
-    return whenSettled(
-      value as PromiseLike<unknown>,
-      (result) => attemptReturned(call, result, retryOnResult),
-      (error: unknown) => attemptEnded(call, failedWith(error)),
+    return ownPromise(
+      whenSettled(
+        value as PromiseLike<unknown>,
+        (result) => attemptReturned(call, result, retryOnResult),
+        (error: unknown) => attemptEnded(call, failedWith(error)),
+      ),
     );
   }
   return attemptReturned(call, value, retryOnResult);
@@ -152,7 +154,7 @@ function runScopedAttempt(
   } catch (error) {
     return failed(error);
   }
-  if (promised) return whenSettled(value as PromiseLike<unknown>, returned, failed);
+  if (promised) return ownPromise(whenSettled(value as PromiseLike<unknown>, returned, failed));
   return returned(value);
 }
 
@@ -186,7 +188,9 @@ function executeOnce(call: CallRecord, execute: AttemptExecution): Outcome | Pro
   } catch (error) {
     return failedWith(error);
   }
-  if (promised) return whenSettled(value as PromiseLike<unknown>, succeededWith, failedWith);
+  if (promised) {
+    return ownPromise(whenSettled(value as PromiseLike<unknown>, succeededWith, failedWith));
+  }
   return succeededWith(value);
 }
 
@@ -796,9 +800,10 @@ export function adoptPromise(value: unknown): Promise<unknown> {
  * promise passes the reads) or throwing in its species lookup, is the attempt's rejection, handed
  * to `onRejected` in a job as any rejection is. The built-in `then` throws before it attaches
  * anything, and is called as it is, never read from the value again, so each handler runs at most
- * once. Not guarded: a `constructor` getter that answers `Promise` to the check and a subclass to
- * the species lookup gets the subclass's promise returned (code written against this function).
- * The `try` costs the success path a few instructions.
+ * once. A `constructor` getter that answers `Promise` to the check and a subclass to the species
+ * lookup gets the subclass's promise back: the fast path returns it to the caller as it is, and
+ * the slow path, which goes on with it, makes it its own (`ownPromise`). The `try` costs the
+ * success path a few instructions.
  */
 export function whenSettled<Result>(
   value: PromiseLike<unknown>,
@@ -816,6 +821,20 @@ export function whenSettled<Result>(
   } catch (error) {
     return Promise.reject(error).then(undefined, onRejected);
   }
+}
+
+/**
+ * `promise`, or, when a species made it, a promise of this library's that settles as it does. The
+ * slow path hands an attempt's outcome on with `.then`: a `constructor` getter that answered
+ * `Promise` to `whenSettled`'s check and a subclass to `then`'s species lookup makes the derived
+ * promise a subclass's, whose own `then` may throw, out of the call and past `settleCall` (a
+ * concurrency slot never given back). Its `then` is never called here.
+ */
+function ownPromise<Result>(promise: Promise<Result>): Promise<Result> {
+  if (Object.getPrototypeOf(promise) === Promise.prototype) return promise;
+  return new Promise<Result>((resolve, reject) => {
+    promiseThen.call(promise, resolve, reject);
+  });
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
