@@ -775,10 +775,10 @@ const promiseThen = Promise.prototype.then;
  * Anything else is adopted by a new promise, a native promise with a `then` of its own included,
  * which `Promise.resolve` would return as it is: its `then` is called in a job, and whatever it
  * does (throw, call back twice) settles the new promise once. Throws what a getter of `value`
- * threw. A Proxy of a native promise passes the reads and is returned as it is, though the
- * built-in `then` refuses it: attach handlers with `whenSettled`, which makes that a rejection. A
- * `then` getter that answers the built-in `then` here and something else when read again is not
- * guarded against: that takes code written against this function.
+ * threw. Two values pass the reads and are returned as they are: a Proxy of a native promise,
+ * which the built-in `then` refuses, and a promise whose `then` getter answers the built-in `then`
+ * here and something else when read again. Attach handlers to the result with `whenSettled`, which
+ * makes the first a rejection and never reads the second's `then` again.
  */
 export function adoptPromise(value: unknown): Promise<unknown> {
   if (value instanceof Promise && value.constructor === Promise && value.then === promiseThen) {
