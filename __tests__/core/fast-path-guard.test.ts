@@ -69,15 +69,22 @@ const script = `
     loop(20000);
     %OptimizeFunctionOnNextCall(loop);
     loop(20000);
-    // The least of 5 batches: a batch during which V8 compiles something counts its code too.
-    const calls = 100000;
-    let least = Infinity;
-    for (let batch = 0; batch < 5; batch++) {
+    // Per call: a batch of long calls less one of short ones, so that what a batch costs whatever
+    // its length cancels out (the used heap grows by about 144 KB in some batches after a GC, on
+    // a busy machine or with --single-threaded, whatever the number of calls). The least of 5
+    // pairs: a batch during which V8 compiles something counts its code too.
+    const short = 50000;
+    const long = 250000;
+    const batchBytes = (calls) => {
       globalThis.gc();
       const before = process.memoryUsage().heapUsed;
       loop(calls);
-      const after = process.memoryUsage().heapUsed;
-      least = Math.min(least, (after - before) / calls);
+      return process.memoryUsage().heapUsed - before;
+    };
+    let least = Infinity;
+    for (let pair = 0; pair < 5; pair++) {
+      const shortBytes = batchBytes(short);
+      least = Math.min(least, (batchBytes(long) - shortBytes) / (long - short));
     }
     bytesPerCall[name] = least;
   }
