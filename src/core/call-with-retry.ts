@@ -69,10 +69,19 @@ function runOneAttempt(
   const { admitAttempt } = pipeline;
   for (let index = 0; index < admitAttempt.length; index++) {
     const policy = admitAttempt[index];
-    if (!policy.admitAttempt!(call)) {
+    let admitted: boolean;
+    try {
+      admitted = policy.admitAttempt!(call);
+    } catch (error) {
+      // User code it ran threw (a rate limiter's `cost`): the attempt did not run either, and the
+      // policies outside it give back what they took for it (a breaker's trial call).
+      notRun(admitAttempt, index, call, refusedWith(error, policy.kind));
+      throw error;
+    }
+    if (!admitted) {
       const refused = refusedWith(policy.refusal!(call), policy.kind);
       // The policies outside it let the attempt through: they hear that it did not run.
-      for (let outer = 0; outer < index; outer++) admitAttempt[outer].attemptEnded?.(call, refused);
+      notRun(admitAttempt, index, call, refused);
       return refused;
     }
   }
@@ -103,6 +112,16 @@ function runOneAttempt(
     );
   }
   return attemptReturned(call, value, retryOnResult);
+}
+
+/** Tells the policies before `index`, which admitted the attempt, that it did not run. */
+function notRun(
+  admitAttempt: readonly PipelinePolicy[],
+  index: number,
+  call: CallRecord,
+  refused: Outcome,
+): void {
+  for (let outer = 0; outer < index; outer++) admitAttempt[outer].attemptEnded?.(call, refused);
 }
 
 function attemptReturned(
