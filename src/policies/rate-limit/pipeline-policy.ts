@@ -131,7 +131,8 @@ function allowedWait(call: CallRecord, maxWait: number, clock: number): number {
 /**
  * Sleeps until the attempt's turn (whole milliseconds, never early). The attempt's own signal, when
  * it has one (a hedge that lost, a caller's abort), else the call's, ends the sleep at once, clears
- * its timer and gives the units back, so an attempt stopped while it waited never runs.
+ * its timer and gives the units back, so an attempt stopped while it waited never runs. Once the
+ * turn has come, the attempt's start (`call.attemptStartedAt`, where a policy measures it) is now.
  */
 async function waitForTurn(
   limiter: RateLimiter,
@@ -146,6 +147,9 @@ async function waitForTurn(
     limiter.release(cost, now());
     throw error;
   }
+  // The attempt starts now, not when it was admitted: the wait for its turn is not the
+  // dependency's latency (a breaker's slow calls), nor was it sent before a throttle it waited out.
+  if (call.pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
 }
 
 function isAsynchronousFunction(target: Function): boolean {
