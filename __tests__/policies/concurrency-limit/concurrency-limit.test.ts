@@ -318,6 +318,18 @@ describe('the queue', () => {
     expect(attempts).toBe(1);
     expect(limiter.running).toBe(0);
   });
+
+  it('lets withRetry queue a synchronous function: its call answers with a promise anyway', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 1 });
+    const work = gate();
+    const running = withRetry(() => work.run(1), { concurrencyLimit: limiter });
+    const queued = withRetry(() => 2, { concurrencyLimit: limiter });
+    expect(limiter.queued).toBe(1);
+    work.releaseOne();
+    await expect(Promise.all([running, queued])).resolves.toEqual([1, 2]);
+    await expect(withRetry(() => 3, { concurrencyLimit: limiter })).resolves.toBe(3);
+    expect(stats(limiter)).toMatchObject({ running: 0, queued: 0, admitted: 3 });
+  });
 });
 
 describe('where the limit is given', () => {

@@ -3,7 +3,7 @@ import { isPromiseLike, type MethodShape } from '../../core/call-with-retry';
 import { markMisuse, vetoMisuse } from '../../core/misuse-error';
 import type { Outcome } from '../../core/outcome';
 import type { CallRecord, Pipeline, PipelinePolicy } from '../../core/pipeline';
-import type { PolicyRegistration } from '../../core/policy-registry';
+import type { PolicyRegistration, PolicyScope } from '../../core/policy-registry';
 import { concurrencyRejectedChannel } from '../../telemetry/channels';
 import { ConcurrencyLimiter, isConcurrencyLimiter } from './concurrency-limiter';
 import type { ConcurrencyLimitError } from './errors';
@@ -17,8 +17,12 @@ import { describeValue } from '../../policy/describe-value';
  * records whether it holds one, so that a call refused or aborted before it got one gives nothing
  * back.
  */
-export function concurrencyLimitPolicy(limiter: ConcurrencyLimiter): PipelinePolicy {
-  return limiter.options.maxQueued > 0
+export function concurrencyLimitPolicy(
+  limiter: ConcurrencyLimiter,
+  scope?: PolicyScope,
+): PipelinePolicy {
+  // A `withRetry` call answers with a promise whatever the function returns: it may always wait.
+  return limiter.options.maxQueued > 0 && scope?.kind !== 'call'
     ? new QueueingConcurrencyLimitPolicy(limiter)
     : new ConcurrencyLimitPolicy(limiter);
 }
@@ -146,9 +150,9 @@ export const concurrencyLimitRegistration: PolicyRegistration = {
     validateConcurrencyLimiterOptions(value, source); // names the option in `source`'s words
     return new ConcurrencyLimiter(value as ConcurrencyLimiterOptions);
   },
-  create(setting) {
+  create(setting, scope) {
     return setting === undefined
       ? undefined
-      : concurrencyLimitPolicy(setting as ConcurrencyLimiter);
+      : concurrencyLimitPolicy(setting as ConcurrencyLimiter, scope);
   },
 };
