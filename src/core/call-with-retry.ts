@@ -317,7 +317,7 @@ function admitAndRun(call: CallRecord, shape: MethodShape): unknown {
  * A call that was not admitted (refused, timed out or aborted while it waited): it made no
  * attempt, and the settle hooks run so that a policy that admitted it gives back what it took.
  */
-function notAdmitted(call: CallRecord, refusal: unknown): void {
+export function notAdmitted(call: CallRecord, refusal: unknown): void {
   call.pipeline.statistics.refused += 1;
   settleCall(call, refusedWith(refusal));
 }

@@ -2,6 +2,7 @@ import {
   countCallAtStart,
   admitCall,
   callRefused,
+  notAdmitted,
   recoverOrThrow,
   retryAsynchronously,
   runAttempt,
@@ -56,9 +57,11 @@ export async function* streamWithRetry(
   countCallAtStart(pipeline);
   const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
   let started: StreamStart;
+  let admitted = false;
   try {
     const admission = admitCall(call);
     if (admission !== undefined) await admission;
+    admitted = true;
     const firstOutcome = await runAttempt(call, startStream, undefined);
     if (firstOutcome.failed && firstOutcome.refused === true) {
       callRefused(call, firstOutcome.error, firstOutcome.refusedBy);
@@ -71,7 +74,8 @@ export async function* streamWithRetry(
         : firstOutcome.value
     ) as StreamStart;
   } catch (error) {
-    settleCall(call, failedWith(error));
+    if (admitted) settleCall(call, failedWith(error));
+    else notAdmitted(call, error);
     // A fallback (pipeline.ts: `recover`) gives the values to yield instead.
     return yield* fallbackStream(recoverOrThrow(call, error), error);
   }

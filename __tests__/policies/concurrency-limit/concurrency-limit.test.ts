@@ -332,6 +332,29 @@ describe('the queue', () => {
   });
 });
 
+describe('async generator methods', () => {
+  it('counts a stream the limit refused as a rejection, not as an attempt', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    const work = gate();
+    class Feed {
+      @ConcurrencyLimit(limiter)
+      async *read(): AsyncGenerator<number> {
+        yield await work.run(1);
+      }
+    }
+    const feed = new Feed();
+    const first = feed.read();
+    const firstValue = first.next();
+    await Promise.resolve();
+    await expect(feed.read().next()).rejects.toMatchObject({ reason: 'full' });
+    expect(stats(feed.read)).toMatchObject({ calls: 2, attempts: 1, rejections: 1 });
+    work.releaseOne();
+    await expect(firstValue).resolves.toEqual({ value: 1, done: false });
+    await first.return(undefined);
+    expect(limiter.running).toBe(0);
+  });
+});
+
 describe('where the limit is given', () => {
   it('on a class: one limiter for all its decorated methods', async () => {
     const work = gate();
