@@ -18,9 +18,11 @@ import { isRateLimiter, RateLimiter } from './rate-limiter';
  * A rate limiter in the pipeline: every attempt (retries and hedges included) asks it for its
  * turn, after the breaker let it through and before a timeout starts (DESIGN 1b). The call's
  * `cost` is asked once, at its first attempt, and kept in the call's first slot; the running
- * attempt's wait is in the second; the third marks a first attempt the fast path was granted. An attempt whose turn is now runs at once; one whose turn is
- * within `maxWait` (and the call's `deadline`) waits for it in `wrapAttempt`, and an abort of the
- * call's signal ends the wait, giving its units back; any other is refused (`admitAttempt`):
+ * attempt's wait is in the second; the third marks a first attempt the fast path was granted; the
+ * fourth, when the attempt waited for its turn, when it was granted (the adaptive rate's date).
+ * An attempt whose turn is now runs at once; one whose turn is within `maxWait` (and the call's
+ * `deadline`) waits for it in `wrapAttempt`, and an abort of the call's signal ends the wait,
+ * giving its units back; any other is refused (`admitAttempt`):
  * a first attempt fails with `RateLimitExceededError`, a retry ends the call with its last real
  * error, as for an open circuit.
  *
@@ -34,7 +36,7 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
   const policy: PipelinePolicy = {
     kind: 'rate-limiter',
     target: limiter,
-    callStateSlots: 3,
+    callStateSlots: 4,
     measuresAttempts: adaptive,
     admitAttempt(call) {
       const slot = policy.slot!;
@@ -74,7 +76,7 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
         if (!answersWithPromise && isPromiseLike(result)) answersWithPromise = true;
         return result;
       }
-      return waitForTurn(limiter, call, call.slots[slot] as number, wait).then(run);
+      return waitForTurn(limiter, call, call.slots[slot] as number, wait, slot + 3).then(run);
     },
   };
   if (costOf === undefined) {
@@ -111,8 +113,13 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
   }
   if (adaptive) {
     policy.attemptEnded = (call, outcome) => {
+      const grantedAtSlot = policy.slot! + 3;
+      const grantedAt = call.slots[grantedAtSlot] as number | undefined;
+      call.slots[grantedAtSlot] = undefined; // the next attempt may not wait
       if (!outcome.failed || outcome.refused === true) return;
-      if (isThrottling(call, outcome.error)) limiter.recordThrottle(now(), call.attemptStartedAt);
+      if (isThrottling(call, outcome.error)) {
+        limiter.recordThrottle(now(), grantedAt ?? call.attemptStartedAt);
+      }
     };
   }
   return policy;
@@ -139,6 +146,7 @@ async function waitForTurn(
   call: CallRecord,
   cost: number,
   wait: number,
+  grantedAtSlot: number,
 ): Promise<void> {
   try {
     // An attempt's own signal when it has one (a lost hedge stops waiting), else the call's.
@@ -147,9 +155,13 @@ async function waitForTurn(
     limiter.release(cost, now());
     throw error;
   }
-  // The attempt starts now, not when it was admitted: the wait for its turn is not the
-  // dependency's latency (a breaker's slow calls), nor was it sent before a throttle it waited out.
-  if (call.pipeline.measuresAttempts) call.attemptStartedAt = Date.now();
+  if (call.pipeline.measuresAttempts) {
+    // The attempt starts now: the wait for its turn is not the dependency's latency (a breaker's
+    // slow calls). The adaptive rate still dates it from its grant (`grantedAt`): it was paced
+    // at the rate in force then, so a throttle a decrease since then answers is not heard again.
+    call.slots[grantedAtSlot] = call.attemptStartedAt;
+    call.attemptStartedAt = Date.now();
+  }
 }
 
 function isAsynchronousFunction(target: Function): boolean {
