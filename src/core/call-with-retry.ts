@@ -303,7 +303,12 @@ function admitAndRun(call: CallRecord, shape: MethodShape): unknown {
   if (admission !== undefined) {
     // A call that waited for admission answers with a promise, as a queued call must.
     return admission.then(
-      () => firstAttempt(call, asynchronousShape),
+      () => {
+        if (!abortedWhileAdmitted(call)) return firstAttempt(call, asynchronousShape);
+        const reason: unknown = call.signal!.reason;
+        notAdmitted(call, reason);
+        return recoverOrThrow(call, reason);
+      },
       (refusal: unknown) => {
         notAdmitted(call, refusal);
         return recoverOrThrow(call, refusal);
@@ -311,6 +316,15 @@ function admitAndRun(call: CallRecord, shape: MethodShape): unknown {
     );
   }
   return firstAttempt(call, shape);
+}
+
+/**
+ * Whether the caller aborted after a wait handed the call its admission (a queue's slot) and
+ * before the job that goes on with it: the call has not run yet, so it runs nothing. Only a signal
+ * a wait looked up is asked: looking it up here would run a `signal` option first.
+ */
+export function abortedWhileAdmitted(call: CallRecord): boolean {
+  return call.signalResolved && call.signal?.aborted === true;
 }
 
 /**

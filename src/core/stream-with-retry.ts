@@ -3,6 +3,7 @@ import {
   admitCall,
   callRefused,
   notAdmitted,
+  abortedWhileAdmitted,
   recoverOrThrow,
   retryAsynchronously,
   runAttempt,
@@ -60,7 +61,10 @@ export async function* streamWithRetry(
   let admitted = false;
   try {
     const admission = admitCall(call);
-    if (admission !== undefined) await admission;
+    if (admission !== undefined) {
+      await admission;
+      if (abortedWhileAdmitted(call)) throw call.signal!.reason;
+    }
     admitted = true;
     const firstOutcome = await runAttempt(call, startStream, undefined);
     if (firstOutcome.failed && firstOutcome.refused === true) {

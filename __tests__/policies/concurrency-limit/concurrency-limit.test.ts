@@ -268,6 +268,69 @@ describe('the queue', () => {
     expect(stats(limiter)).toMatchObject({ running: 0, queued: 0, aborted: 1, rejections: 0 });
   });
 
+  describe('a call aborted after the queue handed it its slot, before it could run', () => {
+    // The slot passes to the queued call at once; the call goes on a job later. An abort in
+    // between must not run the method, and the slot goes back.
+    const reason = new Error('caller gave up');
+
+    async function handOverThenAbort(
+      limiter: ConcurrencyLimiter,
+      call: (signal: AbortSignal) => Promise<unknown>,
+    ): Promise<void> {
+      expect(limiter.tryAcquire()).toBe(true); // a slot held elsewhere
+      const controller = new AbortController();
+      const queued = call(controller.signal);
+      expect(limiter.queued).toBe(1);
+      limiter.release(); // to the queued call
+      controller.abort(reason);
+      await expect(queued).rejects.toBe(reason);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(stats(limiter)).toMatchObject({ running: 0, queued: 0 });
+    }
+
+    it('a decorated method', async () => {
+      const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 1 });
+      const started: number[] = [];
+      class Service {
+        @ConcurrencyLimit(limiter)
+        async call(index: number, options: { signal?: AbortSignal } = {}): Promise<number> {
+          void options;
+          started.push(index);
+          return index;
+        }
+      }
+      const service = new Service();
+      await handOverThenAbort(limiter, (signal) => service.call(1, { signal }));
+      expect(started).toEqual([]);
+      expect(stats(service.call)).toMatchObject({ attempts: 0, rejections: 1 });
+    });
+
+    it('withRetry', async () => {
+      const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 1 });
+      const run = jest.fn(async () => 1);
+      await handOverThenAbort(limiter, (signal) =>
+        withRetry(run, { concurrencyLimit: limiter, signal }),
+      );
+      expect(run).not.toHaveBeenCalled();
+    });
+
+    it('an async generator method', async () => {
+      const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 1 });
+      const started: number[] = [];
+      class Service {
+        @ConcurrencyLimit(limiter)
+        async *read(options: { signal?: AbortSignal } = {}): AsyncGenerator<number> {
+          void options;
+          started.push(1);
+          yield 1;
+        }
+      }
+      const service = new Service();
+      await handOverThenAbort(limiter, (signal) => service.read({ signal }).next());
+      expect(started).toEqual([]);
+    });
+  });
+
   it('a signal already aborted never enters the queue', async () => {
     const work = gate();
     const limiter = new ConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 5 });
