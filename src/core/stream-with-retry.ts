@@ -40,8 +40,26 @@ const startStream: AttemptExecution = async (call) => {
     if (first.done !== true) await iterator.return?.();
     throw scope.controller.signal.reason;
   }
+  if (scope !== undefined && first.done !== true) {
+    // Stopped after this check, before the attempt's outcome was heard, in a way that drops its
+    // value: a hedge that lost in the same tick as the winner, or a time limit's race still open
+    // (it fails the attempt now). The stream is closed here, as nobody will read it. An abort that
+    // leaves the attempt's outcome as it is (a caller's abort without a time limit) closes nothing.
+    const { signal } = scope.controller;
+    const closeIfDropped = (): void => {
+      if (scope.lost || scope.onAbort !== undefined) closeDropped(iterator);
+    };
+    signal.addEventListener('abort', closeIfDropped, { once: true });
+  }
   return { iterator, first } satisfies StreamStart;
 };
+
+/** Closes a stream nobody will read; what its `return` throws or rejects with has no one to tell. */
+function closeDropped(iterator: AsyncIterator<unknown, unknown, unknown>): void {
+  void Promise.resolve()
+    .then(() => iterator.return?.())
+    .then(undefined, () => undefined);
+}
 
 /**
  * Runs an async generator method with retries until it yields its first value. From then on the

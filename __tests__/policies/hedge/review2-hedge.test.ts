@@ -1,0 +1,46 @@
+import { Hedge } from '../../../src';
+
+// Reviewer's cases for @Hedge, with jest's fake timers.
+
+beforeEach(() => {
+  jest.useFakeTimers();
+});
+
+afterEach(() => {
+  expect(jest.getTimerCount()).toBe(0);
+  jest.useRealTimers();
+});
+
+test('a hedged stream whose first value comes in the same tick as the winner’s is closed', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let started = 0;
+  const closed: number[] = [];
+  class Streams {
+    @Hedge({ delay: 5 })
+    async *hedged(): AsyncGenerator<string> {
+      const id = ++started;
+      try {
+        await gate;
+        yield `stream ${id}`;
+        yield 'more';
+      } finally {
+        closed.push(id);
+      }
+    }
+  }
+  const read = async (stream: AsyncGenerator<string>): Promise<string | undefined> => {
+    for await (const value of stream) return value;
+    return undefined;
+  };
+  const hedged = read(new Streams().hedged());
+  await jest.advanceTimersByTimeAsync(10);
+  expect(started).toBe(2);
+  release();
+  await jest.advanceTimersByTimeAsync(10);
+  await expect(hedged).resolves.toBe('stream 1');
+  await jest.advanceTimersByTimeAsync(10);
+  expect(closed.sort()).toEqual([1, 2]);
+});
