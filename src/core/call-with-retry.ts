@@ -129,7 +129,12 @@ function attemptReturned(
   value: unknown,
   retryOnResult: ((result: unknown) => boolean) | undefined,
 ): Outcome {
-  if (retryOnResult === undefined || call.pipeline.attemptEnded.length === 0) {
+  const { pipeline } = call;
+  // Judged here for the policies that see outcomes, and for a hedge: a retried value is no win.
+  if (
+    retryOnResult === undefined ||
+    (pipeline.attemptEnded.length === 0 && pipeline.attemptStep === undefined)
+  ) {
     return attemptEnded(call, succeededWith(value));
   }
   let retried: boolean;

@@ -1,4 +1,4 @@
-import { Hedge } from '../../../src';
+import { Hedge, withRetry } from '../../../src';
 
 // Reviewer's cases for @Hedge, with jest's fake timers.
 
@@ -43,4 +43,26 @@ test('a hedged stream whose first value comes in the same tick as the winner’s
   await expect(hedged).resolves.toBe('stream 1');
   await jest.advanceTimersByTimeAsync(10);
   expect(closed.sort()).toEqual([1, 2]);
+});
+
+test('a result that retryOnResult retries is no success: a running hedge may still win', async () => {
+  let invocations = 0;
+  const call = withRetry(
+    async () => {
+      invocations += 1;
+      const id = invocations;
+      return new Promise<string>((resolve) =>
+        setTimeout(() => resolve(id === 1 ? 'busy' : 'good'), id === 1 ? 20 : 10),
+      );
+    },
+    { hedge: { delay: 10 }, retryOnResult: (result) => result === 'busy', delays: [1000], budget: false },
+  );
+  let answer: string | undefined;
+  void call.then((value) => {
+    answer = value;
+  });
+  await jest.advanceTimersByTimeAsync(20);
+  expect(answer).toBe('good');
+  expect(invocations).toBe(2);
+  await jest.advanceTimersByTimeAsync(2000); // nothing else is left running
 });

@@ -130,7 +130,8 @@ function runHedgedStep(
       if (continueAfterFailure === undefined) {
         (attempt as Promise<Outcome>).then(
           (outcome) => {
-            if (outcome.failed) failed(record, outcome);
+            // A value `retryOnResult` retries (a 429 response) is no success: another may win.
+            if (outcome.failed || outcome.resultRetried === true) failed(record, outcome);
             else succeeded(record, outcome, attemptStartedAt);
           },
           (error: unknown) => {
