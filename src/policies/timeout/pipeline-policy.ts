@@ -91,6 +91,9 @@ function raceTimeLimit(
       answerInReaction = true;
       settle(true, error);
     }
+    // Aborted while the method ran (it aborted the caller's signal itself): `abort` found no
+    // `onAbort` to tell then, and the time limit's own abort will find the signal aborted already.
+    if (signal.aborted) settle(true, signal.reason);
   });
   if (answer === undefined || !answerInReaction) return race;
   return race.then(
