@@ -1,4 +1,4 @@
-import { Hedge, withRetry } from '../../../src';
+import { Breaker, Hedge, withRetry } from '../../../src';
 
 // Reviewer's cases for @Hedge, with jest's fake timers.
 
@@ -65,4 +65,35 @@ test('a result that retryOnResult retries is no success: a running hedge may sti
   expect(answer).toBe('good');
   expect(invocations).toBe(2);
   await jest.advanceTimersByTimeAsync(2000); // nothing else is left running
+});
+
+test('a classifier that throws on a hedge that failed at once ends the call, not the process', async () => {
+  const classifierError = new Error('classifier bug');
+  let invocations = 0;
+  const call = withRetry(
+    (): Promise<string> => {
+      invocations += 1;
+      if (invocations === 2) throw new Error('hedge failed at once');
+      return new Promise((resolve) => setTimeout(() => resolve('first'), 50));
+    },
+    {
+      hedge: { delay: 10 },
+      budget: false,
+      circuitBreaker: new Breaker({ consecutiveFailures: 5 }),
+      classifier: (error) => {
+        if (error instanceof Error && error.message === 'hedge failed at once') throw classifierError;
+        return undefined;
+      },
+    },
+  );
+  const settled = call.then(
+    (value) => value,
+    (error: unknown) => error,
+  );
+  // A throw from the hedge's timer would come out of the clock here (uncaught in production).
+  await jest.advanceTimersByTimeAsync(60);
+  expect(invocations).toBe(2);
+  const error = (await settled) as Error;
+  expect(error).toBe(classifierError);
+  expect(error.cause).toEqual(new Error('hedge failed at once'));
 });

@@ -121,6 +121,13 @@ function runHedgedStep(
       resolve(continueAfterFailure === undefined ? outcome : continueAfterFailure(call, outcome));
     };
 
+    const policyThrew = (error: unknown): void => {
+      if (settled) return;
+      finish(undefined);
+      const outcome = failedWith(error);
+      resolve(continueAfterFailure === undefined ? outcome : continueAfterFailure(call, outcome));
+    };
+
     const watch = (
       record: CallRecord,
       attempt: Promise<unknown>,
@@ -137,9 +144,7 @@ function runHedgedStep(
           (error: unknown) => {
             // A policy's own bug (a classifier that threw): the step ends with it.
             forget(running, record);
-            if (settled) return;
-            finish(undefined);
-            resolve({ failed: true, error });
+            policyThrew(error);
           },
         );
         return;
@@ -180,7 +185,17 @@ function runHedgedStep(
       }
       const record = deriveAttemptRecord(call, call.attempt + 1);
       const hedgeStartedAt = now();
-      const outcome = start(record);
+      let outcome: Outcome | Promise<unknown>;
+      try {
+        outcome = start(record);
+      } catch (error) {
+        // User code a policy ran on a hedge that failed at once threw (a breaker's classifier):
+        // the step ends with it, as for an attempt that failed later, never from this timer.
+        call.attempt = record.attempt;
+        call.hedges += 1;
+        policyThrew(error);
+        return;
+      }
       if (!(outcome instanceof Promise) && outcome.failed && outcome.refused === true) {
         // Refused (an open breaker, a rate limit): no hedge was made, and it costs nothing.
         for (const policy of admitters) policy.refundHedge?.(call);
