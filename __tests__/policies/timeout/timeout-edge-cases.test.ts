@@ -1,6 +1,6 @@
 import { AttemptTimeoutError, withRetry } from '../../../src';
 
-// Reviewer's cases for @Timeout, with jest's fake timers.
+// @Timeout at its edges, with jest's fake timers: a signal aborted while the method starts.
 
 beforeEach(() => {
   jest.useFakeTimers();
@@ -31,7 +31,10 @@ test('an attempt whose signal aborts while the method starts still settles at on
 });
 
 test('a timed-out attempt without retries rejects with AttemptTimeoutError', async () => {
-  const call = withRetry(() => new Promise<string>(() => undefined), { timeout: 50, maxAttempts: 1 });
+  const call = withRetry(() => new Promise<string>(() => undefined), {
+    timeout: 50,
+    maxAttempts: 1,
+  });
   const settled = call.then(
     () => 'resolved',
     (error: unknown) => error,

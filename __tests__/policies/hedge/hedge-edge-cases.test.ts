@@ -1,6 +1,7 @@
 import { Breaker, Hedge, withRetry } from '../../../src';
 
-// Reviewer's cases for @Hedge, with jest's fake timers.
+// @Hedge at its edges, with jest's fake timers: a stream that loses in the winner's tick, a
+// result retryOnResult retries, a policy that throws on a hedge that failed at once.
 
 beforeEach(() => {
   jest.useFakeTimers();
@@ -55,7 +56,12 @@ test('a result that retryOnResult retries is no success: a running hedge may sti
         setTimeout(() => resolve(id === 1 ? 'busy' : 'good'), id === 1 ? 20 : 10),
       );
     },
-    { hedge: { delay: 10 }, retryOnResult: (result) => result === 'busy', delays: [1000], budget: false },
+    {
+      hedge: { delay: 10 },
+      retryOnResult: (result) => result === 'busy',
+      delays: [1000],
+      budget: false,
+    },
   );
   let answer: string | undefined;
   void call.then((value) => {
@@ -81,7 +87,9 @@ test('a classifier that throws on a hedge that failed at once ends the call, not
       budget: false,
       circuitBreaker: new Breaker({ consecutiveFailures: 5 }),
       classifier: (error) => {
-        if (error instanceof Error && error.message === 'hedge failed at once') throw classifierError;
+        if (error instanceof Error && error.message === 'hedge failed at once') {
+          throw classifierError;
+        }
         return undefined;
       },
     },
