@@ -293,9 +293,15 @@ function readBreakDuration(
 }
 
 function readFailureOn(value: unknown, source: string): readonly ErrorCategory[] {
-  // Array.from turns holes into undefined, which `every` would skip.
-  if (!Array.isArray(value) || !Array.from(value as unknown[]).every(isErrorCategory)) {
-    throw wrongType(source, 'failureOn', 'an array of ErrorCategory values', value);
+  const expected = 'an array of ErrorCategory values';
+  if (!Array.isArray(value)) throw wrongType(source, 'failureOn', expected, value);
+  // Item by item, a hole read as undefined (which `every` would skip): a sparse array of length
+  // 2^32 - 1 is refused at its first hole, not copied whole first.
+  const categories: ErrorCategory[] = [];
+  for (let index = 0; index < value.length; index += 1) {
+    const item: unknown = (value as unknown[])[index];
+    if (!isErrorCategory(item)) throw wrongType(source, 'failureOn', expected, value);
+    categories.push(item);
   }
-  return Object.freeze(Array.from(value as ErrorCategory[]));
+  return Object.freeze(categories);
 }

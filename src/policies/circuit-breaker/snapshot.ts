@@ -88,7 +88,10 @@ export function validateBreakerSnapshot(value: unknown, source: string): Breaker
   }
   const keyedCircuits: KeyedCircuitSnapshot[] = [];
   const seen = new Set<string>();
-  Array.from(keys as unknown[]).forEach((item, index) => {
+  // Item by item, not `Array.from(keys)` first: a sparse array of length 2^32 - 1 is refused at
+  // its first hole at once, instead of being copied whole.
+  for (let index = 0; index < keys.length; index += 1) {
+    const item: unknown = (keys as unknown[])[index];
     const itemOption = `${option}.keys[${index}]`;
     const itemFields = readFields(item, source, itemOption, keyedCircuitFields);
     const key = itemFields.key;
@@ -98,7 +101,7 @@ export function validateBreakerSnapshot(value: unknown, source: string): Breaker
     }
     seen.add(key);
     keyedCircuits.push(Object.freeze({ ...readCircuit(itemFields, source, itemOption), key }));
-  });
+  }
   return Object.freeze({
     ...readCircuit(fields, source, option),
     version: 1,
