@@ -595,7 +595,12 @@ export class Breaker {
     circuit.consecutiveFailures = snapshot.consecutiveFailures;
     // Trial calls of the previous process will never report: a half-open circuit starts a round.
     circuit.halfOpenSince = time;
-    if (snapshot.state === 'open') circuit.breakEndsAt = snapshot.breakEndsAt ?? time;
+    if (snapshot.state === 'open') {
+      // No break outlasts its duration from now: a snapshot from a host whose clock ran ahead, or
+      // a made-up one, must not hold the circuit open for years.
+      const longest = time + this.#breakDuration(Math.max(1, snapshot.opens));
+      circuit.breakEndsAt = Math.min(snapshot.breakEndsAt ?? time, longest);
+    }
     const window = circuit.window;
     if (window === undefined || snapshot.state !== 'closed') return;
     for (const [start, calls, failures, slowCalls] of snapshot.window) {
