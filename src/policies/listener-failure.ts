@@ -8,8 +8,13 @@
 import { describeValue } from '../policy/describe-value';
 
 export function reportListenerFailure(listenerName: string, thrown: unknown): void {
-  const detail =
-    thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : describeValue(thrown);
+  let detail: string;
+  try {
+    detail = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : describeValue(thrown);
+  } catch {
+    // A getter (or a Proxy's trap) that throws: the report must still be made, and not throw.
+    detail = describeValue(thrown);
+  }
   const warning = new Error(`an ${listenerName} listener threw: ${detail}`, { cause: thrown });
   warning.name = 'TenaciousWarning';
   (warning as Error & { code: string }).code = 'TENACIOUS_LISTENER_THREW';
