@@ -4,6 +4,7 @@ import type { PolicyRegistration } from '../../core/policy-registry';
 import { ErrorCategory } from '../../classify/error-category';
 import { isAbortOfCall } from '../../core/abort-signal';
 import { keepAsCause } from '../../core/user-callback';
+import { describeValue } from '../../policy/describe-value';
 import { now } from '../clock';
 import { Breaker, isBreaker } from './breaker';
 import { validateCircuitBreakerOptions } from './options';
@@ -43,7 +44,7 @@ class CircuitBreakerPolicy implements PipelinePolicy {
   admitAttempt(call: CallRecord): boolean {
     const { slot } = this;
     if (call.attempt === 1 && this.#keyOf !== undefined) {
-      call.slots[slot] = this.#keyOf(call.thisArg, call.args);
+      call.slots[slot] = keyOfCall(this.#keyOf, call);
     }
     const ticket = this.target.enter(keyFor(call, slot));
     call.slots[slot + 1] = ticket;
@@ -156,6 +157,24 @@ function successReporterFor(breaker: Breaker, ticket: number): <Value>(value: Va
     breaker.succeeded(undefined, ticket, 0);
     return value;
   };
+}
+
+/**
+ * The call's key by the `key` option (user code: what it throws ends the call). Anything but a
+ * string is refused: a number would make a circuit apart from its string's, and one that `toJSON()`
+ * reports but `initialState` refuses; an object, a new circuit per call, evicting the others.
+ */
+function keyOfCall(
+  keyOf: (thisArg: unknown, args: readonly unknown[]) => string,
+  call: CallRecord,
+): string {
+  const key: unknown = keyOf(call.thisArg, call.args);
+  if (typeof key !== 'string') {
+    throw new TypeError(
+      `CircuitBreaker option "key" returned ${describeValue(key)}; it must return a string`,
+    );
+  }
+  return key;
 }
 
 function keyFor(call: CallRecord, slot: number): string | undefined {
