@@ -473,6 +473,8 @@ export class Breaker {
     const breakDuration = this.options.breakDuration;
     if (typeof breakDuration === 'number') return breakDuration;
     const { initial, max, exponentialBase } = breakDuration;
+    // 0, not 0 x Infinity (NaN) once the growth overflows, after 1024 opens in a row at base 2.
+    if (initial === 0) return 0;
     return Math.min(initial * exponentialBase ** Math.max(0, opens - 1), max);
   }
 
