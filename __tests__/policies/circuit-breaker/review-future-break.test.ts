@@ -1,4 +1,4 @@
-import { Breaker, ErrorCategory, HttpError } from '../../../src';
+import { Breaker } from '../../../src';
 import type { BreakerSnapshot } from '../../../src';
 
 const start = 1_800_000_000_000;
