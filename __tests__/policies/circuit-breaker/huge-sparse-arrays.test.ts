@@ -1,6 +1,9 @@
 import { Breaker, ErrorCategory } from '../../../src';
 import type { BreakerSnapshot } from '../../../src';
 
+// A huge sparse array given as `initialState.keys` or `failureOn` is refused at its first hole,
+// naming the option, without being copied whole first.
+
 const start = 1_800_000_000_000;
 
 beforeEach(() => {

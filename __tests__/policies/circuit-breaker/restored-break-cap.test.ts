@@ -1,6 +1,9 @@
 import { Breaker } from '../../../src';
 import type { BreakerSnapshot } from '../../../src';
 
+// A restored open circuit's break ends no later than its break duration from now: a snapshot from
+// a host whose clock ran ahead, or a made-up one, cannot hold the circuit open for years.
+
 const start = 1_800_000_000_000;
 
 beforeEach(() => {
