@@ -486,3 +486,28 @@ describe('valid edge values are accepted', () => {
     ).toBe(0);
   });
 });
+
+describe('a huge sparse array is refused at its first hole, naming the option', () => {
+  // Checked item by item: copying an array of length 2^32 - 1 first would take minutes.
+  function hugeSparse(): unknown[] {
+    const array: unknown[] = [];
+    array.length = 2 ** 32 - 1;
+    return array;
+  }
+
+  it.each([
+    ['retryOn', () => retryable(() => 1, { retryOn: hugeSparse() as never })],
+    ['retryCategories', () => retryable(() => 1, { retryCategories: hugeSparse() as never })],
+    ['delays', () => retryable(() => 1, { delays: hugeSparse() as never })],
+    [
+      'rateLimit.rateLimitErrors',
+      () => retryable(() => 1, { rateLimit: { rateLimitErrors: hugeSparse() as never } }),
+    ],
+    ['on', () => retryable(() => 1, { fallback: { on: hugeSparse() as never, to: 0 } })],
+  ])('%s', (option, define) => {
+    const begun = process.hrtime.bigint();
+    expect(define).toThrow(`"${option}"`);
+    // A guard against the copy, not a measure of speed: the refusal takes microseconds.
+    expect(process.hrtime.bigint() - begun).toBeLessThan(1_000_000_000n);
+  });
+});

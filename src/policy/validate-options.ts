@@ -1,6 +1,7 @@
 import { isErrorCategory } from '../classify/error-category';
 import type { RateLimitOptions, RetryDefaultsOptions, RetryOptions } from './options';
 import { describeValue } from './describe-value';
+import { everyItem } from './every-item';
 import { isClassConstructor } from './is-class-constructor';
 import { abortSignalShortfall, isAbortSignal } from '../core/abort-signal';
 import { mergeOwnKeys } from './own-keys';
@@ -53,8 +54,7 @@ function booleanValue(value: unknown): FieldProblem | undefined {
 }
 
 function errorClassList(value: unknown): FieldProblem | undefined {
-  // Array.from turns holes into undefined, which `some` and `every` would skip.
-  if (!Array.isArray(value) || !Array.from(value).every(isUsableWithInstanceof)) {
+  if (!Array.isArray(value) || !everyItem(value, isUsableWithInstanceof)) {
     return typeProblem('an array of error classes');
   }
   return value.length === 0 ? rangeProblem('at least one error class') : undefined;
@@ -146,7 +146,7 @@ const retryChecks: Record<string, FieldCheck> = {
     return errorClassList(value);
   },
   retryCategories(value) {
-    if (!Array.isArray(value) || !Array.from(value).every(isErrorCategory)) {
+    if (!Array.isArray(value) || !everyItem(value, isErrorCategory)) {
       return typeProblem('an array of ErrorCategory values');
     }
     return value.length === 0 ? rangeProblem('at least one ErrorCategory') : undefined;
@@ -170,8 +170,9 @@ function delaySchedule(value: unknown): FieldProblem | undefined {
     return typeProblem('an array of delays in milliseconds or a function (attempt, error) => ms');
   }
   if (value.length === 0) return rangeProblem('at least one delay');
-  for (const delay of Array.from(value)) {
-    const problem = nonNegativeDelay(delay);
+  // Item by item, a hole read as undefined: a huge sparse array is refused at its first hole.
+  for (let index = 0; index < value.length; index += 1) {
+    const problem = nonNegativeDelay((value as unknown[])[index]);
     if (problem) return { kind: problem.kind, expected: `a list of ${problem.expected}` };
   }
   return undefined;

@@ -1,5 +1,6 @@
 import { isErrorCategory, type ErrorCategory } from '../../classify/error-category';
 import { describeValue } from '../../policy/describe-value';
+import { everyItem } from '../../policy/every-item';
 import { isClassConstructor } from '../../policy/is-class-constructor';
 import { isAsyncFunction } from '../../policy/predicate-answer';
 import { isPlainObject, takeOptionSnapshot, wrongType } from '../option-snapshot';
@@ -78,7 +79,7 @@ function readFilter(value: unknown, source: string): FallbackFilter {
     }
     return value as (error: unknown) => boolean;
   }
-  if (!Array.isArray(value) || !Array.from(value).every(isErrorCategory)) {
+  if (!Array.isArray(value) || !everyItem(value, isErrorCategory)) {
     throw wrongType(
       source,
       'on',
