@@ -24,6 +24,10 @@ interface FleetLimiterView {
   readonly instances: number;
 }
 
+// The fallback limiter's `cost` option: never called (tryAcquire is given each call's weight), it
+// lets the fallback's limit, a share of the fleet's, be below one unit.
+const weighed = (): number => 1;
+
 // A wait this small is float noise, not a turn to wait for (as in RateLimiter).
 const negligibleWait = 1e-6;
 
@@ -207,7 +211,15 @@ export class RedisRateLimiter extends RateLimiter {
     const { limit, interval, maxWait, adaptive } = this.options;
     const share = limit / Math.max(1, this.#view?.instances ?? 1);
     if (this.#fallback === undefined || this.#fallback.options.limit !== share) {
-      this.#fallback = new RateLimiter({ limit: share, interval, maxWait, adaptive });
+      // A share below one unit (more instances than `limit`) is a valid limit for a limiter whose
+      // calls are weighed, as this one's are (each charged at most the share): `cost` says so.
+      this.#fallback = new RateLimiter({
+        limit: share,
+        interval,
+        maxWait,
+        adaptive,
+        cost: weighed,
+      });
     }
     return this.#fallback;
   }
