@@ -370,7 +370,9 @@ export class RedisBreaker extends Breaker {
     const round = replyNumber(reply, 6);
     this.#view = {
       state,
-      waitEndsAt: received + replyNumber(reply, 1),
+      // No wait the script gives is longer than the longest break: a longer one is garbage, which
+      // would be honoured, once Redis is lost, for as long as it says.
+      waitEndsAt: received + Math.min(replyNumber(reply, 1), this.#breakDuration[1]),
       calls: replyNumber(reply, 2),
       failures: replyNumber(reply, 3),
       reporters: replyNumber(reply, 4),

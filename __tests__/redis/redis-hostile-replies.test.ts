@@ -1,0 +1,43 @@
+// Replies no script of tenacious's can give (a proxy or a server that answers garbage, a number far
+// out of range): a fleet-wide policy reads them within what its own options allow, so that nothing
+// it read outlasts Redis coming back, and no reply lets it spend past its limit.
+import { RedisBreaker } from '../../src/redis';
+
+/** A client whose replies the test scripts: `reply` while `up`, a rejection otherwise. */
+function scriptedClient(reply: unknown) {
+  const state = { up: true, reply };
+  const answer = async () => {
+    if (!state.up) throw new Error('Connection is closed.');
+    return state.reply;
+  };
+  return { state, client: { evalsha: answer, eval: answer } };
+}
+
+describe('RedisBreaker given a break far longer than its longest', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('honours it, once Redis is lost, for no longer than its own longest break', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    // An open circuit whose trial call may be claimed in 1e15 ms (about 31,000 years).
+    const { state, client } = scriptedClient(['open', '1e15', '0', '0', 0, 0, '1', 0, '0']);
+    const breaker = new RedisBreaker({
+      client,
+      key: 'hostile-break',
+      consecutiveFailures: 1,
+      breakDuration: 1000,
+    });
+    try {
+      await breaker.sync();
+      expect(breaker.fleetView?.state).toBe('open');
+      state.up = false;
+      await breaker.sync();
+      expect(breaker.fleetReachable).toBe(false);
+      expect(breaker.remainingBreak(undefined)).toBeLessThanOrEqual(1000);
+      jest.setSystemTime(1_000_000 + 1001);
+      // Redis is still unreachable: the instance decides alone, its own circuit closed.
+      expect(breaker.enter(undefined)).toBeGreaterThan(0);
+    } finally {
+      await breaker.close();
+    }
+  });
+});
