@@ -1,7 +1,7 @@
 // Replies no script of tenacious's can give (a proxy or a server that answers garbage, a number far
 // out of range): a fleet-wide policy reads them within what its own options allow, so that nothing
 // it read outlasts Redis coming back, and no reply lets it spend past its limit.
-import { RedisBreaker } from '../../src/redis';
+import { RedisBreaker, RedisRateLimiter } from '../../src/redis';
 
 /** A client whose replies the test scripts: `reply` while `up`, a rejection otherwise. */
 function scriptedClient(reply: unknown) {
@@ -38,6 +38,29 @@ describe('RedisBreaker given a break far longer than its longest', () => {
       expect(breaker.enter(undefined)).toBeGreaterThan(0);
     } finally {
       await breaker.close();
+    }
+  });
+});
+
+describe('RedisRateLimiter given a lease larger than it asked for', () => {
+  it('holds no more than it asked for', async () => {
+    const { state, client } = scriptedClient(['0', '0', '1']);
+    const limiter = new RedisRateLimiter({
+      client,
+      key: 'hostile-lease',
+      limit: 10,
+      interval: 1000,
+      maxWait: 0,
+    });
+    try {
+      await limiter.sync();
+      // Five units asked for: the next exchange asks the fleet for five.
+      for (let i = 0; i < 5; i++) limiter.tryAcquire(1, 0, Date.now());
+      state.reply = ['1e12', '0', '1'];
+      await limiter.sync();
+      expect(limiter.leased).toBeLessThanOrEqual(5);
+    } finally {
+      await limiter.close();
     }
   });
 });

@@ -14,6 +14,8 @@ interface LimiterBatch {
   readonly returned: number;
   /** Units used beyond the lease, charged to the fleet. */
   readonly overdraft: number;
+  /** Units asked for: the most a reply may lease. */
+  readonly request: number;
 }
 
 /** The fleet's limiter as of the last exchange. */
@@ -101,7 +103,7 @@ export class RedisRateLimiter extends RateLimiter {
       connection.redisTimeout,
       {
         prepare: () => this.#prepare(),
-        accept: (reply) => this.#accept(reply),
+        accept: (reply, batch) => this.#accept(reply, batch),
         giveBack: (batch) => this.#giveBack(batch),
       },
     );
@@ -242,7 +244,7 @@ export class RedisRateLimiter extends RateLimiter {
     const returned = Math.max(0, this.#lease - wanted);
     const request = Math.max(0, wanted - this.#lease);
     this.#lease -= returned;
-    const batch: LimiterBatch = { returned, overdraft: this.#overdraft };
+    const batch: LimiterBatch = { returned, overdraft: this.#overdraft, request };
     this.#overdraft = 0;
     const { interval, maxWait } = this.options;
     return {
@@ -263,13 +265,14 @@ export class RedisRateLimiter extends RateLimiter {
   }
 
   /** Takes a reply of the script in; a reply that is not one is no view at all. */
-  #accept(reply: unknown): void {
+  #accept(reply: unknown, batch: LimiterBatch): void {
     if (!Array.isArray(reply) || reply.length < 3) {
       throw new TypeError('not a reply of the limiter script');
     }
     const instances = Math.max(1, Math.floor(replyNumber(reply, 2)));
     const ahead = Math.max(0, replyNumber(reply, 1));
-    this.#lease += Math.max(0, replyNumber(reply, 0));
+    // The script leases at most what was asked; more is garbage that would lift the limit.
+    this.#lease += Math.min(batch.request, Math.max(0, replyNumber(reply, 0)));
     this.#view = { ahead, instances };
     this.#mirror = Date.now() + ahead + this.#overdraft * this.#emission * instances;
   }
