@@ -272,11 +272,22 @@ export class RedisBreaker extends Breaker {
   }
 
   /**
-   * Stops the background exchange after sending what was counted since the last one; nothing
-   * (no trial call's claim or outcome, no `sync()`) is sent to Redis after it.
+   * Stops the background exchange after sending what was counted since the last one, and gives
+   * back the trial calls' places it claimed and did not use; nothing (no trial call's claim or
+   * outcome, no `sync()`) is sent to Redis after it.
    */
   close(): Promise<void> {
-    return this.#exchange.close();
+    if (this.#exchange.closed) return Promise.resolve();
+    const givenBack: Promise<unknown>[] = [];
+    const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
+    for (; this.#probePermits > 0; this.#probePermits -= 1) {
+      // A cancelled trial call's outcome: its place is free again for the fleet's round.
+      givenBack.push(
+        this.#exchange.runOnce(breakerScript, this.#keys, this.#arguments('probe', empty, -1)),
+      );
+    }
+    givenBack.push(this.#exchange.close());
+    return Promise.all(givenBack).then(() => undefined);
   }
 
   /**

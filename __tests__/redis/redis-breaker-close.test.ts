@@ -1,0 +1,70 @@
+// What RedisBreaker's close() gives back to the fleet: a trial call's place it claimed and never
+// used, so that the fleet's half-open circuit is not held for a whole break by an instance gone.
+import { RedisBreaker } from '../../src/redis';
+import { connectClient, uniqueKey, type TestClient } from './shared-redis';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker.close() with %s', (kind) => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await connectClient(kind);
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it("gives back the trial call's place it claimed and did not use", async () => {
+    const key = uniqueKey('close-probe');
+    const options = {
+      client: client.client,
+      key,
+      consecutiveFailures: 1,
+      breakDuration: 60_000,
+      halfOpenProbes: 1,
+      redisTimeout: 1000,
+    };
+    const leaving = new RedisBreaker(options);
+    const staying = new RedisBreaker(options);
+    try {
+      // The fleet's circuit is half-open, its one trial call not claimed yet (a round started now:
+      // a start in the future reads as now).
+      await client.command([
+        'HSET',
+        leaving.redisKey,
+        'state',
+        'half-open',
+        'opens',
+        '1',
+        'halfOpenSince',
+        '9000000000000000',
+        'claimed',
+        '0',
+        'round',
+        '7',
+      ]);
+      await leaving.sync();
+      expect(leaving.state).toBe('half-open');
+      expect(leaving.enter(undefined)).toBe(0); // refused; the place is claimed in the background
+      for (let tries = 0; tries < 100; tries++) {
+        if ((await client.command(['HGET', leaving.redisKey, 'claimed'])) === '1') break;
+        await pause(2);
+      }
+      expect(await client.command(['HGET', leaving.redisKey, 'claimed'])).toBe('1');
+      await pause(5); // the claim's reply reaches the instance
+      await leaving.close();
+      expect(await client.command(['HGET', leaving.redisKey, 'claimed'])).toBe('0');
+
+      await staying.sync();
+      let ticket = 0;
+      for (let tries = 0; tries < 50 && ticket === 0; tries++) {
+        ticket = staying.enter(undefined);
+        if (ticket === 0) await pause(5);
+      }
+      expect(ticket).not.toBe(0);
+      staying.cancelled(undefined, ticket);
+    } finally {
+      await Promise.all([leaving.close(), staying.close()]);
+    }
+  });
+});
