@@ -45,6 +45,24 @@ describe('NODE_DEBUG=tenacious', () => {
     ]);
   });
 
+  it('describes a failure whose own properties throw, and never throws itself', () => {
+    const script = `
+      const { retryable } = require('tenacious');
+      class Odd extends Error {
+        get message() { throw new Error('message getter'); }
+      }
+      let failures = 0;
+      const read = retryable(function read() {
+        if (failures++ < 1) throw Object.assign(new Odd(), { code: 'ECONNRESET' });
+        return 'read';
+      }, { initialDelay: 0, jitter: 'none' });
+      process.on('uncaughtException', (error) => console.log('uncaught:', error.message));
+      console.log(read());`;
+    const { stdout, stderr } = runNode(script, 'tenacious');
+    expect(stdout).toBe('read\n');
+    expect(stderr).toMatch(/read: attempt 1 failed \(network, .+\); retrying in 0 ms/);
+  });
+
   it('prints nothing without it', () => {
     const { stdout } = runNode(`${flakyCall} console.log(fetchRates());`);
     expect(stdout).toBe('rates\n');

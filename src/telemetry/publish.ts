@@ -119,11 +119,16 @@ function nameOf({ className, method }: CallIdentity): string {
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string'
-      ? `${error.name} ${code}: ${error.message}`
-      : `${error.name}: ${error.message}`;
+  try {
+    if (error instanceof Error) {
+      const code = (error as { code?: unknown }).code;
+      return typeof code === 'string'
+        ? `${error.name} ${code}: ${error.message}`
+        : `${error.name}: ${error.message}`;
+    }
+  } catch {
+    // A getter (or a Proxy) that throws: this runs in a subscriber, where a throw is an uncaught
+    // exception in the caller's process.
   }
   return describeValue(error);
 }
