@@ -172,7 +172,9 @@ export function instrumentTenacious(
           });
         }
       } else attempts.add(1, { ...attributes, 'tenacious.attempt.outcome': 'gave_up' });
-      trace.getActiveSpan()?.addEvent('tenacious.give_up', {
+      const span = trace.getActiveSpan();
+      if (span !== undefined) resendCountBySpan.delete(span); // the call's requests are over
+      span?.addEvent('tenacious.give_up', {
         ...attributes,
         'tenacious.attempts': message.attempts,
         'tenacious.give_up.reason': message.reason,
@@ -181,9 +183,11 @@ export function instrumentTenacious(
     'tenacious:success'(message: SuccessMessage) {
       const attributes = callAttributes(message);
       attempts.add(1, { ...attributes, 'tenacious.attempt.outcome': 'recovered' });
-      trace
-        .getActiveSpan()
-        ?.addEvent('tenacious.success', { ...attributes, 'tenacious.attempts': message.attempts });
+      const span = trace.getActiveSpan();
+      if (span === undefined) return;
+      // The call's requests are over: a later one under the same span is no resend of them.
+      resendCountBySpan.delete(span);
+      span.addEvent('tenacious.success', { ...attributes, 'tenacious.attempts': message.attempts });
     },
     'tenacious:circuit-state'(message: CircuitStateMessage) {
       stateChanges.add(1, {

@@ -275,4 +275,47 @@ describe('undici requests traced by @opentelemetry/instrumentation-undici', () =
       requests.every((span) => span.parentSpanContext?.spanId === quote?.spanContext().spanId),
     ).toBe(true);
   });
+
+  it('gives no resend count to requests made under the same span once the retried call ended', async () => {
+    server.script('/stock', [{ status: 503 }, { body: { stock: 1 } }]);
+    server.script('/tax', [{ body: { tax: 2 } }]);
+    const fetchStock = retryable(
+      async function fetchStock(): Promise<unknown> {
+        const response = await ensureOk(await request(`${server.url}/stock`));
+        return response.body.json();
+      },
+      { ...immediate, maxAttempts: 3 },
+    );
+    const fetchTax = retryable(
+      async function fetchTax(): Promise<unknown> {
+        const response = await ensureOk(await request(`${server.url}/tax`));
+        return response.body.json();
+      },
+      { ...immediate, maxAttempts: 3 },
+    );
+    const instrumentation = instrumentTenacious({ meterProvider, tracerProvider });
+    try {
+      await tracer.startActiveSpan('checkout', async (span) => {
+        try {
+          await fetchStock();
+          await fetchTax(); // its first attempt, under the same span: not a resend
+        } finally {
+          span.end();
+        }
+      });
+    } finally {
+      instrumentation.dispose();
+    }
+    const requests = spanExporter.getFinishedSpans().filter((span) => span.name !== 'checkout');
+    expect(
+      requests.map((span) => [
+        span.attributes['url.path'],
+        span.attributes['http.request.resend_count'],
+      ]),
+    ).toEqual([
+      ['/stock', undefined],
+      ['/stock', 1],
+      ['/tax', undefined],
+    ]);
+  });
 });
