@@ -158,9 +158,13 @@ export function instrumentTenacious(
       }
     },
     'tenacious:give-up'(message: GiveUpMessage) {
+      // A call refused before its first attempt has no category: its error is the refusal, not a
+      // retried result.
       const attributes = {
         ...callAttributes(message),
-        ...failureAttributes(message.category, message.error),
+        ...(message.attempts === 0
+          ? { 'error.type': errorType(message.error) }
+          : failureAttributes(message.category, message.error)),
       };
       if (message.attempts === 0) {
         // Refused before its first attempt (an open circuit): no attempt to count, a rejection;

@@ -209,6 +209,40 @@ describe('instrumentTenacious with the OpenTelemetry SDK', () => {
     ]);
   });
 
+  it("names a refused call's refusal, not a retried result, in its give-up event", async () => {
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 60_000 });
+    class Ledger {
+      @CircuitBreaker(breaker)
+      post(): never {
+        throw new HttpError(503);
+      }
+    }
+    const instrumentation = instrumentTenacious({ meterProvider, tracerProvider });
+    try {
+      tracer.startActiveSpan('posting', (span) => {
+        expect(() => new Ledger().post()).toThrow(HttpError);
+        expect(() => new Ledger().post()).toThrow(BrokenCircuitError);
+        span.end();
+      });
+    } finally {
+      instrumentation.dispose();
+    }
+    const [span] = spanExporter.getFinishedSpans();
+    const refusals = span.events.filter((event) => event.attributes?.['tenacious.attempts'] === 0);
+    expect(refusals.map((event) => [event.name, event.attributes])).toEqual([
+      [
+        'tenacious.give_up',
+        {
+          'tenacious.class': 'Ledger',
+          'tenacious.method': 'post',
+          'error.type': 'TENACIOUS_CIRCUIT_OPEN',
+          'tenacious.attempts': 0,
+          'tenacious.give_up.reason': 'refused',
+        },
+      ],
+    ]);
+  });
+
   it('records nothing once disposed', async () => {
     const instrumentation = instrumentTenacious({ meterProvider });
     instrumentation[Symbol.dispose]();
