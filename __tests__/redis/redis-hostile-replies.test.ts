@@ -1,6 +1,7 @@
 // Replies no script of tenacious's can give (a proxy or a server that answers garbage, a number far
 // out of range): a fleet-wide policy reads them within what its own options allow, so that nothing
 // it read outlasts Redis coming back, and no reply lets it spend past its limit.
+import { ErrorCategory } from '../../src/classify/error-category';
 import { RedisBreaker, RedisRateLimiter } from '../../src/redis';
 
 /** A client whose replies the test scripts: `reply` while `up`, a rejection otherwise. */
@@ -61,6 +62,33 @@ describe('RedisRateLimiter given a lease larger than it asked for', () => {
       expect(limiter.leased).toBeLessThanOrEqual(5);
     } finally {
       await limiter.close();
+    }
+  });
+});
+
+describe('RedisBreaker given replies that are not its script’s', () => {
+  it('decides with its local breaker, as when Redis is down, and still opens', async () => {
+    // A server (or proxy) that answers every script with something else.
+    const answer = async () => 'OK';
+    const breaker = new RedisBreaker({
+      client: { evalsha: answer, eval: answer },
+      key: 'garbage-breaker',
+      consecutiveFailures: 2,
+      breakDuration: 60_000,
+    });
+    try {
+      await breaker.sync();
+      expect(breaker.fleetReachable).toBe(false);
+      for (let i = 0; i < 2; i++) {
+        const ticket = breaker.enter(undefined);
+        expect(ticket).not.toBe(0);
+        breaker.failed(undefined, ticket, new Error('down'), ErrorCategory.NETWORK, 0);
+      }
+      await breaker.sync();
+      expect(breaker.state).toBe('open');
+      expect(breaker.enter(undefined)).toBe(0);
+    } finally {
+      await breaker.close();
     }
   });
 });

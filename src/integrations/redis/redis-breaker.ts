@@ -62,6 +62,11 @@ interface FleetCircuitView {
   readonly consecutive: number;
 }
 
+/** Whether `reply` has the shape of the breaker script's: its nine fields. */
+function isBreakerReply(reply: unknown): reply is unknown[] {
+  return Array.isArray(reply) && reply.length >= 9;
+}
+
 // Tickets of attempts admitted by the fleet's view are far above any local Breaker's, so that a
 // report finds its way back to whoever admitted the attempt, however the mode changed meanwhile.
 const fleetTicketBase = 2 ** 40;
@@ -371,10 +376,15 @@ export class RedisBreaker extends Breaker {
     this.#hadSuccess ||= batch.hadSuccess;
   }
 
-  /** Takes a reply of the script in; garbage reads as a closed circuit with nothing counted. */
+  /**
+   * Takes a reply of the script in. A reply that is not one is no view at all (thrown: the
+   * exchange failed), as when Redis is down: read as a closed circuit, it would keep the breaker
+   * closed for good.
+   */
   #accept(reply: unknown): void {
+    if (!isBreakerReply(reply)) throw new TypeError('not a reply of the breaker script');
     const received = Date.now();
-    const stateField = Array.isArray(reply) ? String(reply[0]) : 'closed';
+    const stateField = String(reply[0]);
     const state: FleetState =
       stateField === 'open' || stateField === 'half-open' ? stateField : 'closed';
     const before = this.#view;
@@ -417,7 +427,7 @@ export class RedisBreaker extends Breaker {
       .runOnce(breakerScript, this.#keys, this.#arguments('claim', empty))
       .then((result) => {
         this.#claimInFlight = false;
-        if (result.ok) this.#accept(result.reply);
+        if (result.ok && isBreakerReply(result.reply)) this.#accept(result.reply);
       });
   }
 
@@ -427,7 +437,7 @@ export class RedisBreaker extends Breaker {
     void this.#exchange
       .runOnce(breakerScript, this.#keys, this.#arguments('probe', empty, outcome))
       .then((result) => {
-        if (result.ok) this.#accept(result.reply);
+        if (result.ok && isBreakerReply(result.reply)) this.#accept(result.reply);
       });
   }
 
