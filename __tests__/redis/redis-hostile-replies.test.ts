@@ -2,7 +2,7 @@
 // out of range): a fleet-wide policy reads them within what its own options allow, so that nothing
 // it read outlasts Redis coming back, and no reply lets it spend past its limit.
 import { ErrorCategory } from '../../src/classify/error-category';
-import { RedisBreaker, RedisRateLimiter } from '../../src/redis';
+import { RedisBreaker, RedisRateLimiter, RedisRetryBudget } from '../../src/redis';
 
 /** A client whose replies the test scripts: `reply` while `up`, a rejection otherwise. */
 function scriptedClient(reply: unknown) {
@@ -89,6 +89,31 @@ describe('RedisBreaker given replies that are not its script’s', () => {
       expect(breaker.enter(undefined)).toBe(0);
     } finally {
       await breaker.close();
+    }
+  });
+});
+
+describe('RedisRetryBudget given replies that are not its script’s', () => {
+  it('decides with its local budget, as when Redis is down', async () => {
+    const answer = async () => null;
+    const budget = new RedisRetryBudget({
+      client: { evalsha: answer, eval: answer },
+      key: 'garbage-budget',
+      ratio: 0.1,
+      minPerSecond: 1,
+      window: 10_000,
+    });
+    try {
+      let granted = 0;
+      // Twenty exchanges' worth of retries, none earned by a call: the local budget's 10 at most.
+      for (let round = 0; round < 20; round++) {
+        await budget.sync();
+        for (let i = 0; i < 20; i++) if (budget.tryRetry()) granted += 1;
+      }
+      expect(granted).toBeLessThanOrEqual(10);
+      expect(budget.fleetReachable).toBe(false);
+    } finally {
+      await budget.close();
     }
   });
 });

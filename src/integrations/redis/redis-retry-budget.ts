@@ -173,6 +173,11 @@ export class RedisRetryBudget extends RetryBudget {
   }
 
   #accept(reply: unknown): void {
+    // A reply that is not the script's is no view at all (the exchange failed), as when Redis is
+    // down: read as an empty window, it would let every exchange interval spend a fresh allowance.
+    if (!Array.isArray(reply) || reply.length < 4) {
+      throw new TypeError('not a reply of the budget script');
+    }
     this.#sentCalls = 0;
     this.#sentRetries = 0;
     const member = replyNumber(reply, 3) === 1;
