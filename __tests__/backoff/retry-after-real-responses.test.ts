@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, fetch as undiciFetch, request } from 'undici';
 import { readRetryAfter } from '../../src/backoff/retry-after';
+import { ensureOk, HttpError } from '../../src/undici';
 import { startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
 
 // readRetryAfter on what real clients hand back, and in another time zone: these need a server or
@@ -41,6 +42,15 @@ describe('readRetryAfter on real responses', () => {
     server.script('/ms', [
       { status: 429, headers: { 'retry-after-ms': '125', 'retry-after': '1' } },
     ]);
+    // A server that sends its HTTP-date Retry-After twice (an array under this spelling of the name).
+    server.script('/date-twice', [
+      {
+        status: 503,
+        headers: {
+          'Retry-After': ['Wed, 01 Jan 2025 00:00:05 GMT', 'Wed, 01 Jan 2025 00:00:05 GMT'],
+        },
+      },
+    ]);
   });
 
   afterAll(async () => {
@@ -68,6 +78,16 @@ describe('readRetryAfter on real responses', () => {
     await response.body?.cancel();
     expect(readRetryAfter(response, now)).toBe(expected);
     expect(readRetryAfter({ response }, now)).toBe(expected);
+  });
+
+  it('reads an HTTP-date sent twice from a fetch Response and from ensureOk', async () => {
+    const fetched = await undiciFetch(`${server.url}/date-twice`, { dispatcher: agent });
+    await fetched.body?.cancel();
+    expect(readRetryAfter(fetched, now)).toBe(5000);
+    const requested = await request(`${server.url}/date-twice`, { dispatcher: agent });
+    const error: unknown = await ensureOk(requested).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(readRetryAfter(error, now)).toBe(5000);
   });
 
   it('reads Node’s global fetch Response', async () => {

@@ -239,3 +239,27 @@ describe('header names in a plain object', () => {
     );
   });
 });
+
+describe('an HTTP-date header sent twice', () => {
+  // Joined with ", " as fetch's Headers.get and ensureOk join it: the first date is the wait, as
+  // the first number is for a repeated number of seconds.
+  const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+
+  it.each([
+    ['IMF-fixdate', 'Wed, 21 Oct 2015 07:28:05 GMT, Wed, 21 Oct 2015 07:28:09 GMT', 5000],
+    ['RFC 850', 'Wednesday, 21-Oct-15 07:28:05 GMT, Wednesday, 21-Oct-15 07:28:09 GMT', 5000],
+    ['asctime', 'Wed Oct 21 07:28:05 2015, Wed Oct 21 07:28:09 2015', 5000],
+    ['a date, then seconds', 'Wed, 21 Oct 2015 07:28:05 GMT, 9', 5000],
+  ])('reads the first of a repeated %s', (_form, value, expected) => {
+    expect(readRetryAfter({ headers: { 'retry-after': value } }, now)).toBe(expected);
+  });
+
+  it('does not read a list whose first item is not a date', () => {
+    expect(
+      readRetryAfter(
+        { headers: { 'retry-after': 'Wed, soon, Wed, 21 Oct 2015 07:28:05 GMT' } },
+        now,
+      ),
+    ).toBeUndefined();
+  });
+});

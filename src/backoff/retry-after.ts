@@ -13,6 +13,10 @@ const nonNegativeNumber = /^\d+(?:\.\d+)?$/;
 // Date.parse alone is far too lenient: it reads "1" or "abc 2020" as dates.
 const httpDateShape = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s.*\d{1,2}:\d{2}:\d{2}/i;
 const hasTimeZone = /\b(?:gmt|utc)\b|[+-]\d{4}$/i;
+// The first of HTTP-dates joined with ", ": IMF-fixdate and RFC 850 have one comma, right after the
+// day name; asctime has none. Date.parse would read the whole list as one (wrong) date, or NaN.
+// No two adjacent parts match the same characters, so a long value cannot make it backtrack.
+const firstDateOfList = /^((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*[,\s][^,]*),\s/i;
 
 /**
  * The wait in milliseconds requested by the headers of `source`, or `undefined` when there is none
@@ -79,7 +83,7 @@ function headerValue(headers: object, lowerCaseName: string): string | undefined
     // A header sent twice arrives joined ("5, 5") from fetch's Headers.get and from ensureOk; take
     // the first number. An HTTP-date's comma ("Wed, 21 Oct ...") follows a day name, and "1,5" (no
     // space) may be a decimal comma: neither is a list.
-    const firstOfList = /^(\d+(?:\.\d+)?)\s*,\s/.exec(trimmed);
+    const firstOfList = /^(\d+(?:\.\d+)?)\s*,\s/.exec(trimmed) ?? firstDateOfList.exec(trimmed);
     if (firstOfList) return firstOfList[1];
     return trimmed === '' ? undefined : trimmed;
   }
