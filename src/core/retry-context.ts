@@ -32,7 +32,14 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   readonly #loop: RetryLoop;
   #iterating = false;
   #lastYielded = 0;
-  #failure: { readonly error: unknown; readonly delay: number | undefined } | undefined;
+  #failure:
+    | {
+        readonly error: unknown;
+        readonly delay: number | undefined;
+        /** What ends the loop when there is no retry: the error, or the caller's abort reason. */
+        readonly final: unknown;
+      }
+    | undefined;
 
   constructor(options?: RetryOptions) {
     const pipeline = compileFunctionPipeline(
@@ -68,7 +75,13 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
         `RetryContext: a failure is already recorded for attempt ${this.#call.attempt}; call wait() or go on to the next iteration first`,
       );
     }
-    this.#failure = { error, delay: this.#loop.decide(failedWith(error)) };
+    // As in the retry loop: once the caller has aborted, nothing is retried and nothing gave up.
+    const signal = resolveAbortSignalAfter(error, this.#call.pipeline.signal, noArguments);
+    if (signal?.aborted === true) {
+      this.#failure = { error, delay: undefined, final: signal.reason };
+      return;
+    }
+    this.#failure = { error, delay: this.#loop.decide(failedWith(error)), final: error };
   }
 
   /** Whether the failure recorded for the current attempt may be retried. */
@@ -87,8 +100,9 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
    * signal is passed).
    */
   async wait(signal?: AbortSignal): Promise<void> {
-    const delay = this.#takeRetryableFailure();
-    await sleep(delay, signal ?? this.#signal());
+    const waitSignal = signal ?? this.#signal();
+    const delay = this.#takeRetryableFailure(waitSignal);
+    await sleep(delay, waitSignal);
     this.#advance();
   }
 
@@ -97,8 +111,11 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     for (;;) {
       yield (this.#lastYielded = this.#call.attempt);
       if (this.#call.attempt > this.#lastYielded) continue; // wait() has already slept and moved on
-      if (this.#delayBeforeNextAttempt() === undefined) return;
-      this.#advance(); // a synchronous loop does not sleep
+      const signal = this.#signal();
+      if (this.#delayBeforeNextAttempt(signal) === undefined) return;
+      // A synchronous loop does not sleep, but an abort (onRetry's too) ends it, as it would a sleep.
+      if (signal?.aborted === true) throw signal.reason;
+      this.#advance();
     }
   }
 
@@ -107,9 +124,10 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     for (;;) {
       yield (this.#lastYielded = this.#call.attempt);
       if (this.#call.attempt > this.#lastYielded) continue; // wait() has already slept and moved on
-      const delay = this.#delayBeforeNextAttempt();
+      const signal = this.#signal();
+      const delay = this.#delayBeforeNextAttempt(signal);
       if (delay === undefined) return;
-      await sleep(delay, this.#signal());
+      await sleep(delay, signal);
       this.#advance();
     }
   }
@@ -119,9 +137,9 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
    * failure, and throws the recorded error itself when it is final. An attempt that recorded no
    * failure is followed by the next one at once, within the cap and the deadline.
    */
-  #delayBeforeNextAttempt(): number | undefined {
+  #delayBeforeNextAttempt(signal: AbortSignal | undefined): number | undefined {
     if (this.#failure === undefined) return this.#loop.continueWithoutOutcome() ? 0 : undefined;
-    return this.#takeRetryableFailure();
+    return this.#takeRetryableFailure(signal);
   }
 
   #signal(): AbortSignal | undefined {
@@ -137,18 +155,22 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     this.#iterating = true;
   }
 
-  /** The recorded failure's delay, after onRetry; throws the recorded error itself when it is final. */
-  #takeRetryableFailure(): number {
+  /**
+   * The recorded failure's delay, after onRetry; throws the recorded error itself when it is final,
+   * and the reason when `signal` has aborted (then onRetry does not run).
+   */
+  #takeRetryableFailure(signal: AbortSignal | undefined): number {
     const failure = this.#failure;
     if (failure === undefined) {
       throw new TypeError(
         'RetryContext: no failure recorded for this attempt; call recordFailure(error) first',
       );
     }
-    if (failure.delay === undefined) throw failure.error;
+    if (failure.delay === undefined) throw failure.final;
+    if (signal?.aborted === true) throw signal.reason;
     if (!this.#loop.announceRetry(failure.delay)) {
       // The deadline passed while the caller worked or onRetry ran: the failure is final now.
-      this.#failure = { error: failure.error, delay: undefined };
+      this.#failure = { error: failure.error, delay: undefined, final: failure.error };
       throw failure.error;
     }
     return failure.delay;
