@@ -126,3 +126,24 @@ describe('isRateLimitError', () => {
     expect(isRateLimitError(error)).toBe(false);
   });
 });
+
+describe('isRateLimitError on a Proxy whose symbol-keyed reads throw', () => {
+  // Only its string-keyed properties can be read: what they say still decides, as for classifyError.
+  const symbolsThrow = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(object, key, receiver) {
+        if (typeof key === 'symbol') throw new Error(`no ${String(key)}`);
+        return Reflect.get(object, key, receiver) as unknown;
+      },
+    });
+
+  it('is a rate limit when its status is 429', () => {
+    expect(isRateLimitError(symbolsThrow({ status: 429 }))).toBe(true);
+  });
+
+  it('looks through it to a 429 in its cause', () => {
+    expect(isRateLimitError(symbolsThrow({ message: 'wrapped', cause: new HttpError(429) }))).toBe(
+      true,
+    );
+  });
+});

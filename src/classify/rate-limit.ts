@@ -35,9 +35,11 @@ function inspectForRateLimit(error: unknown): boolean | undefined {
 }
 
 function hasRateLimitedBrand(error: unknown): boolean {
-  return (
-    (typeof error === 'object' || typeof error === 'function') &&
-    error !== null &&
-    (error as Record<symbol, unknown>)[rateLimitedErrorBrand] === true
-  );
+  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) return false;
+  try {
+    return (error as Record<symbol, unknown>)[rateLimitedErrorBrand] === true;
+  } catch {
+    // A Proxy whose trap throws is not one of ours; what its other properties say still counts.
+    return false;
+  }
 }
