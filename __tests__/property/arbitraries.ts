@@ -859,7 +859,10 @@ export function validOptions(specs: Record<string, OptionSpec>): fc.Arbitrary<Op
   return fc.record(fields, { requiredKeys: [] }).map(withRelationsKept);
 }
 
-/** The two rules between options of one object: maxDelay >= initialDelay, Infinity needs a deadline. */
+/**
+ * The rules between options of one object: maxDelay >= initialDelay, Infinity needs a deadline,
+ * no 'decorrelated' jitter with `delays`.
+ */
 function withRelationsKept(options: OptionsRecord): OptionsRecord {
   const kept = { ...options };
   const { initialDelay, maxDelay } = kept;
@@ -868,6 +871,8 @@ function withRelationsKept(options: OptionsRecord): OptionsRecord {
     kept.maxDelay = initialDelay;
   }
   if (kept.maxAttempts === Infinity && kept.deadline === undefined) kept.deadline = 60_000;
+  // 'decorrelated' jitter would ignore a `delays` schedule: the two are refused together.
+  if (kept.jitter === 'decorrelated' && kept.delays !== undefined) kept.jitter = 'full';
   return kept;
 }
 

@@ -128,6 +128,9 @@ const backoffChecks: Record<string, FieldCheck> = {
   random: functionValue,
 };
 
+/** Why 'decorrelated' jitter and a `delays` schedule cannot go together. */
+const decorrelatedIgnoresDelays = `'decorrelated' jitter grows each delay from the previous one and would ignore the "delays" schedule`;
+
 const retryChecks: Record<string, FieldCheck> = {
   ...backoffChecks,
   retryOn(value) {
@@ -155,7 +158,15 @@ const retryChecks: Record<string, FieldCheck> = {
   retryOnResult: synchronousFunction,
   classifier: synchronousFunction,
   onSuccess: functionValue,
-  delays: delaySchedule,
+  delays(value, options) {
+    const problem = delaySchedule(value);
+    if (problem) return problem;
+    return options.jitter === 'decorrelated'
+      ? rangeProblem(
+          `left out with jitter 'decorrelated' (${decorrelatedIgnoresDelays}), or given with 'full', 'equal', 'proportional' or 'none'`,
+        )
+      : undefined;
+  },
   budget(value) {
     return value === false || isRetryBudget(value)
       ? undefined
@@ -328,10 +339,11 @@ export interface OptionLayer {
 
 /**
  * Checks what only appears once layers merge (`layers` from lowest to highest precedence, each
- * valid on its own): the `initialDelay` of one and the `maxDelay` of another. Throws a RangeError
- * naming both layers.
+ * valid on its own): the `initialDelay` of one and the `maxDelay` of another, the 'decorrelated'
+ * `jitter` of one and the `delays` of another. Throws a RangeError naming both layers.
  */
 export function checkMergedLayers(layers: readonly OptionLayer[]): void {
+  checkDecorrelatedWithDelays(layers);
   const initialDelay = lastLayerWith(layers, 'initialDelay');
   const maxDelay = lastLayerWith(layers, 'maxDelay');
   if (initialDelay === undefined || maxDelay === undefined) return;
@@ -344,18 +356,39 @@ export function checkMergedLayers(layers: readonly OptionLayer[]): void {
   );
 }
 
-interface LayerValue {
+function checkDecorrelatedWithDelays(layers: readonly OptionLayer[]): void {
+  const jitter = lastLayerWith(layers, 'jitter', (value) => value !== undefined);
+  const delays = lastLayerWith(layers, 'delays', (value) => value !== undefined);
+  if (jitter === undefined || delays === undefined || jitter.value !== 'decorrelated') return;
+  if (jitter.index === delays.index) return; // checked when that layer was given
+  const [first, second] = jitter.index < delays.index ? [jitter, delays] : [delays, jitter];
+  throw new RangeError(
+    `${first.describe()} and ${second.describe()}: ${decorrelatedIgnoresDelays}; use 'full', 'equal', 'proportional' or 'none' with it`,
+  );
+}
+
+interface LayerValue<Value = number> {
   readonly index: number;
-  readonly value: number;
+  readonly value: Value;
   readonly describe: () => string;
 }
 
-function lastLayerWith(layers: readonly OptionLayer[], key: string): LayerValue | undefined {
+function lastLayerWith(layers: readonly OptionLayer[], key: string): LayerValue | undefined;
+function lastLayerWith(
+  layers: readonly OptionLayer[],
+  key: string,
+  accepts: (value: unknown) => boolean,
+): LayerValue<unknown> | undefined;
+function lastLayerWith(
+  layers: readonly OptionLayer[],
+  key: string,
+  accepts: (value: unknown) => boolean = (value) => typeof value === 'number',
+): LayerValue<unknown> | undefined {
   for (let index = layers.length - 1; index >= 0; index--) {
     const { options, describe } = layers[index];
     if (options === undefined || !Object.hasOwn(options, key)) continue;
     const value: unknown = (options as Record<string, unknown>)[key];
-    if (typeof value !== 'number') continue;
+    if (!accepts(value)) continue;
     return { index, value, describe: () => describe(key, describeValue(value)) };
   }
   return undefined;
