@@ -4,7 +4,7 @@ import { describeValue } from '../policy/describe-value';
 import type { ErrorCategory } from '../classify/error-category';
 import type { DelaySchedule } from '../policy/options';
 import type { RetryLane, RetryPolicy } from '../policy/retry-policy';
-import type { Outcome } from './outcome';
+import { outcomeValue, type Outcome } from './outcome';
 
 interface LaneProgress {
   failures: number;
@@ -132,8 +132,13 @@ function chooseLane(
   category: ErrorCategory | undefined,
   attempt: number,
 ): RetryLane | undefined {
-  // A returned value only gets here when retryOnResult asked for a retry, which is a retry-lane option.
-  if (!outcome.failed || category === undefined) return policy.retryLane;
+  // A returned value only gets here when retryOnResult asked for a retry, which is a retry-lane
+  // option; a call that is not idempotent retries it only when it was not processed (a 429).
+  if (!outcome.failed || category === undefined) {
+    const lane = policy.retryLane;
+    const acceptsResult = lane?.acceptsResult;
+    return acceptsResult === undefined || acceptsResult(outcomeValue(outcome)) ? lane : undefined;
+  }
   const { error } = outcome;
   // Rate limits go to their own lane first; its cap is final even when the retry lane has room left.
   if (policy.rateLimitLane?.accepts(error, category, attempt)) return policy.rateLimitLane;

@@ -30,6 +30,12 @@ export interface RetryLane {
   readonly respectRetryAfter: boolean;
   /** Whether this lane retries the failure (before its cap and the deadline are considered). */
   readonly accepts: (error: unknown, category: ErrorCategory, attempt: number) => boolean;
+  /**
+   * Whether this lane may retry a value that `retryOnResult` asked to retry: always, unless the
+   * call is not idempotent; then only a value known to come from a call that was not processed
+   * (a 429 or 503 response), as for a failure.
+   */
+  readonly acceptsResult: ((value: unknown) => boolean) | undefined;
   readonly onRetry: BackoffOptions['onRetry'];
   readonly onGiveUp: BackoffOptions['onGiveUp'];
   /** The `delays` option: an explicit schedule instead of exponential backoff. */
@@ -99,7 +105,14 @@ function createRetryLane(options: RetryOptions): RetryLane {
     ? matches
     : (error, category, attempt) =>
         isFailureBeforeProcessing(error) && matches(error, category, attempt);
-  return createLane('retry', options, retryDefaults, accepts, options.delays);
+  return createLane(
+    'retry',
+    options,
+    retryDefaults,
+    accepts,
+    options.delays,
+    idempotent ? undefined : isFailureBeforeProcessing,
+  );
 }
 
 function retryMatcher(options: RetryOptions): RetryLane['accepts'] {
@@ -129,6 +142,7 @@ function createLane(
   defaults: typeof retryDefaults | typeof rateLimitDefaults,
   accepts: RetryLane['accepts'],
   schedule?: DelaySchedule,
+  acceptsResult?: RetryLane['acceptsResult'],
 ): RetryLane {
   return {
     name,
@@ -136,6 +150,7 @@ function createLane(
     backoff: resolveBackoff(options, defaults, schedule !== undefined),
     respectRetryAfter: options.respectRetryAfter ?? defaults.respectRetryAfter,
     accepts,
+    acceptsResult,
     onRetry: options.onRetry,
     onGiveUp: options.onGiveUp,
     schedule,
