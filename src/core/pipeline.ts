@@ -35,6 +35,11 @@ export interface CallRecord {
   /** Whether `signal` was looked up already (at the first attempt, for an attempt context). */
   signalResolved: boolean;
   /**
+   * Whether the retry loop gave up on a returned value (`retryOnResult` kept asking for retries):
+   * the call ends with that value, but it failed for good, so `onSuccess` is not told.
+   */
+  gaveUpOnResult: boolean;
+  /**
    * The running attempt's scope (its AbortController, what `currentAttempt()` returns), when the
    * pipeline has an attempt context (`Pipeline.attemptContext`); undefined otherwise.
    */
@@ -380,7 +385,7 @@ function successCallback(onSuccess: (result: unknown, attempts: number) => void)
   return {
     kind: 'success-callback',
     settleCall(call, outcome) {
-      if (outcome.failed) return;
+      if (outcome.failed || call.gaveUpOnResult) return;
       try {
         reportHookRejection(onSuccess(outcome.value, call.attempt), 'onSuccess');
       } catch (thrown) {
@@ -432,6 +437,7 @@ export function createCallRecord(
     signal: undefined,
     hedges: 0,
     signalResolved: false,
+    gaveUpOnResult: false,
     attemptScope: undefined,
     slots: pipeline.slotCount === 0 ? noSlots : new Array<unknown>(pipeline.slotCount),
   };

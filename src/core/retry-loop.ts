@@ -156,6 +156,7 @@ export class RetryLoop {
     if (outcome.failed && isCallerAbort(outcome.error)) return; // nothing gave up: the caller left
     const failure = outcomeValue(outcome);
     const call = this.#call;
+    if (!outcome.failed) call.gaveUpOnResult = true; // the call returns it, but did not succeed
     call.pipeline.statistics.giveUps += 1;
     if (giveUpChannel.hasSubscribers) {
       publishGiveUp(call, attempts, reason, this.#category, failure);
