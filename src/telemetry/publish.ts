@@ -1,6 +1,7 @@
 import { debuglog } from 'node:util';
 import type { ErrorCategory } from '../classify/error-category';
 import { describeValue } from '../policy/describe-value';
+import { readCode, readName, readString } from '../classify/error-shape';
 import type { RetryLane } from '../policy/retry-policy';
 import type { CallRecord, PipelinePolicy, PolicyKind } from '../core/pipeline';
 import {
@@ -118,19 +119,27 @@ function nameOf({ className, method }: CallIdentity): string {
   return className === undefined ? method : `${className}.${method}`;
 }
 
+/**
+ * Never throws: it runs in a diagnostics_channel subscriber, where a throw would be an uncaught
+ * exception, and the error may be anything (a getter that throws, a Proxy whose traps do).
+ */
 function describeFailure(error: unknown): string {
-  try {
-    if (error instanceof Error) {
-      const code = (error as { code?: unknown }).code;
-      return typeof code === 'string'
-        ? `${error.name} ${code}: ${error.message}`
-        : `${error.name}: ${error.message}`;
-    }
-  } catch {
-    // A getter (or a Proxy) that throws: this runs in a subscriber, where a throw is an uncaught
-    // exception in the caller's process.
+  if (isError(error)) {
+    const name = readName(error) ?? 'Error';
+    const message = readString(error, 'message') ?? '';
+    const code = readCode(error);
+    return code === undefined ? `${name}: ${message}` : `${name} ${code}: ${message}`;
   }
   return describeValue(error);
+}
+
+function isError(value: unknown): boolean {
+  try {
+    return value instanceof Error;
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws, or a revoked one.
+    return false;
+  }
 }
 
 function debugRetry(message: unknown): void {
