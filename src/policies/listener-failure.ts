@@ -5,16 +5,15 @@
  * warning, `TenaciousWarning` with code `TENACIOUS_LISTENER_THREW`, carrying the thrown value as its
  * `cause`; `process.on('warning', ...)` sees it, and Node prints it once by default.
  */
+import { readName, readString } from '../classify/error-shape';
 import { describeValue } from '../policy/describe-value';
 
 export function reportListenerFailure(listenerName: string, thrown: unknown): void {
-  let detail: string;
-  try {
-    detail = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : describeValue(thrown);
-  } catch {
-    // A getter (or a Proxy's trap) that throws: the report must still be made, and not throw.
-    detail = describeValue(thrown);
-  }
+  // Read safely: this runs in a rejection handler too, where a throw would be an unhandled rejection.
+  const name = readName(thrown);
+  const message = readString(thrown, 'message');
+  const detail =
+    name !== undefined && message !== undefined ? `${name}: ${message}` : describeValue(thrown);
   const warning = new Error(`an ${listenerName} listener threw: ${detail}`, { cause: thrown });
   warning.name = 'TenaciousWarning';
   (warning as Error & { code: string }).code = 'TENACIOUS_LISTENER_THREW';
