@@ -195,6 +195,23 @@ describe('toJSON() and initialState', () => {
     expect(new Breaker({ ...options, initialState: snapshot }).state).toBe('closed');
   });
 
+  it('ends a restored break no later than its break duration from now', () => {
+    // A snapshot from a host whose clock ran ahead, or a made-up one, cannot hold the circuit
+    // open for years.
+    const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1_000 });
+    fail(breaker);
+    const farAhead = start + 365 * 24 * 3600 * 1000;
+    const restored = new Breaker({
+      consecutiveFailures: 1,
+      breakDuration: 1_000,
+      initialState: { ...throughJson(breaker.toJSON()), breakEndsAt: farAhead },
+    });
+    expect(restored.remainingBreak(undefined)).toBe(1_000);
+    jest.setSystemTime(start + 1_000);
+    expect(restored.enter(undefined)).toBeGreaterThan(0);
+    expect(restored.state).toBe('half-open');
+  });
+
   it('carries keyed circuits over, oldest first, keeping the most recent when maxKeys is lower', () => {
     const breaker = new Breaker({ consecutiveFailures: 1 });
     for (const key of ['b', '__proto__', '1', 'a']) succeed(breaker, key);
