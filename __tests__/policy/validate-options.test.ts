@@ -1,4 +1,5 @@
 import {
+  Breaker,
   ErrorCategory,
   RetryContext,
   calculateBackoffDelay,
@@ -489,6 +490,7 @@ describe('valid edge values are accepted', () => {
 
 describe('a huge sparse array is refused at its first hole, naming the option', () => {
   // Checked item by item: copying an array of length 2^32 - 1 first would take minutes.
+  const closedSnapshot = new Breaker().toJSON();
   function hugeSparse(): unknown[] {
     const array: unknown[] = [];
     array.length = 2 ** 32 - 1;
@@ -504,6 +506,11 @@ describe('a huge sparse array is refused at its first hole, naming the option', 
       () => retryable(() => 1, { rateLimit: { rateLimitErrors: hugeSparse() as never } }),
     ],
     ['on', () => retryable(() => 1, { fallback: { on: hugeSparse() as never, to: 0 } })],
+    ['failureOn', () => new Breaker({ failureOn: hugeSparse() as never })],
+    [
+      'initialState.keys[0]',
+      () => new Breaker({ initialState: { ...closedSnapshot, keys: hugeSparse() } as never }),
+    ],
   ])('%s', (option, define) => {
     const begun = process.hrtime.bigint();
     expect(define).toThrow(`"${option}"`);
