@@ -45,6 +45,8 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
         call.slots[slot + 2] = false;
         return true;
       }
+      // A hedge's record is a copy of its step's: the first attempt's grant time is not its own.
+      if (adaptive) call.slots[slot + 3] = undefined;
       let cost = call.slots[slot] as number | undefined;
       if (cost === undefined) {
         cost = costOf === undefined ? 1 : costOfCall(costOf, call.args, limit);
