@@ -77,7 +77,7 @@ function runHedgedStep(
   estimate: LatencyEstimate | undefined,
   continueAfterFailure: ((call: CallRecord, outcome: Outcome) => unknown) | undefined,
 ): Promise<unknown> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     // The attempts not settled yet: rarely more than two, so a list, not a Set (cheaper to make).
     const running: CallRecord[] = [];
     let hedges = 0;
@@ -121,11 +121,14 @@ function runHedgedStep(
       resolve(continueAfterFailure === undefined ? outcome : continueAfterFailure(call, outcome));
     };
 
+    // User code a policy ran threw (a classifier, `retryOnResult`): the step rejects with it, as
+    // `runAttempt` throws it without a hedge, so that it ends the call (never an attempt's failure,
+    // which the retry loop would classify and retry).
     const policyThrew = (error: unknown): void => {
       if (settled) return;
       finish(undefined);
-      const outcome = failedWith(error);
-      resolve(continueAfterFailure === undefined ? outcome : continueAfterFailure(call, outcome));
+      if (continueAfterFailure === undefined) reject(error);
+      else resolve(continueAfterFailure(call, failedWith(error)));
     };
 
     const watch = (
