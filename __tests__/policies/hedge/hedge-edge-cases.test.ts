@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Breaker, Hedge, withRetry } from '../../../src';
 
 // @Hedge at its edges, with jest's fake timers: a stream that loses in the winner's tick, a
@@ -98,9 +99,17 @@ test('a classifier that throws on a hedge that failed at once ends the call, not
     (value) => value,
     (error: unknown) => error,
   );
+  const hedgesMade: unknown[] = [];
+  const onHedge = (message: unknown): void => {
+    hedgesMade.push(message);
+  };
+  subscribe('tenacious:hedge', onHedge);
   // A throw from the hedge's timer would come out of the clock here (uncaught in production).
   await jest.advanceTimersByTimeAsync(60);
+  unsubscribe('tenacious:hedge', onHedge);
   expect(invocations).toBe(2);
+  // The hedge ran: it is counted and published like any other.
+  expect(hedgesMade).toHaveLength(1);
   const error = (await settled) as Error;
   expect(error).toBe(classifierError);
   expect(error.cause).toEqual(new Error('hedge failed at once'));

@@ -188,18 +188,21 @@ function runHedgedStep(
       }
       const record = deriveAttemptRecord(call, call.attempt + 1);
       const hedgeStartedAt = now();
-      let outcome: Outcome | Promise<unknown>;
+      let outcome: Outcome | Promise<unknown> | undefined;
+      let thrown: { readonly error: unknown } | undefined;
       try {
         outcome = start(record);
       } catch (error) {
         // User code a policy ran on a hedge that failed at once threw (a breaker's classifier):
-        // the step ends with it, as for an attempt that failed later, never from this timer.
-        call.attempt = record.attempt;
-        call.hedges += 1;
-        policyThrew(error);
-        return;
+        // the hedge was made, and the step ends with it below, never from this timer.
+        thrown = { error };
       }
-      if (!(outcome instanceof Promise) && outcome.failed && outcome.refused === true) {
+      const refused =
+        outcome !== undefined &&
+        !(outcome instanceof Promise) &&
+        outcome.failed &&
+        outcome.refused === true;
+      if (refused) {
         // Refused (an open breaker, a rate limit): no hedge was made, and it costs nothing.
         for (const policy of admitters) policy.refundHedge?.(call);
         return;
@@ -210,6 +213,10 @@ function runHedgedStep(
       call.pipeline.statistics.hedges += 1;
       if (hedgeChannel.hasSubscribers) {
         publishHedge(call, record.attempt, hedgeStartedAt - startedAt);
+      }
+      if (thrown !== undefined) {
+        policyThrew(thrown.error);
+        return;
       }
       // A synchronous failure is a hedge that was made: the next one is still due.
       if (outcome instanceof Promise) watch(record, outcome, hedgeStartedAt);
