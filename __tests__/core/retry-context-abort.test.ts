@@ -87,3 +87,34 @@ describe('RetryContext after its signal aborted', () => {
     expect(onRetry).not.toHaveBeenCalled();
   });
 });
+
+describe('a signal function', () => {
+  it('runs once per context, as once per call for a retried method', async () => {
+    const controller = new AbortController();
+    const signal = jest.fn(() => controller.signal);
+    const context = new RetryContext({ ...options, signal });
+    const attempts: number[] = [];
+    for await (const attempt of context) {
+      attempts.push(attempt);
+      if (attempt < 3) context.recordFailure(new HttpError(503));
+    }
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(signal).toHaveBeenCalledTimes(1);
+  });
+
+  it('is looked up at the first failure: what it throws has that failure as its cause', () => {
+    const thrown = new Error('no signal here');
+    const failure = new HttpError(503);
+    const signal = jest.fn(() => {
+      throw thrown;
+    });
+    const context = new RetryContext({ ...options, signal });
+    for (const attempt of context) {
+      expect(attempt).toBe(1);
+      expect(() => context.recordFailure(failure)).toThrow(thrown);
+      break;
+    }
+    expect(thrown.cause).toBe(failure);
+    expect(signal).toHaveBeenCalledTimes(1);
+  });
+});

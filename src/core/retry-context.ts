@@ -76,7 +76,7 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
       );
     }
     // As in the retry loop: once the caller has aborted, nothing is retried and nothing gave up.
-    const signal = resolveAbortSignalAfter(error, this.#call.pipeline.signal, noArguments);
+    const signal = this.#signal(error);
     if (signal?.aborted === true) {
       this.#failure = { error, delay: undefined, final: signal.reason };
       return;
@@ -142,8 +142,17 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
     return this.#takeRetryableFailure(signal);
   }
 
-  #signal(): AbortSignal | undefined {
-    return resolveAbortSignalAfter(this.#failure?.error, this.#call.pipeline.signal, noArguments);
+  /**
+   * The `signal` option's signal, looked up once per context, as once per call for a retried
+   * method: a function runs at the first failure (what it throws keeps `failure` as its cause).
+   */
+  #signal(failure: unknown = this.#failure?.error): AbortSignal | undefined {
+    const call = this.#call;
+    if (!call.signalResolved) {
+      call.signalResolved = true; // first: a function that throws is not run again
+      call.signal = resolveAbortSignalAfter(failure, call.pipeline.signal, noArguments);
+    }
+    return call.signal;
   }
 
   #startIterating(): void {
