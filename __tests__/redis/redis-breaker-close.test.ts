@@ -67,4 +67,38 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker.close() with %s'
       await Promise.all([leaving.close(), staying.close()]);
     }
   });
+
+  it('waits for a claim still in flight, and gives back the place it was granted', async () => {
+    const key = uniqueKey('close-claim-in-flight');
+    const breaker = new RedisBreaker({
+      client: client.client,
+      key,
+      consecutiveFailures: 1,
+      breakDuration: 60_000,
+      halfOpenProbes: 1,
+      redisTimeout: 1000,
+    });
+    try {
+      await client.command([
+        'HSET',
+        breaker.redisKey,
+        'state',
+        'half-open',
+        'opens',
+        '1',
+        'halfOpenSince',
+        '9000000000000000',
+        'claimed',
+        '0',
+        'round',
+        '7',
+      ]);
+      await breaker.sync();
+      expect(breaker.enter(undefined)).toBe(0); // refused; the claim is sent now
+      await breaker.close(); // before the claim's reply has come back
+      expect(await client.command(['HGET', breaker.redisKey, 'claimed'])).toBe('0');
+    } finally {
+      await breaker.close();
+    }
+  });
 });

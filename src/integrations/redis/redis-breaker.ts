@@ -109,7 +109,10 @@ export class RedisBreaker extends Breaker {
   #hadSuccess = false;
   #probePermits = 0;
   #probeRound = 0;
-  #claimInFlight = false;
+  /** The claim of a trial call's place in flight, if any: one at a time. */
+  #claim: Promise<void> | undefined;
+  /** Set by `close()`: it gives back the places claimed, once any claim in flight has answered. */
+  #closing: Promise<void> | undefined;
   #nextClaimAt = 0;
   #fleetSuccesses = 0;
   #fleetFailures = 0;
@@ -282,17 +285,21 @@ export class RedisBreaker extends Breaker {
    * outcome, no `sync()`) is sent to Redis after it.
    */
   close(): Promise<void> {
-    if (this.#exchange.closed) return Promise.resolve();
-    const givenBack: Promise<unknown>[] = [];
-    const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
-    for (; this.#probePermits > 0; this.#probePermits -= 1) {
-      // A cancelled trial call's outcome: its place is free again for the fleet's round.
-      givenBack.push(
-        this.#exchange.runOnce(breakerScript, this.#keys, this.#arguments('probe', empty, -1)),
-      );
-    }
-    givenBack.push(this.#exchange.close());
-    return Promise.all(givenBack).then(() => undefined);
+    // A claim in flight may still be granted a place: it is waited for (at most `redisTimeout`),
+    // and no claim starts meanwhile (`#closing`).
+    this.#closing ??= Promise.resolve(this.#claim).then(() => {
+      const givenBack: Promise<unknown>[] = [];
+      const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
+      for (; this.#probePermits > 0; this.#probePermits -= 1) {
+        // A cancelled trial call's outcome: its place is free again for the fleet's round.
+        givenBack.push(
+          this.#exchange.runOnce(breakerScript, this.#keys, this.#arguments('probe', empty, -1)),
+        );
+      }
+      givenBack.push(this.#exchange.close());
+      return Promise.all(givenBack).then(() => undefined);
+    });
+    return this.#closing;
   }
 
   /**
@@ -419,14 +426,15 @@ export class RedisBreaker extends Breaker {
   /** Claims a trial call's place for the fleet, in the background; one claim at a time. */
   #claimProbe(): void {
     const time = Date.now();
-    if (this.#claimInFlight || time < this.#nextClaimAt) return;
-    this.#claimInFlight = true;
+    if (this.#claim !== undefined || this.#closing !== undefined || time < this.#nextClaimAt) {
+      return;
+    }
     this.#nextClaimAt = time + 10;
     const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
-    void this.#exchange
+    this.#claim = this.#exchange
       .runOnce(breakerScript, this.#keys, this.#arguments('claim', empty))
       .then((result) => {
-        this.#claimInFlight = false;
+        this.#claim = undefined;
         if (result.ok && isBreakerReply(result.reply)) this.#accept(result.reply);
       });
   }
