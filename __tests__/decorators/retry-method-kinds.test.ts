@@ -352,4 +352,28 @@ describe('@Retry on static and #private methods', () => {
     expect(script.calls).toBe(2);
     expect(script.receivers[1]).toBe(Vault);
   });
+
+  it('keeps a #private method apart from a public method whose name is the same string', async () => {
+    const privateScript = new FailureScript(httpErrors(503));
+    const publicScript = new FailureScript(httpErrors(503, 503));
+    class Vault {
+      @Retry({ ...instantRetry, maxAttempts: 2 })
+      async #open(): Promise<string> {
+        return privateScript.next(this);
+      }
+
+      @Retry({ ...instantRetry, maxAttempts: 3 })
+      async ['#open'](): Promise<string> {
+        return publicScript.next(this);
+      }
+
+      open(): Promise<string> {
+        return this.#open();
+      }
+    }
+    const vault = new Vault();
+    await expect(vault.open()).resolves.toBe('ok');
+    await expect(vault['#open']()).resolves.toBe('ok');
+    expect([privateScript.calls, publicScript.calls]).toEqual([2, 3]);
+  });
 });

@@ -33,7 +33,23 @@ interface StandardContext {
   readonly kind: string;
   readonly name: string | symbol | undefined;
   readonly static?: boolean;
+  readonly private?: boolean;
   readonly metadata?: object;
+}
+
+/**
+ * The key of a `#private` method: a symbol per private name, as no public method can have it (its
+ * name as a string is the key of a public method written `['#name']()`).
+ */
+const privateMethodKeys = new Map<string, symbol>();
+
+function privateMethodKey(name: string): symbol {
+  let key = privateMethodKeys.get(name);
+  if (key === undefined) {
+    key = Symbol(name);
+    privateMethodKeys.set(name, key);
+  }
+  return key;
 }
 
 function isStandardContext(value: unknown): value is StandardContext {
@@ -113,7 +129,7 @@ function readStandard(
   return {
     kind: 'method',
     name,
-    key: context.name ?? name,
+    key: context.private === true ? privateMethodKey(name) : (context.name ?? name),
     isStatic: context.static === true,
     method: value as Function,
     owner,
