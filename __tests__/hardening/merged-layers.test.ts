@@ -76,6 +76,36 @@ describe('refused when the class is defined', () => {
     );
   });
 
+  it("a #private method, and a base class's #private method under a subclass's @RetryDefaults", () => {
+    expect(() => {
+      @RetryDefaults({ initialDelay: 5000 })
+      class Foo {
+        @Retry({ maxDelay: 1000 })
+        async #bar(): Promise<void> {}
+        run(): Promise<void> {
+          return this.#bar();
+        }
+      }
+      return Foo;
+    }).toThrow(
+      '@RetryDefaults({ initialDelay: 5000 }) on Foo and @Retry({ maxDelay: 1000 }) on Foo.#bar: maxDelay (1000) must be >= initialDelay (5000)',
+    );
+    class Base {
+      @Retry({ maxDelay: 1000 })
+      static #bar(): void {}
+      static run(): void {
+        this.#bar();
+      }
+    }
+    expect(() => {
+      @RetryDefaults({ initialDelay: 5000 })
+      class Sub extends Base {}
+      return Sub;
+    }).toThrow(
+      '@RetryDefaults({ initialDelay: 5000 }) on Sub and @Retry({ maxDelay: 1000 }) on Base.#bar',
+    );
+  });
+
   it('accepts layers that agree, and a method that an undecorated override replaces', () => {
     expect(() => {
       @RetryDefaults({ initialDelay: 100, maxDelay: 200 })

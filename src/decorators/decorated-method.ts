@@ -46,6 +46,8 @@ export class DecoratedMethod {
   constructor(
     readonly name: string,
     readonly owner: ClassOwner,
+    /** A `#private` method: not a property of any prototype, and never overridden. */
+    readonly isPrivate = false,
   ) {}
 
   #pipelineForClass(runtimeClass: unknown): Pipeline {
@@ -167,7 +169,7 @@ export function decoratedMethodFor(
   const methods = application.isStatic ? classMethods.static : classMethods.instance;
   let decorated = methods.get(application.key);
   if (decorated === undefined) {
-    decorated = new DecoratedMethod(application.name, application.owner);
+    decorated = new DecoratedMethod(application.name, application.owner, application.isPrivate);
     methods.set(application.key, decorated);
   }
   return decorated;
@@ -209,7 +211,8 @@ export function decorateClass(
 /**
  * Checks, when a class decorator runs (after the method decorators of its class), the merged
  * policy of every decorated method the class has, its own and inherited ones, under the class
- * defaults in force for it. A method that a subclass overrides is not the class's any more.
+ * defaults in force for it. A method that a subclass overrides is not the class's any more (a
+ * `#private` one cannot be overridden).
  */
 function checkClassLayers(owner: ClassOwner, defined: DefinedClass): void {
   const seen = { instance: new Set<string | symbol>(), static: new Set<string | symbol>() };
@@ -224,7 +227,9 @@ function checkClassLayers(owner: ClassOwner, defined: DefinedClass): void {
       for (const [methodKey, decorated] of methods[placement]) {
         if (seen[placement].has(methodKey)) continue;
         seen[placement].add(methodKey);
-        if (declaringKey(owner, defined, placement, methodKey) !== key) continue;
+        if (!decorated.isPrivate && declaringKey(owner, defined, placement, methodKey) !== key) {
+          continue;
+        }
         decorated.checkLayers(owner, defined);
       }
     }

@@ -14,6 +14,8 @@ export type DecoratorApplication =
       /** The property key, and whether it is a static method: with the class, they identify the method. */
       readonly key: string | symbol;
       readonly isStatic: boolean;
+      /** A `#private` method, which no subclass can override. */
+      readonly isPrivate: boolean;
       readonly method: Function;
       readonly owner: ClassOwner;
       /** Legacy mode only: the property descriptor to return. */
@@ -100,6 +102,7 @@ export function readDecoratorArguments(
         name,
         key,
         isStatic: typeof first === 'function',
+        isPrivate: false,
         method: descriptor.value as Function,
         owner: legacyOwner(constructor, source),
         descriptor,
@@ -131,6 +134,7 @@ function readStandard(
     name,
     key: context.private === true ? privateMethodKey(name) : (context.name ?? name),
     isStatic: context.static === true,
+    isPrivate: context.private === true,
     method: value as Function,
     owner,
     descriptor: undefined,
