@@ -130,3 +130,22 @@ describe('legacy budgets', () => {
     expect(dependency.attempts - before).toBe(300);
   });
 });
+
+describe('legacy default budget', () => {
+  it('is shared with a subclass that has no decorator of its own, as in standard mode', () => {
+    const dependency = outage();
+    class Orders {
+      @Retry({ ...instant, maxAttempts: 2 })
+      get(): string {
+        return dependency.fail();
+      }
+    }
+    class PlainOrders extends Orders {}
+    // The default budget allows 100 retries a window, and 10% of first attempts: spend it all.
+    for (let call = 0; call < 200; call++) expect(() => new Orders().get()).toThrow(HttpError);
+    const before = dependency.attempts;
+    for (let call = 0; call < 5; call++) expect(() => new PlainOrders().get()).toThrow(HttpError);
+    // Five first attempts, and at most the one retry that 10% of first attempts adds.
+    expect(dependency.attempts - before).toBeLessThanOrEqual(6);
+  });
+});

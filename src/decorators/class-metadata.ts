@@ -134,7 +134,16 @@ export const legacyMetadata: ClassMetadataAccess = {
     return record;
   },
   runtimeOwner(runtimeClass, declared) {
-    return isWithin(runtimeClass, declared) ? runtimeClass : declared;
+    // As in standard mode, where a class without decorators shares its base's metadata: the
+    // nearest class with records of its own (a class decorator or a decorated method).
+    for (
+      let current: unknown = runtimeClass;
+      current !== declared && isWithin(current, declared);
+      current = Object.getPrototypeOf(current)
+    ) {
+      if (this.ownRecord(current) !== undefined) return current;
+    }
+    return declared;
   },
   ownKeyOf(constructor) {
     return constructor;

@@ -163,6 +163,8 @@ export function decoratedMethodFor(
 ): DecoratedMethod {
   let classMethods = methodsByClass.get(application.owner.key);
   if (classMethods === undefined) {
+    // A class with decorated methods has records of its own (runtimeOwner looks for them).
+    application.owner.access.ensureOwnRecord(application.owner.key);
     classMethods = { instance: new Map(), static: new Map() };
     methodsByClass.set(application.owner.key, classMethods);
   }
