@@ -18,6 +18,7 @@ export type {
 export type {
   AnyClass,
   ClassDecoratorFunction,
+  ClassifiedDecoratorFunction,
   FallbackFunctionDecoratorFunction,
   FallbackRefused,
   FallbackValueDecoratorFunction,
@@ -26,6 +27,7 @@ export type {
   RetryDecoratorFunction,
   RetryOnResultDecoratorFunction,
   RetryOnResultRefused,
+  SyncGeneratorRefused,
 } from './decorators/decorator-types';
 
 export { ErrorCategory } from './classify/error-category';

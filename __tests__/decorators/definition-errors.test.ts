@@ -499,6 +499,7 @@ describe('other mistakes found at definition', () => {
       decoratorName === '@Retry'
         ? () =>
             class Service {
+              // @ts-expect-error -- refused by the types too
               @Retry()
               *items(): Generator<number> {
                 yield 1;
@@ -506,6 +507,7 @@ describe('other mistakes found at definition', () => {
             }
         : () =>
             class Service {
+              // @ts-expect-error -- refused by the types too
               @RetryOnRateLimit()
               *items(): Generator<number> {
                 yield 1;

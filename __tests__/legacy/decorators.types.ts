@@ -123,6 +123,16 @@ export class Misplaced {
   // @ts-expect-error -- @RetryDefaults on a method
   @RetryDefaults({ maxAttempts: 2 }) method(): void {}
 
+  // @ts-expect-error -- @Retry on a synchronous generator method
+  @Retry() *numbers(): Generator<number> {
+    yield 1;
+  }
+
+  // @ts-expect-error -- @ConcurrencyLimit on a synchronous generator method
+  @ConcurrencyLimit({ maxConcurrent: 1 }) *limited(): Generator<number> {
+    yield 1;
+  }
+
   // @ts-expect-error -- @Classified on a property
   @Classified(retryableOnly) field = 1;
 

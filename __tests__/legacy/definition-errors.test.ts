@@ -203,6 +203,7 @@ describe('legacy: other mistakes found at definition', () => {
   it('@Retry on a synchronous generator method', () => {
     const define = () => {
       class Service {
+        // @ts-expect-error -- refused by the types too
         @Retry()
         *items(): Generator<number> {
           yield 1;

@@ -2,6 +2,7 @@
 // jest: `npm run typecheck` compiles this file. Plain lines must compile; a line under
 // `// @ts-expect-error` must not (an unused @ts-expect-error is itself an error).
 import {
+  CircuitBreaker,
   Classified,
   ErrorCategory,
   Retry,
@@ -208,6 +209,44 @@ export class Misplaced {
 
   // @ts-expect-error -- @Retry without parentheses
   @Retry async noParentheses(): Promise<void> {}
+}
+
+// A synchronous generator runs after the call has returned: the decorators that wrap a method
+// refuse it when the class is defined, and the types refuse it too.
+export class SyncGenerators {
+  // @ts-expect-error -- @Retry on a synchronous generator method
+  @Retry() *numbers(): Generator<number> {
+    yield 1;
+  }
+
+  // @ts-expect-error -- @RetryOnRateLimit on a synchronous generator method
+  @RetryOnRateLimit() *throttled(): Generator<number> {
+    yield 1;
+  }
+
+  // @ts-expect-error -- @CircuitBreaker on a synchronous generator method
+  @CircuitBreaker() *guarded(): Generator<number> {
+    yield 1;
+  }
+
+  // @ts-expect-error -- @Retry on a static synchronous generator method
+  @Retry() static *numbersStatic(): Generator<number> {
+    yield 1;
+  }
+
+  // A method that returns a value of any type, or never returns, is not refused.
+  @Retry() untyped(): any {
+    return 1;
+  }
+
+  @Retry() fails(): never {
+    throw new Error('always');
+  }
+
+  // @Classified alone does not wrap the method: the run time accepts it on a generator.
+  @Classified(retryableOnly) *classified(): Generator<number> {
+    yield 1;
+  }
 }
 
 // @ts-expect-error -- @Retry on a class

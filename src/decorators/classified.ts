@@ -4,14 +4,14 @@ import { isClassConstructor } from '../policy/is-class-constructor';
 import { isAsyncFunction } from '../policy/predicate-answer';
 import { decorateClass, decoratedMethodFor } from './decorated-method';
 import { readDecoratorArguments, rejectUseWithoutParentheses } from './decorator-arguments';
-import type { MethodOrClassDecoratorFunction } from './decorator-types';
+import type { ClassifiedDecoratorFunction } from './decorator-types';
 
 /**
  * Adds a classifier for a method, or for every method of a class and its subclasses. Consulted in
  * order: method classifiers, class classifiers (subclass before base), then `classifyError`; a
  * classifier returns `undefined` to defer to the next.
  */
-export function Classified(classifier: Classifier): MethodOrClassDecoratorFunction {
+export function Classified(classifier: Classifier): ClassifiedDecoratorFunction {
   rejectUseWithoutParentheses(
     arguments.length,
     '@Classified',
@@ -50,5 +50,5 @@ export function Classified(classifier: Classifier): MethodOrClassDecoratorFuncti
     }
     decoratedMethodFor(application).classifiers.unshift(classifier);
     return application.descriptor;
-  } as MethodOrClassDecoratorFunction;
+  } as ClassifiedDecoratorFunction;
 }

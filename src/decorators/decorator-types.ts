@@ -4,10 +4,46 @@ import type { ReturnsStream } from '../policy/options';
 export type AnyClass = abstract new (...args: never[]) => unknown;
 
 /**
+ * The compiler names this type when a decorator that wraps a method is put on a synchronous
+ * generator method, which is refused when the class is defined: the generator's body runs after
+ * the call has returned. A method's type is a function, never this, so the decorator is refused.
+ */
+export interface SyncGeneratorRefused {
+  readonly syncGeneratorRefused: 'a synchronous generator runs after the call returned: make it an async generator (async *) or return an array';
+}
+
+/** `Accepted`, or a refusal when `Method` returns a synchronous generator (not `any` nor `never`). */
+type CheckedNotGenerator<Method, Accepted> = Method extends (...args: never[]) => infer Result
+  ? 0 extends 1 & Result
+    ? Accepted
+    : [Result] extends [never]
+      ? Accepted
+      : [Result] extends [Generator<unknown, unknown, never>]
+        ? SyncGeneratorRefused
+        : Accepted
+  : Accepted;
+
+/**
  * A decorator for methods, in both decorator modes. The types reject fields, getters, setters,
- * accessors and classes at compile time; the run-time checks give JavaScript callers the same.
+ * accessors, synchronous generator methods and classes at compile time; the run-time checks give
+ * JavaScript callers the same.
  */
 export interface MethodDecoratorFunction {
+  /** TC39 standard decorators. */
+  <This, Method>(
+    method: Method,
+    context: ClassMethodDecoratorContext<This>,
+  ): CheckedNotGenerator<Method, Method | void>;
+  /** Legacy `experimentalDecorators`. */
+  <Method extends (...args: never[]) => unknown>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<Method>,
+  ): CheckedNotGenerator<Method, TypedPropertyDescriptor<Method> | void>;
+}
+
+/** `@Classified`: on a method (of any kind: it does not wrap it) or on a class. */
+export interface ClassifiedDecoratorFunction extends ClassDecoratorFunction {
   /** TC39 standard decorators. */
   <This, Method>(method: Method, context: ClassMethodDecoratorContext<This>): Method | void;
   /** Legacy `experimentalDecorators`. */
@@ -26,7 +62,7 @@ export interface ClassDecoratorFunction {
   <Class extends AnyClass>(target: Class): void;
 }
 
-/** `@Classified` goes on a method or on a class. */
+/** A policy decorator that goes on a method or on a class. */
 export interface MethodOrClassDecoratorFunction
   extends MethodDecoratorFunction, ClassDecoratorFunction {}
 
@@ -62,13 +98,13 @@ export interface RetryDecoratorFunction<Result> {
   <This, Method extends MethodWithResult<Result> | ((...args: never[]) => AsyncIterable<unknown>)>(
     method: Method,
     context: ClassMethodDecoratorContext<This>,
-  ): Method | void;
+  ): CheckedNotGenerator<Method, Method | void>;
   /** Legacy `experimentalDecorators`. */
   <Method extends MethodWithResult<Result> | ((...args: never[]) => AsyncIterable<unknown>)>(
     target: object,
     propertyKey: string | symbol,
     descriptor: TypedPropertyDescriptor<Method>,
-  ): TypedPropertyDescriptor<Method> | void;
+  ): CheckedNotGenerator<Method, TypedPropertyDescriptor<Method> | void>;
 }
 
 /**
