@@ -312,6 +312,43 @@ describe('sharing', () => {
     await expect(new PerMethod().second()).resolves.toBe('second');
   });
 
+  it('a decorator made once from options and put in two places makes a breaker for each', async () => {
+    const guarded = CircuitBreaker({ consecutiveFailures: 1 });
+    class PerMethod {
+      @guarded
+      async first(): Promise<string> {
+        throw new HttpError(503);
+      }
+
+      @guarded
+      async second(): Promise<string> {
+        return 'second';
+      }
+    }
+    await expect(new PerMethod().first()).rejects.toThrow(HttpError);
+    await expect(new PerMethod().first()).rejects.toBeInstanceOf(BrokenCircuitError);
+    await expect(new PerMethod().second()).resolves.toBe('second');
+
+    const defaults = RetryDefaults({ circuitBreaker: { consecutiveFailures: 1 }, budget: false });
+    @defaults
+    class Failing {
+      @Retry({ maxAttempts: 1 })
+      async call(): Promise<string> {
+        throw new HttpError(503);
+      }
+    }
+    @defaults
+    class Working {
+      @Retry({ maxAttempts: 1 })
+      async call(): Promise<string> {
+        return 'working';
+      }
+    }
+    await expect(new Failing().call()).rejects.toThrow(HttpError);
+    await expect(new Failing().call()).rejects.toBeInstanceOf(BrokenCircuitError);
+    await expect(new Working().call()).resolves.toBe('working');
+  });
+
   it('one circuit per key from key(this, args)', async () => {
     class Hosts {
       @CircuitBreaker({ consecutiveFailures: 1, key: (_self, [host]) => String(host) })

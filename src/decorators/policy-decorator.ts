@@ -91,3 +91,19 @@ export function rejectFactoryWithoutParentheses(
   rejectUseWithoutParentheses(argumentCount, source, expected, usage);
   rejectFunctionOptions(options, source, expected, functionFix);
 }
+
+/**
+ * A decorator's setting for each place it is applied: the one `prepare` made when the factory ran
+ * (so bad options fail there) for the first, a new one for each other. A breaker or a limiter made
+ * from options belongs to one method or class, even when one decorator (`const guarded =
+ * CircuitBreaker({...})`) is put in several places; an instance the caller gave is shared as given.
+ */
+export function settingPerApplication<Setting>(prepare: () => Setting): () => Setting {
+  let first: { readonly setting: Setting } | undefined = { setting: prepare() };
+  return () => {
+    if (first === undefined) return prepare();
+    const { setting } = first;
+    first = undefined;
+    return setting;
+  };
+}

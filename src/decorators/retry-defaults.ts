@@ -4,6 +4,7 @@ import { decorateClass } from './decorated-method';
 import { preparePolicySettings } from '../core/policy-registry';
 import { policyRegistrations } from '../policies/registrations';
 import { readDecoratorArguments } from './decorator-arguments';
+import { settingPerApplication } from './policy-decorator';
 import type { ClassDecoratorFunction } from './decorator-types';
 
 /**
@@ -13,11 +14,13 @@ import type { ClassDecoratorFunction } from './decorator-types';
  * are not retried.
  */
 export function RetryDefaults(options: RetryDefaultsOptions): ClassDecoratorFunction {
-  // A breaker given as options is made here, once: one breaker for all the class's methods.
-  const validated = preparePolicySettings(
-    policyRegistrations,
-    validateRetryDefaultsOptions(options, '@RetryDefaults'),
-    '@RetryDefaults',
+  // A breaker (or limiter) given as options is made once per class: one for all its methods.
+  const prepared = settingPerApplication(() =>
+    preparePolicySettings(
+      policyRegistrations,
+      validateRetryDefaultsOptions(options, '@RetryDefaults'),
+      '@RetryDefaults',
+    ),
   );
   return function retryDefaultsDecorator(...args: unknown[]) {
     const application = readDecoratorArguments(args, '@RetryDefaults');
@@ -28,6 +31,7 @@ export function RetryDefaults(options: RetryDefaultsOptions): ClassDecoratorFunc
         `@RetryDefaults decorates classes, not ${where}; on a method use @Retry(options)`,
       );
     }
+    const validated = prepared();
     decorateClass(application, (record) => {
       if (record.defaults !== undefined) {
         throw new TypeError(
