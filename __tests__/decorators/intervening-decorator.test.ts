@@ -1,4 +1,4 @@
-import { Classified, ErrorCategory, HttpError, Retry, RetryOnRateLimit } from '../../src';
+import { Classified, ErrorCategory, HttpError, Retry, RetryOnRateLimit, stats } from '../../src';
 
 // A third-party method decorator that wraps the method (tracing, logging, metrics), placed between
 // tenacious's decorators on the same method.
@@ -48,5 +48,19 @@ describe('tenacious decorators separated by another wrapping decorator', () => {
     await expect(gateway.embed()).rejects.toBeInstanceOf(HttpError);
     // One loop: the rate-limit lane's cap (2) is final for a 429.
     expect(gateway.calls).toBe(2);
+  });
+
+  it('stats() reads the method when a tenacious decorator is on top', async () => {
+    class Gateway {
+      @RetryOnRateLimit({ maxAttempts: 2, initialDelay: 0, maxDelay: 0 })
+      @traced
+      @Retry({ maxAttempts: 3, initialDelay: 0, maxDelay: 0 })
+      async embed(): Promise<never> {
+        throw new HttpError(429);
+      }
+    }
+    const gateway = new Gateway();
+    await expect(gateway.embed()).rejects.toBeInstanceOf(HttpError);
+    expect(stats(gateway.embed)).toMatchObject({ calls: 1, attempts: 2, retries: 1, giveUps: 1 });
   });
 });

@@ -1,6 +1,11 @@
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { copyFunctionMetadata } from './class-metadata';
-import { decoratedMethodFor, installWrapper, type DecoratedMethod } from './decorated-method';
+import {
+  attachStatisticsIfExtensible,
+  decoratedMethodFor,
+  installWrapper,
+  type DecoratedMethod,
+} from './decorated-method';
 import { readDecoratorArguments, type DecoratorApplication } from './decorator-arguments';
 
 type Lane =
@@ -54,6 +59,11 @@ export function wrapMethod(
   source: string,
 ): unknown {
   const wrapper = installWrapper(decorated, application.method, source);
+  if (wrapper === undefined && application.method !== decorated.wrapper) {
+    // Another decorator between ours replaced the wrapper: `stats(instance.method)` must still
+    // find the method's counters on what this (upper) decorator leaves as the method.
+    attachStatisticsIfExtensible(application.method, decorated);
+  }
   if (application.descriptor === undefined) return wrapper;
   if (wrapper !== undefined) {
     copyFunctionMetadata(application.method, wrapper, source);

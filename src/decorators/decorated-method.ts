@@ -194,6 +194,11 @@ export function installWrapper(
   return wrapper;
 }
 
+/** Lets `stats()` read the method's counters on `method` (another decorator's function). */
+export function attachStatisticsIfExtensible(method: Function, decorated: DecoratedMethod): void {
+  if (Object.isExtensible(method)) attachStatistics(method, decorated.statistics);
+}
+
 /**
  * What every class decorator does when applied: `update` records its part on the class's own
  * record (and throws if it is there already), then the merged layers of the class's methods are
