@@ -48,3 +48,19 @@ describe('legacy decorators and telemetry', () => {
     expect(stats(Billing.audit)).toMatchObject({ calls: 1, attempts: 2, giveUps: 1 });
   });
 });
+
+describe('legacy decorators and telemetry, in a class hierarchy', () => {
+  it('name the class a call is made through, for an inherited method too', () => {
+    class PlainBilling extends Billing {}
+    const seen: string[] = [];
+    const subscriber = (message: unknown) => seen.push(String((message as RetryMessage).className));
+    subscribe('tenacious:retry', subscriber);
+    try {
+      expect(() => PlainBilling.audit()).toThrow(HttpError);
+      expect(() => Billing.audit()).toThrow(HttpError);
+    } finally {
+      unsubscribe('tenacious:retry', subscriber);
+    }
+    expect(seen).toEqual(['PlainBilling', 'Billing']);
+  });
+});

@@ -632,3 +632,20 @@ describe('a caller that aborts with a reason of its own', () => {
     expect(breaker.state).toBe('open');
   });
 });
+
+describe('a method inherited by subclasses', () => {
+  it('has one breaker, whichever class a call comes through', async () => {
+    class Base {
+      @Retry({ ...exact, maxAttempts: 1 })
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      async call(): Promise<never> {
+        throw new HttpError(503);
+      }
+    }
+    class First extends Base {}
+    class Second extends Base {}
+    await expect(new First().call()).rejects.toBeInstanceOf(HttpError);
+    await expect(new Second().call()).rejects.toBeInstanceOf(BrokenCircuitError);
+    await expect(new Base().call()).rejects.toBeInstanceOf(BrokenCircuitError);
+  });
+});

@@ -239,6 +239,24 @@ describe('the tenacious diagnostics channels', () => {
     expect(seen).toEqual([refusal('query'), refusal('lookup')]);
   });
 
+  it('name the class a call is made through, for an inherited method too', async () => {
+    class Shelf {
+      @Retry({ ...immediate, maxAttempts: 2, budget: false })
+      async count(): Promise<never> {
+        throw new HttpError(503);
+      }
+    }
+    class PlainShelf extends Shelf {}
+    const seen = await collect(['tenacious:give-up'], async () => {
+      await expect(new PlainShelf().count()).rejects.toThrow(HttpError);
+      await expect(new Shelf().count()).rejects.toThrow(HttpError);
+    });
+    expect(seen.map(([, message]) => (message as GiveUpMessage).className)).toEqual([
+      'PlainShelf',
+      'Shelf',
+    ]);
+  });
+
   it('name a withRetry call after withRetry', async () => {
     let failures = 0;
     const seen = await collect(['tenacious:retry'], () =>

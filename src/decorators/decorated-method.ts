@@ -6,7 +6,7 @@ import { compilePipeline, type Pipeline, type PolicyKind } from '../core/pipelin
 import type { PipelinePolicy } from '../core/pipeline';
 import { ownSetting, type PolicyRegistration } from '../core/policy-registry';
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
-import { createRetryPolicy } from '../policy/retry-policy';
+import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
 import { checkMergedLayers, type OptionLayer } from '../policy/validate-options';
 import { policyRegistrations } from '../policies/registrations';
 import { CallStatistics, attachStatistics } from '../telemetry/statistics';
@@ -41,7 +41,12 @@ export class DecoratedMethod {
   // Class defaults are read lazily because class decorators run after method decorators; then the
   // pipeline is compiled once per class, and `pipelines` keeps it per caller's class.
   readonly pipelines = new PipelineCache((runtimeClass) => this.#pipelineForClass(runtimeClass));
-  readonly #pipelineByOwner = new WeakMap<object, Pipeline>();
+  /**
+   * What the pipelines of one owner share (its policies' state: a latency estimate, a breaker
+   * made here), compiled once; each class a call comes through gets a pipeline of its own that
+   * names it (telemetry), from the same policies.
+   */
+  readonly #policiesByOwner = new WeakMap<object, OwnerPolicies>();
 
   constructor(
     readonly name: string,
@@ -50,17 +55,27 @@ export class DecoratedMethod {
     readonly isPrivate = false,
   ) {}
 
+  // Called once per class of `this` (`pipelines` keeps the result), except for a `this` that has
+  // no class, whose pipeline the owner keeps.
   #pipelineForClass(runtimeClass: unknown): Pipeline {
     const owner = this.owner.access.runtimeOwner(runtimeClass, this.owner.key);
-    let pipeline = this.#pipelineByOwner.get(owner);
-    if (pipeline === undefined) {
+    let shared = this.#policiesByOwner.get(owner);
+    if (shared === undefined) {
       const runtimeOwner: ClassOwner = { key: owner, access: this.owner.access };
       // Checked at definition when the class (or a subclass) has a class decorator; a subclass
       // without one is seen only now, at its first call (checkClassLayers below).
       this.checkLayers(runtimeOwner, runtimeClass);
-      pipeline = this.#compile(runtimeOwner, runtimeClass);
-      this.#pipelineByOwner.set(owner, pipeline);
+      shared = this.#compilePolicies(runtimeOwner);
+      this.#policiesByOwner.set(owner, shared);
     }
+    const classless = typeof runtimeClass !== 'function';
+    if (classless && shared.classless !== undefined) return shared.classless;
+    const className = !classless && runtimeClass.name !== '' ? runtimeClass.name : undefined;
+    const pipeline = compilePipeline(shared.retryPolicy, shared.policies, {
+      identity: { className, method: this.name },
+      statistics: this.statistics,
+    });
+    if (classless) shared.classless = pipeline;
     return pipeline;
   }
 
@@ -103,7 +118,7 @@ export class DecoratedMethod {
     );
   }
 
-  #compile(owner: ClassOwner, runtimeClass: unknown): Pipeline {
+  #compilePolicies(owner: ClassOwner): OwnerPolicies {
     const chain = classRecordChain(owner);
     const { rateLimit: rateLimitDefaults, ...retryDefaults } = mergeClassDefaults(chain);
     const retryPolicy = createRetryPolicy({
@@ -122,14 +137,7 @@ export class DecoratedMethod {
       const policy = registration.create(this.#settingFor(registration, chain), scope);
       if (policy !== undefined) policies.push(policy);
     }
-    const className =
-      typeof runtimeClass === 'function' && runtimeClass.name !== ''
-        ? runtimeClass.name
-        : undefined;
-    return compilePipeline(retryPolicy, policies, {
-      identity: { className, method: this.name },
-      statistics: this.statistics,
-    });
+    return { retryPolicy, policies, classless: undefined };
   }
 
   /**
@@ -148,6 +156,13 @@ export class DecoratedMethod {
     }
     return undefined;
   }
+}
+
+interface OwnerPolicies {
+  readonly retryPolicy: RetryPolicy;
+  readonly policies: readonly PipelinePolicy[];
+  /** The pipeline of calls whose `this` has no class (a detached call). */
+  classless: Pipeline | undefined;
 }
 
 interface ClassMethods {
