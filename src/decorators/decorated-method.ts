@@ -113,8 +113,14 @@ export class DecoratedMethod {
     const own = ownSetting(this.retry, 'idempotent');
     const idempotent = own ?? ownSetting(mergeClassDefaults(chain), 'idempotent');
     if (idempotent !== false) return;
+    // The class whose @RetryDefaults says so: the most derived that sets it.
+    const from = chain.find((record) => ownSetting(record.defaults, 'idempotent') !== undefined);
+    const source =
+      own !== undefined
+        ? 'from @Retry'
+        : `from @RetryDefaults on ${from?.className ?? '(anonymous class)'}`;
     throw new TypeError(
-      `${where}: hedging (@Hedge or the hedge option) and idempotent: false (${own === undefined ? 'from @RetryDefaults' : 'from @Retry'}) cannot go together: a hedge runs a call more than once at the same time`,
+      `${where}: hedging (@Hedge or the hedge option) and idempotent: false (${source}) cannot go together: a hedge runs a call more than once at the same time`,
     );
   }
 

@@ -242,7 +242,23 @@ describe('refused with idempotent: false', () => {
         async pay(): Promise<void> {}
       }
       return Payments;
-    }).toThrow(/Payments\.pay: hedging .* and idempotent: false \(from @RetryDefaults\)/);
+    }).toThrow(
+      /Payments\.pay: hedging .* and idempotent: false \(from @RetryDefaults on Payments\)/,
+    );
+  });
+
+  test("a subclass's @RetryDefaults({ idempotent: false }) over an inherited @Hedge method names the subclass", () => {
+    class Payments {
+      @Hedge({ delay: 10 })
+      async pay(): Promise<void> {}
+    }
+    expect(() => {
+      @RetryDefaults({ idempotent: false })
+      class RetailPayments extends Payments {}
+      return RetailPayments;
+    }).toThrow(
+      /Payments\.pay: hedging .* and idempotent: false \(from @RetryDefaults on RetailPayments\)/,
+    );
   });
 
   test('in one options object', () => {
