@@ -113,7 +113,7 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
       if (this.#call.attempt > this.#lastYielded) continue; // wait() has already slept and moved on
       const signal = this.#signal();
       if (this.#delayBeforeNextAttempt(signal) === undefined) return;
-      // A synchronous loop does not sleep, but an abort (onRetry's too) ends it, as it would a sleep.
+      // A synchronous loop does not sleep, but an abort (onRetry's too) ends it, as a sleep's would.
       if (signal?.aborted === true) throw signal.reason;
       this.#advance();
     }

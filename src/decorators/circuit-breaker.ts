@@ -12,7 +12,8 @@ import {
  * A circuit breaker around every attempt of the method (retries included), or of every decorated
  * method of a class. Given options, it makes one `Breaker` for each method or class it is put on:
  * on a method it serves all instances, on a class all its decorated methods; pass a `Breaker` to
- * share one more widely. Where it runs in the pipeline does not depend on the order of the decorators (DESIGN 1b).
+ * share one more widely. Where it runs in the pipeline does not depend on the order of the
+ * decorators (DESIGN 1b).
  */
 export function CircuitBreaker(
   options?: CircuitBreakerOptions | Breaker,

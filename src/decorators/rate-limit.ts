@@ -13,7 +13,8 @@ import {
  * decorated method of a class: at most `limit` units per `interval` ms, an attempt waiting up to
  * `maxWait` for its turn. Given options, it makes one `RateLimiter` per method or class: on a
  * method it serves all instances, on a class all its decorated methods; pass a `RateLimiter` to
- * share one more widely. Where it runs in the pipeline does not depend on the order of the decorators (DESIGN 1b).
+ * share one more widely. Where it runs in the pipeline does not depend on the order of the
+ * decorators (DESIGN 1b).
  */
 export function RateLimit(
   options: RateLimiterOptions | RateLimiter,
