@@ -14,35 +14,36 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker.close() with %s'
     await client.close();
   });
 
+  function breakerOptions(key: string) {
+    const options = { consecutiveFailures: 1, breakDuration: 60_000, halfOpenProbes: 1 };
+    return { client: client.client, key, redisTimeout: 1000, ...options };
+  }
+
+  // The fleet's circuit half-open, its one trial call not claimed yet (a start in the future
+  // reads as now).
+  async function startHalfOpenRound(redisKey: string): Promise<void> {
+    await client.command([
+      'HSET',
+      redisKey,
+      'state',
+      'half-open',
+      'opens',
+      '1',
+      'halfOpenSince',
+      '9000000000000000',
+      'claimed',
+      '0',
+      'round',
+      '7',
+    ]);
+  }
+
   it("gives back the trial call's place it claimed and did not use", async () => {
-    const key = uniqueKey('close-probe');
-    const options = {
-      client: client.client,
-      key,
-      consecutiveFailures: 1,
-      breakDuration: 60_000,
-      halfOpenProbes: 1,
-      redisTimeout: 1000,
-    };
+    const options = breakerOptions(uniqueKey('close-probe'));
     const leaving = new RedisBreaker(options);
     const staying = new RedisBreaker(options);
     try {
-      // The fleet's circuit is half-open, its one trial call not claimed yet (a round started now:
-      // a start in the future reads as now).
-      await client.command([
-        'HSET',
-        leaving.redisKey,
-        'state',
-        'half-open',
-        'opens',
-        '1',
-        'halfOpenSince',
-        '9000000000000000',
-        'claimed',
-        '0',
-        'round',
-        '7',
-      ]);
+      await startHalfOpenRound(leaving.redisKey);
       await leaving.sync();
       expect(leaving.state).toBe('half-open');
       expect(leaving.enter(undefined)).toBe(0); // refused; the place is claimed in the background
@@ -69,30 +70,9 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker.close() with %s'
   });
 
   it('waits for a claim still in flight, and gives back the place it was granted', async () => {
-    const key = uniqueKey('close-claim-in-flight');
-    const breaker = new RedisBreaker({
-      client: client.client,
-      key,
-      consecutiveFailures: 1,
-      breakDuration: 60_000,
-      halfOpenProbes: 1,
-      redisTimeout: 1000,
-    });
+    const breaker = new RedisBreaker(breakerOptions(uniqueKey('close-claim-in-flight')));
     try {
-      await client.command([
-        'HSET',
-        breaker.redisKey,
-        'state',
-        'half-open',
-        'opens',
-        '1',
-        'halfOpenSince',
-        '9000000000000000',
-        'claimed',
-        '0',
-        'round',
-        '7',
-      ]);
+      await startHalfOpenRound(breaker.redisKey);
       await breaker.sync();
       expect(breaker.enter(undefined)).toBe(0); // refused; the claim is sent now
       await breaker.close(); // before the claim's reply has come back
