@@ -138,6 +138,45 @@ describe('RetryBudget arithmetic', () => {
   });
 });
 
+describe('RetryBudget.refundRetry', () => {
+  /** One retry per 10 s window (buckets of 1 s), whatever the traffic. */
+  const oneRetryPerWindow = () => new RetryBudget({ ratio: 0, minPerSecond: 0.1, window: 10_000 });
+
+  it('gives back a retry granted in the current bucket', () => {
+    const budget = oneRetryPerWindow();
+    expect(budget.tryRetry()).toBe(true);
+    budget.refundRetry();
+    expect(budget.retriesInWindow).toBe(0);
+    expect(budget[statisticsKey]().retries).toBe(0);
+    expect(budget.tryRetry()).toBe(true);
+  });
+
+  it('gives back a retry granted a bucket or more ago (refused after its wait)', () => {
+    const budget = oneRetryPerWindow();
+    expect(budget.tryRetry()).toBe(true);
+    jest.advanceTimersByTime(2_500);
+    budget.refundRetry();
+    expect(budget.retriesInWindow).toBe(0);
+    expect(budget[statisticsKey]().retries).toBe(0);
+    expect(budget.tryRetry()).toBe(true);
+    expect(budget.tryRetry()).toBe(false);
+  });
+
+  it('gives back nothing from the window when the retry has left it', () => {
+    const budget = oneRetryPerWindow();
+    expect(budget.tryRetry()).toBe(true);
+    jest.advanceTimersByTime(10_000);
+    expect(budget.tryRetry()).toBe(true);
+    jest.advanceTimersByTime(10_000);
+    budget.refundRetry();
+    budget.refundRetry(); // one more than granted: never below zero
+    expect(budget.retriesInWindow).toBe(0);
+    expect(budget[statisticsKey]().retries).toBe(0);
+    expect(budget.tryRetry()).toBe(true);
+    expect(budget.tryRetry()).toBe(false);
+  });
+});
+
 describe('RetryBudget stamps first attempts at its next clock read', () => {
   it('stamps the pending calls at the 16th call, reading the clock once', () => {
     const budget = new RetryBudget({ window: 10_000 });

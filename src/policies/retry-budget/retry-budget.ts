@@ -108,12 +108,21 @@ export class RetryBudget {
   }
 
   /**
-   * Gives back the retry `tryRetry()` has just granted, for a hedge that was then not made (the
-   * breaker or the rate limiter refused its attempt): a hedge is paid only when it runs.
+   * Gives back a retry `tryRetry()` granted, for a retry or a hedge that was then not made (the
+   * breaker or the rate limiter refused its attempt, the deadline stopped it): a retry is paid
+   * only when it runs. Taken from the newest bucket in the window that holds a retry, as a retry
+   * refused after its wait was granted a bucket or more ago; nothing when the window holds none.
    */
   refundRetry(): void {
-    const slot = this.#currentSlot(now());
-    if (this.#retries[slot] > 0) this.#retries[slot] -= 1;
+    const time = now();
+    const current = Math.floor(time / this.#bucketWidth);
+    this.#currentSlot(time);
+    for (let bucket = current; bucket > current - windowBuckets; bucket -= 1) {
+      const slot = ((bucket % windowBuckets) + windowBuckets) % windowBuckets;
+      if (this.#bucketNumbers[slot] !== bucket || this.#retries[slot] <= 0) continue;
+      this.#retries[slot] -= 1;
+      break;
+    }
     if (this.#totalRetries > 0) this.#totalRetries -= 1;
   }
 
