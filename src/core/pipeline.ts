@@ -107,6 +107,9 @@ export interface FirstAttemptAnswer {
  * - `vetoRetry(call, outcome, delay)` is asked, innermost policy first, before a retry the lanes
  *   granted; true stops the call: it ends with the last real error, and `onGiveUp` is called.
  *   Innermost first, so a budget spends a retry only on one that no breaker stops.
+ * - `refundRetry(call)` gives back what `vetoRetry` took for a retry that then did not reach the
+ *   dependency: a policy outside vetoed it, its attempt was refused (an open breaker, a rate
+ *   limit), or the deadline stopped it after `onRetry`.
  */
 export interface PipelinePolicy {
   /** For error messages and telemetry: 'budget', 'circuit-breaker', ... */
@@ -129,6 +132,7 @@ export interface PipelinePolicy {
   wrapFirstAttempt?(call: CallRecord, run: () => unknown, answer: FirstAttemptAnswer): unknown;
   attemptEnded?(call: CallRecord, outcome: Outcome): void;
   vetoRetry?(call: CallRecord, outcome: Outcome, delay: number): boolean;
+  refundRetry?(call: CallRecord): void;
   readonly providesAttemptContext?: boolean;
   stepAttempt?(
     call: CallRecord,

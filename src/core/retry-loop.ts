@@ -42,6 +42,8 @@ export class RetryLoop {
   #category: ErrorCategory | undefined;
   /** The call's hedged attempts already counted toward the lanes' caps. */
   #hedgesCounted = 0;
+  /** Whether the policies granted a retry (a budget spent on it) that has not run yet. */
+  #retryGranted = false;
 
   constructor(call: CallRecord) {
     this.#call = call;
@@ -59,11 +61,13 @@ export class RetryLoop {
     if (outcome.failed && outcome.refused === true) {
       // Only a retry gets here: a refused first attempt ends the call before the loop starts.
       // The retry was counted when it was announced, but never ran.
+      this.#refundRetry();
       pipeline.statistics.retries -= 1;
       pipeline.statistics.vetoed += 1;
       this.#giveUp(this.#lane, this.#lastReal!, attempt - 1, 'refused');
       return undefined;
     }
+    this.#retryGranted = false; // a retry granted before has run: this is its outcome
     this.#lastReal = outcome;
     const failure = outcomeValue(outcome);
     // Hedged attempts (made within a step, beside the loop's) count toward every lane's cap.
@@ -114,6 +118,7 @@ export class RetryLoop {
     }
     if (!sleepCrossesDeadline(call.pipeline, this.#state, delay)) return true;
     call.pipeline.statistics.retries -= 1; // announced, but it will not run
+    this.#refundRetry();
     this.#giveUp(this.#lane, lastReal, call.attempt, 'exhausted');
     return false;
   }
@@ -138,13 +143,29 @@ export class RetryLoop {
     return this.#lastReal!;
   }
 
-  /** Asks the policies, innermost first, whether one stops this retry: the one that does. */
+  /**
+   * Asks the policies, innermost first, whether one stops this retry: the one that does. The
+   * policies that granted it before one stopped it give back what they took (a budget's retry).
+   */
   #veto(outcome: Outcome, delay: number): PipelinePolicy | undefined {
     const call = this.#call;
-    for (const policy of call.pipeline.vetoRetry) {
-      if (policy.vetoRetry!(call, outcome, delay)) return policy;
+    const { vetoRetry } = call.pipeline;
+    for (let index = 0; index < vetoRetry.length; index++) {
+      const policy = vetoRetry[index];
+      if (!policy.vetoRetry!(call, outcome, delay)) continue;
+      for (let granted = 0; granted < index; granted++) vetoRetry[granted].refundRetry?.(call);
+      return policy;
     }
+    this.#retryGranted = true;
     return undefined;
+  }
+
+  /** Gives back what the policies took for the granted retry, which will not run (once). */
+  #refundRetry(): void {
+    if (!this.#retryGranted) return;
+    this.#retryGranted = false;
+    const call = this.#call;
+    for (const policy of call.pipeline.vetoRetry) policy.refundRetry?.(call);
   }
 
   #giveUp(

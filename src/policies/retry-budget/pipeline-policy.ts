@@ -7,6 +7,8 @@ import { isRetryBudget, RetryBudget } from './retry-budget';
  * The retry budget in the pipeline: each call counts as a first attempt (`countCall`, which keeps
  * the pipeline lean: no per-call record), and the retry loop asks it before every retry the lanes
  * granted (`vetoRetry`): a refused retry ends the call with its last real error, after `onGiveUp`.
+ * A granted retry that then does not run (its attempt refused, the deadline) is given back
+ * (`refundRetry`).
  */
 export function retryBudgetPolicy(budget: RetryBudget): PipelinePolicy {
   return new RetryBudgetPolicy(budget);
@@ -28,6 +30,11 @@ class RetryBudgetPolicy implements PipelinePolicy {
 
   vetoRetry(): boolean {
     return !this.target.tryRetry();
+  }
+
+  // The retry was granted but never reached the dependency: it costs nothing.
+  refundRetry(): void {
+    this.target.refundRetry();
   }
 
   // A hedged attempt is paid like a retry (DESIGN 1b).
