@@ -236,3 +236,78 @@ describe('a retry the deadline stops after onRetry', () => {
     expect(stats(budget).retries).toBe(0);
   });
 });
+
+describe('a retry the caller abandons before it runs', () => {
+  it('gives the token back when the caller aborts during the wait (retryable)', async () => {
+    const budget = oneRetryPerWindow();
+    const dependency = outage();
+    const controller = new AbortController();
+    const reason = new Error('caller left');
+    const get = retryable(
+      async (_signal: AbortSignal) => {
+        await Promise.resolve();
+        return dependency.fail();
+      },
+      { maxAttempts: 2, delays: [1_000], jitter: 'none', budget },
+    );
+    const aborted = expect(get(controller.signal)).rejects.toBe(reason);
+    await jest.advanceTimersByTimeAsync(500);
+    controller.abort(reason);
+    await aborted;
+    expect(dependency.attempts).toBe(1);
+    expect(budget.retriesInWindow).toBe(0);
+    expect(stats(budget).retries).toBe(0);
+    expect(stats(get)).toMatchObject({ attempts: 1, retries: 0 });
+  });
+
+  it('gives the token back when onRetry aborts a synchronous call', () => {
+    const budget = oneRetryPerWindow();
+    const dependency = outage();
+    const controller = new AbortController();
+    const reason = new Error('stop retrying');
+    const get = retryable((_signal: AbortSignal) => dependency.fail(), {
+      maxAttempts: 2,
+      delays: [0],
+      budget,
+      onRetry: () => controller.abort(reason),
+    });
+    expect(() => get(controller.signal)).toThrow(reason);
+    expect(budget.retriesInWindow).toBe(0);
+    expect(stats(get)).toMatchObject({ attempts: 1, retries: 0 });
+  });
+
+  it('gives the token back when onRetry throws', () => {
+    const budget = oneRetryPerWindow();
+    const dependency = outage();
+    const get = retryable(() => dependency.fail(), {
+      maxAttempts: 2,
+      delays: [0],
+      budget,
+      onRetry: () => {
+        throw new Error('onRetry broke');
+      },
+    });
+    expect(() => get()).toThrow('onRetry broke');
+    expect(dependency.attempts).toBe(1);
+    expect(budget.retriesInWindow).toBe(0);
+    expect(stats(get)).toMatchObject({ attempts: 1, retries: 0 });
+  });
+
+  it('gives the token back when RetryContext.wait() is aborted', async () => {
+    const budget = oneRetryPerWindow();
+    const dependency = outage();
+    const controller = new AbortController();
+    const reason = new Error('caller left');
+    const context = new RetryContext({ maxAttempts: 2, delays: [1_000], jitter: 'none', budget });
+    try {
+      dependency.fail();
+    } catch (error) {
+      context.recordFailure(error);
+    }
+    const waiting = expect(context.wait(controller.signal)).rejects.toBe(reason);
+    await jest.advanceTimersByTimeAsync(500);
+    controller.abort(reason);
+    await waiting;
+    expect(budget.retriesInWindow).toBe(0);
+  });
+});

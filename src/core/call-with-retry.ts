@@ -773,7 +773,12 @@ async function driveAsynchronously(
 ): Promise<unknown> {
   let step = firstStep;
   while (!step.done) {
-    await sleep(step.value, call.signal);
+    try {
+      await sleep(step.value, call.signal);
+    } catch (reason) {
+      step = loop.throw(reason); // gives the retry back and throws `reason` on
+      continue;
+    }
     step = loop.next(await runAttempt(call, execute, retryOnResult));
   }
   return step.value;
@@ -785,7 +790,12 @@ function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
   const loop = retryLoop(call, firstOutcome, call.pipeline.retryOnResult);
   let step = loop.next();
   while (!step.done) {
-    sleepSynchronously(step.value, call.signal);
+    try {
+      sleepSynchronously(step.value, call.signal);
+    } catch (reason) {
+      step = loop.throw(reason); // gives the retry back and throws `reason` on
+      continue;
+    }
     const outcome = runAttempt(call, invokeTarget, call.pipeline.retryOnResult);
     if (outcome instanceof Promise) {
       // It threw synchronously before, but returns a promise now: a promise-returning function.

@@ -102,7 +102,7 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   async wait(signal?: AbortSignal): Promise<void> {
     const waitSignal = signal ?? this.#signal();
     const delay = this.#takeRetryableFailure(waitSignal);
-    await sleep(delay, waitSignal);
+    await this.#sleep(delay, waitSignal);
     this.#advance();
   }
 
@@ -114,7 +114,10 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
       const signal = this.#signal();
       if (this.#delayBeforeNextAttempt(signal) === undefined) return;
       // A synchronous loop does not sleep, but an abort (onRetry's too) ends it, as a sleep's would.
-      if (signal?.aborted === true) throw signal.reason;
+      if (signal?.aborted === true) {
+        this.#loop.abandonRetry();
+        throw signal.reason;
+      }
       this.#advance();
     }
   }
@@ -127,7 +130,7 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
       const signal = this.#signal();
       const delay = this.#delayBeforeNextAttempt(signal);
       if (delay === undefined) return;
-      await sleep(delay, signal);
+      await this.#sleep(delay, signal);
       this.#advance();
     }
   }
@@ -176,13 +179,26 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
       );
     }
     if (failure.delay === undefined) throw failure.final;
-    if (signal?.aborted === true) throw signal.reason;
+    if (signal?.aborted === true) {
+      this.#loop.abandonRetry(); // granted by recordFailure, but it will not run
+      throw signal.reason;
+    }
     if (!this.#loop.announceRetry(failure.delay)) {
       // The deadline passed while the caller worked or onRetry ran: the failure is final now.
       this.#failure = { error: failure.error, delay: undefined, final: failure.error };
       throw failure.error;
     }
     return failure.delay;
+  }
+
+  /** The wait before the retry; one the abort ends gives the retry back (it will not run). */
+  async #sleep(delay: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await sleep(delay, signal);
+    } catch (reason) {
+      this.#loop.abandonRetry();
+      throw reason;
+    }
   }
 
   #advance(): void {

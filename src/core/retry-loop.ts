@@ -44,6 +44,8 @@ export class RetryLoop {
   #hedgesCounted = 0;
   /** Whether the policies granted a retry (a budget spent on it) that has not run yet. */
   #retryGranted = false;
+  /** Whether `announceRetry` counted a retry (`stats()`) that has not run yet. */
+  #retryAnnounced = false;
 
   constructor(call: CallRecord) {
     this.#call = call;
@@ -62,12 +64,15 @@ export class RetryLoop {
       // Only a retry gets here: a refused first attempt ends the call before the loop starts.
       // The retry was counted when it was announced, but never ran.
       this.#refundRetry();
+      this.#retryAnnounced = false;
       pipeline.statistics.retries -= 1;
       pipeline.statistics.vetoed += 1;
       this.#giveUp(this.#lane, this.#lastReal!, attempt - 1, 'refused');
       return undefined;
     }
-    this.#retryGranted = false; // a retry granted before has run: this is its outcome
+    // A retry granted and announced before has run: this is its outcome.
+    this.#retryGranted = false;
+    this.#retryAnnounced = false;
     this.#lastReal = outcome;
     const failure = outcomeValue(outcome);
     // Hedged attempts (made within a step, beside the loop's) count toward every lane's cap.
@@ -114,13 +119,31 @@ export class RetryLoop {
     try {
       reportHookRejection(this.#lane?.onRetry?.(failure, call.attempt, delay), 'onRetry');
     } catch (thrown) {
+      // What onRetry threw ends the call: the retry will not run.
+      call.pipeline.statistics.retries -= 1;
+      this.#refundRetry();
       throw keepAsCause(thrown, failure);
     }
-    if (!sleepCrossesDeadline(call.pipeline, this.#state, delay)) return true;
+    if (!sleepCrossesDeadline(call.pipeline, this.#state, delay)) {
+      this.#retryAnnounced = true;
+      return true;
+    }
     call.pipeline.statistics.retries -= 1; // announced, but it will not run
     this.#refundRetry();
     this.#giveUp(this.#lane, lastReal, call.attempt, 'exhausted');
     return false;
+  }
+
+  /**
+   * The retry `announceRetry` let start its wait will not run (the caller aborted before it): it
+   * is not counted as made, and the policies give back what they took for it.
+   */
+  abandonRetry(): void {
+    if (this.#retryAnnounced) {
+      this.#retryAnnounced = false;
+      this.#call.pipeline.statistics.retries -= 1;
+    }
+    this.#refundRetry();
   }
 
   /**
@@ -195,7 +218,8 @@ export class RetryLoop {
  * The retry loop as the runners drive it: it starts after the first attempt failed (the success
  * path never gets here), yields each delay, the runner sleeps (blocking or not) and makes the next
  * attempt, and hands back how it ended. The loop returns the final value or throws the last real
- * error itself, never a wrapper.
+ * error itself, never a wrapper. A wait that fails (the caller's abort) is thrown into the loop
+ * (`throw(reason)`), which gives the retry back and throws it on.
  */
 export function* retryLoop(
   call: CallRecord,
@@ -214,7 +238,12 @@ export function* retryLoop(
     if (delay === undefined) return settleWith(loop.finalOutcome());
     if (!loop.announceRetry(delay)) return settleWith(loop.finalOutcome());
     call.attempt += 1; // the runner makes the next attempt once the delay has passed
-    outcome = yield delay;
+    try {
+      outcome = yield delay;
+    } catch (reason) {
+      loop.abandonRetry();
+      throw reason;
+    }
     if (!outcome.failed && !isOutcomeRetried(outcome, retryOnResult)) {
       call.pipeline.statistics.recovered += 1;
       if (successChannel.hasSubscribers) publishSuccess(call);
