@@ -19,6 +19,8 @@ import { describeValue } from '../policy/describe-value';
 interface StreamStart {
   readonly iterator: AsyncIterator<unknown, unknown, unknown>;
   readonly first: IteratorResult<unknown, unknown>;
+  /** Removes the listener that closes the stream if it is dropped, once it is the caller's. */
+  readonly stopClosingIfDropped: (() => void) | undefined;
 }
 
 /**
@@ -50,8 +52,10 @@ const startStream: AttemptExecution = async (call) => {
       if (scope.lost || scope.onAbort !== undefined) closeDropped(iterator);
     };
     signal.addEventListener('abort', closeIfDropped, { once: true });
+    const stopClosingIfDropped = (): void => signal.removeEventListener('abort', closeIfDropped);
+    return { iterator, first, stopClosingIfDropped } satisfies StreamStart;
   }
-  return { iterator, first } satisfies StreamStart;
+  return { iterator, first, stopClosingIfDropped: undefined } satisfies StreamStart;
 };
 
 /** Closes a stream nobody will read; what its `return` throws or rejects with has no one to tell. */
@@ -102,7 +106,8 @@ export async function* streamWithRetry(
     return yield* fallbackStream(recoverOrThrow(call, error), error);
   }
   settleCall(call, succeededWith(undefined));
-  const { iterator, first } = started;
+  const { iterator, first, stopClosingIfDropped } = started;
+  stopClosingIfDropped?.();
   if (first.done) return first.value;
 
   let delegated = false;

@@ -1,4 +1,5 @@
-import { Hedge, Retry, Timeout } from '../../../src';
+import { getEventListeners } from 'node:events';
+import { Hedge, Retry, Timeout, currentAttempt } from '../../../src';
 
 // A stream that an attempt left behind (it timed out, or lost to a hedge) before its first value is
 // closed once that value comes: its `finally` runs, with jest's fake timers.
@@ -56,4 +57,32 @@ test('a stream whose attempt timed out, or lost to a hedge, is closed when its f
   await expect(hedged).resolves.toBe('stream 4');
   expect(started).toBe(4);
   expect(closed.sort()).toEqual([1, 2, 3, 4]);
+});
+
+test("a stream that started leaves no abort listener on its attempt's signal", async () => {
+  const attemptSignals: AbortSignal[] = [];
+  class Streams {
+    @Timeout(1000)
+    async *timed(): AsyncGenerator<string> {
+      attemptSignals.push(currentAttempt()!.signal);
+      yield 'first';
+      yield 'second';
+    }
+
+    @Hedge({ delay: 1000 })
+    async *hedged(): AsyncGenerator<string> {
+      attemptSignals.push(currentAttempt()!.signal);
+      yield 'first';
+      yield 'second';
+    }
+  }
+  const streams = new Streams();
+  const values: string[] = [];
+  for await (const value of streams.timed()) values.push(value);
+  for await (const value of streams.hedged()) {
+    values.push(value);
+    break; // a consumer that stops early
+  }
+  expect(values).toEqual(['first', 'second', 'first']);
+  expect(attemptSignals.map((signal) => getEventListeners(signal, 'abort').length)).toEqual([0, 0]);
 });
