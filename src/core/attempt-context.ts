@@ -60,10 +60,15 @@ export class AttemptScope {
     }));
   }
 
-  /** Stops the attempt: aborts its signal with `reason`, then tells `onAbort`. */
+  /**
+   * Stops the attempt: aborts its signal with `reason`, then tells `onAbort`. The call's signal
+   * forgets it at once: its abort can add nothing now, and a method that ignores its signal (a
+   * hedge that lost) may never settle.
+   */
   abort(reason: unknown): void {
     if (this.controller.signal.aborted) return;
     this.controller.abort(reason);
+    this.release();
     const onAbort = this.onAbort;
     this.onAbort = undefined;
     onAbort?.();

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { RateLimiter, RetryBudget, currentAttempt, stats, withRetry } from '../../../src';
 
 // What a hedge leaves behind, with jest's fake timers: a lost hedge still waiting for its rate-limit
@@ -121,4 +122,21 @@ test('hedges are capped by the retry lane, not by a larger rate-limit lane', asy
   await jest.advanceTimersByTimeAsync(1000);
   await expect(call).resolves.toBe(1);
   expect(started).toEqual([1, 2]);
+});
+
+test("a lost hedge that never settles leaves no listener on the caller's signal", async () => {
+  const controller = new AbortController();
+  let invocations = 0;
+  const call = withRetry(
+    () => {
+      invocations += 1;
+      // The first attempt ignores its signal and never settles.
+      return invocations === 1 ? new Promise<string>(() => undefined) : after(1, 'hedge');
+    },
+    { hedge: { delay: 10 }, signal: controller.signal, budget: false },
+  );
+  await jest.advanceTimersByTimeAsync(20);
+  await expect(call).resolves.toBe('hedge');
+  expect(invocations).toBe(2);
+  expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
 });
