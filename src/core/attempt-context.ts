@@ -25,6 +25,11 @@ export class AttemptScope {
   /** Set when a hedged call's other attempt won: this one's outcome counts for nothing. */
   lost = false;
   /**
+   * Told once, when the attempt loses (`lose`): the per-attempt policies hear at once that it
+   * ended, rather than when its method settles, which one that ignores its signal never does.
+   */
+  onLost: (() => void) | undefined = undefined;
+  /**
    * Told once, after the signal's own listeners, when the attempt is stopped through `abort`,
    * the only way tenacious stops one: the time limit's race listens here rather than with an
    * 'abort' listener, which costs an attempt about half a microsecond to add and remove.
@@ -72,6 +77,15 @@ export class AttemptScope {
     const onAbort = this.onAbort;
     this.onAbort = undefined;
     onAbort?.();
+  }
+
+  /** Another attempt of a hedged call won: this one counts for nothing, and is stopped. */
+  lose(reason: unknown): void {
+    this.lost = true;
+    this.abort(reason);
+    const onLost = this.onLost;
+    this.onLost = undefined;
+    onLost?.();
   }
 
   /** After the attempt settled: the call's signal forgets it. */

@@ -161,13 +161,27 @@ function runScopedAttempt(
 ): Outcome | Promise<Outcome> {
   const scope = openAttemptScope(call);
   const scoped: AttemptExecution = (record) => runInAttemptScope(scope, execute, record);
-  const { wrapAttempt } = call.pipeline;
+  const { wrapAttempt, attemptStep } = call.pipeline;
+  // The policies hear the attempt's end once: when it settles, or when it lost to a hedge.
+  let ended = false;
+  if (attemptStep !== undefined && call.pipeline.attemptEnded.length > 0) {
+    scope.onLost = () => {
+      ended = true;
+      attemptEnded(call, refusedWith(scope.controller.signal.reason, 'hedge'));
+    };
+  }
   const failed = (error: unknown): Outcome => {
     scope.release();
+    if (ended) return refusedWith(error, 'hedge');
+    ended = true;
+    scope.onLost = undefined;
     return attemptEnded(call, scope.lost ? refusedWith(error, 'hedge') : failedWith(error));
   };
   const returned = (result: unknown): Outcome => {
     scope.release();
+    if (ended) return succeededWith(result);
+    ended = true;
+    scope.onLost = undefined;
     return attemptReturned(call, result, retryOnResult);
   };
   let value: unknown;

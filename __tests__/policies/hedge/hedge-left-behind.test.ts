@@ -1,5 +1,13 @@
 import { getEventListeners } from 'node:events';
-import { RateLimiter, RetryBudget, currentAttempt, stats, withRetry } from '../../../src';
+import {
+  Breaker,
+  HttpError,
+  RateLimiter,
+  RetryBudget,
+  currentAttempt,
+  stats,
+  withRetry,
+} from '../../../src';
 
 // What a hedge leaves behind, with jest's fake timers: a lost hedge still waiting for its rate-limit
 // turn never runs and gives its units back; a hedge the rate limiter refuses costs no budget; no
@@ -139,4 +147,29 @@ test("a lost hedge that never settles leaves no listener on the caller's signal"
   await expect(call).resolves.toBe('hedge');
   expect(invocations).toBe(2);
   expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+});
+
+test('a lost hedge that never settles gives its half-open trial call back at once', async () => {
+  const breaker = new Breaker({ consecutiveFailures: 1, breakDuration: 1000, halfOpenProbes: 2 });
+  let invocations = 0;
+  const options = { hedge: { delay: 10 }, circuitBreaker: breaker, budget: false } as const;
+  const open = withRetry(() => Promise.reject(new HttpError(503)), options);
+  await expect(open).rejects.toThrow(HttpError);
+  expect(breaker.state).toBe('open');
+  await jest.advanceTimersByTimeAsync(1000);
+
+  // Two trial calls: the first attempt ignores its signal and never settles, its hedge wins.
+  const trial = withRetry(() => {
+    invocations += 1;
+    return invocations === 1 ? new Promise<string>(() => undefined) : after(1, 'hedge');
+  }, options);
+  await jest.advanceTimersByTimeAsync(20);
+  await expect(trial).resolves.toBe('hedge');
+  expect(breaker.state).toBe('half-open');
+
+  // The lost attempt's place goes to the next call, which closes the circuit.
+  const next = withRetry(() => after(1, 'next'), options);
+  await jest.advanceTimersByTimeAsync(1);
+  await expect(next).resolves.toBe('next');
+  expect(breaker.state).toBe('closed');
 });

@@ -97,9 +97,7 @@ function runHedgedStep(
       if (callSignal !== undefined) stopWaking(callSignal, stopHedging);
       for (const record of running) {
         if (record === winner) continue;
-        const scope = record.attemptScope!;
-        scope.lost = true;
-        scope.abort(
+        record.attemptScope!.lose(
           new DOMException('another attempt of this hedged call succeeded', 'AbortError'),
         );
       }
