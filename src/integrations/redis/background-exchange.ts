@@ -54,6 +54,11 @@ export interface ExchangeHandlers<Batch> {
    * are given back only if the client rejects it later.
    */
   giveBack(batch: Batch): void;
+  /**
+   * The server's reply to an exchange that had timed out: it ran, but the policy decided without
+   * it. Optional; what it throws is contained.
+   */
+  acceptLate?(reply: unknown, batch: Batch): void;
 }
 
 /**
@@ -178,8 +183,20 @@ export class BackgroundExchange<Batch> {
   }
 
   /**
+   * Sends one script besides the periodic exchange, closed or not, and forgets it: `failed` is
+   * called if the client rejects it (the script never ran), in time or late. For what must reach
+   * Redis even after `close()` (a lease a late reply granted). Never throws or rejects.
+   */
+  sendDetached(script: LuaScript, keys: string[], args: string[], failed: () => void): void {
+    const reportFailure = (result: ExchangeResult) => {
+      if (!result.ok && !result.timedOut) failed();
+    };
+    void runWithin(this.#run, script, keys, args, this.#timeout, reportFailure).then(reportFailure);
+  }
+
+  /**
    * Stops the periodic exchange; sends the counts made since the last one, within the timeout,
-   * keeping the process alive until then. Nothing is sent to Redis after it.
+   * keeping the process alive until then. Nothing is sent to Redis after it but `sendDetached`.
    */
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
@@ -212,6 +229,14 @@ export class BackgroundExchange<Batch> {
   }
 
   #lateResult(late: ExchangeResult, batch: Batch): void {
-    if (!late.ok) this.#handlers.giveBack(batch);
+    if (!late.ok) {
+      this.#handlers.giveBack(batch);
+      return;
+    }
+    try {
+      this.#handlers.acceptLate?.(late.reply, batch);
+    } catch {
+      // A late reply it cannot read changes nothing; this runs in a promise callback of the client.
+    }
   }
 }

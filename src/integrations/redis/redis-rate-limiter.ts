@@ -54,7 +54,8 @@ const negligibleWait = 1e-6;
  * others' leases: at most `limit` more units in one interval for the whole fleet, when every lease
  * runs out at once after a quiet spell. Leased units that are not used are given back at the next
  * exchange (an idle instance asks for none), so at most about 100 ms of an instance's demand is
- * held unused; a lease whose exchange timed out is not spent again.
+ * held unused; a lease whose reply came after `redisTimeout` is not spent, but given back to the
+ * fleet as soon as the reply comes (by `close()` too).
  *
  * When Redis does not answer within `redisTimeout` ms (or has not answered for 500 ms), the
  * instance decides like a local `RateLimiter` with `limit` divided by the number of instances last
@@ -105,6 +106,7 @@ export class RedisRateLimiter extends RateLimiter {
         prepare: () => this.#prepare(),
         accept: (reply, batch) => this.#accept(reply, batch),
         giveBack: (batch) => this.#giveBack(batch),
+        acceptLate: (reply, batch) => this.#giveBackLateLease(reply, batch),
       },
     );
   }
@@ -246,22 +248,26 @@ export class RedisRateLimiter extends RateLimiter {
     this.#lease -= returned;
     const batch: LimiterBatch = { returned, overdraft: this.#overdraft, request };
     this.#overdraft = 0;
-    const { interval, maxWait } = this.options;
     return {
       script: limiterScript,
       keys: this.#keys,
-      args: [
-        this.#instance,
-        String(returned),
-        String(request),
-        String(batch.overdraft),
-        String(this.#emission),
-        String(interval),
-        String(Math.max(interval, 1000)),
-        String(4 * (interval + maxWait) + 1000),
-      ],
+      args: this.#scriptArguments(returned, request, batch.overdraft),
       batch,
     };
+  }
+
+  #scriptArguments(returned: number, request: number, overdraft: number): string[] {
+    const { interval, maxWait } = this.options;
+    return [
+      this.#instance,
+      String(returned),
+      String(request),
+      String(overdraft),
+      String(this.#emission),
+      String(interval),
+      String(Math.max(interval, 1000)),
+      String(4 * (interval + maxWait) + 1000),
+    ];
   }
 
   /** Takes a reply of the script in; a reply that is not one is no view at all. */
@@ -280,5 +286,24 @@ export class RedisRateLimiter extends RateLimiter {
   #giveBack(batch: LimiterBatch): void {
     this.#lease += batch.returned;
     this.#overdraft += batch.overdraft;
+  }
+
+  /**
+   * A reply that came after `redisTimeout` leased units this instance decided without: they go
+   * back to the fleet at once (closed or not), or, if that fails for sure, join the lease, whose
+   * unused units the next exchange gives back.
+   */
+  #giveBackLateLease(reply: unknown, batch: LimiterBatch): void {
+    if (!Array.isArray(reply)) return;
+    const leased = Math.min(batch.request, Math.max(0, replyNumber(reply, 0)));
+    if (leased === 0) return;
+    this.#exchange.sendDetached(
+      limiterScript,
+      this.#keys,
+      this.#scriptArguments(leased, 0, 0),
+      () => {
+        this.#lease += leased;
+      },
+    );
   }
 }
