@@ -1,5 +1,6 @@
 // Units a fleet-wide policy must account for on the right side: a lease granted by a reply that
-// came after `redisTimeout`.
+// came after `redisTimeout`, and a turn released after the limiter switched between the fleet and
+// its local share.
 import { RedisRateLimiter } from '../../src/redis';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
 
@@ -94,5 +95,47 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     // The 20 used are charged (600 ms each); the late lease of 20 is not held by the fleet.
     expect(other.fleetView?.ahead).toBeGreaterThan(20 * 600 - 3000);
     expect(other.fleetView?.ahead).toBeLessThanOrEqual(20 * 600);
+  });
+
+  it('gives a turn the fleet granted back to the fleet, after Redis was lost', async () => {
+    const { control, client: flaky } = controlledClient(client);
+    const shared = limiter(flaky, uniqueKey('fleet-turn'), { limit: 10, interval: 1000 });
+    await shared.sync();
+    expect(shared.fleetReachable).toBe(true);
+    // One clock reading for every decision: how long the test takes changes none of them.
+    const time = Date.now();
+    for (let ask = 0; ask < 10; ask++) expect(shared.tryAcquire(1, 0, time)).toBe(0);
+    // The fleet's burst is spent: the next turn is about 100 ms away, charged to the fleet.
+    expect(shared.tryAcquire(1, 1000, time)).toBeGreaterThan(0);
+    control.down = true;
+    await shared.sync();
+    expect(shared.fleetReachable).toBe(false);
+    // The wait was aborted: the unit the fleet was charged is the instance's to spend again.
+    shared.release(1, time);
+    expect(shared.leased).toBe(1);
+  });
+
+  it('gives a turn its local share granted back to the local share, after Redis came back', async () => {
+    const { control, client: flaky } = controlledClient(client);
+    control.down = true;
+    const shared = limiter(flaky, uniqueKey('local-turn'), { limit: 10, interval: 1000 });
+    await shared.sync();
+    expect(shared.fleetReachable).toBe(false);
+    const time = Date.now();
+    for (let ask = 0; ask < 10; ask++) expect(shared.tryAcquire(1, 0, time)).toBe(0);
+    expect(shared.tryAcquire(1, 1000, time)).toBe(100);
+    control.down = false;
+    await shared.sync();
+    expect(shared.fleetReachable).toBe(true);
+    const leased = shared.leased;
+    // Not the fleet's unit: the lease stays what the fleet granted.
+    shared.release(1, time);
+    expect(shared.leased).toBe(leased);
+    // The local share got it back: once Redis is lost again, its next turn is the one the released
+    // unit had (100 ms away), not the one after it (200 ms).
+    control.down = true;
+    await shared.sync();
+    expect(shared.fleetReachable).toBe(false);
+    expect(shared.tryAcquire(1, 1000, time)).toBe(100);
   });
 });

@@ -26,6 +26,21 @@ interface FleetLimiterView {
   readonly instances: number;
 }
 
+/** A turn granted with a wait, which `release()` may give back (the wait was aborted). */
+interface WaitingGrant {
+  readonly cost: number;
+  /** Units it was charged, by the fleet (lease or overdraft) or by the local limiter. */
+  readonly charge: number;
+  /** The local limiter that granted it; undefined when the fleet did. */
+  readonly fallback: RateLimiter | undefined;
+  /** When its turn comes (ms): then its units are used, and cannot be released. */
+  readonly due: number;
+}
+
+// How long after its turn a grant may still be released: an abort handled just after the turn's
+// timer came due, on a busy event loop.
+const releaseGrace = 100;
+
 // The fallback limiter's `cost` option: never called (tryAcquire is given each call's weight), it
 // lets the fallback's limit, a share of the fleet's, be below one unit.
 const weighed = (): number => 1;
@@ -62,10 +77,11 @@ const negligibleWait = 1e-6;
  * seen (1 before the first exchange), so the fleet stays near its quota if every instance loses
  * Redis at once; a call weighing more than that share is charged the share. Units used meanwhile
  * are not charged to the fleet when Redis answers again: the instance follows the fleet's GCRA
- * from then on. With `adaptive: true` the rate falls on this instance only, when the dependency
- * throttles its attempts: it charges the fleet `limit / rate` units per unit used (the fleet as a
- * whole slows down while one instance is being throttled). Call `close()` when done: it gives the
- * lease back and stops the background exchange.
+ * from then on. A turn given back (its wait was aborted) goes to whichever granted it, the fleet
+ * or the local share, whichever the instance follows by then. With `adaptive: true` the rate falls
+ * on this instance only, when the dependency throttles its attempts: it charges the fleet
+ * `limit / rate` units per unit used (the fleet as a whole slows down while one instance is being
+ * throttled). Call `close()` when done: it gives the lease back and stops the background exchange.
  */
 export class RedisRateLimiter extends RateLimiter {
   /** The key the fleet's state is stored under (the hash-tagged prefix). */
@@ -91,6 +107,8 @@ export class RedisRateLimiter extends RateLimiter {
   #granted = 0;
   #waited = 0;
   #rejections = 0;
+  /** Turns granted with a wait that has not ended yet, oldest first. */
+  readonly #waitingGrants: WaitingGrant[] = [];
 
   constructor(options: RedisRateLimiterOptions) {
     const { connection, rest } = splitConnectionOptions(options, 'RedisRateLimiter');
@@ -133,7 +151,12 @@ export class RedisRateLimiter extends RateLimiter {
     if (cost > this.#largestCost) this.#largestCost = cost;
     if (!this.#following()) {
       const fallback = this.#fallbackLimiter();
-      return fallback.tryAcquire(Math.min(cost, fallback.options.limit), maxWait, now);
+      const share = Math.min(cost, fallback.options.limit);
+      const localWait = fallback.tryAcquire(share, maxWait, now);
+      if (localWait > 0 && localWait <= maxWait) {
+        this.#rememberWaitingGrant({ cost, charge: share, fallback, due: now + localWait }, now);
+      }
+      return localWait;
     }
     const charge = cost * this.#chargeFactor();
     if (this.#lease >= charge) {
@@ -153,12 +176,30 @@ export class RedisRateLimiter extends RateLimiter {
     this.#mirror = arrival;
     this.#overdraft += charge;
     this.#granted += 1;
-    if (wait > 0) this.#waited += 1;
+    if (wait > 0) {
+      this.#waited += 1;
+      this.#rememberWaitingGrant({ cost, charge, fallback: undefined, due: now + wait }, now);
+    }
     return wait;
   }
 
+  /**
+   * Gives back a turn granted with a wait, to whichever granted it, the fleet or the local share,
+   * whatever this instance follows now. Two grants of one cost waiting at once are told apart by
+   * no more than that: the latest granted is given back.
+   */
   override release(cost: number, now: number): void {
     if (cost === 0) return;
+    const grant = this.#takeWaitingGrant(cost, now);
+    if (grant !== undefined) {
+      if (grant.fallback !== undefined) {
+        grant.fallback.release(grant.charge, now);
+      } else {
+        this.#lease += grant.charge;
+        this.#granted -= 1;
+      }
+      return;
+    }
     if (!this.#following()) {
       const fallback = this.#fallbackLimiter();
       fallback.release(Math.min(cost, fallback.options.limit), now);
@@ -198,6 +239,33 @@ export class RedisRateLimiter extends RateLimiter {
       waited: this.#waited + (fallback?.waited ?? 0),
       rejections: this.#rejections + (fallback?.rejections ?? 0),
     };
+  }
+
+  #rememberWaitingGrant(grant: WaitingGrant, now: number): void {
+    this.#forgetUsedGrants(now);
+    this.#waitingGrants.push(grant);
+  }
+
+  /** The latest grant of `cost` whose turn has not passed at `now`, taken out of the waiting ones. */
+  #takeWaitingGrant(cost: number, now: number): WaitingGrant | undefined {
+    this.#forgetUsedGrants(now);
+    const grants = this.#waitingGrants;
+    for (let index = grants.length - 1; index >= 0; index -= 1) {
+      const grant = grants[index]!;
+      if (grant.cost === cost && grant.due + releaseGrace >= now) {
+        grants.splice(index, 1);
+        return grant;
+      }
+    }
+    return undefined;
+  }
+
+  /** Drops the oldest grants whose turn has passed: their units were used. */
+  #forgetUsedGrants(now: number): void {
+    const grants = this.#waitingGrants;
+    let used = 0;
+    while (used < grants.length && grants[used]!.due + releaseGrace < now) used += 1;
+    if (used > 0) grants.splice(0, used);
   }
 
   #following(): boolean {
