@@ -1,7 +1,8 @@
 // Units a fleet-wide policy must account for on the right side: a lease granted by a reply that
-// came after `redisTimeout`, and a turn released after the limiter switched between the fleet and
-// its local share.
-import { RedisRateLimiter } from '../../src/redis';
+// came after `redisTimeout`, a turn released after the limiter switched between the fleet and its
+// local share, and retries granted through Redis in `stats()`.
+import { stats } from '../../src';
+import { RedisRateLimiter, RedisRetryBudget } from '../../src/redis';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
 
 /**
@@ -137,5 +138,31 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     await shared.sync();
     expect(shared.fleetReachable).toBe(false);
     expect(shared.tryAcquire(1, 1000, time)).toBe(100);
+  });
+
+  it("counts the retries the fleet granted in stats()' retriesInWindow, until they leave it", async () => {
+    const budget = new RedisRetryBudget({
+      client: client.client,
+      key: uniqueKey('budget-stats'),
+      ratio: 0,
+      minPerSecond: 1,
+      window: 10_000,
+      redisTimeout: 1000,
+    });
+    closing.push(budget);
+    await budget.sync();
+    expect(budget.fleetReachable).toBe(true);
+    budget.recordCall();
+    expect([budget.tryRetry(), budget.tryRetry(), budget.tryRetry()]).toEqual([true, true, true]);
+    budget.refundRetry();
+    expect(stats(budget)).toMatchObject({ calls: 1, retries: 2, retriesInWindow: 2 });
+    expect(budget.retriesInWindow).toBe(2);
+    const later = Date.now() + 10_000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      expect(stats(budget)).toMatchObject({ retries: 2, callsInWindow: 0, retriesInWindow: 0 });
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

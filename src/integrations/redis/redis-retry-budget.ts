@@ -1,3 +1,4 @@
+import { now } from '../../policies/clock';
 import { RetryBudget } from '../../policies/retry-budget/retry-budget';
 import type { RetryBudgetOptions } from '../../policies/retry-budget/options';
 import { statisticsKey, type BudgetStats } from '../../telemetry/statistics';
@@ -20,6 +21,43 @@ interface FleetBudgetView {
   readonly retries: number;
   /** Instances that exchanged within the window, this one included. */
   readonly instances: number;
+}
+
+const windowBuckets = 10;
+
+/**
+ * Retries the fleet granted this instance, over the budget's window: 10 buckets of `window / 10`
+ * ms aligned on the wall clock, as the local budget's, so that both leave the window together.
+ */
+class FleetGrantWindow {
+  readonly #bucketWidth: number;
+  readonly #bucketNumbers = new Float64Array(windowBuckets).fill(NaN);
+  readonly #grants = new Float64Array(windowBuckets);
+
+  constructor(window: number) {
+    this.#bucketWidth = window / windowBuckets;
+  }
+
+  /** Adds `amount` (-1 for a refund, never below 0) to the bucket of `time`. */
+  add(amount: number, time: number): void {
+    const bucket = Math.floor(time / this.#bucketWidth);
+    const slot = ((bucket % windowBuckets) + windowBuckets) % windowBuckets;
+    if (this.#bucketNumbers[slot] !== bucket) {
+      this.#bucketNumbers[slot] = bucket;
+      this.#grants[slot] = 0;
+    }
+    this.#grants[slot] = Math.max(0, this.#grants[slot] + amount);
+  }
+
+  sum(time: number): number {
+    const current = Math.floor(time / this.#bucketWidth);
+    let total = 0;
+    for (let slot = 0; slot < windowBuckets; slot += 1) {
+      const bucket = this.#bucketNumbers[slot];
+      if (bucket > current - windowBuckets && bucket <= current) total += this.#grants[slot];
+    }
+    return total;
+  }
 }
 
 /**
@@ -48,7 +86,9 @@ interface FleetBudgetView {
  * When Redis does not answer within `redisTimeout` ms, or has not answered for 500 ms, the instance
  * decides like a local `RetryBudget` of its own (its first attempts are always counted locally as
  * well) and keeps counting for the fleet; when Redis answers again its counts are sent and it
- * follows the fleet's view again. Call `close()` when done: it stops the background exchange.
+ * follows the fleet's view again. `stats()` counts this instance's first attempts and the retries it
+ * was granted, by the fleet or alone (`retriesInWindow` too); `fleetView` has the fleet's totals.
+ * Call `close()` when done: it stops the background exchange.
  */
 export class RedisRetryBudget extends RetryBudget {
   /** The key the fleet's state is stored under (the hash-tagged prefix). */
@@ -63,6 +103,7 @@ export class RedisRetryBudget extends RetryBudget {
   #sentRetries = 0;
   #view: FleetBudgetView | undefined;
   #fleetRetries = 0;
+  readonly #fleetGrants: FleetGrantWindow;
   // Whether the last retry granted was the local budget's (Redis unreachable), for `refundRetry`.
   #lastGrantedLocally = false;
   #fleetRefused = 0;
@@ -73,6 +114,7 @@ export class RedisRetryBudget extends RetryBudget {
     this.redisKey = `tenacious:{${connection.key}}:budget`;
     this.#keys = [`${this.redisKey}:window`, `${this.redisKey}:instances`];
     this.#instance = connection.instance;
+    this.#fleetGrants = new FleetGrantWindow(this.options.window);
     this.#exchange = new BackgroundExchange<BudgetBatch>(
       connection.client,
       connection.redisTimeout,
@@ -115,6 +157,7 @@ export class RedisRetryBudget extends RetryBudget {
     }
     this.#pendingRetries += 1;
     this.#fleetRetries += 1;
+    this.#fleetGrants.add(1, now());
     this.#lastGrantedLocally = false;
     return true;
   }
@@ -122,7 +165,18 @@ export class RedisRetryBudget extends RetryBudget {
   override refundRetry(): void {
     if (this.#pendingRetries > 0) this.#pendingRetries -= 1;
     if (this.#lastGrantedLocally) super.refundRetry();
-    else if (this.#fleetRetries > 0) this.#fleetRetries -= 1;
+    else if (this.#fleetRetries > 0) {
+      this.#fleetRetries -= 1;
+      this.#fleetGrants.add(-1, now());
+    }
+  }
+
+  /**
+   * Retries this instance was granted in the window now, by the fleet or by its local budget (as
+   * `callsInWindow` counts its own first attempts); the fleet's totals are in `fleetView`.
+   */
+  override get retriesInWindow(): number {
+    return super.retriesInWindow + this.#fleetGrants.sum(now());
   }
 
   /** Stops the background exchange after sending what was counted since the last one. */
