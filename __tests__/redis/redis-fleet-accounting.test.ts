@@ -98,6 +98,25 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     expect(other.fleetView?.ahead).toBeLessThanOrEqual(20 * 600);
   });
 
+  it('gives a late lease back to the fleet even when the reply comes after close()', async () => {
+    const key = uniqueKey('late-after-close');
+    const { control, client: slow } = controlledClient(client);
+    const shared = limiter(slow, key, { redisTimeout: 50 });
+    const other = limiter(client.client, key);
+    for (let tries = 0; tries < 50 && !shared.fleetReachable; tries++) await shared.sync();
+    expect(shared.fleetReachable).toBe(true);
+    const time = Date.now();
+    for (let ask = 0; ask < 20; ask++) shared.tryAcquire(1, 0, time);
+    control.holding = true;
+    await shared.sync();
+    await shared.close(); // its last exchange times out too
+    control.letGo();
+    await settle();
+    await other.sync();
+    expect(other.fleetView?.ahead).toBeGreaterThan(20 * 600 - 3000);
+    expect(other.fleetView?.ahead).toBeLessThanOrEqual(20 * 600);
+  });
+
   it('gives a turn the fleet granted back to the fleet, after Redis was lost', async () => {
     const { control, client: flaky } = controlledClient(client);
     const shared = limiter(flaky, uniqueKey('fleet-turn'), { limit: 10, interval: 1000 });
