@@ -185,3 +185,34 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     }
   });
 });
+
+describe('RedisRateLimiter stats() across local shares', () => {
+  it('keeps the counts of a local share it replaced (the fleet it last saw changed size)', async () => {
+    const state = { up: false, reply: ['0', '0', '2'] as unknown };
+    const answer = async () => {
+      if (!state.up) throw new Error('Connection is closed.');
+      return state.reply;
+    };
+    const shared = new RedisRateLimiter({
+      client: { evalsha: answer, eval: answer },
+      key: 'replaced-share',
+      limit: 10,
+      interval: 1000,
+      maxWait: 0,
+    });
+    closing.push(shared);
+    const time = Date.now();
+    await shared.sync();
+    // Alone as far as it knows: a share of 10.
+    for (let ask = 0; ask < 12; ask++) shared.tryAcquire(1, 0, time);
+    expect(stats(shared)).toMatchObject({ granted: 10, rejections: 2 });
+    state.up = true;
+    await shared.sync(); // two instances in the fleet
+    state.up = false;
+    await shared.sync();
+    expect(shared.fleetReachable).toBe(false);
+    // A share of 5 now, a new local limiter: the 10 granted and 2 refused before still count.
+    for (let ask = 0; ask < 6; ask++) shared.tryAcquire(1, 0, time);
+    expect(stats(shared)).toMatchObject({ granted: 15, rejections: 3 });
+  });
+});

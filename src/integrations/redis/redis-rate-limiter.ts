@@ -194,6 +194,8 @@ export class RedisRateLimiter extends RateLimiter {
     if (grant !== undefined) {
       if (grant.fallback !== undefined) {
         grant.fallback.release(grant.charge, now);
+        // A replaced local limiter's counts are this instance's now.
+        if (grant.fallback !== this.#fallback) this.#granted -= 1;
       } else {
         this.#lease += grant.charge;
         this.#granted -= 1;
@@ -283,6 +285,7 @@ export class RedisRateLimiter extends RateLimiter {
     const { limit, interval, maxWait, adaptive } = this.options;
     const share = limit / Math.max(1, this.#view?.instances ?? 1);
     if (this.#fallback === undefined || this.#fallback.options.limit !== share) {
+      if (this.#fallback !== undefined) this.#retire(this.#fallback);
       // A share below one unit (more instances than `limit`) is a valid limit for a limiter whose
       // calls are weighed, as this one's are (each charged at most the share): `cost` says so.
       this.#fallback = new RateLimiter({
@@ -294,6 +297,14 @@ export class RedisRateLimiter extends RateLimiter {
       });
     }
     return this.#fallback;
+  }
+
+  /** Keeps the counts of a local limiter being replaced, for `stats()`. */
+  #retire(fallback: RateLimiter): void {
+    const { granted, waited, rejections } = fallback[statisticsKey]();
+    this.#granted += granted;
+    this.#waited += waited;
+    this.#rejections += rejections;
   }
 
   /** Units to hold after this exchange: the demand of the last two intervals, within bounds. */
