@@ -1,8 +1,8 @@
 // Units a fleet-wide policy must account for on the right side: a lease granted by a reply that
-// came after `redisTimeout`, a turn released after the limiter switched between the fleet and its
-// local share, and retries granted through Redis in `stats()`.
+// came after `redisTimeout` (and a breaker's trial call's place), a turn released after the limiter
+// switched between the fleet and its local share, and retries granted through Redis in `stats()`.
 import { stats } from '../../src';
-import { RedisRateLimiter, RedisRetryBudget } from '../../src/redis';
+import { RedisBreaker, RedisRateLimiter, RedisRetryBudget } from '../../src/redis';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
 
 /**
@@ -115,6 +115,34 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     await other.sync();
     expect(other.fleetView?.ahead).toBeGreaterThan(20 * 600 - 3000);
     expect(other.fleetView?.ahead).toBeLessThanOrEqual(20 * 600);
+  });
+
+  it("gives back a trial call's place that a claim answered after redisTimeout was granted", async () => {
+    const { control, client: slow } = controlledClient(client);
+    const breaker = new RedisBreaker({
+      client: slow as TestClient['client'],
+      key: uniqueKey('late-claim'),
+      consecutiveFailures: 1,
+      breakDuration: 60_000,
+      halfOpenProbes: 1,
+      redisTimeout: 50,
+    });
+    closing.push(breaker);
+    // The fleet's circuit half-open, its one trial call not claimed yet (a start in the future
+    // reads as now).
+    await client.command(['HSET', breaker.redisKey, 'state', 'half-open', 'opens', '1']);
+    await client.command(['HSET', breaker.redisKey, 'halfOpenSince', '9000000000000000']);
+    await client.command(['HSET', breaker.redisKey, 'claimed', '0', 'round', '7']);
+    for (let tries = 0; tries < 50 && breaker.state !== 'half-open'; tries++) await breaker.sync();
+    expect(breaker.state).toBe('half-open');
+    control.holding = true;
+    expect(breaker.enter(undefined)).toBe(0); // refused; the place is claimed in the background
+    await new Promise((resolve) => setTimeout(resolve, 80)); // the claim times out
+    expect(await client.command(['HGET', breaker.redisKey, 'claimed'])).toBe('1');
+    control.letGo();
+    await settle();
+    // Sent after the give-back, on the same connection: Redis ran that first.
+    expect(await client.command(['HGET', breaker.redisKey, 'claimed'])).toBe('0');
   });
 
   it('gives a turn the fleet granted back to the fleet, after Redis was lost', async () => {

@@ -174,12 +174,18 @@ export class BackgroundExchange<Batch> {
   }
 
   /**
-   * Runs one script besides the periodic exchange (a probe's claim or result), within the timeout.
-   * Once closed, sends nothing and settles as a failed exchange.
+   * Runs one script besides the periodic exchange (a probe's claim or result), within the timeout;
+   * `lateReply` is told what came after it. Once closed, sends nothing and settles as a failed
+   * exchange.
    */
-  runOnce(script: LuaScript, keys: string[], args: string[]): Promise<ExchangeResult> {
+  runOnce(
+    script: LuaScript,
+    keys: string[],
+    args: string[],
+    lateReply?: (result: ExchangeResult) => void,
+  ): Promise<ExchangeResult> {
     if (this.#closed) return Promise.resolve({ ok: false, timedOut: false });
-    return runWithin(this.#run, script, keys, args, this.#timeout);
+    return runWithin(this.#run, script, keys, args, this.#timeout, lateReply);
   }
 
   /**

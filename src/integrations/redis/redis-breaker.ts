@@ -9,7 +9,7 @@ import { circuitStateChannel } from '../../telemetry/channels';
 import { publishCircuitState } from '../../telemetry/publish';
 import { statisticsKey, type BreakerStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
-import { replyNumber } from './client-adapter';
+import { replyNumber, type ExchangeResult } from './client-adapter';
 import { splitConnectionOptions, type RedisConnectionOptions } from './options';
 import { breakerScript } from './scripts';
 
@@ -432,11 +432,28 @@ export class RedisBreaker extends Breaker {
     this.#nextClaimAt = time + 10;
     const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
     this.#claim = this.#exchange
-      .runOnce(breakerScript, this.#keys, this.#arguments('claim', empty))
+      .runOnce(breakerScript, this.#keys, this.#arguments('claim', empty), (late) =>
+        this.#giveBackLateClaim(late),
+      )
       .then((result) => {
         this.#claim = undefined;
         if (result.ok && isBreakerReply(result.reply)) this.#accept(result.reply);
       });
+  }
+
+  /**
+   * A claim answered after `redisTimeout` may have been granted a place that no trial call of this
+   * instance will use: it goes back to the fleet's round at once (closed or not), as a cancelled
+   * trial call's, rather than hold the round for a whole break.
+   */
+  #giveBackLateClaim(late: ExchangeResult): void {
+    if (!late.ok || !isBreakerReply(late.reply) || replyNumber(late.reply, 5) !== 1) return;
+    const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
+    const args = this.#arguments('probe', empty, -1);
+    // The round the place was granted in, whatever this instance has heard since.
+    args[args.length - 1] = String(replyNumber(late.reply, 6));
+    // If that fails too, the fleet gives the round up after a whole break, as before.
+    this.#exchange.sendDetached(breakerScript, this.#keys, args, () => undefined);
   }
 
   /** Reports a trial call's outcome (1 success, 0 failure, -1 cancelled) for the fleet's round. */
