@@ -10,6 +10,7 @@ import {
   type FunctionRetryOptions,
   type RetryOptions,
 } from '../../src';
+import { fetch as undiciFetch, type Response as UndiciResponse } from 'undici';
 
 type Equals<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -175,6 +176,25 @@ export const page = withRetry(() => fetch(base), {
   retryOnResult: (response) => response.status === 503,
 });
 export const pageIsAResponse: Equals<typeof page, Promise<Response>> = true;
+
+// DESIGN.md's own example, `(r: Response) => r.status === 429`, with fetch's Response and undici's.
+export class ContractExample {
+  @Retry({ retryOnResult: (r: Response) => r.status === 429 })
+  async fetchPage(): Promise<Response> {
+    return fetch(base);
+  }
+
+  @Retry({ retryOnResult: (r: UndiciResponse) => r.status === 429 })
+  async fetchWithUndici(): Promise<UndiciResponse> {
+    return undiciFetch(base);
+  }
+}
+export const contractPage = withRetry(() => fetch(base), {
+  retryOnResult: (r: Response) => r.status === 429,
+});
+export const contractRetryingFetch = retryable((path: string) => undiciFetch(base + path), {
+  retryOnResult: (r: UndiciResponse) => r.status === 429,
+});
 
 // --- What must not compile -------------------------------------------------------------------
 
