@@ -688,6 +688,16 @@ describe('injected random', () => {
     expect(delays).toEqual([500, 500, 4000]);
   });
 
+  it('reads jitter: true as full jitter and jitter: false as none', async () => {
+    const half = (): number => 0.5;
+    expect(await recordSchedule({ maxAttempts: 3, jitter: true, random: half })).toEqual([
+      500, 1000,
+    ]);
+    expect(await recordSchedule({ maxAttempts: 3, jitter: false, random: half })).toEqual([
+      1000, 2000,
+    ]);
+  });
+
   it('feeds decorrelated jitter the previous delay', async () => {
     const random = scriptedRandom(0.5);
     const delays = await recordSchedule({
