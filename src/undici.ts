@@ -7,7 +7,7 @@
  * `fetch` works as well as one from undici.
  */
 import { STATUS_CODES } from 'node:http';
-import { createHeaderRecord, HttpError } from './classify/http-error';
+import { headerRecordFrom, HttpError } from './classify/http-error';
 
 export { HttpError } from './classify/http-error';
 
@@ -75,7 +75,7 @@ export async function ensureOk<T extends UndiciResponseLike | FetchResponseLike>
 }
 
 async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError> {
-  const headers = headersFromRecord(response.headers);
+  const headers = headerRecordFrom(response.headers);
   const body = response.body;
   const collector = new BodyPrefix();
   const listener = (chunk: Uint8Array): void => collector.add(chunk);
@@ -106,14 +106,7 @@ async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError>
 }
 
 async function fetchHttpError(response: FetchResponseLike): Promise<HttpError> {
-  const headers = createHeaderRecord();
-  response.headers.forEach((value, name) => {
-    const lowerCaseName = name.toLowerCase();
-    // Headers iterates each set-cookie on its own; join repeats as undici request() results do.
-    headers[lowerCaseName] = Object.hasOwn(headers, lowerCaseName)
-      ? `${headers[lowerCaseName]}, ${value}`
-      : value;
-  });
+  const headers = headerRecordFrom(response.headers);
   const collector = new BodyPrefix();
   const body = response.body;
   if (body !== null) {
@@ -242,16 +235,6 @@ function message(status: number, statusText: string | undefined, bodyText: strin
   const reason = STATUS_CODES[status] ?? statusText ?? '';
   const head = reason === '' ? `HTTP ${status}` : `HTTP ${status} ${reason}`;
   return bodyText === '' ? head : `${head}: ${bodyText}`;
-}
-
-function headersFromRecord(raw: UndiciResponseLike['headers']): Record<string, string> {
-  const headers = createHeaderRecord();
-  for (const name of Object.keys(raw)) {
-    const value = raw[name];
-    if (value === undefined) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return headers;
 }
 
 function isUndiciResponse(value: unknown): value is UndiciResponseLike {

@@ -1,4 +1,4 @@
-import { HttpError } from '../../src';
+import { HttpError, withRetry } from '../../src';
 
 describe('HttpError', () => {
   it('is an Error named HttpError, with a message from its status', () => {
@@ -18,6 +18,53 @@ describe('HttpError', () => {
     expect(new HttpError(429, { 'Retry-After': '3', 'X-Request-Id': 'abc' }).headers).toEqual({
       'retry-after': '3',
       'x-request-id': 'abc',
+    });
+  });
+
+  // The signature takes a record of strings; JavaScript callers hand over what their client gave.
+  describe('headers from JavaScript callers', () => {
+    const asRecord = (headers: unknown): Record<string, string> =>
+      headers as Record<string, string>;
+
+    it('reads null as no headers', () => {
+      const error = new HttpError(503, asRecord(null), 'down');
+      expect(error.status).toBe(503);
+      expect(error.message).toBe('down');
+      expect(error.headers).toEqual({});
+    });
+
+    it('copies a fetch Headers object, so its Retry-After is honoured', async () => {
+      const error = new HttpError(503, asRecord(new Headers({ 'Retry-After': '2' })));
+      expect(error.headers).toEqual({ 'retry-after': '2' });
+
+      jest.useFakeTimers();
+      try {
+        const delays: number[] = [];
+        const attempt = jest.fn().mockRejectedValueOnce(error).mockResolvedValueOnce('ok');
+        const settled = expect(
+          withRetry(attempt, {
+            initialDelay: 1,
+            onRetry: (_error, _attempt, delay) => delays.push(delay),
+          }),
+        ).resolves.toBe('ok');
+        await jest.advanceTimersByTimeAsync(2000);
+        await settled;
+        expect(delays).toEqual([2000]);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('keeps every value a string, as undici request() headers give them', () => {
+      const undiciHeaders = {
+        'Set-Cookie': ['a=1', 'b=2'],
+        'Content-Length': 12,
+        'X-Absent': undefined,
+      };
+      expect(new HttpError(429, asRecord(undiciHeaders)).headers).toEqual({
+        'set-cookie': 'a=1, b=2',
+        'content-length': '12',
+      });
     });
   });
 });

@@ -14,13 +14,36 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
     this.status = status;
-    this.headers = lowerCaseKeys(headers);
+    this.headers = headerRecordFrom(headers);
   }
 }
 
-function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+/**
+ * Response headers as `HttpError` keeps them: lower-case names, string values. Besides a record of
+ * strings it takes what JavaScript callers hand over from their HTTP client: a `Headers` object
+ * (or anything with `forEach(value, name)`), undici `request()` headers (an array value is joined
+ * with ", ", a number is written out, an undefined value left out), or null for none. A `Headers`
+ * object has no own keys: read as a record, it would lose its Retry-After.
+ */
+export function headerRecordFrom(headers: unknown): Record<string, string> {
   const result = createHeaderRecord();
-  for (const name of Object.keys(headers)) result[name.toLowerCase()] = headers[name];
+  if (typeof headers !== 'object' || headers === null) return result;
+  const add = (value: unknown, name: unknown): void => {
+    if (value === undefined) return;
+    const lowerCaseName = String(name).toLowerCase();
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    // Headers lists each set-cookie on its own; repeats are joined, as undici request() joins them.
+    result[lowerCaseName] = Object.hasOwn(result, lowerCaseName)
+      ? `${result[lowerCaseName]}, ${text}`
+      : text;
+  };
+  const forEach: unknown = (headers as { forEach?: unknown }).forEach;
+  if (typeof forEach === 'function' && !Array.isArray(headers)) {
+    (forEach as (callback: (value: unknown, name: unknown) => void) => void).call(headers, add);
+    return result;
+  }
+  const record = headers as Record<string, unknown>;
+  for (const name of Object.keys(record)) add(record[name], name);
   return result;
 }
 
