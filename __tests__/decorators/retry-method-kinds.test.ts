@@ -134,6 +134,23 @@ describe('@Retry on an async method', () => {
       expect(delays).toEqual([500, 1000]);
       expect(script.calls).toBe(3);
     });
+
+    it('caps every delay at the default maxDelay of 60000', async () => {
+      const script = new FailureScript(httpErrors(503, 503, 503, 503, 503, 503, 503, 503));
+      const delays: number[] = [];
+      class Repository {
+        @Retry({
+          maxAttempts: 9,
+          jitter: 'none',
+          onRetry: (_error, _attempt, delay) => delays.push(delay),
+        })
+        async load(): Promise<string> {
+          return script.next(this);
+        }
+      }
+      await expect(afterAllTimers(new Repository().load())).resolves.toBe('ok');
+      expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    });
   });
 });
 

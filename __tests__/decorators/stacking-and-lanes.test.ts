@@ -301,6 +301,30 @@ describe('@RetryOnRateLimit alone', () => {
     expect(script.calls).toBe(5);
   });
 
+  it('waits 2000 ms, doubling, up to 120000 ms by default', async () => {
+    const script = new FailureScript(httpErrors(429, 429, 429, 429, 429, 429, 429, 429));
+    const delays: number[] = [];
+    class Client {
+      // Rate-limit jitter is always on: 'proportional' with 0.5 gives the base delay itself.
+      @RetryOnRateLimit({
+        maxAttempts: 9,
+        jitter: 'proportional',
+        random: () => 0.5,
+        onRetry: (_error, _attempt, delay) => delays.push(delay),
+      })
+      async send(): Promise<string> {
+        return script.next(this);
+      }
+    }
+    jest.useFakeTimers();
+    try {
+      await expect(afterAllTimers(new Client().send())).resolves.toBe('ok');
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(delays).toEqual([2000, 4000, 8000, 16000, 32000, 64000, 120000, 120000]);
+  });
+
   it.each([
     ['a 503', () => new HttpError(503)],
     [
