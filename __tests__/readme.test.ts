@@ -34,6 +34,13 @@ describe('README.md', () => {
     );
   });
 
+  // DESIGN.md: a synchronous method sleeps by blocking, and "the README says so plainly".
+  it('says plainly that a synchronous method blocks the thread between attempts', () => {
+    const methodKinds = /\n## Method kinds\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+    expect(methodKinds).toMatch(/synchronous method stays synchronous/);
+    expect(methodKinds).toMatch(/blocks the thread\s+\(`Atomics\.wait`\)/);
+  });
+
   it('only mentions npm scripts that exist', () => {
     const mentioned = new Set([...readme.matchAll(/npm run ([a-z:-]+)/g)].map((match) => match[1]));
     for (const script of mentioned) expect(Object.keys(scripts)).toContain(script);
