@@ -79,6 +79,16 @@ test('a hedge starts after the delay; the first success wins, the loser is abort
   }
 });
 
+test('maxHedges left out is 1: one hedge, however long the attempts take', async () => {
+  const { started, call } = dependency([1000]);
+  const query = retryable(call, { hedge: { delay: 50 }, budget: false });
+  const result = query();
+  await jest.advanceTimersByTimeAsync(500);
+  expect(started.map(({ attempt }) => attempt)).toEqual([1, 2]);
+  await jest.advanceTimersByTimeAsync(500);
+  await expect(result).resolves.toBe(1);
+});
+
 test('an attempt that settles before the delay makes no hedge', async () => {
   const { started, call } = dependency([10]);
   const query = retryable(call, { hedge: { delay: 50 } });
