@@ -262,6 +262,30 @@ describe('adaptive', () => {
     expect(stats(limiter)).toMatchObject({ throttles: 1, decreases: 1 });
   });
 
+  it('an abort while waiting gives back what the grant took, though the rate fell since', async () => {
+    const limiter = new RateLimiter({ limit: 10, interval: 1000, adaptive: true });
+    const started: number[] = [];
+    class Service {
+      @RateLimit(limiter)
+      async call(_options: { signal?: AbortSignal }): Promise<void> {
+        started.push(Date.now());
+      }
+    }
+    const service = new Service();
+    await Promise.all(Array.from({ length: 10 }, () => service.call({})));
+    const controller = new AbortController();
+    const waiting = service.call({ signal: controller.signal }); // its turn is at 100 ms
+    const settled = expect(waiting).rejects.toBe('caller left');
+    limiter.recordThrottle(Date.now(), Date.now()); // 7 units per second: 143 ms per unit
+    controller.abort('caller left');
+    await settled;
+    // The 100 ms span went back, so the next call's turn is one lowered unit away: 143 ms.
+    const next = service.call({});
+    await jest.advanceTimersByTimeAsync(150);
+    await next;
+    expect(started.slice(10)).toEqual([143]);
+  });
+
   it('counts the rateLimitErrors of the method as throttling', async () => {
     class QuotaError extends Error {}
     const limiter = new RateLimiter({ limit: 10, interval: 1000, adaptive: true });

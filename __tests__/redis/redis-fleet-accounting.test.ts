@@ -155,11 +155,12 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     for (let ask = 0; ask < 10; ask++) expect(shared.tryAcquire(1, 0, time)).toBe(0);
     // The fleet's burst is spent: the next turn is about 100 ms away, charged to the fleet.
     expect(shared.tryAcquire(1, 1000, time)).toBeGreaterThan(0);
+    const grant = shared.lastGrant;
     control.down = true;
     await shared.sync();
     expect(shared.fleetReachable).toBe(false);
     // The wait was aborted: the unit the fleet was charged is the instance's to spend again.
-    shared.release(1, time);
+    shared.release(1, time, grant);
     expect(shared.leased).toBe(1);
   });
 
@@ -172,12 +173,13 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     const time = Date.now();
     for (let ask = 0; ask < 10; ask++) expect(shared.tryAcquire(1, 0, time)).toBe(0);
     expect(shared.tryAcquire(1, 1000, time)).toBe(100);
+    const grant = shared.lastGrant;
     control.down = false;
     await shared.sync();
     expect(shared.fleetReachable).toBe(true);
     const leased = shared.leased;
     // Not the fleet's unit: the lease stays what the fleet granted.
-    shared.release(1, time);
+    shared.release(1, time, grant);
     expect(shared.leased).toBe(leased);
     // The local share got it back: once Redis is lost again, its next turn is the one the released
     // unit had (100 ms away), not the one after it (200 ms).

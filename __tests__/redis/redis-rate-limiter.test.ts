@@ -194,6 +194,19 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
     expect(other.fleetView?.ahead).toBeLessThanOrEqual(25 * 600);
   });
 
+  it('release gives back to the lease what the grant charged, though the rate fell since', async () => {
+    const shared = limiter(client, uniqueKey('release'), { adaptive: true });
+    await shared.sync();
+    const now = Date.now();
+    expect(grants(shared, 10)).toBe(10);
+    expect(shared.tryAcquire(1, 1000, now)).toBeGreaterThan(0); // charged 1 unit, waits
+    const grant = shared.lastGrant;
+    shared.recordThrottle(now, now); // 7 units per second: 10/7 units charged per unit from now on
+    const leased = shared.leased;
+    shared.release(1, now, grant);
+    expect(shared.leased - leased).toBeCloseTo(1, 9);
+  });
+
   it('reads a key of the wrong type or garbage in it as missing', async () => {
     const key = uniqueKey('garbage');
     const shared = limiter(client, key);

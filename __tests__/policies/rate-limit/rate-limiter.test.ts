@@ -66,6 +66,23 @@ describe('GCRA decisions', () => {
     expect(limiter.tryAcquire(1, 100, 10)).toBe(90);
     expect(stats(limiter).granted).toBe(2);
   });
+
+  it('release gives back what the grant took, even after an adaptive decrease', () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const limiter = new RateLimiter({ limit: 10, interval: 1000, adaptive: true });
+      for (let unit = 0; unit < 10; unit++) limiter.tryAcquire(1, 0, 0);
+      expect(limiter.tryAcquire(1, 1000, 0)).toBeCloseTo(100, 6);
+      const grant = limiter.lastGrant;
+      expect(grant?.taken).toBeCloseTo(100, 6);
+      limiter.recordThrottle(0, 0); // 7 units per second: 142.9 ms per unit from now on
+      limiter.release(1, 0, grant);
+      // The 100 ms the grant took went back, not the 142.9 ms a unit takes now.
+      expect(limiter.tryAcquire(1, 1000, 0)).toBeCloseTo(1000 / 7, 6);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe('adaptive rate (the AWS SDK CUBIC rule)', () => {

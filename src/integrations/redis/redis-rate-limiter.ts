@@ -1,4 +1,4 @@
-import { RateLimiter } from '../../policies/rate-limit/rate-limiter';
+import { RateLimiter, type RateLimitGrant } from '../../policies/rate-limit/rate-limiter';
 import type { RateLimiterOptions } from '../../policies/rate-limit/options';
 import { statisticsKey, type RateLimiterStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
@@ -25,21 +25,6 @@ interface FleetLimiterView {
   /** Instances that exchanged within the last `interval` (at least 1 s), this one included. */
   readonly instances: number;
 }
-
-/** A turn granted with a wait, which `release()` may give back (the wait was aborted). */
-interface WaitingGrant {
-  readonly cost: number;
-  /** Units it was charged, by the fleet (lease or overdraft) or by the local limiter. */
-  readonly charge: number;
-  /** The local limiter that granted it; undefined when the fleet did. */
-  readonly fallback: RateLimiter | undefined;
-  /** When its turn comes (ms): then its units are used, and cannot be released. */
-  readonly due: number;
-}
-
-// How long after its turn a grant may still be released: an abort handled just after the turn's
-// timer came due, on a busy event loop.
-const releaseGrace = 100;
 
 // The fallback limiter's `cost` option: never called (tryAcquire is given each call's weight), it
 // lets the fallback's limit, a share of the fleet's, be below one unit.
@@ -107,8 +92,7 @@ export class RedisRateLimiter extends RateLimiter {
   #granted = 0;
   #waited = 0;
   #rejections = 0;
-  /** Turns granted with a wait that has not ended yet, oldest first. */
-  readonly #waitingGrants: WaitingGrant[] = [];
+  #lastGrant: RateLimitGrant | undefined;
 
   constructor(options: RedisRateLimiterOptions) {
     const { connection, rest } = splitConnectionOptions(options, 'RedisRateLimiter');
@@ -151,12 +135,13 @@ export class RedisRateLimiter extends RateLimiter {
     if (cost > this.#largestCost) this.#largestCost = cost;
     if (!this.#following()) {
       const fallback = this.#fallbackLimiter();
-      const share = Math.min(cost, fallback.options.limit);
-      const localWait = fallback.tryAcquire(share, maxWait, now);
-      if (localWait > 0 && localWait <= maxWait) {
-        this.#rememberWaitingGrant({ cost, charge: share, fallback, due: now + localWait }, now);
-      }
-      return localWait;
+      const fallbackWait = fallback.tryAcquire(
+        Math.min(cost, fallback.options.limit),
+        maxWait,
+        now,
+      );
+      if (fallbackWait > 0 && fallbackWait <= maxWait) this.#lastGrant = fallback.lastGrant;
+      return fallbackWait;
     }
     const charge = cost * this.#chargeFactor();
     if (this.#lease >= charge) {
@@ -178,37 +163,35 @@ export class RedisRateLimiter extends RateLimiter {
     this.#granted += 1;
     if (wait > 0) {
       this.#waited += 1;
-      this.#rememberWaitingGrant({ cost, charge, fallback: undefined, due: now + wait }, now);
+      this.#lastGrant = { takenFrom: this, taken: charge };
     }
     return wait;
   }
 
+  override get lastGrant(): RateLimitGrant | undefined {
+    return this.#lastGrant;
+  }
+
   /**
-   * Gives back a turn granted with a wait, to whichever granted it, the fleet or the local share,
-   * whatever this instance follows now. Two grants of one cost waiting at once are told apart by
-   * no more than that: the latest granted is given back.
+   * Gives back a turn granted with a wait to whichever granted it (`grant.takenFrom`): the fleet's
+   * lease, or the local share that decided while Redis was unreachable, whatever this instance
+   * follows now.
    */
-  override release(cost: number, now: number): void {
+  override release(cost: number, now: number, grant?: RateLimitGrant): void {
     if (cost === 0) return;
-    const grant = this.#takeWaitingGrant(cost, now);
-    if (grant !== undefined) {
-      if (grant.fallback !== undefined) {
-        grant.fallback.release(grant.charge, now);
-        // A replaced local limiter's counts are this instance's now.
-        if (grant.fallback !== this.#fallback) this.#granted -= 1;
-      } else {
-        this.#lease += grant.charge;
-        this.#granted -= 1;
-      }
+    if (grant !== undefined && grant.takenFrom !== this) {
+      grant.takenFrom.release(Math.min(cost, grant.takenFrom.options.limit), now, grant);
+      // A replaced local share's counts were taken into this instance's (`#retire`).
+      if (grant.takenFrom !== this.#fallback) this.#granted -= 1;
       return;
     }
-    if (!this.#following()) {
+    if (grant === undefined && !this.#following()) {
       const fallback = this.#fallbackLimiter();
       fallback.release(Math.min(cost, fallback.options.limit), now);
       return;
     }
     // Paid for, from the lease or as overdraft: unused units, as a lease's are.
-    this.#lease += cost * this.#chargeFactor();
+    this.#lease += grant?.taken ?? cost * this.#chargeFactor();
     this.#granted -= 1;
   }
 
@@ -241,33 +224,6 @@ export class RedisRateLimiter extends RateLimiter {
       waited: this.#waited + (fallback?.waited ?? 0),
       rejections: this.#rejections + (fallback?.rejections ?? 0),
     };
-  }
-
-  #rememberWaitingGrant(grant: WaitingGrant, now: number): void {
-    this.#forgetUsedGrants(now);
-    this.#waitingGrants.push(grant);
-  }
-
-  /** The latest grant of `cost` whose turn has not passed at `now`, taken out of the waiting ones. */
-  #takeWaitingGrant(cost: number, now: number): WaitingGrant | undefined {
-    this.#forgetUsedGrants(now);
-    const grants = this.#waitingGrants;
-    for (let index = grants.length - 1; index >= 0; index -= 1) {
-      const grant = grants[index]!;
-      if (grant.cost === cost && grant.due + releaseGrace >= now) {
-        grants.splice(index, 1);
-        return grant;
-      }
-    }
-    return undefined;
-  }
-
-  /** Drops the oldest grants whose turn has passed: their units were used. */
-  #forgetUsedGrants(now: number): void {
-    const grants = this.#waitingGrants;
-    let used = 0;
-    while (used < grants.length && grants[used]!.due + releaseGrace < now) used += 1;
-    if (used > 0) grants.splice(0, used);
   }
 
   #following(): boolean {

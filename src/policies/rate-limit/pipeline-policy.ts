@@ -12,14 +12,15 @@ import { publishRateLimited } from '../../telemetry/publish';
 import { now } from '../clock';
 import { RateLimitExceededError } from './errors';
 import { validateRateLimiterOptions, type RateLimiterOptions } from './options';
-import { isRateLimiter, RateLimiter } from './rate-limiter';
+import { isRateLimiter, RateLimiter, type RateLimitGrant } from './rate-limiter';
 
 /**
  * A rate limiter in the pipeline: every attempt (retries and hedges included) asks it for its
  * turn, after the breaker let it through and before a timeout starts (DESIGN 1b). The call's
  * `cost` is asked once, at its first attempt, and kept in the call's first slot; the running
  * attempt's wait is in the second; the third marks a first attempt the fast path was granted; the
- * fourth, when the attempt waited for its turn, when it was granted (the adaptive rate's date).
+ * fourth, when the attempt waited for its turn, when it was granted (the adaptive rate's date); the
+ * fifth, when it waits, what its grant took (`lastGrant`), which an abort gives back.
  * An attempt whose turn is now runs at once; one whose turn is within `maxWait` (and the call's
  * `deadline`) waits for it in `wrapAttempt`, and an abort of the call's signal ends the wait,
  * giving its units back; any other is refused (`admitAttempt`):
@@ -36,7 +37,7 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
   const policy: PipelinePolicy = {
     kind: 'rate-limiter',
     target: limiter,
-    callStateSlots: 4,
+    callStateSlots: 5,
     measuresAttempts: adaptive,
     admitAttempt(call) {
       const slot = policy.slot!;
@@ -57,6 +58,7 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
       const allowed = answersWithPromise ? allowedWait(call, maxWait, clock) : 0;
       const wait = limiter.tryAcquire(cost, allowed, clock);
       call.slots[slot + 1] = wait;
+      call.slots[slot + 4] = wait > 0 && wait <= allowed ? limiter.lastGrant : undefined;
       return wait <= allowed;
     },
     refusal(call) {
@@ -78,7 +80,7 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
         if (!answersWithPromise && isPromiseLike(result)) answersWithPromise = true;
         return result;
       }
-      return waitForTurn(limiter, call, call.slots[slot] as number, wait, slot + 3).then(run);
+      return waitForTurn(limiter, call, call.slots[slot] as number, wait, slot).then(run);
     },
   };
   if (costOf === undefined) {
@@ -88,6 +90,7 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
     // the slow path, which `adoptTicket` tells what was decided: the wait, kept here meanwhile
     // (nothing runs between the two calls).
     let decidedWait = 0;
+    let decidedGrant: RateLimitGrant | undefined;
     policy.enterFirstAttempt = (pipeline, shape) => {
       const clock = now();
       answersWithPromise ||= shape.answersWithPromise;
@@ -100,7 +103,9 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
       const wait = limiter.tryAcquire(1, allowed, clock);
       if (wait === 0) return adaptive ? Math.max(clock, 0) + 1 : 1;
       decidedWait = wait;
-      return wait <= allowed ? grantedWithWait : 0;
+      if (wait > allowed) return 0;
+      decidedGrant = limiter.lastGrant;
+      return grantedWithWait;
     };
     policy.successReporter = () => passValue;
     policy.adoptTicket = (call, ticket, shape) => {
@@ -110,7 +115,11 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
       call.slots[slot] = 1;
       call.slots[slot + 1] = ticket > 0 ? 0 : decidedWait;
       if (ticket > 0 && adaptive) call.attemptStartedAt = ticket - 1;
-      if (ticket === grantedWithWait) call.slots[slot + 2] = true;
+      if (ticket === grantedWithWait) {
+        call.slots[slot + 2] = true;
+        call.slots[slot + 4] = decidedGrant;
+      }
+      decidedGrant = undefined;
     };
   }
   if (adaptive) {
@@ -148,20 +157,21 @@ async function waitForTurn(
   call: CallRecord,
   cost: number,
   wait: number,
-  grantedAtSlot: number,
+  slot: number,
 ): Promise<void> {
   try {
     // An attempt's own signal when it has one (a lost hedge stops waiting), else the call's.
     await sleep(Math.ceil(wait), call.attemptScope?.controller.signal ?? callSignal(call));
   } catch (error) {
-    limiter.release(cost, now());
+    // What the grant took: the rate may have changed while the attempt waited (`adaptive`).
+    limiter.release(cost, now(), call.slots[slot + 4] as RateLimitGrant | undefined);
     throw error;
   }
   if (call.pipeline.measuresAttempts) {
     // The attempt starts now: the wait for its turn is not the dependency's latency (a breaker's
     // slow calls). The adaptive rate still dates it from its grant (`grantedAt`): it was paced
     // at the rate in force then, so a throttle a decrease since then answers is not heard again.
-    call.slots[grantedAtSlot] = call.attemptStartedAt;
+    call.slots[slot + 3] = call.attemptStartedAt;
     call.attemptStartedAt = Date.now();
   }
 }

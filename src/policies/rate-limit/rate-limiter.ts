@@ -24,6 +24,18 @@ export function isRateLimiter(value: unknown): value is RateLimiter {
   }
 }
 
+/**
+ * What a `tryAcquire` that granted units with a wait took, for `release` to give back exactly
+ * that: the rate in force may have changed meanwhile (`adaptive`), and a fleet limiter may have
+ * switched between the fleet's state and its local fallback.
+ */
+export interface RateLimitGrant {
+  /** The limiter whose state the units were taken from. */
+  readonly takenFrom: RateLimiter;
+  /** How much was taken, in that limiter's measure (`RateLimiter`: ms of its arrival time). */
+  readonly taken: number;
+}
+
 // A wait this small is float noise from summing emission intervals, not a turn to wait for.
 const negligibleWait = 1e-6;
 
@@ -39,15 +51,16 @@ const negligibleWait = 1e-6;
  * Share one limiter between methods (or classes) that draw on one quota: `@RateLimit(limiter)`, or
  * `rateLimiter: limiter` in `@RetryDefaults`, `withRetry` and `retryable`.
  *
- * The decision is `tryAcquire` (and `release`, `recordThrottle`): a fleet-wide limiter (issue 15)
- * subclasses this and overrides them to keep the state elsewhere; the pipeline (waiting, the
- * deadline, aborts, `cost`, telemetry) is the same for both.
+ * The decision is `tryAcquire` (and `lastGrant`, `release`, `recordThrottle`): a fleet-wide limiter
+ * (issue 15) subclasses this and overrides them to keep the state elsewhere; the pipeline (waiting,
+ * the deadline, aborts, `cost`, telemetry) is the same for both.
  */
 export class RateLimiter {
   /** The options, validated, with defaults filled in. */
   readonly options: ResolvedRateLimiterOptions;
   /** Clock time (ms) at which every unit granted so far is paid for. */
   #theoreticalArrival = -Infinity;
+  #lastGrant: RateLimitGrant | undefined;
   readonly #adaptive: AdaptiveRate | undefined;
   #granted = 0;
   #waited = 0;
@@ -69,8 +82,8 @@ export class RateLimiter {
   tryAcquire(cost: number, maxWait: number, now: number): number {
     if (cost === 0) return 0;
     const { interval } = this.options;
-    const emission = this.#emissionInterval(now);
-    const arrival = Math.max(this.#theoreticalArrival, now) + cost * emission;
+    const span = cost * this.#emissionInterval(now);
+    const arrival = Math.max(this.#theoreticalArrival, now) + span;
     let wait = arrival - interval - now;
     if (wait < negligibleWait) wait = 0;
     if (wait > maxWait) {
@@ -79,17 +92,30 @@ export class RateLimiter {
     }
     this.#theoreticalArrival = arrival;
     this.#granted += 1;
-    if (wait > 0) this.#waited += 1;
+    if (wait > 0) {
+      this.#waited += 1;
+      this.#lastGrant = { takenFrom: this, taken: span };
+    }
     return wait;
   }
 
   /**
-   * Gives back `cost` units that `tryAcquire` granted but that were never used (the call was
-   * aborted while it waited for them), so that the attempts behind it move up.
+   * The grant of the last `tryAcquire` that granted units with a wait: read it right after that
+   * call, and pass it to `release` if the units go unused.
    */
-  release(cost: number, now: number): void {
+  get lastGrant(): RateLimitGrant | undefined {
+    return this.#lastGrant;
+  }
+
+  /**
+   * Gives back `cost` units that `tryAcquire` granted but that were never used (the call was
+   * aborted while it waited for them), so that the attempts behind it move up: exactly what
+   * `grant` took, or (without it) `cost` units at the rate in force at `now`.
+   */
+  release(cost: number, now: number, grant?: RateLimitGrant): void {
     if (cost === 0) return;
-    this.#theoreticalArrival -= cost * this.#emissionInterval(now);
+    this.#theoreticalArrival -=
+      grant?.takenFrom === this ? grant.taken : cost * this.#emissionInterval(now);
     this.#granted -= 1;
   }
 
