@@ -91,13 +91,25 @@ describe('circuit-breaker options', () => {
       'samplingDuration 0',
       { samplingDuration: 0 },
       'RangeError',
-      'option "samplingDuration" must be a finite number > 0, got 0',
+      'option "samplingDuration" must be a finite number >= 10, got 0',
     ],
     [
       'samplingDuration Infinity',
       { samplingDuration: Infinity },
       'RangeError',
-      'option "samplingDuration" must be a finite number > 0, got Infinity',
+      'option "samplingDuration" must be a finite number >= 10, got Infinity',
+    ],
+    [
+      'samplingDuration 1e-296',
+      { samplingDuration: 1e-296 },
+      'RangeError',
+      'option "samplingDuration" must be a finite number >= 10, got 1e-296',
+    ],
+    [
+      'samplingDuration 9.5',
+      { samplingDuration: 9.5 },
+      'RangeError',
+      'option "samplingDuration" must be a finite number >= 10, got 9.5',
     ],
     [
       'minimumThroughput 2.5',

@@ -253,12 +253,29 @@ describe('RetryBudget options', () => {
       'RangeError',
       'option "minPerSecond" must be a finite number >= 0, got Infinity',
     ],
-    ['window 0', { window: 0 }, 'RangeError', 'option "window" must be a finite number > 0, got 0'],
+    [
+      'window 0',
+      { window: 0 },
+      'RangeError',
+      'option "window" must be a finite number >= 10, got 0',
+    ],
+    [
+      'window 1e-296',
+      { window: 1e-296 },
+      'RangeError',
+      'option "window" must be a finite number >= 10, got 1e-296',
+    ],
+    [
+      'window 9',
+      { window: 9 },
+      'RangeError',
+      'option "window" must be a finite number >= 10, got 9',
+    ],
     [
       'window null',
       { window: null },
       'TypeError',
-      'option "window" must be a finite number > 0, got null',
+      'option "window" must be a finite number >= 10, got null',
     ],
     ['an unknown option', { percent: 10 }, 'TypeError', 'unknown option "percent" (value 10)'],
   ])('refuses %s, naming the option and the value', (_name, options, kind, message) => {

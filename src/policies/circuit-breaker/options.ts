@@ -50,9 +50,9 @@ export interface CircuitBreakerOptions {
    */
   failureRatio?: number;
   /**
-   * The sliding window that `failureRatio` and `slowCallRatio` are measured over, in ms; > 0. It is
-   * kept as 10 buckets of `samplingDuration / 10` ms, so a call counts for between 9/10 of it and
-   * all of it.
+   * The sliding window that `failureRatio` and `slowCallRatio` are measured over, in ms; >= 10. It
+   * is kept as 10 buckets of `samplingDuration / 10` ms (at least 1 ms each), so a call counts for
+   * between 9/10 of it and all of it.
    * @default 30000
    */
   samplingDuration?: number;
@@ -178,6 +178,9 @@ const knownOptions: ReadonlySet<string> = new Set([
 const ratio = { min: 0, max: 1, exclusiveMin: true } as const;
 const positiveDuration = { min: 0, exclusiveMin: true } as const;
 const duration = { min: 0 } as const;
+// The window's 10 buckets are at least 1 ms wide: the clock counts whole ms, and a narrower bucket
+// (a window of 1e-296 ms) numbers time in buckets past Infinity, where nothing is counted.
+const samplingWindow = { min: 10 } as const;
 const positiveInteger = { min: 1, integer: true } as const;
 
 /**
@@ -218,7 +221,7 @@ export function validateCircuitBreakerOptions(
     failureRatio: number('failureRatio', ratio, circuitBreakerDefaults.failureRatio),
     samplingDuration: number(
       'samplingDuration',
-      positiveDuration,
+      samplingWindow,
       circuitBreakerDefaults.samplingDuration,
     ),
     minimumThroughput: number(

@@ -16,8 +16,8 @@ export interface RetryBudgetOptions {
    */
   minPerSecond?: number;
   /**
-   * The sliding window, in ms, over which calls and retries are counted; > 0. Kept as 10 buckets of
-   * `window / 10` ms, so an event counts for more than 9/10 of the window and at most all of it
+   * The sliding window, in ms, over which calls and retries are counted; >= 10. Kept as 10 buckets
+   * of `window / 10` ms (at least 1 ms each), so an event counts for more than 9/10 of the window and at most all of it
    * (first attempts are stamped at the budget's next clock read: `RetryBudget`'s notes).
    * @default 10000
    */
@@ -38,6 +38,10 @@ export const retryBudgetDefaults: ResolvedRetryBudgetOptions = Object.freeze({
 });
 
 const knownOptions: ReadonlySet<string> = new Set(['ratio', 'minPerSecond', 'window']);
+
+// The window's 10 buckets are at least 1 ms wide: the clock counts whole ms, and a narrower bucket
+// (a window of 1e-296 ms) numbers time in buckets past Infinity, where nothing is counted.
+const countingWindow = { min: 10 } as const;
 
 /**
  * Checks retry-budget options and returns them resolved and frozen; throws a TypeError or
@@ -60,7 +64,7 @@ export function validateRetryBudgetOptions(
         : retryBudgetDefaults.minPerSecond,
     window:
       'window' in given
-        ? readNumber(source, 'window', given.window, { min: 0, exclusiveMin: true })
+        ? readNumber(source, 'window', given.window, countingWindow)
         : retryBudgetDefaults.window,
   });
 }
