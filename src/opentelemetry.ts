@@ -24,6 +24,7 @@ import type {
   SuccessMessage,
   TenaciousChannelName,
 } from './telemetry/channels';
+import { readCode, readName } from './classify/error-shape';
 import { reportListenerFailure } from './policies/listener-failure';
 
 export interface TenaciousInstrumentationOptions {
@@ -70,13 +71,16 @@ function callAttributes({ className, method }: CallIdentity): Attributes {
     : { 'tenacious.class': className, 'tenacious.method': method };
 }
 
-/** OpenTelemetry's `error.type`: the error's `code` when it has a string one, else its class name. */
+/**
+ * OpenTelemetry's `error.type`: the error's `code` when it has a string one, else its class name.
+ * Read safely: a getter that throws (or a Proxy) still gives a type, and the data point is kept.
+ */
 function errorType(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string' && name !== '') return name;
+    const code = readCode(error);
+    if (code !== undefined) return code;
+    const name = readName(error);
+    if (name !== undefined && name !== '') return name;
   }
   return '_OTHER';
 }

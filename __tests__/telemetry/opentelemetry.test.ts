@@ -243,6 +243,49 @@ describe('instrumentTenacious with the OpenTelemetry SDK', () => {
     ]);
   });
 
+  it('records an error whose getters throw, or a hostile Proxy, with an error.type', async () => {
+    class HostileCodeError extends Error {
+      override name = 'HostileCodeError';
+      get code(): string {
+        throw new Error('code getter');
+      }
+    }
+    const hostileProxy = new Proxy(new Error('proxy'), {
+      get() {
+        throw new Error('get trap');
+      },
+      getPrototypeOf() {
+        throw new Error('getPrototypeOf trap');
+      },
+    });
+    const thrown: unknown[] = [new HostileCodeError('code'), hostileProxy];
+    class Gateway {
+      @Retry({ ...immediate, maxAttempts: 3, budget: false, retryOn: () => true })
+      async send(): Promise<string> {
+        const next = thrown.shift();
+        if (next !== undefined) throw next;
+        return 'sent';
+      }
+    }
+    const warnings: unknown[] = [];
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation((warning) => {
+      warnings.push(warning);
+    });
+    const instrumentation = instrumentTenacious({ meterProvider });
+    try {
+      await expect(new Gateway().send()).resolves.toBe('sent');
+    } finally {
+      instrumentation.dispose();
+      emitWarning.mockRestore();
+    }
+    expect(warnings).toEqual([]);
+    const found = await metricsByName();
+    const retried = points(found.get('tenacious.attempts'))
+      .filter(({ attributes }) => 'error.type' in attributes)
+      .map(({ attributes }) => (attributes as Record<string, unknown>)['error.type']);
+    expect(retried.sort()).toEqual(['HostileCodeError', '_OTHER']);
+  });
+
   it('records nothing once disposed', async () => {
     const instrumentation = instrumentTenacious({ meterProvider });
     instrumentation[Symbol.dispose]();
