@@ -8,9 +8,9 @@ import {
   ValueType,
   type Attributes,
   type MeterProvider,
-  type Span,
   type TracerProvider,
 } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type {
   BudgetExhaustedMessage,
@@ -49,20 +49,45 @@ const instrumentationName = 'tenacious';
 /** The version in package.json, for the meter's scope. */
 const instrumentationVersion = '0.1.0';
 
-// Resend counts by the span that was active when a retry was announced (the span around the
-// call); `undiciStartSpanHook` reads them for the HTTP client spans started under it.
-const resendCountBySpan = new WeakMap<Span, number>();
+/** A retried call's resends so far, in the call's own async context. */
+interface CallResends {
+  count: number;
+  /** The call succeeded or gave up: a later request in its context is no resend. */
+  ended: boolean;
+}
+
+// One record per retried call, entered into the call's async context when its first retry is
+// announced (the announcement runs in the call's context, and its next attempts continue from it),
+// so that concurrent calls under one span each have their own count. `undiciStartSpanHook` reads
+// it for the HTTP client spans the call's requests start.
+const callResends = new AsyncLocalStorage<CallResends>();
 
 /**
  * A `startSpanHook` for `@opentelemetry/instrumentation-undici`
  * (`new UndiciInstrumentation({ startSpanHook: undiciStartSpanHook })`): a request made by a retry
- * of a call running under a span gets `http.request.resend_count` (1 for the first retry, ...).
- * A call with no active span around it has nothing to tell its attempts apart, and gets none.
+ * of a call gets `http.request.resend_count` (1 for the first retry, ...).
  */
 export function undiciStartSpanHook(): Attributes {
-  const parent = trace.getActiveSpan();
-  const count = parent === undefined ? undefined : resendCountBySpan.get(parent);
-  return count === undefined ? {} : { 'http.request.resend_count': count };
+  const resends = callResends.getStore();
+  return resends === undefined || resends.ended
+    ? {}
+    : { 'http.request.resend_count': resends.count };
+}
+
+/** Counts the call's retry: its first starts the call's record, in the call's context. */
+function recordResend(attempt: number): void {
+  const resends = callResends.getStore();
+  // The first retry's context may hold another call's record (a call made from inside it).
+  if (attempt > 1 && resends !== undefined && !resends.ended) resends.count = attempt;
+  else callResends.enterWith({ count: attempt, ended: false });
+}
+
+/** The call that retried is over: a later request in its context is a new request. */
+function endResends(attempts: number): void {
+  // A call that made one attempt never retried: a record in its context is an enclosing call's.
+  if (attempts < 2) return;
+  const resends = callResends.getStore();
+  if (resends !== undefined) resends.ended = true;
 }
 
 function callAttributes({ className, method }: CallIdentity): Attributes {
@@ -145,6 +170,7 @@ export function instrumentTenacious(
 
   const handlers: Partial<Record<TenaciousChannelName, (message: never) => void>> = {
     'tenacious:retry'(message: RetryMessage) {
+      recordResend(message.attempt); // first: whatever the SDK throws, the next request is counted
       const attributes = {
         ...callAttributes(message),
         ...failureAttributes(message.category, message.error),
@@ -153,7 +179,6 @@ export function instrumentTenacious(
       retryDelay.record(message.delay / 1000, { ...attributes, 'tenacious.lane': message.lane });
       const span = trace.getActiveSpan();
       if (span !== undefined) {
-        resendCountBySpan.set(span, message.attempt);
         span.addEvent('tenacious.retry', {
           ...attributes,
           'tenacious.attempt': message.attempt,
@@ -162,6 +187,7 @@ export function instrumentTenacious(
       }
     },
     'tenacious:give-up'(message: GiveUpMessage) {
+      endResends(message.attempts);
       // A call refused before its first attempt has no category: its error is the refusal, not a
       // retried result.
       const attributes = {
@@ -180,22 +206,19 @@ export function instrumentTenacious(
           });
         }
       } else attempts.add(1, { ...attributes, 'tenacious.attempt.outcome': 'gave_up' });
-      const span = trace.getActiveSpan();
-      if (span !== undefined) resendCountBySpan.delete(span); // the call's requests are over
-      span?.addEvent('tenacious.give_up', {
+      trace.getActiveSpan()?.addEvent('tenacious.give_up', {
         ...attributes,
         'tenacious.attempts': message.attempts,
         'tenacious.give_up.reason': message.reason,
       });
     },
     'tenacious:success'(message: SuccessMessage) {
+      endResends(message.attempts);
       const attributes = callAttributes(message);
       attempts.add(1, { ...attributes, 'tenacious.attempt.outcome': 'recovered' });
-      const span = trace.getActiveSpan();
-      if (span === undefined) return;
-      // The call's requests are over: a later one under the same span is no resend of them.
-      resendCountBySpan.delete(span);
-      span.addEvent('tenacious.success', { ...attributes, 'tenacious.attempts': message.attempts });
+      trace
+        .getActiveSpan()
+        ?.addEvent('tenacious.success', { ...attributes, 'tenacious.attempts': message.attempts });
     },
     'tenacious:circuit-state'(message: CircuitStateMessage) {
       stateChanges.add(1, {

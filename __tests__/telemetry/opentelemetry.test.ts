@@ -353,6 +353,94 @@ describe('undici requests traced by @opentelemetry/instrumentation-undici', () =
     ).toBe(true);
   });
 
+  it('counts resends per call: concurrent retried calls under one span each get their own', async () => {
+    server.script('/rates', [{ status: 503 }, { status: 503 }, { status: 503 }, { body: {} }]);
+    server.script('/fees', [{ status: 503 }, { body: {} }]);
+    const fetchFrom = (path: string, initialDelay: number) =>
+      retryable(
+        async function fetchFrom(): Promise<unknown> {
+          const response = await ensureOk(await request(`${server.url}${path}`));
+          return response.body.json();
+        },
+        { jitter: 'none', initialDelay, maxDelay: initialDelay, maxAttempts: 4 },
+      );
+    const fetchRates = fetchFrom('/rates', 0);
+    // Its retry comes after every retry of /rates: a count shared by the span would be theirs.
+    const fetchFees = fetchFrom('/fees', 50);
+    const instrumentation = instrumentTenacious({ meterProvider, tracerProvider });
+    try {
+      await tracer.startActiveSpan('invoice', async (span) => {
+        try {
+          await Promise.all([fetchRates(), fetchFees()]);
+        } finally {
+          span.end();
+        }
+      });
+    } finally {
+      instrumentation.dispose();
+    }
+    const requests = spanExporter.getFinishedSpans().filter((span) => span.name !== 'invoice');
+    const countsOf = (path: string) =>
+      requests
+        .filter((span) => span.attributes['url.path'] === path)
+        .map((span) => span.attributes['http.request.resend_count']);
+    expect(countsOf('/rates')).toEqual([undefined, 1, 2, 3]);
+    expect(countsOf('/fees')).toEqual([undefined, 1]);
+  });
+
+  it('counts the resends of a call with no span around it too', async () => {
+    server.script('/ping', [{ status: 503 }, { body: {} }]);
+    const ping = retryable(
+      async function ping(): Promise<unknown> {
+        const response = await ensureOk(await request(`${server.url}/ping`));
+        return response.body.json();
+      },
+      { ...immediate, maxAttempts: 2 },
+    );
+    const instrumentation = instrumentTenacious({ meterProvider, tracerProvider });
+    try {
+      await ping();
+    } finally {
+      instrumentation.dispose();
+    }
+    const requests = spanExporter.getFinishedSpans();
+    expect(requests.map((span) => span.attributes['http.request.resend_count'])).toEqual([
+      undefined,
+      1,
+    ]);
+  });
+
+  it('gives no count to a later request of a caller whose call failed synchronously at first', async () => {
+    server.script('/quota', [{ body: {} }]);
+    server.script('/after', [{ body: {} }]);
+    let calls = 0;
+    const fetchQuota = retryable(
+      function fetchQuota(): Promise<unknown> {
+        calls += 1;
+        if (calls === 1) throw new HttpError(503); // before any request: the retry is announced
+        return request(`${server.url}/quota`).then((response) => response.body.json());
+      },
+      { ...immediate, maxAttempts: 2 },
+    );
+    const instrumentation = instrumentTenacious({ meterProvider, tracerProvider });
+    try {
+      await fetchQuota();
+      await (await request(`${server.url}/after`)).body.json();
+    } finally {
+      instrumentation.dispose();
+    }
+    const requests = spanExporter.getFinishedSpans();
+    expect(
+      requests.map((span) => [
+        span.attributes['url.path'],
+        span.attributes['http.request.resend_count'],
+      ]),
+    ).toEqual([
+      ['/quota', 1],
+      ['/after', undefined],
+    ]);
+  });
+
   it('gives no resend count to requests made under the same span once the retried call ended', async () => {
     server.script('/stock', [{ status: 503 }, { body: { stock: 1 } }]);
     server.script('/tax', [{ body: { tax: 2 } }]);
