@@ -124,11 +124,13 @@ function failureAttributes(category: string | undefined, error: unknown): Attrib
  * - `tenacious.retry.delay` (histogram, seconds): the waits before retries;
  * - `tenacious.circuit.state_changes` (counter): by `tenacious.circuit.state.from` and `.to`;
  * - `tenacious.budget.exhausted` (counter): retries the budget refused;
- * - `tenacious.rejections` (counter): calls or attempts a policy refused, by `tenacious.policy`;
- * - `tenacious.hedges` (counter);
+ * - `tenacious.rejections` (counter): calls or attempts a policy refused, by `tenacious.policy`
+ *   (`budget`, `circuit-breaker`, `concurrency-limit`, `rate-limiter`);
+ * - `tenacious.hedges` (counter): hedged attempts started;
  * and an event on the active span for each retry, give-up and recovery (`tenacious.retry`,
- * `tenacious.give_up`, `tenacious.success`). Every metric also has `tenacious.class` and
- * `tenacious.method`. Returns a handle whose `dispose()` unsubscribes.
+ * `tenacious.give_up`, `tenacious.success`). Every metric but the circuit's also has
+ * `tenacious.method`, and `tenacious.class` when there is one. Returns a handle whose `dispose()`
+ * unsubscribes.
  */
 export function instrumentTenacious(
   options: TenaciousInstrumentationOptions = {},

@@ -77,20 +77,20 @@ export interface BudgetExhaustedMessage extends CallIdentity {
   readonly error: unknown;
 }
 
-/** `tenacious:concurrency-rejected` (with `@ConcurrencyLimit`, issue 13): a call was refused. */
+/** `tenacious:concurrency-rejected` (`@ConcurrencyLimit`): a call was refused. */
 export interface ConcurrencyRejectedMessage extends CallIdentity {
   readonly limiter: object;
   readonly error: unknown;
 }
 
-/** `tenacious:rate-limited` (with `@RateLimit`, issue 13): an attempt could not get its turn. */
+/** `tenacious:rate-limited` (`@RateLimit`): an attempt could not get its turn. */
 export interface RateLimitedMessage extends CallIdentity {
   readonly limiter: object;
   readonly attempt: number;
   readonly error: unknown;
 }
 
-/** `tenacious:hedge` (with `@Hedge`, issue 13): a hedged attempt started. */
+/** `tenacious:hedge` (`@Hedge`): a hedged attempt started. */
 export interface HedgeMessage extends CallIdentity {
   /** The hedged attempt's number, counting from 1. */
   readonly attempt: number;
@@ -142,9 +142,9 @@ export const giveUpChannel = channelOf('tenacious:give-up');
 export const successChannel = channelOf('tenacious:success');
 export const circuitStateChannel = channelOf('tenacious:circuit-state');
 export const budgetExhaustedChannel = channelOf('tenacious:budget-exhausted');
-/** Published by `@ConcurrencyLimit` once it lands (issue 13). */
+/** Published by `@ConcurrencyLimit` when it refuses a call. */
 export const concurrencyRejectedChannel = channelOf('tenacious:concurrency-rejected');
-/** Published by `@RateLimit` once it lands (issue 13). */
+/** Published by `@RateLimit` when it refuses an attempt. */
 export const rateLimitedChannel = channelOf('tenacious:rate-limited');
-/** Published by `@Hedge` once it lands (issue 13). */
+/** Published by `@Hedge` when a hedged attempt starts. */
 export const hedgeChannel = channelOf('tenacious:hedge');
