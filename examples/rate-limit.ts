@@ -1,7 +1,7 @@
-// A client-side rate limit in front of an HTTP API that allows 5 requests per 250 ms (20 a second,
-// in bursts of 5; scaled down so the example runs in a moment): @RateLimit lets a burst of 5
-// through, makes the next calls wait for their turns, and fails a call whose turn is further away
-// than maxWait fast with RateLimitExceededError, without reaching the server.
+// A client-side rate limit in front of an HTTP API that allows 5 requests a second, in bursts of 5:
+// @RateLimit lets a burst of 5 through, makes the next calls wait for their turns, and fails a call
+// whose turn is further away than maxWait fast with RateLimitExceededError, without reaching the
+// server.
 import { request } from 'undici';
 import { HttpError, RateLimit, RateLimitExceededError, Retry, stats } from '../src';
 import { ensureOk } from '../src/undici';
@@ -11,10 +11,11 @@ import { startHttpServer } from './servers/http-server';
 class QuoteClient {
   constructor(private readonly baseUrl: string) {}
 
-  // Every attempt, retries included, takes a turn (one every 50 ms); a call waits at most 125 ms
-  // for its turn.
+  // Every attempt, retries included, takes a turn (one every 200 ms); a call waits at most 500 ms
+  // for its turn. The 8th call's turn is 600 ms away: 100 ms beyond maxWait, so that the time the
+  // first calls take to send their requests cannot bring it within reach on a loaded machine.
   @Retry({ maxAttempts: 3, delays: [10] })
-  @RateLimit({ limit: 5, interval: 250, maxWait: 125 })
+  @RateLimit({ limit: 5, interval: 1000, maxWait: 500 })
   async quote(symbol: string): Promise<{ cents: number }> {
     const response = await ensureOk(await request(`${this.baseUrl}/quote/${symbol}`));
     return (await response.body.json()) as { cents: number };
@@ -30,7 +31,7 @@ export const main: ExampleMain = async (print) => {
     const client = new QuoteClient(server.url);
     server.script('/quote/ACME', [{ body: { cents: 1299 } }]);
 
-    print('8 calls at once against 5 per 250 ms, each waiting at most 125 ms for its turn:');
+    print('8 calls at once against 5 per 1000 ms, each waiting at most 500 ms for its turn:');
     const results = await Promise.all(
       Array.from({ length: 8 }, () =>
         client.quote('ACME').then(
