@@ -7,7 +7,9 @@ import type { CircuitState } from '../policies/circuit-breaker/options';
  * What every message about a call names: the class and the method (or the function) it belongs
  * to. For a decorated method, `className` is the name of the class of `this` the method's policies
  * were compiled for (a subclass that adds no decorator of its own shares its base class's); for
- * `retryable`, `withRetry` and the integrations it is undefined and `method` names the function.
+ * `retryable` and `withRetry` it is undefined and `method` names the function (`withRetry` for a
+ * `withRetry` call); `ResilientBedrock`'s four methods share one pipeline, named
+ * `ResilientBedrock` and `send`.
  */
 export interface CallIdentity {
   readonly className: string | undefined;
