@@ -31,22 +31,38 @@ import { describeValue } from './policy/describe-value';
 import { mergeOwnKeys } from './policy/own-keys';
 
 export interface ResilientBedrockOptions {
-  /** A client to use. It should have SDK retries off (`maxAttempts: 1`); a warning says so if not. */
+  /**
+   * A client to use. It should have SDK retries off (`maxAttempts: 1`); a warning says so if not.
+   * Not together with `clientConfig`.
+   * @default a client built from `clientConfig`, with SDK retries off
+   */
   client?: BedrockRuntimeClient;
-  /** Configuration for the client ResilientBedrock builds when no `client` is given. */
+  /**
+   * Configuration for the client ResilientBedrock builds when no `client` is given; its
+   * `maxAttempts`, `retryStrategy` and `retryMode` are replaced (SDK retries off).
+   * @default {} (the SDK's defaults: region and credentials from the environment)
+   */
   clientConfig?: BedrockRuntimeClientConfig;
-  /** The retry lane: transient failures (5xx, timeouts, network). */
+  /**
+   * The retry lane: transient failures (5xx, timeouts, network).
+   * @default `@Retry`'s defaults, with a retry budget of its own unless `budget` names one
+   */
   retry?: RetryOptions;
-  /** The rate-limit lane: ThrottlingException, ModelNotReadyException, HTTP 429. */
+  /**
+   * The rate-limit lane: ThrottlingException, ModelNotReadyException, HTTP 429.
+   * @default `@RetryOnRateLimit`'s defaults
+   */
   rateLimit?: RateLimitOptions;
   /**
    * A circuit breaker in front of every call's attempts: breaker options, or a `Breaker` to share
    * (one per model id with `key`, e.g. `key: (_client, [input]) => input.modelId`).
+   * @default undefined (no circuit breaker)
    */
   circuitBreaker?: CircuitBreakerSetting;
   /**
    * A rate limiter every attempt takes a turn from: limiter options, or a `RateLimiter` to share
    * (a tokens-per-minute quota with `cost: ([input]) => input.inferenceConfig?.maxTokens ?? 4096`).
+   * @default undefined (no rate limiter)
    */
   rateLimiter?: RateLimiterSetting;
 }
