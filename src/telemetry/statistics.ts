@@ -25,16 +25,16 @@ export interface MethodStats {
   readonly calls: number;
   /** Attempts made: the calls' first attempts that ran, every retry and every hedged attempt. */
   readonly attempts: number;
-  /** Retries made (attempts after the first). */
+  /** Retries made: attempts after a failed one. A hedged attempt is counted in `attempts` only. */
   readonly retries: number;
   /** Calls that succeeded after at least one retry (`tenacious:success`). */
   readonly recovered: number;
   /** Calls that ended with a failure tenacious did not retry further (`tenacious:give-up`). */
   readonly giveUps: number;
   /**
-   * Attempts a policy refused: a first attempt an open circuit failed fast, a call a concurrency
-   * limit refused (or that left its queue: timed out or aborted), a retry that the budget or the
-   * breaker stopped.
+   * Attempts a policy refused: a first attempt an open circuit or a rate limiter failed fast, a
+   * call a concurrency limit refused (or that left its queue: timed out or aborted), a retry that
+   * the budget, the breaker or a rate limiter stopped.
    */
   readonly rejections: number;
 }
