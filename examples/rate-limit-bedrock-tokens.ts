@@ -1,7 +1,7 @@
 // A tokens-per-minute quota for Bedrock, kept on the client: @RateLimit with `cost` from each
-// Converse request's maxTokens (plus a rough count of the prompt's tokens). Five requests of about
-// 310 tokens each against a quota of 1,000 tokens: three go at once, the others wait for their
-// turn; a request bigger than the whole quota is refused at once, as it could never pass.
+// Converse request's maxTokens (plus a rough count of the prompt's tokens). Five requests of 318
+// tokens each against a quota of 1,000 tokens: three go at once, the others wait for their turn; a
+// request bigger than the whole quota is refused at once, as it could never pass.
 import {
   ConverseCommand,
   type BedrockRuntimeClient,
