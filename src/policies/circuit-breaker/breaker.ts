@@ -125,7 +125,8 @@ export class Breaker {
   #stateChanges = 0;
 
   constructor(options?: CircuitBreakerOptions) {
-    const resolved = validateCircuitBreakerOptions(options, 'Breaker');
+    // Errors name the class the caller constructed (`RedisBreaker` too).
+    const resolved = validateCircuitBreakerOptions(options, new.target.name || 'Breaker');
     this.options = resolved;
     this.#failureOn = new Set(resolved.failureOn);
     this.#windowed =

@@ -68,7 +68,8 @@ export class RateLimiter {
   #throttles = 0;
 
   constructor(options: RateLimiterOptions) {
-    this.options = validateRateLimiterOptions(options, 'new RateLimiter');
+    // Errors name the class the caller constructed (`RedisRateLimiter` too).
+    this.options = validateRateLimiterOptions(options, `new ${new.target.name || 'RateLimiter'}`);
     const { limit, interval, adaptive } = this.options;
     this.#adaptive = adaptive ? new AdaptiveRate((limit / interval) * 1000) : undefined;
   }

@@ -74,7 +74,8 @@ export class RetryBudget {
   #totalRefused = 0;
 
   constructor(options?: RetryBudgetOptions) {
-    this.options = validateRetryBudgetOptions(options, 'RetryBudget');
+    // Errors name the class the caller constructed (`RedisRetryBudget` too).
+    this.options = validateRetryBudgetOptions(options, new.target.name || 'RetryBudget');
     this.#bucketWidth = this.options.window / windowBuckets;
     this.#flatAllowance = (this.options.minPerSecond * this.options.window) / 1000;
   }
