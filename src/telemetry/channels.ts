@@ -19,10 +19,11 @@ export interface CallIdentity {
 /**
  * Why a call stopped retrying: `'not-retryable'` (no lane retries the failure: its category,
  * `retryOn`, no lane at all), `'exhausted'` (the lane's `maxAttempts`, or the next wait would pass
- * the `deadline`), `'refused'` (a policy refused an attempt: the first one, an open circuit
- * failing the call fast, with `attempts` 0; or the retry's once its wait was over: a circuit open
- * by then), or the kind of the policy that vetoed the retry (`'budget'`: the retry
- * budget refused it; `'circuit-breaker'`: the circuit opened for longer than the wait).
+ * the `deadline`), `'refused'` (a policy refused an attempt: the first one, an open circuit or a
+ * rate limiter failing the call fast, with `attempts` 0 and `policy` naming it; or the retry's once
+ * its wait was over: a circuit open by then, a rate limiter with no turn within `maxWait`), or the
+ * kind of the policy that vetoed the retry (`'budget'`: the retry budget refused it;
+ * `'circuit-breaker'`: the circuit opened for longer than the wait).
  */
 export type GiveUpReason = 'not-retryable' | 'exhausted' | 'refused' | PolicyKind;
 
