@@ -14,8 +14,9 @@ import { createFunctionPolicies, preparePolicySettings, type PolicyScope } from 
 /**
  * Options of `withRetry` and `retryable`: `RetryOptions` for the retry lane, optionally
  * `rateLimit` to give rate-limit errors their own lane, as `@RetryOnRateLimit` does, and the other
- * policies' keys (`circuitBreaker`, `budget`). `Result` is what `retryOnResult` and `onSuccess` are
- * given: the function's result, or what its promise resolves to.
+ * policies' keys (`budget`, `circuitBreaker`, `rateLimiter`, `concurrencyLimit`, `fallback`,
+ * `timeout`, `hedge`, `attemptContext`). `Result` is what `retryOnResult` and `onSuccess` are given:
+ * the function's result, or what its promise resolves to.
  */
 export type FunctionRetryOptions<Result = unknown> = RetryDefaultsOptions<Result>;
 
