@@ -224,6 +224,18 @@ test('a synchronous method is refused at its first call, saying why', () => {
   );
 });
 
+test('a synchronous function given to retryable is refused naming the hedge option', () => {
+  const total = retryable(
+    function total() {
+      return 1;
+    },
+    { hedge: { delay: 10 } },
+  );
+  expect(() => total()).toThrow(
+    /^the hedge option of total: it returned a value that is not a promise; the hedge option cannot/,
+  );
+});
+
 describe('refused with idempotent: false', () => {
   test('@Retry({ idempotent: false }) under or over @Hedge', () => {
     expect(() => {

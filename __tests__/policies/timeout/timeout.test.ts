@@ -207,6 +207,21 @@ test('a synchronous method is refused at its first call, saying why', () => {
   );
 });
 
+test('a synchronous function given to retryable or withRetry is refused naming the option', async () => {
+  const total = retryable(
+    function total() {
+      return 1;
+    },
+    { timeout: 100 },
+  );
+  expect(() => total()).toThrow(
+    /^the timeout option of total: it returned a value that is not a promise; the timeout option cannot stop or race a synchronous function.*or remove the timeout option$/,
+  );
+  await expect(withRetry(() => 1, { timeout: 100 })).rejects.toThrow(
+    /^the timeout option of withRetry: it returned a value that is not a promise/,
+  );
+});
+
 test('a synchronous generator is refused at definition', () => {
   expect(() => {
     class Service {

@@ -53,7 +53,7 @@ export function hedgePolicy(options: ResolvedHedgeOptions): PipelinePolicy {
       // An attempt stopped before it could start (a hedge that lost while it waited for its turn).
       const { signal } = call.attemptScope!.controller;
       if (signal.aborted) return Promise.reject(signal.reason as unknown);
-      return runAsynchronousAttempt(run, call, '@Hedge');
+      return runAsynchronousAttempt(run, call, '@Hedge', 'hedge');
     },
     // Without `continueAfterFailure`, the step settles with an outcome.
     stepAttempt: (call, runOne) => step(call, runOne, undefined) as Outcome | Promise<Outcome>,

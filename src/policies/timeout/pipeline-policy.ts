@@ -47,7 +47,7 @@ function raceTimeLimit(
   const timer = setTimeout(() => scope.abort(new AttemptTimeoutError(ms, attempt)), ms);
   let value: PromiseLike<unknown>;
   try {
-    value = runAsynchronousAttempt(run, call, '@Timeout');
+    value = runAsynchronousAttempt(run, call, '@Timeout', 'timeout');
   } catch (error) {
     clearTimeout(timer);
     throw error;
