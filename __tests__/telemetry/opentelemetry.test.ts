@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
@@ -126,6 +128,24 @@ describe('instrumentTenacious with the OpenTelemetry SDK', () => {
     expect(histogram.attributes).toEqual({ ...failure, 'tenacious.lane': 'retry' });
     expect((histogram.value as Histogram).count).toBe(3);
     expect((histogram.value as Histogram).sum).toBe(0);
+  });
+
+  it("names its meter's scope tenacious, at the version in package.json", async () => {
+    const { version } = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    const instrumentation = instrumentTenacious({ meterProvider });
+    try {
+      const catalog = new Catalog();
+      catalog.failuresLeft = 1;
+      await catalog.lookup();
+    } finally {
+      instrumentation.dispose();
+    }
+    const { resourceMetrics } = await reader.collect();
+    expect(resourceMetrics.scopeMetrics.map(({ scope }) => [scope.name, scope.version])).toEqual([
+      ['tenacious', version],
+    ]);
   });
 
   it('counts breaker state changes and budget refusals', async () => {
