@@ -829,7 +829,8 @@ function retrySynchronously(call: CallRecord, firstOutcome: Outcome): unknown {
   return step.value;
 }
 
-const promiseThen = Promise.prototype.then;
+/** The built-in `then`, taken at load: a value's own `then` is told from it by identity. */
+export const promiseThen = Promise.prototype.then;
 
 /**
  * An attempt's value as a native promise whose `then` is the built-in one. An `async` method's

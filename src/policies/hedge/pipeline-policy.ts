@@ -1,3 +1,4 @@
+import { promiseThen } from '../../core/call-with-retry';
 import { deriveAttemptRecord, type CallRecord, type PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { failedWith, type Outcome } from '../../core/outcome';
@@ -250,5 +251,3 @@ export const hedgeRegistration: PolicyRegistration = {
   create: (setting) =>
     setting === undefined ? undefined : hedgePolicy(setting as ResolvedHedgeOptions),
 };
-
-const promiseThen = Promise.prototype.then;

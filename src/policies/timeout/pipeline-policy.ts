@@ -1,3 +1,4 @@
+import { promiseThen } from '../../core/call-with-retry';
 import type { CallRecord, FirstAttemptAnswer, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { vetoMisuse } from '../../core/misuse-error';
@@ -101,8 +102,6 @@ function raceTimeLimit(
     (error: unknown) => answer.failed(call, error),
   );
 }
-
-const promiseThen = Promise.prototype.then;
 
 export const timeoutRegistration: PolicyRegistration = {
   kind: 'timeout',
