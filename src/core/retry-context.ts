@@ -25,7 +25,8 @@ const noTarget = (): undefined => undefined;
  * or, spelled out: `recordFailure(error)`, `if (!shouldRetry()) throw error`, `await wait()`.
  * Iteration yields 1..maxAttempts and ends early only by `break`/`return` or by throwing a recorded
  * error that is not retried. A synchronous `for...of` does not sleep: call `await wait()` in it, or
- * use `for await`.
+ * use `for await`. It is told of failures only, never of a result: `retryOnResult` and `onSuccess`
+ * are accepted, as every `RetryOptions` is, and never called.
  */
 export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   readonly #call: CallRecord;
