@@ -13,6 +13,8 @@ export interface RedisRetryBudgetOptions extends RetryBudgetOptions, RedisConnec
 interface BudgetBatch {
   readonly calls: number;
   readonly retries: number;
+  /** Retries sent in an earlier batch that never ran: the script takes them out of the window. */
+  readonly refunds: number;
 }
 
 /** The fleet's totals as of the last exchange. */
@@ -88,6 +90,8 @@ class FleetGrantWindow {
  * well) and keeps counting for the fleet; when Redis answers again its counts are sent and it
  * follows the fleet's view again. `stats()` counts this instance's first attempts and the retries it
  * was granted, by the fleet or alone (`retriesInWindow` too); `fleetView` has the fleet's totals.
+ * A retry given back (`refundRetry`) after its grant was sent leaves the fleet's window with the
+ * next exchange (an instance of an older version ignores the refunds of others: nothing else).
  * Call `close()` when done: it stops the background exchange.
  */
 export class RedisRetryBudget extends RetryBudget {
@@ -98,9 +102,11 @@ export class RedisRetryBudget extends RetryBudget {
   readonly #instance: string;
   #pendingCalls = 0;
   #pendingRetries = 0;
+  #pendingRefunds = 0;
   // Counts sent in the exchange that is still in flight: not in the view yet.
   #sentCalls = 0;
   #sentRetries = 0;
+  #sentRefunds = 0;
   #view: FleetBudgetView | undefined;
   #fleetRetries = 0;
   readonly #fleetGrants: FleetGrantWindow;
@@ -151,7 +157,9 @@ export class RedisRetryBudget extends RetryBudget {
     // What the fleet overspent (left < 0) is paid back from what this instance's calls earn.
     const share =
       left / Math.max(1, view.instances) + ratio * (this.#pendingCalls + this.#sentCalls);
-    if (this.#pendingRetries + this.#sentRetries >= share) {
+    const spent =
+      this.#pendingRetries + this.#sentRetries - this.#pendingRefunds - this.#sentRefunds;
+    if (spent >= share) {
       this.#fleetRefused += 1;
       return false;
     }
@@ -163,7 +171,9 @@ export class RedisRetryBudget extends RetryBudget {
   }
 
   override refundRetry(): void {
+    // Not sent yet: it is simply not sent. Sent (or in flight): the fleet's window gives it back.
     if (this.#pendingRetries > 0) this.#pendingRetries -= 1;
+    else this.#pendingRefunds += 1;
     if (this.#lastGrantedLocally) super.refundRetry();
     else if (this.#fleetRetries > 0) {
       this.#fleetRetries -= 1;
@@ -208,11 +218,17 @@ export class RedisRetryBudget extends RetryBudget {
   }
 
   #prepare(): ExchangeRequest<BudgetBatch> {
-    const batch = { calls: this.#pendingCalls, retries: this.#pendingRetries };
+    const batch = {
+      calls: this.#pendingCalls,
+      retries: this.#pendingRetries,
+      refunds: this.#pendingRefunds,
+    };
     this.#pendingCalls = 0;
     this.#pendingRetries = 0;
+    this.#pendingRefunds = 0;
     this.#sentCalls = batch.calls;
     this.#sentRetries = batch.retries;
+    this.#sentRefunds = batch.refunds;
     return {
       script: budgetScript,
       keys: this.#keys,
@@ -221,6 +237,7 @@ export class RedisRetryBudget extends RetryBudget {
         String(batch.calls),
         String(batch.retries),
         String(this.options.window),
+        String(batch.refunds),
       ],
       batch,
     };
@@ -234,6 +251,7 @@ export class RedisRetryBudget extends RetryBudget {
     }
     this.#sentCalls = 0;
     this.#sentRetries = 0;
+    this.#sentRefunds = 0;
     const member = replyNumber(reply, 3) === 1;
     this.#view = {
       calls: replyNumber(reply, 0),
@@ -246,7 +264,9 @@ export class RedisRetryBudget extends RetryBudget {
   #giveBack(batch: BudgetBatch): void {
     this.#sentCalls = 0;
     this.#sentRetries = 0;
+    this.#sentRefunds = 0;
     this.#pendingCalls += batch.calls;
     this.#pendingRetries += batch.retries;
+    this.#pendingRefunds += batch.refunds;
   }
 }

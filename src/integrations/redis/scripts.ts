@@ -50,7 +50,10 @@ end
 
 /**
  * The retry budget's exchange. KEYS: the window (hash), the instances that exchanged within the
- * window (sorted set, by time). ARGV: instance id, first attempts, retries, window (ms).
+ * window (sorted set, by time). ARGV: instance id, first attempts, retries, window (ms), refunded
+ * (retries sent before that never ran: taken from the newest buckets holding retries, never below
+ * zero; negative amounts are ignored, as for the counts). An older instance's script reads no
+ * ARGV[5] and sends none: its refunds stay in the window, as before, and nothing else changes.
  * Returns { first attempts in the window, retries in the window, active instances }.
  */
 export const budgetScript = luaScript(`${common}
@@ -59,12 +62,25 @@ local instance = ARGV[1]
 local calls = number_or_zero(ARGV[2])
 local retries = number_or_zero(ARGV[3])
 local window = number_or_zero(ARGV[4])
+local refunded = math.max(0, number_or_zero(ARGV[5]))
 if window <= 0 then window = 10000 end
 ensure_type(window_key, 'hash')
 ensure_type(instances_key, 'zset')
 local time = now_ms()
-local sums = window_add_and_sum(window_key, window / 10, math.floor(time / (window / 10)),
-  { c = calls, r = retries })
+local current = math.floor(time / (window / 10))
+local sums = window_add_and_sum(window_key, window / 10, current, { c = calls, r = retries })
+-- A refunded retry was granted a bucket or more ago: the newest buckets holding retries give it.
+for bucket = current, current - 9, -1 do
+  if refunded <= 0 then break end
+  local field = 'r' .. bucket
+  local held = number_or_zero(redis.call('HGET', window_key, field))
+  if held > 0 then
+    local taken = math.min(held, refunded)
+    redis.call('HSET', window_key, field, held - taken)
+    refunded = refunded - taken
+    sums.r = sums.r - taken
+  end
+end
 redis.call('ZADD', instances_key, time, instance)
 redis.call('ZREMRANGEBYSCORE', instances_key, '-inf', '(' .. (time - window))
 local instances = redis.call('ZCARD', instances_key)
