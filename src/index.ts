@@ -73,7 +73,7 @@ export type {
   KeyedCircuitSnapshot,
   WindowBucketSnapshot,
 } from './policies/circuit-breaker/snapshot';
-export { RetryBudget } from './policies/retry-budget/retry-budget';
+export { RetryBudget, type RetryGrantOrigin } from './policies/retry-budget/retry-budget';
 export { RateLimiter } from './policies/rate-limit/rate-limiter';
 export { RateLimitExceededError } from './policies/rate-limit/errors';
 export type { RateLimiterOptions } from './policies/rate-limit/options';

@@ -1,6 +1,7 @@
 // A retry RedisRetryBudget granted that then never ran is given back where it was counted: in
 // the fleet's window once the grant was sent to Redis, and in the window (local or fleet) that
 // granted it, whatever was granted since.
+import { Breaker, HttpError, withRetry } from '../../src';
 import { RedisRetryBudget } from '../../src/redis';
 import { budgetScript } from '../../src/integrations/redis/scripts';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
@@ -68,5 +69,58 @@ describe('a refund of a retry already sent to the fleet', () => {
     for (let index = 1; index < fields.length; index += 2) {
       expect(Number(fields[index])).toBeGreaterThanOrEqual(0);
     }
+  });
+});
+
+describe('a refund goes to the side that granted the retry', () => {
+  it('gives a retry granted locally back to the local window after the fleet granted one', async () => {
+    const state = { up: false };
+    const answer = async () => {
+      if (!state.up) throw new Error('Connection is closed.');
+      return ['0', '0', '1', '1'];
+    };
+    const budget = new RedisRetryBudget({
+      client: { evalsha: answer, eval: answer },
+      key: 'refund-origin',
+      ratio: 0,
+      minPerSecond: 0.1, // one retry per window, locally or from the fleet's view
+      window: 10_000,
+      redisTimeout: 1000,
+    });
+    closing.push(budget);
+    await budget.sync();
+    expect(budget.fleetReachable).toBe(false);
+    const breaker = new Breaker({ consecutiveFailures: 100 });
+    let release: (() => void) | undefined;
+    const call = withRetry(
+      async () => {
+        throw new HttpError(503, {}, 'down');
+      },
+      {
+        maxAttempts: 2,
+        delays: [30],
+        jitter: 'none',
+        budget,
+        circuitBreaker: breaker,
+        // The retry, granted by the local budget, will be refused by the breaker.
+        onRetry: () => {
+          release ??= breaker.isolate();
+        },
+      },
+    );
+    const settled = call.catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(release).toBeDefined();
+    state.up = true;
+    await budget.sync();
+    expect(budget.fleetReachable).toBe(true);
+    expect(budget.tryRetry()).toBe(true); // another call's retry, granted by the fleet
+    expect(await settled).toMatchObject({ message: 'down' });
+    release!();
+    // Redis is lost again: the local window decides, and the refused retry left it.
+    state.up = false;
+    await budget.sync();
+    expect(budget.fleetReachable).toBe(false);
+    expect(budget.tryRetry()).toBe(true);
   });
 });

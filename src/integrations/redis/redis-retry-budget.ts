@@ -1,5 +1,5 @@
 import { now } from '../../policies/clock';
-import { RetryBudget } from '../../policies/retry-budget/retry-budget';
+import { RetryBudget, type RetryGrantOrigin } from '../../policies/retry-budget/retry-budget';
 import type { RetryBudgetOptions } from '../../policies/retry-budget/options';
 import { statisticsKey, type BudgetStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
@@ -91,7 +91,8 @@ class FleetGrantWindow {
  * follows the fleet's view again. `stats()` counts this instance's first attempts and the retries it
  * was granted, by the fleet or alone (`retriesInWindow` too); `fleetView` has the fleet's totals.
  * A retry given back (`refundRetry`) after its grant was sent leaves the fleet's window with the
- * next exchange (an instance of an older version ignores the refunds of others: nothing else).
+ * next exchange (an instance of an older version sends no refunds, and reads the window as the
+ * others left it). It is given back where it was granted, by the fleet or alone.
  * Call `close()` when done: it stops the background exchange.
  */
 export class RedisRetryBudget extends RetryBudget {
@@ -110,8 +111,8 @@ export class RedisRetryBudget extends RetryBudget {
   #view: FleetBudgetView | undefined;
   #fleetRetries = 0;
   readonly #fleetGrants: FleetGrantWindow;
-  // Whether the last retry granted was the local budget's (Redis unreachable), for `refundRetry`.
-  #lastGrantedLocally = false;
+  // Where the last retry was granted: by the local budget (Redis unreachable) or the fleet's view.
+  #lastGrantOrigin: RetryGrantOrigin = 'local';
   #fleetRefused = 0;
 
   constructor(options: RedisRetryBudgetOptions) {
@@ -149,7 +150,7 @@ export class RedisRetryBudget extends RetryBudget {
     if (view === undefined || !this.#exchange.reachable) {
       if (!super.tryRetry()) return false;
       this.#pendingRetries += 1;
-      this.#lastGrantedLocally = true;
+      this.#lastGrantOrigin = 'local';
       return true;
     }
     const { ratio, minPerSecond, window } = this.options;
@@ -166,15 +167,23 @@ export class RedisRetryBudget extends RetryBudget {
     this.#pendingRetries += 1;
     this.#fleetRetries += 1;
     this.#fleetGrants.add(1, now());
-    this.#lastGrantedLocally = false;
+    this.#lastGrantOrigin = 'fleet';
     return true;
   }
 
-  override refundRetry(): void {
+  override get lastGrantOrigin(): RetryGrantOrigin {
+    return this.#lastGrantOrigin;
+  }
+
+  /**
+   * Gives back a retry granted by the local budget or the fleet's view: `origin` (the pipeline
+   * passes where the call's retry was granted), else where the last retry was granted.
+   */
+  override refundRetry(origin: RetryGrantOrigin = this.#lastGrantOrigin): void {
     // Not sent yet: it is simply not sent. Sent (or in flight): the fleet's window gives it back.
     if (this.#pendingRetries > 0) this.#pendingRetries -= 1;
     else this.#pendingRefunds += 1;
-    if (this.#lastGrantedLocally) super.refundRetry();
+    if (origin === 'local') super.refundRetry();
     else if (this.#fleetRetries > 0) {
       this.#fleetRetries -= 1;
       this.#fleetGrants.add(-1, now());

@@ -1,7 +1,7 @@
-import type { PipelinePolicy } from '../../core/pipeline';
+import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration, PolicyScope } from '../../core/policy-registry';
 import { describeValue } from '../../policy/describe-value';
-import { isRetryBudget, RetryBudget } from './retry-budget';
+import { isRetryBudget, RetryBudget, type RetryGrantOrigin } from './retry-budget';
 
 /**
  * The retry budget in the pipeline: each call counts as a first attempt (`countCall`, which keeps
@@ -21,30 +21,46 @@ export function retryBudgetPolicy(budget: RetryBudget): PipelinePolicy {
  */
 class RetryBudgetPolicy implements PipelinePolicy {
   readonly kind = 'budget';
+  // For a budget that counts in more than one place (a fleet's): where the call's pending retry,
+  // then its pending hedge, was granted, so that a refund goes there whatever was granted since.
+  // None for a local budget: a call then needs no per-call state for it.
+  readonly callStateSlots: number | undefined;
+  slot = 0;
 
-  constructor(readonly target: RetryBudget) {}
+  constructor(readonly target: RetryBudget) {
+    this.callStateSlots = target.lastGrantOrigin === undefined ? undefined : 2;
+  }
 
   countCall(): void {
     this.target.recordCall();
   }
 
-  vetoRetry(): boolean {
-    return !this.target.tryRetry();
+  vetoRetry(call: CallRecord): boolean {
+    if (!this.target.tryRetry()) return true;
+    if (this.callStateSlots !== undefined) call.slots[this.slot] = this.target.lastGrantOrigin;
+    return false;
   }
 
   // The retry was granted but never reached the dependency: it costs nothing.
-  refundRetry(): void {
-    this.target.refundRetry();
+  refundRetry(call: CallRecord): void {
+    this.target.refundRetry(this.#grantOrigin(call, 0));
   }
 
   // A hedged attempt is paid like a retry (DESIGN 1b).
-  admitHedge(): boolean {
-    return this.target.tryRetry();
+  admitHedge(call: CallRecord): boolean {
+    if (!this.target.tryRetry()) return false;
+    if (this.callStateSlots !== undefined) call.slots[this.slot + 1] = this.target.lastGrantOrigin;
+    return true;
   }
 
   // The hedge's attempt was refused (breaker, rate limiter): it was not made, and costs nothing.
-  refundHedge(): void {
-    this.target.refundRetry();
+  refundHedge(call: CallRecord): void {
+    this.target.refundRetry(this.#grantOrigin(call, 1));
+  }
+
+  #grantOrigin(call: CallRecord, offset: number): RetryGrantOrigin | undefined {
+    if (this.callStateSlots === undefined) return undefined;
+    return call.slots[this.slot + offset] as RetryGrantOrigin | undefined;
   }
 }
 

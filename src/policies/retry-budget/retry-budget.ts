@@ -23,6 +23,9 @@ export function isRetryBudget(value: unknown): value is RetryBudget {
   }
 }
 
+/** Where a fleet-wide budget counted a retry it granted: its local budget's window or the fleet's. */
+export type RetryGrantOrigin = 'local' | 'fleet';
+
 const windowBuckets = 10;
 
 /** Pending first attempts are stamped, with one clock read, at the latest when this many wait. */
@@ -109,12 +112,22 @@ export class RetryBudget {
   }
 
   /**
+   * Where the retry `tryRetry()` last granted was counted, for a budget that counts in more than
+   * one place (`RedisRetryBudget`), which `refundRetry(origin)` is then told; undefined for a
+   * budget with one window, as this one.
+   */
+  get lastGrantOrigin(): RetryGrantOrigin | undefined {
+    return undefined;
+  }
+
+  /**
    * Gives back a retry `tryRetry()` granted, for a retry or a hedge that was then not made (the
    * breaker or the rate limiter refused its attempt, the deadline stopped it): a retry is paid
    * only when it runs. Taken from the newest bucket in the window that holds a retry, as a retry
    * refused after its wait was granted a bucket or more ago; nothing when the window holds none.
+   * `_origin` is `lastGrantOrigin` as it was just after that retry was granted (one window here).
    */
-  refundRetry(): void {
+  refundRetry(_origin?: RetryGrantOrigin): void {
     const time = now();
     const current = Math.floor(time / this.#bucketWidth);
     this.#currentSlot(time);
