@@ -27,6 +27,12 @@ const noTarget = (): undefined => undefined;
  * error that is not retried. A synchronous `for...of` does not sleep: call `await wait()` in it, or
  * use `for await`. It is told of failures only, never of a result: `retryOnResult` and `onSuccess`
  * are accepted, as every `RetryOptions` is, and never called.
+ *
+ * `recordFailure` takes the retry from the budget when it grants one. Leaving an iteration before
+ * that retry starts (`break`, `return`, a throw in the loop's body) gives it back. The spelled-out
+ * form has no end the context could see: a retry granted and never waited for stays spent (as a
+ * retry made) unless `wait(signal)` is called with an aborted signal, which gives it back and
+ * rejects with the reason.
  */
 export class RetryContext implements Iterable<number>, AsyncIterable<number> {
   readonly #call: CallRecord;
@@ -109,31 +115,50 @@ export class RetryContext implements Iterable<number>, AsyncIterable<number> {
 
   *[Symbol.iterator](): Iterator<number> {
     this.#startIterating();
-    for (;;) {
-      yield (this.#lastYielded = this.#call.attempt);
-      if (this.#call.attempt > this.#lastYielded) continue; // wait() has already slept and moved on
-      const signal = this.#signal();
-      if (this.#delayBeforeNextAttempt(signal) === undefined) return;
-      // A synchronous loop does not sleep, but an abort (onRetry's too) ends it, as a sleep's would.
-      if (signal?.aborted === true) {
-        this.#loop.abandonRetry();
-        throw signal.reason;
+    try {
+      for (;;) {
+        yield (this.#lastYielded = this.#call.attempt);
+        if (this.#call.attempt > this.#lastYielded) continue; // wait() has already moved on
+        const signal = this.#signal();
+        if (this.#delayBeforeNextAttempt(signal) === undefined) return;
+        // A synchronous loop does not sleep, but an abort (onRetry's too) ends it, as a sleep's
+        // would.
+        if (signal?.aborted === true) {
+          this.#loop.abandonRetry();
+          throw signal.reason;
+        }
+        this.#advance();
       }
-      this.#advance();
+    } finally {
+      this.#abandonUnmadeRetry();
     }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<number> {
     this.#startIterating();
-    for (;;) {
-      yield (this.#lastYielded = this.#call.attempt);
-      if (this.#call.attempt > this.#lastYielded) continue; // wait() has already slept and moved on
-      const signal = this.#signal();
-      const delay = this.#delayBeforeNextAttempt(signal);
-      if (delay === undefined) return;
-      await this.#sleep(delay, signal);
-      this.#advance();
+    try {
+      for (;;) {
+        yield (this.#lastYielded = this.#call.attempt);
+        if (this.#call.attempt > this.#lastYielded) continue; // wait() has already moved on
+        const signal = this.#signal();
+        const delay = this.#delayBeforeNextAttempt(signal);
+        if (delay === undefined) return;
+        await this.#sleep(delay, signal);
+        this.#advance();
+      }
+    } finally {
+      this.#abandonUnmadeRetry();
     }
+  }
+
+  /**
+   * The iteration ended (`break`, `return`, a throw in the loop's body) with a retry granted for
+   * the recorded failure that will not run now: the budget gets it back, and it is not counted.
+   */
+  #abandonUnmadeRetry(): void {
+    if (this.#failure?.delay === undefined) return;
+    this.#failure = { ...this.#failure, delay: undefined };
+    this.#loop.abandonRetry();
   }
 
   /**
