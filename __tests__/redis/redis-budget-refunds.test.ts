@@ -45,6 +45,18 @@ describe('a refund of a retry already sent to the fleet', () => {
     expect(budget.retriesInWindow).toBe(0);
   });
 
+  it('sends no refund for a retry this instance was not granted', async () => {
+    const key = uniqueKey('spurious-refund');
+    const granting = fleetBudget(redis.client, key);
+    const other = fleetBudget(redis.client, key);
+    await Promise.all([granting.sync(), other.sync()]);
+    expect(granting.tryRetry()).toBe(true);
+    await granting.sync();
+    other.refundRetry(); // nothing this instance was granted: nothing to give back
+    await other.sync();
+    expect(other.fleetView?.retries).toBe(1);
+  });
+
   it('never takes the fleet window below zero, whatever an instance sends', async () => {
     const key = uniqueKey('hostile-refund');
     const budget = fleetBudget(redis.client, key);

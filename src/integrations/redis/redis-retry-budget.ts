@@ -180,14 +180,19 @@ export class RedisRetryBudget extends RetryBudget {
    * passes where the call's retry was granted), else where the last retry was granted.
    */
   override refundRetry(origin: RetryGrantOrigin = this.#lastGrantOrigin): void {
-    // Not sent yet: it is simply not sent. Sent (or in flight): the fleet's window gives it back.
-    if (this.#pendingRetries > 0) this.#pendingRetries -= 1;
-    else this.#pendingRefunds += 1;
-    if (origin === 'local') super.refundRetry();
-    else if (this.#fleetRetries > 0) {
+    // Only a retry this instance was granted, still in the window, is given back: a refund sent
+    // for nothing would take another instance's retry out of the fleet's window.
+    if (origin === 'local') {
+      if (super.retriesInWindow <= 0) return;
+      super.refundRetry();
+    } else {
+      if (this.#fleetGrants.sum(now()) <= 0) return;
       this.#fleetRetries -= 1;
       this.#fleetGrants.add(-1, now());
     }
+    // Not sent yet: it is simply not sent. Sent (or in flight): the fleet's window gives it back.
+    if (this.#pendingRetries > 0) this.#pendingRetries -= 1;
+    else this.#pendingRefunds += 1;
   }
 
   /**
