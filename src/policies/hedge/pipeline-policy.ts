@@ -1,4 +1,4 @@
-import { promiseThen } from '../../core/call-with-retry';
+import { builtInThen } from '../../core/call-with-retry';
 import { deriveAttemptRecord, type CallRecord, type PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { failedWith, type Outcome } from '../../core/outcome';
@@ -160,7 +160,7 @@ function runHedgedStep(
       };
       try {
         // The built-in `then`, as `whenSettled` calls it: never the attempt's own, read again.
-        promiseThen.call(
+        builtInThen.call(
           attempt,
           (value) => {
             record.attemptScope!.release();

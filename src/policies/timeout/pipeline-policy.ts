@@ -1,4 +1,4 @@
-import { promiseThen } from '../../core/call-with-retry';
+import { builtInThen } from '../../core/call-with-retry';
 import type { CallRecord, FirstAttemptAnswer, PipelinePolicy } from '../../core/pipeline';
 import type { PolicyRegistration } from '../../core/policy-registry';
 import { vetoMisuse } from '../../core/misuse-error';
@@ -79,7 +79,7 @@ function raceTimeLimit(
       // and never with a thenable. Any other `then` (a thenable's, a subclass's own) may call back
       // at once, from the method's own context, or with a thenable to adopt: the race settles as
       // the attempt's, and the call is answered from a reaction made here, as without `answer`.
-      answerInReaction = then !== promiseThen;
+      answerInReaction = then !== builtInThen;
       const fulfilled = (result: unknown): void => settle(false, result);
       const rejected = (error: unknown): void => settle(true, error);
       // A native promise's `then` is called as a method, which V8 inlines (read twice: `settle`
