@@ -34,6 +34,36 @@ export interface PolicyRegistration {
    * the kind's default), or undefined for none.
    */
   create(setting: unknown, scope: PolicyScope): PipelinePolicy | undefined;
+  /**
+   * For a kind whose options merge field by field across decorator layers (DESIGN 1b): checks
+   * merged options as `prepare` would, without making anything. Throws naming `source`.
+   */
+  readonly validateMerged?: (options: object, source: string) => void;
+}
+
+/** The own-key options each prepared setting (a breaker made from options, ...) was made from. */
+const optionsOfPrepared = new WeakMap<object, object>();
+
+/**
+ * Keeps, next to a setting `prepare` made from options, the options' own keys, so that the layers
+ * of a decorated method can be merged field by field later. Returns `prepared`.
+ */
+export function preparedFromOptions<Prepared extends object>(
+  prepared: Prepared,
+  options: object,
+): Prepared {
+  optionsOfPrepared.set(prepared, mergeOwnKeys(options));
+  return prepared;
+}
+
+/**
+ * The options a prepared setting was made from, or undefined for a setting taken whole (an
+ * instance the caller gave, `false`, a number of ms).
+ */
+export function optionsOfSetting(setting: unknown): object | undefined {
+  return typeof setting === 'object' && setting !== null
+    ? optionsOfPrepared.get(setting)
+    : undefined;
 }
 
 /**

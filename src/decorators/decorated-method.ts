@@ -4,7 +4,9 @@ import { PipelineCache } from '../core/fast-path/pipeline-cache';
 import { createRetryingFunction } from '../core/fast-path/retrying-function';
 import { compilePipeline, type Pipeline, type PolicyKind } from '../core/pipeline';
 import type { PipelinePolicy } from '../core/pipeline';
-import { ownSetting, type PolicyRegistration } from '../core/policy-registry';
+import { optionsOfSetting, ownSetting, type PolicyRegistration } from '../core/policy-registry';
+import { describeValue } from '../policy/describe-value';
+import { mergeOwnKeys } from '../policy/own-keys';
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
 import { checkMergedLayers, type OptionLayer } from '../policy/validate-options';
@@ -47,6 +49,15 @@ export class DecoratedMethod {
    * names it (telemetry), from the same policies.
    */
   readonly #policiesByOwner = new WeakMap<object, OwnerPolicies>();
+  /**
+   * Settings made from the merged options of several layers, with the layers' settings they were
+   * made from: owners whose layers are the same share one (a breaker per method, not per class).
+   */
+  readonly #mergedSettings: {
+    readonly kind: PolicyKind;
+    readonly settings: readonly unknown[];
+    readonly setting: unknown;
+  }[] = [];
 
   constructor(
     readonly name: string,
@@ -90,6 +101,7 @@ export class DecoratedMethod {
     const className = classNameOf(this.owner.key, this.owner.access, from) ?? '(its class)';
     const where = `${className}.${this.name}`;
     this.#checkHedgeIsIdempotent(chain, where);
+    this.#checkMergedPolicyLayers(chain, where);
     if (retry === undefined && rateLimit === undefined) return;
     const methodLayer = (source: string, options: object): OptionLayer => ({
       options,
@@ -106,10 +118,20 @@ export class DecoratedMethod {
     }
   }
 
+  /** Refuses policy options that each layer accepts but their merge does not, naming the layers. */
+  #checkMergedPolicyLayers(chain: readonly ClassRecord[], where: string): void {
+    for (const registration of policyRegistrations) {
+      if (registration.validateMerged === undefined) continue;
+      const merged = this.#mergedLayers(registration, chain, where);
+      if (merged?.options === undefined || merged.layers.length < 2) continue;
+      registration.validateMerged(merged.options, describeLayers(merged.layers));
+    }
+  }
+
   /** A hedge in force (from any layer) with `idempotent: false` in force is refused. */
   #checkHedgeIsIdempotent(chain: readonly ClassRecord[], where: string): void {
     const hedge = policyRegistrations.find((registration) => registration.kind === 'hedge');
-    if (hedge === undefined || this.#settingFor(hedge, chain) === undefined) return;
+    if (hedge === undefined || this.#mergedLayers(hedge, chain, where) === undefined) return;
     const own = ownSetting(this.retry, 'idempotent');
     const idempotent = own ?? ownSetting(mergeClassDefaults(chain), 'idempotent');
     if (idempotent !== false) return;
@@ -138,30 +160,140 @@ export class DecoratedMethod {
       ],
     });
     const scope = { kind: 'method', owner: owner.key, source: this.name } as const;
+    // checkLayers has refused merged options that do not go together, naming the classes.
+    const methodName = `${chain[0]?.className ?? '(its class)'}.${this.name}`;
     const policies: PipelinePolicy[] = [];
     for (const registration of policyRegistrations) {
-      const policy = registration.create(this.#settingFor(registration, chain), scope);
+      const setting = this.#settingFor(registration, chain, methodName);
+      const policy = registration.create(setting, scope);
       if (policy !== undefined) policies.push(policy);
     }
     return { retryPolicy, policies, classless: undefined };
   }
 
   /**
-   * The setting of a policy kind in force for this method: its own decorator's, then its `@Retry`
-   * option's, then the classes', most derived first (a class decorator, then `@RetryDefaults`).
+   * The setting of a policy kind in force for this method, from its layers (`#layersOf`). The
+   * options of successive layers merge field by field; an instance (or `false`) is taken whole, and
+   * options above it start afresh. A setting from one layer is used as it was prepared (one breaker
+   * for all the methods of a class); merged options make one for this method, kept per layers so
+   * that every owner compiled from the same layers shares it.
    */
-  #settingFor(registration: PolicyRegistration, chain: readonly ClassRecord[]): unknown {
-    if (this.settings.has(registration.kind)) return this.settings.get(registration.kind);
-    const key = registration.optionKey;
-    const own = ownSetting(this.retry, key);
-    if (own !== undefined) return own;
-    for (const record of chain) {
-      if (record.settings.has(registration.kind)) return record.settings.get(registration.kind);
-      const fromDefaults = ownSetting(record.defaults, key);
-      if (fromDefaults !== undefined) return fromDefaults;
-    }
-    return undefined;
+  #settingFor(
+    registration: PolicyRegistration,
+    chain: readonly ClassRecord[],
+    methodName: string,
+  ): unknown {
+    const merged = this.#mergedLayers(registration, chain, methodName);
+    if (merged === undefined) return undefined;
+    if (merged.layers.length === 1) return merged.layers[0].setting;
+    const settings = merged.layers.map((layer) => layer.setting);
+    const cached = this.#mergedSettings.find(
+      (entry) =>
+        entry.kind === registration.kind &&
+        entry.settings.length === settings.length &&
+        entry.settings.every((setting, index) => setting === settings[index]),
+    );
+    if (cached !== undefined) return cached.setting;
+    const setting = registration.prepare(merged.options, describeLayers(merged.layers));
+    this.#mergedSettings.push({ kind: registration.kind, settings, setting });
+    return setting;
   }
+
+  /**
+   * The layers that make a kind's setting for this method (from the last instance up), and their
+   * merged options (undefined when the lowest of them is an instance); undefined when none sets it.
+   */
+  #mergedLayers(
+    registration: PolicyRegistration,
+    chain: readonly ClassRecord[],
+    methodName: string,
+  ): MergedLayers | undefined {
+    let merged: MergedLayers | undefined;
+    for (const layer of this.#layersOf(registration, chain, methodName)) {
+      const options = optionsOfSetting(layer.setting);
+      const mergeable = registration.validateMerged !== undefined && options !== undefined;
+      merged =
+        merged?.options !== undefined && mergeable
+          ? { layers: [...merged.layers, layer], options: mergeOwnKeys(merged.options, options) }
+          : { layers: [layer], options: mergeable ? options : undefined };
+    }
+    return merged;
+  }
+
+  /**
+   * The layers that set a policy kind for this method, least specific first: for each class from
+   * the base down, its `@RetryDefaults` then its class decorator; then the method's `@Retry`
+   * option, then its own decorator.
+   */
+  #layersOf(
+    registration: PolicyRegistration,
+    chain: readonly ClassRecord[],
+    methodName: string,
+  ): SettingLayer[] {
+    const { kind, optionKey } = registration;
+    const layers: SettingLayer[] = [];
+    const decorator = decoratorNames[kind] ?? `@${kind}`;
+    for (let index = chain.length - 1; index >= 0; index--) {
+      const record = chain[index];
+      const className = record.className ?? '(anonymous class)';
+      const fromDefaults = ownSetting(record.defaults, optionKey);
+      if (fromDefaults !== undefined) {
+        layers.push({
+          setting: fromDefaults,
+          describe: (options) => `@RetryDefaults({ ${optionKey}: ${options} }) on ${className}`,
+        });
+      }
+      if (record.settings.has(kind)) {
+        layers.push({
+          setting: record.settings.get(kind),
+          describe: (options) => `${decorator}(${options}) on ${className}`,
+        });
+      }
+    }
+    const own = ownSetting(this.retry, optionKey);
+    if (own !== undefined) {
+      layers.push({
+        setting: own,
+        describe: (options) => `@Retry({ ${optionKey}: ${options} }) on ${methodName}`,
+      });
+    }
+    if (this.settings.has(kind)) {
+      layers.push({
+        setting: this.settings.get(kind),
+        describe: (options) => `${decorator}(${options}) on ${methodName}`,
+      });
+    }
+    return layers;
+  }
+}
+
+/** One place that sets a policy kind for a method, and how to name it in an error. */
+interface SettingLayer {
+  readonly setting: unknown;
+  /** Names the layer with its options, e.g. `@CircuitBreaker({"breakDuration":5000}) on Foo.bar`. */
+  readonly describe: (options: string) => string;
+}
+
+interface MergedLayers {
+  readonly layers: readonly SettingLayer[];
+  readonly options: object | undefined;
+}
+
+/** The decorators that set each kind on a method or a class, as errors name them. */
+const decoratorNames: Partial<Record<PolicyKind, string>> = {
+  'circuit-breaker': '@CircuitBreaker',
+  'rate-limiter': '@RateLimit',
+  'concurrency-limit': '@ConcurrencyLimit',
+  hedge: '@Hedge',
+  timeout: '@Timeout',
+  fallback: '@Fallback',
+};
+
+/** Names the layers whose options were merged: `@RetryDefaults(...) on Foo and @X(...) on Foo.bar`. */
+function describeLayers(layers: readonly SettingLayer[]): string {
+  return layers
+    .map((layer) => layer.describe(describeValue(optionsOfSetting(layer.setting))))
+    .join(' and ');
 }
 
 interface OwnerPolicies {

@@ -1,6 +1,7 @@
 import type { Outcome } from '../../core/outcome';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
-import type { PolicyRegistration } from '../../core/policy-registry';
+import { preparedFromOptions, type PolicyRegistration } from '../../core/policy-registry';
+import { mergeOwnKeys } from '../../policy/own-keys';
 import { ErrorCategory } from '../../classify/error-category';
 import { isAbortOfCall } from '../../core/abort-signal';
 import { keepAsCause } from '../../core/user-callback';
@@ -187,8 +188,12 @@ export const circuitBreakerRegistration: PolicyRegistration = {
   prepare(value, source) {
     if (isBreaker(value)) return value;
     validateCircuitBreakerOptions(value, source); // names the option in `source`'s words
-    return new Breaker(value as ConstructorParameters<typeof Breaker>[0]);
+    const options = mergeOwnKeys<ConstructorParameters<typeof Breaker>[0] & object>(
+      value as object,
+    );
+    return preparedFromOptions(new Breaker(options), options);
   },
+  validateMerged: (options, source) => void validateCircuitBreakerOptions(options, source),
   create(setting) {
     return setting === undefined ? undefined : circuitBreakerPolicy(setting as Breaker);
   },

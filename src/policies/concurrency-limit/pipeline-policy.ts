@@ -3,7 +3,12 @@ import { isPromiseLike, type MethodShape } from '../../core/call-with-retry';
 import { markMisuse, vetoMisuse } from '../../core/misuse-error';
 import type { Outcome } from '../../core/outcome';
 import type { CallRecord, Pipeline, PipelinePolicy } from '../../core/pipeline';
-import type { PolicyRegistration, PolicyScope } from '../../core/policy-registry';
+import {
+  preparedFromOptions,
+  type PolicyRegistration,
+  type PolicyScope,
+} from '../../core/policy-registry';
+import { mergeOwnKeys } from '../../policy/own-keys';
 import { concurrencyRejectedChannel } from '../../telemetry/channels';
 import { ConcurrencyLimiter, isConcurrencyLimiter } from './concurrency-limiter';
 import type { ConcurrencyLimitError } from './errors';
@@ -148,8 +153,10 @@ export const concurrencyLimitRegistration: PolicyRegistration = {
       );
     }
     validateConcurrencyLimiterOptions(value, source); // names the option in `source`'s words
-    return new ConcurrencyLimiter(value as ConcurrencyLimiterOptions);
+    const options = mergeOwnKeys<ConcurrencyLimiterOptions>(value);
+    return preparedFromOptions(new ConcurrencyLimiter(options), options);
   },
+  validateMerged: (options, source) => void validateConcurrencyLimiterOptions(options, source),
   create(setting, scope) {
     return setting === undefined
       ? undefined

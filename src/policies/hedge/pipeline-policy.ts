@@ -1,6 +1,7 @@
 import { builtInThen } from '../../core/call-with-retry';
 import { deriveAttemptRecord, type CallRecord, type PipelinePolicy } from '../../core/pipeline';
-import type { PolicyRegistration } from '../../core/policy-registry';
+import { preparedFromOptions, type PolicyRegistration } from '../../core/policy-registry';
+import { mergeOwnKeys } from '../../policy/own-keys';
 import { failedWith, type Outcome } from '../../core/outcome';
 import { stopWaking, wakeOnAbort } from '../../core/sleep';
 import { hedgeChannel } from '../../telemetry/channels';
@@ -247,7 +248,12 @@ function attemptCap(call: CallRecord): number {
 export const hedgeRegistration: PolicyRegistration = {
   kind: 'hedge',
   optionKey: 'hedge',
-  prepare: (value, source) => validateHedgeOptions(value, source),
+  prepare(value, source) {
+    validateHedgeOptions(value, source); // names the option in `source`'s words
+    const options = mergeOwnKeys(value as object);
+    return preparedFromOptions(validateHedgeOptions(options, source), options);
+  },
+  validateMerged: (options, source) => void validateHedgeOptions(options, source),
   create: (setting) =>
     setting === undefined ? undefined : hedgePolicy(setting as ResolvedHedgeOptions),
 };

@@ -4,7 +4,12 @@ import { callSignal } from '../../core/abort-signal';
 import { isPromiseLike } from '../../core/call-with-retry';
 import { functionKind } from '../../core/function-kind';
 import type { CallRecord, PipelinePolicy } from '../../core/pipeline';
-import type { PolicyRegistration, PolicyScope } from '../../core/policy-registry';
+import {
+  preparedFromOptions,
+  type PolicyRegistration,
+  type PolicyScope,
+} from '../../core/policy-registry';
+import { mergeOwnKeys } from '../../policy/own-keys';
 import { sleep } from '../../core/sleep';
 import { describeValue } from '../../policy/describe-value';
 import { rateLimitedChannel } from '../../telemetry/channels';
@@ -221,8 +226,10 @@ export const rateLimiterRegistration: PolicyRegistration = {
   prepare(value, source) {
     if (isRateLimiter(value)) return value;
     validateRateLimiterOptions(value, source); // names the option in `source`'s words
-    return new RateLimiter(value as RateLimiterOptions);
+    const options = mergeOwnKeys<RateLimiterOptions>(value as object);
+    return preparedFromOptions(new RateLimiter(options), options);
   },
+  validateMerged: (options, source) => void validateRateLimiterOptions(options, source),
   create(setting, scope) {
     return setting === undefined ? undefined : rateLimiterPolicy(setting as RateLimiter, scope);
   },
