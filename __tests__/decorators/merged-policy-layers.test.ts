@@ -210,3 +210,23 @@ it('a budget: false or an instance is taken whole', async () => {
   await expect(new Client().fetch()).rejects.toBeInstanceOf(HttpError);
   expect(attempts).toBe(1);
 });
+
+it('merges own keys only: a key on Object.prototype is no option', async () => {
+  const prototype = Object.prototype as Record<string, unknown>;
+  prototype.consecutiveFailures = 1;
+  try {
+    @RetryDefaults({ circuitBreaker: { breakDuration: 1000 }, budget: false })
+    class Client {
+      @CircuitBreaker({ breakDuration: 5000 })
+      @Retry({ maxAttempts: 1 })
+      async fetch(): Promise<void> {
+        throw new HttpError(503);
+      }
+    }
+    const client = new Client();
+    await expect(client.fetch()).rejects.toBeInstanceOf(HttpError);
+    await expect(client.fetch()).rejects.toBeInstanceOf(HttpError);
+  } finally {
+    delete prototype.consecutiveFailures;
+  }
+});
