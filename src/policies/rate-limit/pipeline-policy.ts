@@ -95,7 +95,6 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
     // the slow path, which `adoptTicket` tells what was decided: the wait, kept here meanwhile
     // (nothing runs between the two calls).
     let decidedWait = 0;
-    let decidedGrant: RateLimitGrant | undefined;
     policy.enterFirstAttempt = (pipeline, shape) => {
       const clock = now();
       answersWithPromise ||= shape.answersWithPromise;
@@ -108,9 +107,7 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
       const wait = limiter.tryAcquire(1, allowed, clock);
       if (wait === 0) return adaptive ? Math.max(clock, 0) + 1 : 1;
       decidedWait = wait;
-      if (wait > allowed) return 0;
-      decidedGrant = limiter.lastGrant;
-      return grantedWithWait;
+      return wait <= allowed ? grantedWithWait : 0;
     };
     policy.successReporter = () => passValue;
     policy.adoptTicket = (call, ticket, shape) => {
@@ -122,9 +119,9 @@ export function rateLimiterPolicy(limiter: RateLimiter, scope: PolicyScope): Pip
       if (ticket > 0 && adaptive) call.attemptStartedAt = ticket - 1;
       if (ticket === grantedWithWait) {
         call.slots[slot + 2] = true;
-        call.slots[slot + 4] = decidedGrant;
+        // The grant `enterFirstAttempt` has just made: nothing runs between the two calls.
+        call.slots[slot + 4] = limiter.lastGrant;
       }
-      decidedGrant = undefined;
     };
   }
   if (adaptive) {

@@ -60,7 +60,10 @@ export class RateLimiter {
   readonly options: ResolvedRateLimiterOptions;
   /** Clock time (ms) at which every unit granted so far is paid for. */
   #theoreticalArrival = -Infinity;
-  #lastGrant: RateLimitGrant | undefined;
+  // What the last grant with a wait took (ms of arrival time); NaN before the first. A number, not
+  // a grant object: made in `tryAcquire`, the object cost calls with no wait 80 instructions each
+  // on Node 24 (a larger function to inline); `lastGrant` makes it when it is asked for.
+  #lastGrantSpan = Number.NaN;
   readonly #adaptive: AdaptiveRate | undefined;
   #granted = 0;
   #waited = 0;
@@ -95,7 +98,7 @@ export class RateLimiter {
     this.#granted += 1;
     if (wait > 0) {
       this.#waited += 1;
-      this.#lastGrant = { takenFrom: this, taken: span };
+      this.#lastGrantSpan = span;
     }
     return wait;
   }
@@ -105,7 +108,8 @@ export class RateLimiter {
    * call, and pass it to `release` if the units go unused.
    */
   get lastGrant(): RateLimitGrant | undefined {
-    return this.#lastGrant;
+    const taken = this.#lastGrantSpan;
+    return Number.isNaN(taken) ? undefined : { takenFrom: this, taken };
   }
 
   /**
