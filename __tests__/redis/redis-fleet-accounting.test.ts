@@ -73,8 +73,12 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     return made;
   }
 
-  it('gives back to the fleet the lease of a reply that came after redisTimeout', async () => {
-    const key = uniqueKey('late-lease');
+  /**
+   * A limiter that used 20 units and whose next exchange (charging them, leasing 20 more) is held
+   * past its 50 ms `redisTimeout`, and another instance on the same key to read the fleet with.
+   */
+  async function leaseWithLateReply(name: string) {
+    const key = uniqueKey(name);
     const { control, client: slow } = controlledClient(client);
     // Both on one connection: Redis runs their commands in the order they were sent.
     const shared = limiter(slow, key, { redisTimeout: 50 });
@@ -85,7 +89,12 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     const time = Date.now();
     for (let ask = 0; ask < 20; ask++) shared.tryAcquire(1, 0, time);
     control.holding = true;
-    await shared.sync(); // charges the 20 used, leases 20 more: the reply comes after 50 ms
+    await shared.sync();
+    return { control, shared, other };
+  }
+
+  it('gives back to the fleet the lease of a reply that came after redisTimeout', async () => {
+    const { control, shared, other } = await leaseWithLateReply('late-lease');
     expect(shared.fleetReachable).toBe(false);
     expect(shared.leased).toBe(0);
     control.letGo();
@@ -99,16 +108,7 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
   });
 
   it('gives a late lease back to the fleet even when the reply comes after close()', async () => {
-    const key = uniqueKey('late-after-close');
-    const { control, client: slow } = controlledClient(client);
-    const shared = limiter(slow, key, { redisTimeout: 50 });
-    const other = limiter(client.client, key);
-    for (let tries = 0; tries < 50 && !shared.fleetReachable; tries++) await shared.sync();
-    expect(shared.fleetReachable).toBe(true);
-    const time = Date.now();
-    for (let ask = 0; ask < 20; ask++) shared.tryAcquire(1, 0, time);
-    control.holding = true;
-    await shared.sync();
+    const { control, shared, other } = await leaseWithLateReply('late-after-close');
     await shared.close(); // its last exchange times out too
     control.letGo();
     await settle();
