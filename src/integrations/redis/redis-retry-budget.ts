@@ -1,4 +1,5 @@
 import { now } from '../../policies/clock';
+import { BucketedWindow } from '../../policies/retry-budget/bucketed-window';
 import { RetryBudget, type RetryGrantOrigin } from '../../policies/retry-budget/retry-budget';
 import type { RetryBudgetOptions } from '../../policies/retry-budget/options';
 import { statisticsKey, type BudgetStats } from '../../telemetry/statistics';
@@ -23,43 +24,6 @@ interface FleetBudgetView {
   readonly retries: number;
   /** Instances that exchanged within the window, this one included. */
   readonly instances: number;
-}
-
-const windowBuckets = 10;
-
-/**
- * Retries the fleet granted this instance, over the budget's window: 10 buckets of `window / 10`
- * ms aligned on the wall clock, as the local budget's, so that both leave the window together.
- */
-class FleetGrantWindow {
-  readonly #bucketWidth: number;
-  readonly #bucketNumbers = new Float64Array(windowBuckets).fill(NaN);
-  readonly #grants = new Float64Array(windowBuckets);
-
-  constructor(window: number) {
-    this.#bucketWidth = window / windowBuckets;
-  }
-
-  /** Adds `amount` (-1 for a refund, never below 0) to the bucket of `time`. */
-  add(amount: number, time: number): void {
-    const bucket = Math.floor(time / this.#bucketWidth);
-    const slot = ((bucket % windowBuckets) + windowBuckets) % windowBuckets;
-    if (this.#bucketNumbers[slot] !== bucket) {
-      this.#bucketNumbers[slot] = bucket;
-      this.#grants[slot] = 0;
-    }
-    this.#grants[slot] = Math.max(0, this.#grants[slot] + amount);
-  }
-
-  sum(time: number): number {
-    const current = Math.floor(time / this.#bucketWidth);
-    let total = 0;
-    for (let slot = 0; slot < windowBuckets; slot += 1) {
-      const bucket = this.#bucketNumbers[slot];
-      if (bucket > current - windowBuckets && bucket <= current) total += this.#grants[slot];
-    }
-    return total;
-  }
 }
 
 /**
@@ -110,7 +74,8 @@ export class RedisRetryBudget extends RetryBudget {
   #sentRefunds = 0;
   #view: FleetBudgetView | undefined;
   #fleetRetries = 0;
-  readonly #fleetGrants: FleetGrantWindow;
+  // Retries the fleet granted this instance, in windows aligned with the local budget's.
+  readonly #fleetGrants: BucketedWindow;
   // Where the last retry was granted: by the local budget (Redis unreachable) or the fleet's view.
   #lastGrantOrigin: RetryGrantOrigin = 'local';
   #fleetRefused = 0;
@@ -121,7 +86,7 @@ export class RedisRetryBudget extends RetryBudget {
     this.redisKey = `tenacious:{${connection.key}}:budget`;
     this.#keys = [`${this.redisKey}:window`, `${this.redisKey}:instances`];
     this.#instance = connection.instance;
-    this.#fleetGrants = new FleetGrantWindow(this.options.window);
+    this.#fleetGrants = new BucketedWindow(this.options.window, 1);
     this.#exchange = new BackgroundExchange<BudgetBatch>(
       connection.client,
       connection.redisTimeout,
@@ -166,7 +131,7 @@ export class RedisRetryBudget extends RetryBudget {
     }
     this.#pendingRetries += 1;
     this.#fleetRetries += 1;
-    this.#fleetGrants.add(1, now());
+    this.#fleetGrants.add(0, 1, now());
     this.#lastGrantOrigin = 'fleet';
     return true;
   }
@@ -186,9 +151,8 @@ export class RedisRetryBudget extends RetryBudget {
       if (super.retriesInWindow <= 0) return;
       super.refundRetry();
     } else {
-      if (this.#fleetGrants.sum(now()) <= 0) return;
+      if (!this.#fleetGrants.takeNewest(0, now())) return;
       this.#fleetRetries -= 1;
-      this.#fleetGrants.add(-1, now());
     }
     // Not sent yet: it is simply not sent. Sent (or in flight): the fleet's window gives it back.
     if (this.#pendingRetries > 0) this.#pendingRetries -= 1;
@@ -200,7 +164,7 @@ export class RedisRetryBudget extends RetryBudget {
    * `callsInWindow` counts its own first attempts); the fleet's totals are in `fleetView`.
    */
   override get retriesInWindow(): number {
-    return super.retriesInWindow + this.#fleetGrants.sum(now());
+    return super.retriesInWindow + this.#fleetGrants.sum(0, now());
   }
 
   /** Stops the background exchange after sending what was counted since the last one. */

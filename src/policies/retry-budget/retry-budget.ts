@@ -1,3 +1,4 @@
+import { BucketedWindow } from './bucketed-window';
 import { now } from '../clock';
 import { statisticsKey, type BudgetStats } from '../../telemetry/statistics';
 import {
@@ -26,10 +27,12 @@ export function isRetryBudget(value: unknown): value is RetryBudget {
 /** Where a fleet-wide budget counted a retry it granted: its local budget's window or the fleet's. */
 export type RetryGrantOrigin = 'local' | 'fleet';
 
-const windowBuckets = 10;
-
 /** Pending first attempts are stamped, with one clock read, at the latest when this many wait. */
 const callsPerClockRead = 16;
+
+// The series of the budget's window.
+const callSeries = 0;
+const retrySeries = 1;
 
 // A retry is allowed while retries < allowance. The allowance is a product of doubles (0.1 * 30 is
 // 3.0000000000000004), so it is compared as if rounded to 9 significant digits: exactly 3 retries
@@ -63,12 +66,9 @@ export class RetryBudget {
   /** The options in force, defaults filled in. */
   readonly options: ResolvedRetryBudgetOptions;
 
-  readonly #bucketWidth: number;
   readonly #flatAllowance: number;
-  // Per bucket: the bucket's number (time divided by the width; NaN when unused), then its counts.
-  readonly #bucketNumbers = new Float64Array(windowBuckets).fill(NaN);
-  readonly #calls = new Float64Array(windowBuckets);
-  readonly #retries = new Float64Array(windowBuckets);
+  // First attempts (`callSeries`) and retries (`retrySeries`) over the window.
+  readonly #window: BucketedWindow;
   // First attempts counted but not yet stamped (see the class notes).
   #pendingCalls = 0;
   // Totals since the budget was made, for `stats(budget)`.
@@ -79,7 +79,7 @@ export class RetryBudget {
   constructor(options?: RetryBudgetOptions) {
     // Errors name the class the caller constructed (`RedisRetryBudget` too).
     this.options = validateRetryBudgetOptions(options, new.target.name || 'RetryBudget');
-    this.#bucketWidth = this.options.window / windowBuckets;
+    this.#window = new BucketedWindow(this.options.window, 2);
     this.#flatAllowance = (this.options.minPerSecond * this.options.window) / 1000;
   }
 
@@ -100,13 +100,13 @@ export class RetryBudget {
   tryRetry(): boolean {
     const time = now();
     this.#stampPendingCalls(time);
-    const allowance = this.options.ratio * this.#sum(this.#calls, time) + this.#flatAllowance;
-    const retries = this.#sum(this.#retries, time);
+    const allowance = this.options.ratio * this.#window.sum(callSeries, time) + this.#flatAllowance;
+    const retries = this.#window.sum(retrySeries, time);
     if (retries >= allowance - allowance * relativeTolerance) {
       this.#totalRefused += 1;
       return false;
     }
-    this.#retries[this.#currentSlot(time)] += 1;
+    this.#window.add(retrySeries, 1, time);
     this.#totalRetries += 1;
     return true;
   }
@@ -128,15 +128,7 @@ export class RetryBudget {
    * `_origin` is `lastGrantOrigin` as it was just after that retry was granted (one window here).
    */
   refundRetry(_origin?: RetryGrantOrigin): void {
-    const time = now();
-    const current = Math.floor(time / this.#bucketWidth);
-    this.#currentSlot(time);
-    for (let bucket = current; bucket > current - windowBuckets; bucket -= 1) {
-      const slot = ((bucket % windowBuckets) + windowBuckets) % windowBuckets;
-      if (this.#bucketNumbers[slot] !== bucket || this.#retries[slot] <= 0) continue;
-      this.#retries[slot] -= 1;
-      break;
-    }
+    this.#window.takeNewest(retrySeries, now());
     if (this.#totalRetries > 0) this.#totalRetries -= 1;
   }
 
@@ -155,43 +147,20 @@ export class RetryBudget {
   get callsInWindow(): number {
     const time = now();
     this.#stampPendingCalls(time);
-    return this.#sum(this.#calls, time);
+    return this.#window.sum(callSeries, time);
   }
 
   /** Retries granted in the window now (for tests and telemetry). */
   get retriesInWindow(): number {
     const time = now();
     this.#stampPendingCalls(time);
-    return this.#sum(this.#retries, time);
+    return this.#window.sum(retrySeries, time);
   }
 
   /** Adds the pending first attempts to the bucket of `time`. */
   #stampPendingCalls(time: number): void {
-    const slot = this.#currentSlot(time);
-    this.#calls[slot] += this.#pendingCalls;
+    this.#window.add(callSeries, this.#pendingCalls, time);
     this.#pendingCalls = 0;
-  }
-
-  /** The slot of the bucket `time` falls in, emptied first if it still holds an older bucket. */
-  #currentSlot(time: number): number {
-    const bucket = Math.floor(time / this.#bucketWidth);
-    const slot = ((bucket % windowBuckets) + windowBuckets) % windowBuckets;
-    if (this.#bucketNumbers[slot] !== bucket) {
-      this.#bucketNumbers[slot] = bucket;
-      this.#calls[slot] = 0;
-      this.#retries[slot] = 0;
-    }
-    return slot;
-  }
-
-  #sum(counts: Float64Array, time: number): number {
-    const current = Math.floor(time / this.#bucketWidth);
-    let total = 0;
-    for (let slot = 0; slot < windowBuckets; slot += 1) {
-      const bucket = this.#bucketNumbers[slot];
-      if (bucket > current - windowBuckets && bucket <= current) total += counts[slot];
-    }
-    return total;
   }
 }
 
