@@ -1,12 +1,23 @@
-import { Classified, ErrorCategory, HttpError, Retry, RetryOnRateLimit, stats } from '../../src';
+import {
+  BrokenCircuitError,
+  CircuitBreaker,
+  Classified,
+  ErrorCategory,
+  HttpError,
+  Retry,
+  RetryOnRateLimit,
+  stats,
+} from '../../src';
 
 // A third-party method decorator that wraps the method (tracing, logging, metrics), placed between
-// tenacious's decorators on the same method.
+// tenacious's decorators on the same method. `tracedCalls` counts the calls that went through it.
+let tracedCalls = 0;
 function traced<This, Args extends unknown[], Result>(
   method: (this: This, ...args: Args) => Result,
   _context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Result>,
 ) {
   return function (this: This, ...args: Args): Result {
+    tracedCalls += 1;
     return method.apply(this, args);
   };
 }
@@ -62,5 +73,26 @@ describe('tenacious decorators separated by another wrapping decorator', () => {
     const gateway = new Gateway();
     await expect(gateway.embed()).rejects.toBeInstanceOf(HttpError);
     expect(stats(gateway.embed)).toMatchObject({ calls: 1, attempts: 2, retries: 1, giveUps: 1 });
+  });
+
+  it('a breaker above a wrapping decorator and @Retry keeps that decorator in every call', async () => {
+    // The breaker does not replace @Retry's wrapper with its own (as it does with nothing
+    // between them): that would drop the decorator between.
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @traced
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(fail: boolean): Promise<string> {
+        if (fail) throw new HttpError(503);
+        return 'ok';
+      }
+    }
+    tracedCalls = 0;
+    const gateway = new Gateway();
+    await expect(gateway.embed(false)).resolves.toBe('ok');
+    await expect(gateway.embed(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(gateway.embed(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect(tracedCalls).toBe(3);
+    expect(stats(gateway.embed)).toMatchObject({ calls: 3, attempts: 2 });
   });
 });

@@ -1,12 +1,24 @@
 import 'reflect-metadata';
-import { Classified, ErrorCategory, HttpError, Retry, RetryOnRateLimit } from '../../src';
+import {
+  BrokenCircuitError,
+  CircuitBreaker,
+  Classified,
+  ErrorCategory,
+  HttpError,
+  Retry,
+  RetryOnRateLimit,
+  stats,
+} from '../../src';
 
 // A legacy method decorator that wraps descriptor.value (as tracing decorators such as
 // nestjs-otel's @Span() or logging decorators do), placed between tenacious's decorators.
+// `tracedCalls` counts the calls that went through it.
+let tracedCalls = 0;
 function Traced(): MethodDecorator {
   return (_target, _key, descriptor: PropertyDescriptor) => {
     const original = descriptor.value as (...args: unknown[]) => unknown;
     descriptor.value = function (this: unknown, ...args: unknown[]) {
+      tracedCalls += 1;
       return original.apply(this, args);
     };
     return descriptor;
@@ -49,5 +61,26 @@ describe('legacy: tenacious decorators separated by another wrapping decorator',
     const gateway = new Gateway();
     await expect(gateway.embed()).rejects.toBeInstanceOf(HttpError);
     expect(gateway.calls).toBe(2);
+  });
+
+  it('a breaker above a wrapping decorator and @Retry keeps that decorator in every call', async () => {
+    // The breaker does not replace @Retry's wrapper with its own (as it does with nothing
+    // between them): that would drop the decorator between.
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @Traced()
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(fail: boolean): Promise<string> {
+        if (fail) throw new HttpError(503);
+        return 'ok';
+      }
+    }
+    tracedCalls = 0;
+    const gateway = new Gateway();
+    await expect(gateway.embed(false)).resolves.toBe('ok');
+    await expect(gateway.embed(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(gateway.embed(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect(tracedCalls).toBe(3);
+    expect(stats(gateway.embed)).toMatchObject({ calls: 3, attempts: 2 });
   });
 });

@@ -23,6 +23,12 @@ export interface PolicyRegistration {
   /** Its key in `@RetryDefaults`, `withRetry` and `retryable` options (and in `@Retry`'s, where accepted). */
   readonly optionKey: string;
   /**
+   * Its policies can admit a first attempt with a ticket (`enterFirstAttempt`, pipeline.ts): a
+   * method that sets this kind itself gets the wrapper that runs such a first attempt
+   * (fast-path/README.md).
+   */
+  readonly guardsFirstAttempt?: boolean;
+  /**
    * Checks a setting where it is given (a decorator, `@RetryDefaults`, a function's options) and
    * turns it into what `create` takes; a state that is shared (a breaker made from options) is
    * made here, once, so that every pipeline compiled from this setting shares it. Throws naming

@@ -202,6 +202,7 @@ export function retryable<Target extends (...args: never[]) => unknown>(
     fn as RetriedFunction,
     new PipelineCache(() => pipeline),
     'retryable',
+    pipeline.firstAttempt,
   );
   attachStatistics(retrying, statistics);
   return retrying as Target;

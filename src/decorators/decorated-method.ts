@@ -2,7 +2,13 @@ import type { Classifier } from '../classify/classifier';
 import type { RetriedFunction } from '../core/call-with-retry';
 import { PipelineCache } from '../core/fast-path/pipeline-cache';
 import { createRetryingFunction } from '../core/fast-path/retrying-function';
-import { compilePipeline, type Pipeline, type PolicyKind } from '../core/pipeline';
+import {
+  compilePipeline,
+  firstAttemptKinds,
+  type FirstAttempt,
+  type Pipeline,
+  type PolicyKind,
+} from '../core/pipeline';
 import type { PipelinePolicy } from '../core/pipeline';
 import { optionsOfSetting, ownSetting, type PolicyRegistration } from '../core/policy-registry';
 import { describeValue } from '../policy/describe-value';
@@ -37,6 +43,10 @@ export class DecoratedMethod {
   /** Method-level policy decorators (`@CircuitBreaker`), prepared, by kind. */
   readonly settings = new Map<PolicyKind, unknown>();
   wrapper: Function | undefined;
+  /** The method the wrapper calls, as the first decorator applied was handed it. */
+  target: Function | undefined;
+  /** The first attempt the wrapper expects (`createRetryingFunction`). */
+  expectedFirstAttempt: FirstAttempt = firstAttemptKinds.plain;
   /** The counters `stats()` reads, shared by the method's pipelines (one per class). */
   readonly statistics = new CallStatistics();
 
@@ -330,19 +340,44 @@ export function decoratedMethodFor(
   return decorated;
 }
 
-/** Installs the method's wrapper unless a stacked decorator already did; returns the new one. */
+/**
+ * Installs the method's wrapper unless a stacked decorator already did; returns the new one. A
+ * decorator that sets a kind guarding first attempts (a breaker) above one that installed a lean
+ * wrapper (`@CircuitBreaker() @Retry()`) installs the ticketed wrapper in its place, unless
+ * another decorator between them has wrapped it: either wrapper runs every call, the expected
+ * one without handing it on.
+ */
 export function installWrapper(
   decorated: DecoratedMethod,
   method: Function,
   source: string,
 ): Function | undefined {
-  if (decorated.wrapper !== undefined) return undefined;
+  const expectedFirstAttempt = policyRegistrations.some(
+    (registration) =>
+      registration.guardsFirstAttempt === true && decorated.settings.has(registration.kind),
+  )
+    ? firstAttemptKinds.ticketed
+    : firstAttemptKinds.plain;
+  let target = method;
+  if (decorated.wrapper !== undefined) {
+    if (
+      expectedFirstAttempt === decorated.expectedFirstAttempt ||
+      method !== decorated.wrapper ||
+      decorated.target === undefined
+    ) {
+      return undefined;
+    }
+    target = decorated.target;
+  }
   const wrapper = createRetryingFunction(
-    method as RetriedFunction,
+    target as RetriedFunction,
     decorated.pipelines,
     `${source} on method "${decorated.name}"`,
+    expectedFirstAttempt,
   );
   decorated.wrapper = wrapper;
+  decorated.target = target;
+  decorated.expectedFirstAttempt = expectedFirstAttempt;
   attachStatistics(wrapper, decorated.statistics);
   return wrapper;
 }

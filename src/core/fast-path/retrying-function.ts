@@ -11,7 +11,13 @@ import {
 } from '../call-with-retry';
 import { functionKind } from '../function-kind';
 import { failedWith } from '../outcome';
-import { countFastCall, createCallRecord, firstAttemptKinds, type Pipeline } from '../pipeline';
+import {
+  countFastCall,
+  createCallRecord,
+  firstAttemptKinds,
+  type FirstAttempt,
+  type Pipeline,
+} from '../pipeline';
 import { callStartTime } from '../retry-decision';
 import { streamWithRetry } from '../stream-with-retry';
 import { collectArguments, mostUnpackedArguments } from './call-arguments';
@@ -30,13 +36,16 @@ import { createGuardedRejectionHandlers, createRejectionHandlers } from './rejec
 
 /**
  * The one wrapper shape used by the decorators and `retryable`: same `this`, same arguments,
- * same return kind as `target`. `source` describes the caller for error messages. What its first
- * attempt relies on to stay cheap is in README.md, next to this file.
+ * same return kind as `target`. `source` describes the caller for error messages.
+ * `expectedFirstAttempt` is the first attempt its calls are expected to take, from the function's
+ * own policies: any call takes whichever its pipeline has, the expected one with nothing handed
+ * on. What its first attempt relies on to stay cheap is in README.md, next to this file.
  */
 export function createRetryingFunction<Target extends RetriedFunction>(
   target: Target,
   pipelines: PipelineCache,
   source: string,
+  expectedFirstAttempt: FirstAttempt = plainFirstAttempt,
 ): Target {
   const kind = functionKind(target);
   if (kind === 'generator') {
@@ -74,16 +83,22 @@ export function createRetryingFunction<Target extends RetriedFunction>(
         undefined,
       ),
   );
-  // A first attempt through a `firstAttemptGuard` (a breaker), without a deadline: the ticket is
-  // all the call keeps (pipeline.ts). Its own function, so that the wrapper stays small.
-  const ticketedFirstAttempt = function (
+  // A first attempt through a `firstAttemptGuard` (a breaker, a concurrency limit, a rate limit),
+  // without a deadline: the ticket is all the call keeps (pipeline.ts). The wrapper of a function
+  // expected to take it, and where `wrapper` hands it on. A function literal of its own, not a
+  // branch of `wrapper`: V8 keeps type feedback per literal, so the guards' code never lands in a
+  // lean method's wrapper (README.md, "Measured").
+  const ticketedWrapper = function (
     this: unknown,
     first?: unknown,
     second?: unknown,
     third?: unknown,
-  ) {
+  ): unknown {
     const count = arguments.length;
     const pipeline = cache.pipelineFor(this);
+    if (pipeline.firstAttempt !== ticketedFirstAttemptKind) {
+      return Reflect.apply(wrapper, this, arguments);
+    }
     const ticket = enterGuardedCall(pipeline, shape);
     if (ticket <= 0) {
       // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path.
@@ -170,7 +185,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     let promised: boolean;
     try {
       value = Reflect.apply(method, this, arguments);
-      // As in `ticketedFirstAttempt`.
+      // As in `ticketedWrapper`.
       promised = isPromiseLike(value);
     } catch (error) {
       const args = Reflect.apply(collectArguments, undefined, arguments);
@@ -212,65 +227,70 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       rejectionHandlers,
     );
   };
-  const wrapper =
+  // The first attempt runs here, not in a callee: V8 forwards `arguments` to the method without
+  // making the object only within the function that owns it (call-arguments.ts), or to a function
+  // it hands them to whole, as here to the other first attempts. Kept under V8's limit for
+  // inlining a function (460 bytes of bytecode, checked by __tests__/core/fast-path-guard.test.ts):
+  // a caller's optimised code then holds the plain first attempt itself.
+  const wrapper = function (
+    this: unknown,
+    first?: unknown,
+    second?: unknown,
+    third?: unknown,
+  ): unknown {
+    const count = arguments.length;
+    const pipeline = cache.pipelineFor(this);
+    if (pipeline.firstAttempt !== plainFirstAttempt) {
+      return Reflect.apply(
+        pipeline.firstAttempt === ticketedFirstAttemptKind ? ticketedWrapper : generalFirstAttempt,
+        this,
+        arguments,
+      );
+    }
+    countFastCall(pipeline);
+    let value: unknown;
+    let promised: boolean;
+    try {
+      value = Reflect.apply(method, this, arguments);
+      // In the `try`: a `then` getter that throws fails the attempt, as a throw does.
+      promised = isPromiseLike(value);
+    } catch (error) {
+      return retryThrownFirstAttempt(
+        pipeline,
+        method,
+        this,
+        Reflect.apply(collectArguments, undefined, arguments),
+        error,
+      );
+    }
+    // A synchronous method's success ends here, so its call stays as cheap as a plain call.
+    if (!promised) return value;
+    return whenSettled(
+      value as PromiseLike<unknown>,
+      undefined,
+      rejectionHandlers(
+        this,
+        0,
+        count,
+        count > mostUnpackedArguments
+          ? Reflect.apply(collectArguments, undefined, arguments)
+          : first,
+        second,
+        third,
+      ),
+    );
+  };
+  const retrying =
     kind === 'stream'
       ? function (this: unknown, ...args: unknown[]) {
           return streamWithRetry(cache.pipelineFor(this), method, this, args);
         }
-      : // The first attempt runs here, not in a callee: V8 forwards `arguments` to the method
-        // without making the object only within the function that owns it (call-arguments.ts),
-        // or to a function it hands them to whole, as here to the other first attempts.
-        // Kept under V8's limit for inlining a function (460 bytes of bytecode, checked by
-        // __tests__/core/fast-path-guard.test.ts): a caller's optimised code then holds the plain
-        // first attempt itself.
-        function (this: unknown, first?: unknown, second?: unknown, third?: unknown) {
-          const count = arguments.length;
-          const pipeline = cache.pipelineFor(this);
-          if (pipeline.firstAttempt !== plainFirstAttempt) {
-            return Reflect.apply(
-              pipeline.firstAttempt === ticketedFirstAttemptKind
-                ? ticketedFirstAttempt
-                : generalFirstAttempt,
-              this,
-              arguments,
-            );
-          }
-          countFastCall(pipeline);
-          let value: unknown;
-          let promised: boolean;
-          try {
-            value = Reflect.apply(method, this, arguments);
-            // In the `try`: a `then` getter that throws fails the attempt, as a throw does.
-            promised = isPromiseLike(value);
-          } catch (error) {
-            return retryThrownFirstAttempt(
-              pipeline,
-              method,
-              this,
-              Reflect.apply(collectArguments, undefined, arguments),
-              error,
-            );
-          }
-          // A synchronous method's success ends here, so its call stays as cheap as a plain call.
-          if (!promised) return value;
-          return whenSettled(
-            value as PromiseLike<unknown>,
-            undefined,
-            rejectionHandlers(
-              this,
-              0,
-              count,
-              count > mostUnpackedArguments
-                ? Reflect.apply(collectArguments, undefined, arguments)
-                : first,
-              second,
-              third,
-            ),
-          );
-        };
-  Object.defineProperty(wrapper, 'name', { value: target.name, configurable: true });
-  Object.defineProperty(wrapper, 'length', { value: target.length, configurable: true });
-  return wrapper as unknown as Target;
+      : expectedFirstAttempt === ticketedFirstAttemptKind
+        ? ticketedWrapper
+        : wrapper;
+  Object.defineProperty(retrying, 'name', { value: target.name, configurable: true });
+  Object.defineProperty(retrying, 'length', { value: target.length, configurable: true });
+  return retrying as unknown as Target;
 }
 
 /** A plain first attempt threw: the call goes on in the slow path, with its record. */

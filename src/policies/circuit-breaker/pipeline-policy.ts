@@ -184,6 +184,7 @@ function keyFor(call: CallRecord, slot: number): string | undefined {
 
 export const circuitBreakerRegistration: PolicyRegistration = {
   kind: 'circuit-breaker',
+  guardsFirstAttempt: true,
   optionKey: 'circuitBreaker',
   prepare(value, source) {
     if (isBreaker(value)) return value;

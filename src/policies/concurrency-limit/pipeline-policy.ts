@@ -144,6 +144,7 @@ function describeCall(call: CallRecord): string {
 
 export const concurrencyLimitRegistration: PolicyRegistration = {
   kind: 'concurrency-limit',
+  guardsFirstAttempt: true,
   optionKey: 'concurrencyLimit',
   prepare(value, source) {
     if (isConcurrencyLimiter(value)) return value;

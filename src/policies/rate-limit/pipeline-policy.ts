@@ -219,6 +219,7 @@ function isThrottling(call: CallRecord, error: unknown): boolean {
 
 export const rateLimiterRegistration: PolicyRegistration = {
   kind: 'rate-limiter',
+  guardsFirstAttempt: true,
   optionKey: 'rateLimiter',
   prepare(value, source) {
     if (isRateLimiter(value)) return value;

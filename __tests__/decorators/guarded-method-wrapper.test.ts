@@ -1,0 +1,140 @@
+import {
+  BrokenCircuitError,
+  CircuitBreaker,
+  ConcurrencyLimit,
+  HttpError,
+  Retry,
+  RetryDefaults,
+  stats,
+} from '../../src';
+
+// A method whose own decorators include a breaker, a concurrency limit or a rate limit gets the
+// wrapper that runs a ticketed first attempt itself (src/core/fast-path/README.md), whichever
+// order its decorators are written in: a guard above @Retry replaces the wrapper @Retry installed.
+// Either wrapper runs any call: one whose class's pipeline takes another first attempt is handed
+// on. Every test here asserts what a call does, so that a wrapper in the wrong place shows as a
+// wrong answer, not only as a slower call (the inlining itself is checked by
+// __tests__/core/fast-path-guard.test.ts).
+
+const exact = { initialDelay: 100, maxDelay: 100, jitter: 'none', budget: false } as const;
+
+beforeEach(() => {
+  jest.useFakeTimers();
+});
+
+afterEach(() => {
+  expect(jest.getTimerCount()).toBe(0);
+  jest.useRealTimers();
+});
+
+describe('a breaker stacked in either order with @Retry', () => {
+  class BreakerBelow {
+    calls = 0;
+    @Retry({ ...exact, maxAttempts: 1 })
+    @CircuitBreaker({ consecutiveFailures: 2, breakDuration: 60_000 })
+    async call(fail: boolean): Promise<string> {
+      this.calls += 1;
+      if (fail) throw new HttpError(503);
+      return 'ok';
+    }
+  }
+  class BreakerAbove {
+    calls = 0;
+    @CircuitBreaker({ consecutiveFailures: 2, breakDuration: 60_000 })
+    @Retry({ ...exact, maxAttempts: 1 })
+    async call(fail: boolean): Promise<string> {
+      this.calls += 1;
+      if (fail) throw new HttpError(503);
+      return 'ok';
+    }
+  }
+
+  it.each([
+    ['below @Retry', BreakerBelow],
+    ['above @Retry', BreakerAbove],
+  ])(
+    '%s: successes pass, two failures open it, and an open circuit refuses without a call',
+    async (_, Service) => {
+      const service = new Service();
+      await expect(service.call(false)).resolves.toBe('ok');
+      await expect(service.call(true)).rejects.toBeInstanceOf(HttpError);
+      await expect(service.call(true)).rejects.toBeInstanceOf(HttpError);
+      await expect(service.call(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+      expect(service.calls).toBe(3);
+      expect(stats(service.call)).toMatchObject({ calls: 4, attempts: 3 });
+    },
+  );
+
+  it('above @Retry, keeps the method its own name and length', () => {
+    expect(BreakerAbove.prototype.call.name).toBe('call');
+    expect(BreakerAbove.prototype.call.length).toBe(1);
+  });
+
+  it('above @Retry on a sync method: a success is returned as it is, a throw is retried', () => {
+    class Parser {
+      calls = 0;
+      @CircuitBreaker({ consecutiveFailures: 5 })
+      @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 2 })
+      parse(text: string): number {
+        this.calls += 1;
+        if (this.calls === 2) throw new HttpError(503);
+        return text.length;
+      }
+    }
+    const parser = new Parser();
+    expect(parser.parse('abc')).toBe(3);
+    // A failed sync attempt retried with no delay: the retry runs within the call.
+    expect(parser.parse('abcd')).toBe(4);
+    expect(parser.calls).toBe(3);
+  });
+});
+
+describe('a concurrency limit above @Retry', () => {
+  it('holds its slot for the call, and a call beyond the limit is refused', async () => {
+    let release: (value: string) => void = () => undefined;
+    class Gateway {
+      @ConcurrencyLimit({ maxConcurrent: 1, maxQueued: 0 })
+      @Retry({ ...exact, maxAttempts: 1 })
+      async call(): Promise<string> {
+        return new Promise((resolve) => {
+          release = resolve;
+        });
+      }
+    }
+    const gateway = new Gateway();
+    const first = gateway.call();
+    await expect(gateway.call()).rejects.toMatchObject({ code: 'TENACIOUS_CONCURRENCY_LIMIT' });
+    release('done');
+    await expect(first).resolves.toBe('done');
+    const next = gateway.call();
+    release('again');
+    await expect(next).resolves.toBe('again');
+  });
+});
+
+describe('a method with its own breaker, called through a class whose pipeline is not ticketed', () => {
+  it('runs the class defaults of the subclass (retryOnResult) through the same method', async () => {
+    class Base {
+      calls = 0;
+      @CircuitBreaker({ consecutiveFailures: 5, breakDuration: 60_000 })
+      @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 2 })
+      async call(answer: string): Promise<string> {
+        this.calls += 1;
+        return answer;
+      }
+    }
+    // `retryOnResult` makes the subclass's pipeline a general first attempt: the ticketed wrapper
+    // hands its calls on.
+    @RetryDefaults({ retryOnResult: (value) => value === 'busy' })
+    class Picky extends Base {}
+    const base = new Base();
+    const picky = new Picky();
+    await expect(base.call('busy')).resolves.toBe('busy');
+    expect(base.calls).toBe(1);
+    const answer = picky.call('busy');
+    await jest.advanceTimersByTimeAsync(0);
+    await expect(answer).resolves.toBe('busy');
+    expect(picky.calls).toBe(2);
+    expect(stats(base.call)).toMatchObject({ calls: 2, attempts: 3 });
+  });
+});
