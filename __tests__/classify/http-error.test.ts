@@ -1,4 +1,4 @@
-import { HttpError, withRetry } from '../../src';
+import { ErrorCategory, HttpError, classifyError, isRateLimitError, withRetry } from '../../src';
 
 describe('HttpError', () => {
   it('is an Error named HttpError, with a message from its status', () => {
@@ -8,6 +8,20 @@ describe('HttpError', () => {
     expect(error.message).toBe('HTTP 503');
     expect(error.status).toBe(503);
     expect(error.headers).toEqual({});
+  });
+
+  // The signature takes a number; a JavaScript caller may hand over the status as text (a log
+  // line, a header), which classification would not read as a status at all.
+  it('reads a status given as digits as the number they name', () => {
+    const asStatus = (status: unknown): number => status as number;
+    const unavailable = new HttpError(asStatus('503'));
+    expect(unavailable.status).toBe(503);
+    expect(classifyError(unavailable)).toBe(ErrorCategory.RETRYABLE);
+    expect(isRateLimitError(new HttpError(asStatus(' 429 ')))).toBe(true);
+    expect(classifyError(new HttpError(asStatus('404')))).toBe(ErrorCategory.NON_RETRYABLE);
+    // Anything else is kept as given: not a status, so not read as one.
+    expect(new HttpError(asStatus('50x')).status).toBe('50x');
+    expect(new HttpError(asStatus('')).status).toBe('');
   });
 
   it('keeps a message given', () => {

@@ -13,7 +13,10 @@ export class HttpError extends Error {
   constructor(status: number, headers: Record<string, string> = {}, message = `HTTP ${status}`) {
     super(message);
     this.name = 'HttpError';
-    this.status = status;
+    // A JavaScript caller may hand over the status as text (`'503'`): kept as the number it names,
+    // which classification reads (it reads no status from a string).
+    this.status =
+      typeof status === 'string' && /^\s*\d+\s*$/.test(status) ? Number(status) : status;
     this.headers = headerRecordFrom(headers);
   }
 }
