@@ -138,3 +138,26 @@ describe('a method with its own breaker, called through a class whose pipeline i
     expect(stats(base.call)).toMatchObject({ calls: 2, attempts: 3 });
   });
 });
+
+describe('a `this` whose class reads differently each time', () => {
+  it('gets an answer, not a hand-off between the two wrappers that never ends', async () => {
+    class Base {
+      @CircuitBreaker({ consecutiveFailures: 5 })
+      @Retry({ ...exact, initialDelay: 0, maxDelay: 0, maxAttempts: 2 })
+      async call(answer: string): Promise<string> {
+        return answer;
+      }
+    }
+    // Base's pipeline takes the ticketed first attempt, Picky's the general one.
+    @RetryDefaults({ retryOnResult: (value) => value === 'busy' })
+    class Picky extends Base {}
+    let reads = 0;
+    const shifting = {
+      get constructor() {
+        reads += 1;
+        return reads % 2 === 1 ? Picky : Base;
+      },
+    };
+    await expect(Base.prototype.call.call(shifting, 'answer')).resolves.toBe('answer');
+  });
+});

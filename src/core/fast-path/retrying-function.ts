@@ -97,7 +97,9 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     const count = arguments.length;
     const pipeline = cache.pipelineFor(this);
     if (pipeline.firstAttempt !== ticketedFirstAttemptKind) {
-      return Reflect.apply(wrapper, this, arguments);
+      // Not to `wrapper`, which looks the pipeline up again and may hand the call back here: a
+      // `this` whose `constructor` reads differently each time would bounce between the two.
+      return Reflect.apply(generalFirstAttempt, this, arguments);
     }
     const ticket = enterGuardedCall(pipeline, shape);
     if (ticket <= 0) {
