@@ -96,3 +96,28 @@ describe('tenacious decorators separated by another wrapping decorator', () => {
     expect(stats(gateway.embed)).toMatchObject({ calls: 3, attempts: 2 });
   });
 });
+
+// A decorator that marks the method without wrapping it (as route or handler registries do).
+function marked<Method extends Function>(
+  method: Method,
+  _context: ClassMethodDecoratorContext,
+): void {
+  Object.defineProperty(method, 'marked', { value: true });
+}
+
+describe('a breaker above a marking decorator and @Retry', () => {
+  it('keeps the mark on the method, and the method its counters', async () => {
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @marked
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    const gateway = new Gateway();
+    expect(Object.getOwnPropertyDescriptor(Gateway.prototype.embed, 'marked')?.value).toBe(true);
+    await expect(gateway.embed()).resolves.toBe('ok');
+    expect(stats(gateway.embed)).toMatchObject({ calls: 1, attempts: 1 });
+  });
+});

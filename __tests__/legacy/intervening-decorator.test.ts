@@ -84,3 +84,29 @@ describe('legacy: tenacious decorators separated by another wrapping decorator',
     expect(stats(gateway.embed)).toMatchObject({ calls: 3, attempts: 2 });
   });
 });
+
+// A legacy decorator that marks descriptor.value without replacing it (as route or handler
+// registries do).
+function Marked(): MethodDecorator {
+  return (_target, _key, descriptor: PropertyDescriptor) => {
+    Object.defineProperty(descriptor.value, 'marked', { value: true });
+    return descriptor;
+  };
+}
+
+describe('legacy: a breaker above a marking decorator and @Retry', () => {
+  it('keeps the mark on the method, and the method its counters', async () => {
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @Marked()
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    const gateway = new Gateway();
+    expect(Object.getOwnPropertyDescriptor(Gateway.prototype.embed, 'marked')?.value).toBe(true);
+    await expect(gateway.embed()).resolves.toBe('ok');
+    expect(stats(gateway.embed)).toMatchObject({ calls: 1, attempts: 1 });
+  });
+});

@@ -47,6 +47,8 @@ export class DecoratedMethod {
   target: Function | undefined;
   /** The first attempt the wrapper expects (`createRetryingFunction`). */
   expectedFirstAttempt: FirstAttempt = firstAttemptKinds.plain;
+  /** The wrapper's own property keys as installed: any other is a mark a decorator put there. */
+  wrapperKeys: readonly PropertyKey[] = [];
   /** The counters `stats()` reads, shared by the method's pipelines (one per class). */
   readonly statistics = new CallStatistics();
 
@@ -344,8 +346,8 @@ export function decoratedMethodFor(
  * Installs the method's wrapper unless a stacked decorator already did; returns the new one. A
  * decorator that sets a kind guarding first attempts (a breaker) above one that installed a lean
  * wrapper (`@CircuitBreaker() @Retry()`) installs the ticketed wrapper in its place, unless
- * another decorator between them has wrapped it: either wrapper runs every call, the expected
- * one without handing it on.
+ * another decorator between them has wrapped it or marked it (`markedSinceInstalled`): either
+ * wrapper runs every call, the expected one without handing it on.
  */
 export function installWrapper(
   decorated: DecoratedMethod,
@@ -363,7 +365,8 @@ export function installWrapper(
     if (
       expectedFirstAttempt === decorated.expectedFirstAttempt ||
       method !== decorated.wrapper ||
-      decorated.target === undefined
+      decorated.target === undefined ||
+      markedSinceInstalled(decorated, method)
     ) {
       return undefined;
     }
@@ -379,7 +382,21 @@ export function installWrapper(
   decorated.target = target;
   decorated.expectedFirstAttempt = expectedFirstAttempt;
   attachStatistics(wrapper, decorated.statistics);
+  decorated.wrapperKeys = Reflect.ownKeys(wrapper);
   return wrapper;
+}
+
+/**
+ * A decorator between ours that returned the wrapper as it was may have marked it (a property, a
+ * freeze): a new wrapper in its place would lose the mark, so the installed one stays.
+ */
+function markedSinceInstalled(decorated: DecoratedMethod, wrapper: Function): boolean {
+  const keys = Reflect.ownKeys(wrapper);
+  return (
+    !Object.isExtensible(wrapper) ||
+    keys.length !== decorated.wrapperKeys.length ||
+    keys.some((key, index) => key !== decorated.wrapperKeys[index])
+  );
 }
 
 /** Lets `stats()` read the method's counters on `method` (another decorator's function). */
