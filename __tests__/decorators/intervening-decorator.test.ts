@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // for the decorator that keeps its data with it, below
 import {
   BrokenCircuitError,
   CircuitBreaker,
@@ -119,5 +120,24 @@ describe('a breaker above a marking decorator and @Retry', () => {
     expect(Object.getOwnPropertyDescriptor(Gateway.prototype.embed, 'marked')?.value).toBe(true);
     await expect(gateway.embed()).resolves.toBe('ok');
     expect(stats(gateway.embed)).toMatchObject({ calls: 1, attempts: 1 });
+  });
+});
+
+// A decorator that keeps its data on the method with reflect-metadata, as some do in either mode.
+function role(method: Function, _context: ClassMethodDecoratorContext): void {
+  Reflect.defineMetadata('role', 'admin', method);
+}
+
+describe('a breaker above a decorator keeping reflect-metadata and @Retry', () => {
+  it('keeps that metadata on the method', () => {
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @role
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    expect(Reflect.getOwnMetadata('role', Gateway.prototype.embed)).toBe('admin');
   });
 });

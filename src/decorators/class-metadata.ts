@@ -96,18 +96,23 @@ interface ReflectMetadataApi {
 
 /** reflect-metadata, which legacy-decorator projects (NestJS, Angular) load before their classes. */
 export function reflectMetadataApi(source: string): ReflectMetadataApi {
-  const api = Reflect as unknown as Partial<ReflectMetadataApi>;
-  if (
-    typeof api.getOwnMetadata !== 'function' ||
-    typeof api.getOwnMetadataKeys !== 'function' ||
-    typeof api.defineMetadata !== 'function'
-  ) {
+  if (!reflectMetadataLoaded()) {
     throw new TypeError(
       `${source}: legacy decorators (experimentalDecorators) keep their metadata with ` +
         `reflect-metadata; add "import 'reflect-metadata'" before your decorated classes are defined`,
     );
   }
-  return api as ReflectMetadataApi;
+  return Reflect as unknown as ReflectMetadataApi;
+}
+
+/** Whether reflect-metadata (or a polyfill of its API) is loaded. */
+export function reflectMetadataLoaded(): boolean {
+  const api = Reflect as unknown as Partial<ReflectMetadataApi>;
+  return (
+    typeof api.getOwnMetadata === 'function' &&
+    typeof api.getOwnMetadataKeys === 'function' &&
+    typeof api.defineMetadata === 'function'
+  );
 }
 
 /**

@@ -21,6 +21,8 @@ import { CallStatistics, attachStatistics } from '../telemetry/statistics';
 import {
   classDefaultsLayers,
   classNameOf,
+  copyFunctionMetadata,
+  reflectMetadataLoaded,
   classRecordChain,
   mergeClassDefaults,
   type ClassOwner,
@@ -378,6 +380,9 @@ export function installWrapper(
     `${source} on method "${decorated.name}"`,
     expectedFirstAttempt,
   );
+  // In place of the wrapper another decorator was handed: in standard mode as well, what it kept
+  // with reflect-metadata stays (legacy mode copies the method's, `wrapMethod`).
+  if (target !== method && reflectMetadataLoaded()) copyFunctionMetadata(method, wrapper, source);
   decorated.wrapper = wrapper;
   decorated.target = target;
   decorated.expectedFirstAttempt = expectedFirstAttempt;
