@@ -121,6 +121,21 @@ describe('a breaker above a marking decorator and @Retry', () => {
     await expect(gateway.embed()).resolves.toBe('ok');
     expect(stats(gateway.embed)).toMatchObject({ calls: 1, attempts: 1 });
   });
+
+  it('keeps a property the decorator between redefined (its name)', () => {
+    function renamed<Method extends Function>(method: Method, _context: unknown): void {
+      Object.defineProperty(method, 'name', { value: 'embedAsRouted' });
+    }
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @renamed
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    expect(Gateway.prototype.embed.name).toBe('embedAsRouted');
+  });
 });
 
 // A decorator that keeps its data on the method with reflect-metadata, as some do in either mode.

@@ -109,4 +109,20 @@ describe('legacy: a breaker above a marking decorator and @Retry', () => {
     await expect(gateway.embed()).resolves.toBe('ok');
     expect(stats(gateway.embed)).toMatchObject({ calls: 1, attempts: 1 });
   });
+
+  it('keeps a property the decorator between redefined (its name)', () => {
+    const Renamed = (): MethodDecorator => (_target, _key, descriptor: PropertyDescriptor) => {
+      Object.defineProperty(descriptor.value, 'name', { value: 'embedAsRouted' });
+      return descriptor;
+    };
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @Renamed()
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    expect((Gateway.prototype.embed as () => unknown).name).toBe('embedAsRouted');
+  });
 });

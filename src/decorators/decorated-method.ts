@@ -49,8 +49,8 @@ export class DecoratedMethod {
   target: Function | undefined;
   /** The first attempt the wrapper expects (`createRetryingFunction`). */
   expectedFirstAttempt: FirstAttempt = firstAttemptKinds.plain;
-  /** The wrapper's own property keys as installed: any other is a mark a decorator put there. */
-  wrapperKeys: readonly PropertyKey[] = [];
+  /** The wrapper's own properties as installed: any change is a mark a decorator put there. */
+  wrapperProperties: readonly OwnProperty[] = [];
   /** The counters `stats()` reads, shared by the method's pipelines (one per class). */
   readonly statistics = new CallStatistics();
 
@@ -387,20 +387,46 @@ export function installWrapper(
   decorated.target = target;
   decorated.expectedFirstAttempt = expectedFirstAttempt;
   attachStatistics(wrapper, decorated.statistics);
-  decorated.wrapperKeys = Reflect.ownKeys(wrapper);
+  decorated.wrapperProperties = ownPropertiesOf(wrapper);
   return wrapper;
 }
 
+/** One own property of a function, as `Object.getOwnPropertyDescriptor` gives it. */
+type OwnProperty = readonly [key: PropertyKey, descriptor: PropertyDescriptor];
+
+function ownPropertiesOf(target: Function): OwnProperty[] {
+  return Reflect.ownKeys(target).map((key) => [
+    key,
+    Reflect.getOwnPropertyDescriptor(target, key)!,
+  ]);
+}
+
 /**
- * A decorator between ours that returned the wrapper as it was may have marked it (a property, a
- * freeze): a new wrapper in its place would lose the mark, so the installed one stays.
+ * A decorator between ours that returned the wrapper as it was may have marked it (a property
+ * added or redefined, a freeze): a new wrapper in its place would lose the mark, so the installed
+ * one stays. (One that only kept the function somewhere, a registry, cannot be seen.)
  */
 function markedSinceInstalled(decorated: DecoratedMethod, wrapper: Function): boolean {
-  const keys = Reflect.ownKeys(wrapper);
+  const installed = decorated.wrapperProperties;
+  const current = ownPropertiesOf(wrapper);
   return (
     !Object.isExtensible(wrapper) ||
-    keys.length !== decorated.wrapperKeys.length ||
-    keys.some((key, index) => key !== decorated.wrapperKeys[index])
+    current.length !== installed.length ||
+    current.some(([key, descriptor], index) => {
+      const [installedKey, installedDescriptor] = installed[index]!;
+      return key !== installedKey || !sameDescriptor(descriptor, installedDescriptor);
+    })
+  );
+}
+
+function sameDescriptor(first: PropertyDescriptor, second: PropertyDescriptor): boolean {
+  return (
+    Object.is(first.value, second.value) &&
+    first.get === second.get &&
+    first.set === second.set &&
+    first.writable === second.writable &&
+    first.enumerable === second.enumerable &&
+    first.configurable === second.configurable
   );
 }
 
