@@ -43,6 +43,13 @@ const script = `
     method(value) { return value + 1; }
   }
   decorate([CircuitBreaker({ consecutiveFailures: 5 }), Retry({ budget: false })], BreakerAbove.prototype, 'method');
+  // A guard on the class, applied after its methods' decorators as TypeScript's emit does.
+  class BreakerOnClass {
+    method(value) { return value + 1; }
+  }
+  decorate([Retry({ budget: false })], BreakerOnClass.prototype, 'method');
+  CircuitBreaker({ consecutiveFailures: 5 })(BreakerOnClass);
+  const breakerOnClass = new BreakerOnClass();
   const breakerBelow = new BreakerBelow();
   const breakerAbove = new BreakerAbove();
   // One loop per method, each its own function literal, so each has its own type feedback.
@@ -86,6 +93,11 @@ const script = `
     for (let index = 0; index < calls; index++) sink = (sink + breakerAbove.method(index)) | 0;
     return sink;
   }
+  function breakerOnClassLoop(calls) {
+    let sink = 0;
+    for (let index = 0; index < calls; index++) sink = (sink + breakerOnClass.method(index)) | 0;
+    return sink;
+  }
   const loops = {
     plainLoop,
     budgetedLoop,
@@ -95,6 +107,7 @@ const script = `
     rateLimitedLoop,
     breakerBelowLoop,
     breakerAboveLoop,
+    breakerOnClassLoop,
   };
   const bytesPerCall = {};
   for (const [name, loop] of Object.entries(loops)) {
@@ -162,8 +175,8 @@ describe('the fast path in an optimised caller', () => {
 
   it('has the wrapper inlined into the caller, for every kind of first attempt', () => {
     // A guarded method's own wrapper runs its ticketed first attempt: whichever order a breaker
-    // and @Retry are stacked in, and for `retryable` with a breaker, a concurrency limit or a
-    // rate limit.
+    // and @Retry are stacked in, with a breaker on the class, and for `retryable` with a breaker,
+    // a concurrency limit or a rate limit.
     expect(inlinedInto).toEqual({
       plainLoop: ['wrapper'],
       budgetedLoop: ['wrapper'],
@@ -173,6 +186,7 @@ describe('the fast path in an optimised caller', () => {
       rateLimitedLoop: ['ticketedWrapper'],
       breakerBelowLoop: ['ticketedWrapper'],
       breakerAboveLoop: ['ticketedWrapper'],
+      breakerOnClassLoop: ['ticketedWrapper'],
     });
   });
 

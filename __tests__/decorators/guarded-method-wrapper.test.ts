@@ -7,10 +7,12 @@ import {
   RetryDefaults,
   stats,
 } from '../../src';
+import { statisticsKey } from '../../src/telemetry/statistics';
 
 // A method whose own decorators include a breaker, a concurrency limit or a rate limit gets the
 // wrapper that runs a ticketed first attempt itself (src/core/fast-path/README.md), whichever
-// order its decorators are written in: a guard above @Retry replaces the wrapper @Retry installed.
+// order its decorators are written in: a guard above @Retry replaces the wrapper @Retry installed,
+// and a guard on the class replaces its methods' wrappers.
 // Either wrapper runs any call: one whose class's pipeline takes another first attempt is handed
 // on. Every test here asserts what a call does, so that a wrapper in the wrong place shows as a
 // wrong answer, not only as a slower call (the inlining itself is checked by
@@ -159,5 +161,98 @@ describe('a `this` whose class reads differently each time', () => {
       },
     };
     await expect(Base.prototype.call.call(shifting, 'answer')).resolves.toBe('answer');
+  });
+});
+
+describe('a guard on the class', () => {
+  it('guards its methods, instance and static, with the wrapper in place of the lean one', async () => {
+    @CircuitBreaker({ consecutiveFailures: 2, breakDuration: 60_000 })
+    class Search {
+      static lookups = 0;
+      finds = 0;
+      @Retry({ ...exact, maxAttempts: 1 })
+      async find(fail: boolean): Promise<string> {
+        this.finds += 1;
+        if (fail) throw new HttpError(503);
+        return 'found';
+      }
+      @Retry({ ...exact, maxAttempts: 1 })
+      static async lookup(fail: boolean): Promise<string> {
+        Search.lookups += 1;
+        if (fail) throw new HttpError(503);
+        return 'looked up';
+      }
+    }
+    const search = new Search();
+    await expect(search.find(false)).resolves.toBe('found');
+    await expect(Search.lookup(false)).resolves.toBe('looked up');
+    // One breaker for the class: failures of either method open it for both.
+    await expect(search.find(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(Search.lookup(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(search.find(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+    await expect(Search.lookup(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect([search.finds, Search.lookups]).toEqual([2, 2]);
+    expect(stats(search.find)).toMatchObject({ calls: 3, attempts: 2 });
+    expect(stats(Search.lookup)).toMatchObject({ calls: 3, attempts: 2 });
+    expect(Search.prototype.find.name).toBe('find');
+    expect(Search.lookup.length).toBe(1);
+  });
+
+  it('from @RetryDefaults: a concurrency limit holds its slot for the call', async () => {
+    let release: (value: string) => void = () => undefined;
+    @RetryDefaults({ concurrencyLimit: { maxConcurrent: 1, maxQueued: 0 } })
+    class Gateway {
+      @Retry({ ...exact, maxAttempts: 1 })
+      async call(): Promise<string> {
+        return new Promise((resolve) => {
+          release = resolve;
+        });
+      }
+    }
+    const gateway = new Gateway();
+    const first = gateway.call();
+    await expect(gateway.call()).rejects.toMatchObject({ code: 'TENACIOUS_CONCURRENCY_LIMIT' });
+    release('done');
+    await expect(first).resolves.toBe('done');
+  });
+
+  it('keeps a method that a decorator above @Retry marked, with the mark', async () => {
+    // Either mode: legacy decorators are handed the method in a descriptor, as the third argument.
+    function marked(...args: unknown[]): void {
+      const method = args.length === 3 ? (args[2] as PropertyDescriptor).value : args[0];
+      Object.defineProperty(method, 'marked', { value: true });
+    }
+    @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+    class Gateway {
+      @marked
+      @Retry({ ...exact, maxAttempts: 1 })
+      async call(fail: boolean): Promise<string> {
+        if (fail) throw new HttpError(503);
+        return 'ok';
+      }
+    }
+    const gateway = new Gateway();
+    expect(Object.getOwnPropertyDescriptor(Gateway.prototype.call, 'marked')?.value).toBe(true);
+    await expect(gateway.call(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(gateway.call(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect(Object.hasOwn(Gateway.prototype.call, statisticsKey)).toBe(true);
+  });
+
+  it('leaves the methods of a base class as they are', async () => {
+    class Base {
+      @Retry({ ...exact, maxAttempts: 1 })
+      async call(fail: boolean): Promise<string> {
+        if (fail) throw new HttpError(503);
+        return 'ok';
+      }
+    }
+    const baseMethod = Base.prototype.call;
+    @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+    class Guarded extends Base {}
+    expect(Base.prototype.call).toBe(baseMethod);
+    // Calls through the subclass still pass its breaker; calls through the base do not.
+    await expect(new Guarded().call(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(new Guarded().call(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+    await expect(new Base().call(false)).resolves.toBe('ok');
   });
 });

@@ -347,47 +347,69 @@ export function decoratedMethodFor(
 /**
  * Installs the method's wrapper unless a stacked decorator already did; returns the new one. A
  * decorator that sets a kind guarding first attempts (a breaker) above one that installed a lean
- * wrapper (`@CircuitBreaker() @Retry()`) installs the ticketed wrapper in its place, unless
- * another decorator between them has wrapped it or marked it (`markedSinceInstalled`): either
- * wrapper runs every call, the expected one without handing it on.
+ * wrapper (`@CircuitBreaker() @Retry()`) installs the guarded wrapper in its place
+ * (`guardedWrapperInPlaceOf`): either wrapper runs every call, the expected one without handing
+ * it on.
  */
 export function installWrapper(
   decorated: DecoratedMethod,
   method: Function,
   source: string,
 ): Function | undefined {
-  const expectedFirstAttempt = policyRegistrations.some(
+  const guarded = policyRegistrations.some(
     (registration) =>
       registration.guardsFirstAttempt === true && decorated.settings.has(registration.kind),
-  )
-    ? firstAttemptKinds.ticketed
-    : firstAttemptKinds.plain;
-  let target = method;
-  if (decorated.wrapper !== undefined) {
-    if (
-      expectedFirstAttempt === decorated.expectedFirstAttempt ||
-      method !== decorated.wrapper ||
-      decorated.target === undefined ||
-      markedSinceInstalled(decorated, method)
-    ) {
-      return undefined;
-    }
-    target = decorated.target;
+  );
+  if (decorated.wrapper === undefined) {
+    const expected = guarded ? firstAttemptKinds.ticketed : firstAttemptKinds.plain;
+    return createWrapper(decorated, method, source, expected);
   }
+  return guarded ? guardedWrapperInPlaceOf(decorated, method, source) : undefined;
+}
+
+function createWrapper(
+  decorated: DecoratedMethod,
+  target: Function,
+  source: string,
+  expectedFirstAttempt: FirstAttempt,
+): Function {
   const wrapper = createRetryingFunction(
     target as RetriedFunction,
     decorated.pipelines,
     `${source} on method "${decorated.name}"`,
     expectedFirstAttempt,
   );
-  // In place of the wrapper another decorator was handed: in standard mode as well, what it kept
-  // with reflect-metadata stays (legacy mode copies the method's, `wrapMethod`).
-  if (target !== method && reflectMetadataLoaded()) copyFunctionMetadata(method, wrapper, source);
   decorated.wrapper = wrapper;
   decorated.target = target;
   decorated.expectedFirstAttempt = expectedFirstAttempt;
   attachStatistics(wrapper, decorated.statistics);
   decorated.wrapperProperties = ownPropertiesOf(wrapper);
+  return wrapper;
+}
+
+/**
+ * The guarded wrapper (the one that runs a ticketed first attempt itself) to put in place of
+ * `current`, the method as a decorator above ours or the class finds it; undefined when `current`
+ * must stay: it is not our lean wrapper (another decorator between wrapped it), or a decorator
+ * marked it (`markedSinceInstalled`).
+ */
+function guardedWrapperInPlaceOf(
+  decorated: DecoratedMethod,
+  current: Function,
+  source: string,
+): Function | undefined {
+  if (
+    decorated.expectedFirstAttempt === firstAttemptKinds.ticketed ||
+    current !== decorated.wrapper ||
+    decorated.target === undefined ||
+    markedSinceInstalled(decorated, current)
+  ) {
+    return undefined;
+  }
+  const wrapper = createWrapper(decorated, decorated.target, source, firstAttemptKinds.ticketed);
+  // In standard mode as well, what a decorator kept on the replaced wrapper with reflect-metadata
+  // stays (legacy mode copies the method's, `wrapMethod`).
+  if (reflectMetadataLoaded()) copyFunctionMetadata(current, wrapper, source);
   return wrapper;
 }
 
@@ -448,7 +470,46 @@ export function decorateClass(
   const record = owner.access.ensureOwnRecord(owner.key);
   update(record);
   record.className = name;
-  checkClassLayers(owner, { key: owner.key, value, name });
+  const defined = { key: owner.key, value, name };
+  checkClassLayers(owner, defined);
+  installGuardedWrappers(owner, defined);
+}
+
+/**
+ * Once a class decorator has brought a guard (`@CircuitBreaker` on the class, a `circuitBreaker`
+ * in `@RetryDefaults`), the class's own decorated methods get the guarded wrapper in place of the
+ * lean one, on the prototype (on the class for a static method), as a guard above `@Retry` gives
+ * it: a class decorator runs after its methods' decorators and before anyone else sees the class.
+ * A `#private` method cannot be replaced from here and keeps the lean wrapper.
+ */
+function installGuardedWrappers(owner: ClassOwner, defined: DefinedClass): void {
+  const methods = methodsByClass.get(owner.key);
+  if (methods === undefined) return;
+  const guarded = classRecordChain(owner).some((record) =>
+    policyRegistrations.some(
+      (registration) =>
+        registration.guardsFirstAttempt === true &&
+        (record.settings.has(registration.kind) ||
+          ownSetting(record.defaults, registration.optionKey) !== undefined),
+    ),
+  );
+  if (!guarded) return;
+  for (const placement of ['instance', 'static'] as const) {
+    const holder: unknown = placement === 'static' ? defined.value : defined.value.prototype;
+    if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) continue;
+    for (const [methodKey, decorated] of methods[placement]) {
+      if (decorated.isPrivate) continue;
+      const descriptor = Reflect.getOwnPropertyDescriptor(holder, methodKey);
+      if (typeof descriptor?.value !== 'function' || descriptor.configurable !== true) continue;
+      const wrapper = guardedWrapperInPlaceOf(
+        decorated,
+        descriptor.value as Function,
+        `the class decorator of ${defined.name}`,
+      );
+      if (wrapper === undefined) continue;
+      Reflect.defineProperty(holder, methodKey, { ...descriptor, value: wrapper });
+    }
+  }
 }
 
 /**
