@@ -136,6 +136,22 @@ describe('a breaker above a marking decorator and @Retry', () => {
     }
     expect(Gateway.prototype.embed.name).toBe('embedAsRouted');
   });
+
+  it('keeps a prototype the decorator between gave the method', () => {
+    const Routed = Object.create(Function.prototype) as object;
+    function routed<Method extends Function>(method: Method, _context: unknown): void {
+      Object.setPrototypeOf(method, Routed);
+    }
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @routed
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    expect(Object.getPrototypeOf(Gateway.prototype.embed)).toBe(Routed);
+  });
 });
 
 // A decorator that keeps its data on the method with reflect-metadata, as some do in either mode.

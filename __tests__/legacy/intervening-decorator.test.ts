@@ -125,4 +125,21 @@ describe('legacy: a breaker above a marking decorator and @Retry', () => {
     }
     expect((Gateway.prototype.embed as () => unknown).name).toBe('embedAsRouted');
   });
+
+  it('keeps a prototype the decorator between gave the method', () => {
+    const Routed = Object.create(Function.prototype) as object;
+    const ToRoute = (): MethodDecorator => (_target, _key, descriptor: PropertyDescriptor) => {
+      Object.setPrototypeOf(descriptor.value, Routed);
+      return descriptor;
+    };
+    class Gateway {
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @ToRoute()
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    expect(Object.getPrototypeOf(Gateway.prototype.embed)).toBe(Routed);
+  });
 });

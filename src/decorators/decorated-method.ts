@@ -51,6 +51,8 @@ export class DecoratedMethod {
   expectedFirstAttempt: FirstAttempt = firstAttemptKinds.plain;
   /** The wrapper's own properties as installed: any change is a mark a decorator put there. */
   wrapperProperties: readonly OwnProperty[] = [];
+  /** The wrapper's prototype as installed: another is a mark too. */
+  wrapperPrototype: object | null = null;
   /** The counters `stats()` reads, shared by the method's pipelines (one per class). */
   readonly statistics = new CallStatistics();
 
@@ -384,6 +386,7 @@ function createWrapper(
   decorated.expectedFirstAttempt = expectedFirstAttempt;
   attachStatistics(wrapper, decorated.statistics);
   decorated.wrapperProperties = ownPropertiesOf(wrapper);
+  decorated.wrapperPrototype = Reflect.getPrototypeOf(wrapper);
   return wrapper;
 }
 
@@ -425,14 +428,16 @@ function ownPropertiesOf(target: Function): OwnProperty[] {
 
 /**
  * A decorator between ours that returned the wrapper as it was may have marked it (a property
- * added or redefined, a freeze): a new wrapper in its place would lose the mark, so the installed
- * one stays. (One that only kept the function somewhere, a registry, cannot be seen.)
+ * added or redefined, another prototype, a freeze): a new wrapper in its place would lose the
+ * mark, so the installed one stays. (One that only kept the function somewhere, a registry,
+ * cannot be seen.)
  */
 function markedSinceInstalled(decorated: DecoratedMethod, wrapper: Function): boolean {
   const installed = decorated.wrapperProperties;
   const current = ownPropertiesOf(wrapper);
   return (
     !Object.isExtensible(wrapper) ||
+    Reflect.getPrototypeOf(wrapper) !== decorated.wrapperPrototype ||
     current.length !== installed.length ||
     current.some(([key, descriptor], index) => {
       const [installedKey, installedDescriptor] = installed[index]!;
