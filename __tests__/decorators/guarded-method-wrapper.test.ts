@@ -238,6 +238,32 @@ describe('a guard on the class', () => {
     expect(Object.hasOwn(Gateway.prototype.call, statisticsKey)).toBe(true);
   });
 
+  it('leaves an async generator method its wrapper, which has no first attempt to take', async () => {
+    const installed: Function[] = [];
+    // Either mode, as `marked` above: keeps the method it is handed, as a handler registry does.
+    function registered(...args: unknown[]): void {
+      installed.push(args.length === 3 ? (args[2] as PropertyDescriptor).value : args[0]);
+    }
+    @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+    class Feed {
+      @registered
+      @Retry({ ...exact, maxAttempts: 1 })
+      async *items(fail: boolean): AsyncGenerator<string> {
+        if (fail) throw new HttpError(503);
+        yield 'item';
+      }
+    }
+    expect(Feed.prototype.items).toBe(installed[0]);
+    const read = async (fail: boolean): Promise<string[]> => {
+      const items: string[] = [];
+      for await (const item of new Feed().items(fail)) items.push(item);
+      return items;
+    };
+    await expect(read(false)).resolves.toEqual(['item']);
+    await expect(read(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(read(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+  });
+
   it('leaves the methods of a base class as they are', async () => {
     class Base {
       @Retry({ ...exact, maxAttempts: 1 })

@@ -2,6 +2,7 @@ import type { Classifier } from '../classify/classifier';
 import type { RetriedFunction } from '../core/call-with-retry';
 import { PipelineCache } from '../core/fast-path/pipeline-cache';
 import { createRetryingFunction } from '../core/fast-path/retrying-function';
+import { functionKind } from '../core/function-kind';
 import {
   compilePipeline,
   firstAttemptKinds,
@@ -393,8 +394,9 @@ function createWrapper(
 /**
  * The guarded wrapper (the one that runs a ticketed first attempt itself) to put in place of
  * `current`, the method as a decorator above ours or the class finds it; undefined when `current`
- * must stay: it is not our lean wrapper (another decorator between wrapped it), or a decorator
- * marked it (`markedSinceInstalled`).
+ * must stay: it is not our lean wrapper (another decorator between wrapped it), a decorator
+ * marked it (`markedSinceInstalled`), or it wraps an async generator, whose wrapper is the same
+ * whatever its guards (it has no first attempt of its own).
  */
 function guardedWrapperInPlaceOf(
   decorated: DecoratedMethod,
@@ -405,6 +407,7 @@ function guardedWrapperInPlaceOf(
     decorated.expectedFirstAttempt === firstAttemptKinds.ticketed ||
     current !== decorated.wrapper ||
     decorated.target === undefined ||
+    functionKind(decorated.target) === 'stream' ||
     markedSinceInstalled(decorated, current)
   ) {
     return undefined;
