@@ -50,6 +50,13 @@ const script = `
   decorate([Retry({ budget: false })], BreakerOnClass.prototype, 'method');
   CircuitBreaker({ consecutiveFailures: 5 })(BreakerOnClass);
   const breakerOnClass = new BreakerOnClass();
+  // A guard on a base class: known when the subclass's methods are decorated.
+  class GuardedBase {}
+  CircuitBreaker({ consecutiveFailures: 5 })(GuardedBase);
+  class UnderGuardedBase extends GuardedBase {
+    method(value) { return value + 1; }
+  }
+  decorate([Retry({ budget: false })], UnderGuardedBase.prototype, 'method');
   const breakerBelow = new BreakerBelow();
   const breakerAbove = new BreakerAbove();
   // One loop per method, each its own function literal, so each has its own type feedback.
@@ -110,6 +117,7 @@ const script = `
     breakerBelow.method,
     breakerAbove.method,
     breakerOnClass.method,
+    UnderGuardedBase.prototype.method,
   ]) {
     %DebugPrint(method);
   }
@@ -197,8 +205,8 @@ describe('the fast path in an optimised caller', () => {
   const { bytesPerCall, installed, inlinedInto } = runChild();
 
   it('gives a guarded method the wrapper that runs its ticketed first attempt', () => {
-    // Whichever order a breaker and @Retry are stacked in, with a breaker on the class, and for
-    // `retryable` with a breaker, a concurrency limit or a rate limit.
+    // Whichever order a breaker and @Retry are stacked in, with a breaker on the class or on a
+    // base class, and for `retryable` with a breaker, a concurrency limit or a rate limit.
     expect(installed).toEqual([
       'wrapper', // plain
       'wrapper', // budgeted
@@ -209,6 +217,7 @@ describe('the fast path in an optimised caller', () => {
       'ticketedWrapper', // breaker below @Retry
       'ticketedWrapper', // breaker above @Retry
       'ticketedWrapper', // breaker on the class
+      'ticketedWrapper', // breaker on a base class
     ]);
   });
 

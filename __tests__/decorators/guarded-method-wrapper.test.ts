@@ -264,6 +264,24 @@ describe('a guard on the class', () => {
     await expect(read(false)).rejects.toBeInstanceOf(BrokenCircuitError);
   });
 
+  it("on a base class: guards a subclass's own methods", async () => {
+    @RetryDefaults({ circuitBreaker: { consecutiveFailures: 1, breakDuration: 60_000 } })
+    class GuardedBase {}
+    class Gateway extends GuardedBase {
+      calls = 0;
+      @Retry({ ...exact, maxAttempts: 1 })
+      async call(fail: boolean): Promise<string> {
+        this.calls += 1;
+        if (fail) throw new HttpError(503);
+        return 'ok';
+      }
+    }
+    const gateway = new Gateway();
+    await expect(gateway.call(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(gateway.call(false)).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect(gateway.calls).toBe(1);
+  });
+
   it('leaves the methods of a base class as they are', async () => {
     class Base {
       @Retry({ ...exact, maxAttempts: 1 })

@@ -359,10 +359,13 @@ export function installWrapper(
   method: Function,
   source: string,
 ): Function | undefined {
-  const guarded = policyRegistrations.some(
-    (registration) =>
-      registration.guardsFirstAttempt === true && decorated.settings.has(registration.kind),
-  );
+  // A base class's decorators have all run: a guard there is known now (the class's own come
+  // later, `installGuardedWrappers`).
+  const guarded =
+    policyRegistrations.some(
+      (registration) =>
+        registration.guardsFirstAttempt === true && decorated.settings.has(registration.kind),
+    ) || classChainGuards(decorated.owner);
   if (decorated.wrapper === undefined) {
     const expected = guarded ? firstAttemptKinds.ticketed : firstAttemptKinds.plain;
     return createWrapper(decorated, method, source, expected);
@@ -483,17 +486,9 @@ export function decorateClass(
   installGuardedWrappers(owner, defined);
 }
 
-/**
- * Once a class decorator has brought a guard (`@CircuitBreaker` on the class, a `circuitBreaker`
- * in `@RetryDefaults`), the class's own decorated methods get the guarded wrapper in place of the
- * lean one, on the prototype (on the class for a static method), as a guard above `@Retry` gives
- * it: a class decorator runs after its methods' decorators and before anyone else sees the class.
- * A `#private` method cannot be replaced from here and keeps the lean wrapper.
- */
-function installGuardedWrappers(owner: ClassOwner, defined: DefinedClass): void {
-  const methods = methodsByClass.get(owner.key);
-  if (methods === undefined) return;
-  const guarded = classRecordChain(owner).some((record) =>
+/** Whether a class decorator of the class or of a base class brought a guard kind. */
+function classChainGuards(owner: ClassOwner): boolean {
+  return classRecordChain(owner).some((record) =>
     policyRegistrations.some(
       (registration) =>
         registration.guardsFirstAttempt === true &&
@@ -501,7 +496,21 @@ function installGuardedWrappers(owner: ClassOwner, defined: DefinedClass): void 
           ownSetting(record.defaults, registration.optionKey) !== undefined),
     ),
   );
-  if (!guarded) return;
+}
+
+/**
+ * Once a class decorator has brought a guard (`@CircuitBreaker` on the class, a `circuitBreaker`
+ * in `@RetryDefaults`), the class's own decorated methods get the guarded wrapper in place of the
+ * lean one, on the prototype (on the class for a static method), as a guard above `@Retry` gives
+ * it: a class decorator runs after its methods' decorators, before the class is handed to the
+ * code that defines it. A method decorator above `@Retry` that kept the function it was handed (a
+ * handler registry) keeps the lean wrapper, which works the same: it hands its calls on. A
+ * `#private` method cannot be replaced from here and keeps the lean wrapper.
+ */
+function installGuardedWrappers(owner: ClassOwner, defined: DefinedClass): void {
+  const methods = methodsByClass.get(owner.key);
+  if (methods === undefined) return;
+  if (!classChainGuards(owner)) return;
   for (const placement of ['instance', 'static'] as const) {
     const holder: unknown = placement === 'static' ? defined.value : defined.value.prototype;
     if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) continue;
