@@ -171,4 +171,15 @@ describe('a breaker above a decorator keeping reflect-metadata and @Retry', () =
     }
     expect(Reflect.getOwnMetadata('role', Gateway.prototype.embed)).toBe('admin');
   });
+
+  it('below @Retry: the wrapper carries it, as in legacy mode', () => {
+    class Gateway {
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      @role
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    expect(Reflect.getOwnMetadata('role', Gateway.prototype.embed)).toBe('admin');
+  });
 });

@@ -1,5 +1,5 @@
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
-import { copyFunctionMetadata } from './class-metadata';
+import { copyFunctionMetadata, reflectMetadataLoaded } from './class-metadata';
 import {
   attachStatisticsIfExtensible,
   decoratedMethodFor,
@@ -64,7 +64,14 @@ export function wrapMethod(
     // find the method's counters on what this (upper) decorator leaves as the method.
     attachStatisticsIfExtensible(application.method, decorated);
   }
-  if (application.descriptor === undefined) return wrapper;
+  if (application.descriptor === undefined) {
+    // Standard decorators keep their data in `context.metadata`, but some keep it on the method
+    // with reflect-metadata, as legacy ones do: the wrapper carries it when the library is loaded.
+    if (wrapper !== undefined && reflectMetadataLoaded()) {
+      copyFunctionMetadata(application.method, wrapper, source);
+    }
+    return wrapper;
+  }
   if (wrapper !== undefined) {
     copyFunctionMetadata(application.method, wrapper, source);
     application.descriptor.value = wrapper;
