@@ -50,7 +50,7 @@ describe('npm run demo', () => {
     ],
     [
       'an open circuit fails the next call fast',
-      /Pricing\.price\s+attempt 1\s+non_retryable\s+gave up\s+BrokenCircuitError TENACIOUS_CIRCUIT_OPEN/,
+      /Pricing\.price\s+attempt 0\s+non_retryable\s+refused\s+BrokenCircuitError TENACIOUS_CIRCUIT_OPEN/,
     ],
     [
       'the open circuit kept the call from the server',
@@ -105,8 +105,8 @@ describe('npm run demo', () => {
     const summary = printed.slice(printed.indexOf('Summary'));
     expect(summary.join('\n')).toMatch(/Inventory\.stock\s+4\s+8\s+3\s+1/);
     expect(summary.join('\n')).toMatch(/Assistant\.ask\s+4\s+7\s+2\s+2/);
-    // The call the open circuit failed fast counts its one refused attempt.
-    expect(summary.join('\n')).toMatch(/Pricing\.price\s+3\s+4\s+1\s+2/);
+    // The call the open circuit refused ran no attempt, as stats() counts it.
+    expect(summary.join('\n')).toMatch(/Pricing\.price\s+3\s+3\s+1\s+2/);
     expect(summary.join('\n')).toMatch(/Search\.search\s+1\s+2\s+1\s+0/);
     expect(summary.join('\n')).toMatch(/Quotes\.quote\s+5\s+5\s+5\s+0/);
   });
@@ -122,9 +122,12 @@ describe('npm run demo', () => {
       return line === undefined ? undefined : Number(/(\d+) messages/.exec(line)?.[1]);
     };
     expect(countOf('tenacious:retry')).toBe(linesMatching(/retry in \d+ ms/));
-    // The stream that fails after its data is rethrown without a retry decision: no give-up.
+    // The stream that fails after its data is rethrown without a retry decision: no give-up. A
+    // call refused before its first attempt publishes one (`attempts: 0`).
     expect(countOf('tenacious:give-up')).toBe(
-      linesMatching(/gave up/) - linesMatching(/gave up\s+ModelStreamErrorException/),
+      linesMatching(/gave up/) -
+        linesMatching(/gave up\s+ModelStreamErrorException/) +
+        linesMatching(/attempt 0\s+\S+\s+refused\s/),
     );
     // A hedge that wins is attempt 2, but no retry: tenacious:success is for retried calls.
     expect(countOf('tenacious:success')).toBe(

@@ -1,4 +1,10 @@
-import { classifyError, isRateLimitError } from '../../src';
+import {
+  BrokenCircuitError,
+  ConcurrencyLimitError,
+  RateLimitExceededError,
+  classifyError,
+  isRateLimitError,
+} from '../../src';
 
 interface MethodSummary {
   calls: number;
@@ -51,11 +57,15 @@ export class Timeline {
       this.#line(method, this.#attemptsOfCurrentCall, 'ok', 'done', describe(result));
     } catch (error) {
       summary.failed += 1;
+      // A policy's own error with no retry before it: the call was refused before its first
+      // attempt (after a real failure, a policy that stops the retries ends the call with that
+      // failure). No attempt ran, as `stats()` counts it.
+      if (this.#attemptsOfCurrentCall === 1 && isRefusal(error)) this.#attemptsOfCurrentCall = 0;
       this.#line(
         method,
         this.#attemptsOfCurrentCall,
         describeCategory(error),
-        'gave up',
+        this.#attemptsOfCurrentCall === 0 ? 'refused' : 'gave up',
         describeError(error),
       );
     }
@@ -127,4 +137,13 @@ function describeError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const text = `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`;
   return text.length > 90 ? `${text.slice(0, 87)}...` : text;
+}
+
+/** The errors a policy refuses a call with: an open circuit, no concurrency slot, no turn. */
+function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof BrokenCircuitError ||
+    error instanceof ConcurrencyLimitError ||
+    error instanceof RateLimitExceededError
+  );
 }
