@@ -172,6 +172,18 @@ describe('a breaker above a decorator keeping reflect-metadata and @Retry', () =
     expect(Reflect.getOwnMetadata('role', Gateway.prototype.embed)).toBe('admin');
   });
 
+  it('on the class: the wrapper put in place of the lean one carries it', () => {
+    @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+    class Gateway {
+      @role
+      @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })
+      async embed(): Promise<string> {
+        return 'ok';
+      }
+    }
+    expect(Reflect.getOwnMetadata('role', Gateway.prototype.embed)).toBe('admin');
+  });
+
   it('below @Retry: the wrapper carries it, as in legacy mode', () => {
     class Gateway {
       @Retry({ maxAttempts: 1, initialDelay: 0, maxDelay: 0, budget: false })

@@ -362,10 +362,8 @@ export function installWrapper(
   // A base class's decorators have all run: a guard there is known now (the class's own come
   // later, `installGuardedWrappers`).
   const guarded =
-    policyRegistrations.some(
-      (registration) =>
-        registration.guardsFirstAttempt === true && decorated.settings.has(registration.kind),
-    ) || classChainGuards(decorated.owner);
+    guardRegistrations.some((registration) => decorated.settings.has(registration.kind)) ||
+    classChainGuards(decorated.owner);
   if (decorated.wrapper === undefined) {
     const expected = guarded ? firstAttemptKinds.ticketed : firstAttemptKinds.plain;
     return createWrapper(decorated, method, source, expected);
@@ -415,11 +413,7 @@ function guardedWrapperInPlaceOf(
   ) {
     return undefined;
   }
-  const wrapper = createWrapper(decorated, decorated.target, source, firstAttemptKinds.ticketed);
-  // In standard mode as well, what a decorator kept on the replaced wrapper with reflect-metadata
-  // stays (legacy mode copies the method's, `wrapMethod`).
-  if (reflectMetadataLoaded()) copyFunctionMetadata(current, wrapper, source);
-  return wrapper;
+  return createWrapper(decorated, decorated.target, source, firstAttemptKinds.ticketed);
 }
 
 /** One own property of a function, as `Object.getOwnPropertyDescriptor` gives it. */
@@ -489,14 +483,18 @@ export function decorateClass(
 /** Whether a class decorator of the class or of a base class brought a guard kind. */
 function classChainGuards(owner: ClassOwner): boolean {
   return classRecordChain(owner).some((record) =>
-    policyRegistrations.some(
+    guardRegistrations.some(
       (registration) =>
-        registration.guardsFirstAttempt === true &&
-        (record.settings.has(registration.kind) ||
-          ownSetting(record.defaults, registration.optionKey) !== undefined),
+        record.settings.has(registration.kind) ||
+        ownSetting(record.defaults, registration.optionKey) !== undefined,
     ),
   );
 }
+
+/** The kinds whose policies can admit a first attempt with a ticket (a breaker, the limiters). */
+const guardRegistrations = policyRegistrations.filter(
+  (registration) => registration.guardsFirstAttempt === true,
+);
 
 /**
  * Once a class decorator has brought a guard (`@CircuitBreaker` on the class, a `circuitBreaker`
@@ -518,12 +516,14 @@ function installGuardedWrappers(owner: ClassOwner, defined: DefinedClass): void 
       if (decorated.isPrivate) continue;
       const descriptor = Reflect.getOwnPropertyDescriptor(holder, methodKey);
       if (typeof descriptor?.value !== 'function' || descriptor.configurable !== true) continue;
-      const wrapper = guardedWrapperInPlaceOf(
-        decorated,
-        descriptor.value as Function,
-        `the class decorator of ${defined.name}`,
-      );
+      const source = `the class decorator of ${defined.name}`;
+      const wrapper = guardedWrapperInPlaceOf(decorated, descriptor.value as Function, source);
       if (wrapper === undefined) continue;
+      // What a decorator kept on the replaced wrapper with reflect-metadata stays, as a method
+      // decorator's replacement carries it (`wrapMethod`).
+      if (reflectMetadataLoaded()) {
+        copyFunctionMetadata(descriptor.value as Function, wrapper, source);
+      }
       Reflect.defineProperty(holder, methodKey, { ...descriptor, value: wrapper });
     }
   }
