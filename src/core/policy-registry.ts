@@ -24,8 +24,8 @@ export interface PolicyRegistration {
   readonly optionKey: string;
   /**
    * Its policies can admit a first attempt with a ticket (`enterFirstAttempt`, pipeline.ts): a
-   * method that sets this kind itself gets the wrapper that runs such a first attempt
-   * (fast-path/README.md).
+   * method under this kind (its own decorator, its class's or a base class's) gets the wrapper
+   * that runs such a first attempt (fast-path/README.md).
    */
   readonly guardsFirstAttempt?: boolean;
   /**
