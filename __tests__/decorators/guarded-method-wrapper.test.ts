@@ -29,6 +29,32 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
+/** Calls that stay pending until `release`: they hold their concurrency slots meanwhile. */
+function heldCalls() {
+  let release: (value: string) => void = () => undefined;
+  return {
+    hold: () =>
+      new Promise<string>((resolve) => {
+        release = resolve;
+      }),
+    release: (value: string) => release(value),
+  };
+}
+
+/** One slot, no queue: a second call is refused while the first holds it, which it gives back. */
+async function expectOneCallAtATime(
+  call: () => Promise<string>,
+  held: ReturnType<typeof heldCalls>,
+): Promise<void> {
+  const first = call();
+  await expect(call()).rejects.toMatchObject({ code: 'TENACIOUS_CONCURRENCY_LIMIT' });
+  held.release('done');
+  await expect(first).resolves.toBe('done');
+  const next = call();
+  held.release('again');
+  await expect(next).resolves.toBe('again');
+}
+
 describe('a breaker stacked in either order with @Retry', () => {
   class BreakerBelow {
     calls = 0;
@@ -93,24 +119,16 @@ describe('a breaker stacked in either order with @Retry', () => {
 
 describe('a concurrency limit above @Retry', () => {
   it('holds its slot for the call, and a call beyond the limit is refused', async () => {
-    let release: (value: string) => void = () => undefined;
+    const held = heldCalls();
     class Gateway {
       @ConcurrencyLimit({ maxConcurrent: 1, maxQueued: 0 })
       @Retry({ ...exact, maxAttempts: 1 })
       async call(): Promise<string> {
-        return new Promise((resolve) => {
-          release = resolve;
-        });
+        return held.hold();
       }
     }
     const gateway = new Gateway();
-    const first = gateway.call();
-    await expect(gateway.call()).rejects.toMatchObject({ code: 'TENACIOUS_CONCURRENCY_LIMIT' });
-    release('done');
-    await expect(first).resolves.toBe('done');
-    const next = gateway.call();
-    release('again');
-    await expect(next).resolves.toBe('again');
+    await expectOneCallAtATime(() => gateway.call(), held);
   });
 });
 
@@ -199,21 +217,16 @@ describe('a guard on the class', () => {
   });
 
   it('from @RetryDefaults: a concurrency limit holds its slot for the call', async () => {
-    let release: (value: string) => void = () => undefined;
+    const held = heldCalls();
     @RetryDefaults({ concurrencyLimit: { maxConcurrent: 1, maxQueued: 0 } })
     class Gateway {
       @Retry({ ...exact, maxAttempts: 1 })
       async call(): Promise<string> {
-        return new Promise((resolve) => {
-          release = resolve;
-        });
+        return held.hold();
       }
     }
     const gateway = new Gateway();
-    const first = gateway.call();
-    await expect(gateway.call()).rejects.toMatchObject({ code: 'TENACIOUS_CONCURRENCY_LIMIT' });
-    release('done');
-    await expect(first).resolves.toBe('done');
+    await expectOneCallAtATime(() => gateway.call(), held);
   });
 
   it('keeps a method that a decorator above @Retry marked, with the mark', async () => {
