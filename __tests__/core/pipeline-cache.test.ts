@@ -79,3 +79,53 @@ describe('PipelineCache', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('PipelineCache with a shared pipeline', () => {
+  /** A receiver whose `constructor` reads are counted, or throw. */
+  function receiver(read: () => unknown) {
+    const counter = { reads: 0 };
+    const thisArg = {
+      get constructor() {
+        counter.reads += 1;
+        return read();
+      },
+    };
+    return { thisArg, counter };
+  }
+
+  it('gives the success path the shared pipeline without reading the class', () => {
+    const { cache, pipelines } = recordingCache();
+    const shared = cache.pipelineFor(new Base());
+    cache.share(shared);
+    const { thisArg, counter } = receiver(() => Derived);
+    expect(cache.policiesFor(thisArg)).toBe(shared);
+    expect(counter.reads).toBe(0);
+    // A call record still gets the pipeline that names the call's class.
+    expect(cache.pipelineFor(thisArg)).toBe(pipelines.get(Derived));
+    expect(counter.reads).toBe(1);
+  });
+
+  it('keeps the first pipeline shared, and reads the class again once sharing stops', () => {
+    const { cache, pipelines } = recordingCache();
+    const first = cache.pipelineFor(new Base());
+    cache.share(first);
+    cache.share(cache.pipelineFor(new Derived()));
+    expect(cache.policiesFor(new Derived())).toBe(first);
+    cache.stopSharing();
+    const { thisArg, counter } = receiver(() => Derived);
+    expect(cache.policiesFor(thisArg)).toBe(pipelines.get(Derived));
+    expect(counter.reads).toBe(1);
+  });
+
+  it('answers a call record with the shared pipeline when the class cannot be read', () => {
+    const { cache } = recordingCache();
+    const shared = cache.pipelineFor(new Base());
+    const failure = new Error('constructor read');
+    const { thisArg } = receiver(() => {
+      throw failure;
+    });
+    expect(() => cache.pipelineFor(thisArg)).toThrow(failure);
+    cache.share(shared);
+    expect(cache.pipelineFor(thisArg)).toBe(shared);
+  });
+});

@@ -198,9 +198,12 @@ export function retryable<Target extends (...args: never[]) => unknown>(
     validateRetryDefaultsOptions,
     { identity: { className: undefined, method: fn.name || 'retryable' }, statistics },
   );
+  // One pipeline whatever `this` is: the success path never reads its class.
+  const pipelines = new PipelineCache(() => pipeline);
+  pipelines.share(pipeline);
   const retrying = createRetryingFunction(
     fn as RetriedFunction,
-    new PipelineCache(() => pipeline),
+    pipelines,
     'retryable',
     pipeline.firstAttempt,
   );

@@ -27,8 +27,9 @@ export interface ClassMetadataAccess {
   ensureOwnRecord(owner: object): ClassRecord;
   /**
    * The owner for a call whose `this` belongs to `runtimeClass` (see `classOf` in
-   * core/fast-path/pipeline-cache.ts): that class's own when it is `declared` or a subclass of it
-   * (so a subclass's defaults apply to inherited methods), else `declared` (detached calls).
+   * core/fast-path/pipeline-cache.ts): the nearest of that class and its bases, down to
+   * `declared`, with records of its own (so a subclass's defaults apply to inherited methods);
+   * `declared` when there is none or `runtimeClass` is not a subclass (detached calls).
    */
   runtimeOwner(runtimeClass: unknown, declared: object): object;
   /**
@@ -73,11 +74,19 @@ export const standardMetadata: ClassMetadataAccess = {
     return record;
   },
   runtimeOwner(runtimeClass, declared) {
-    const metadata: unknown =
-      typeof runtimeClass === 'function'
-        ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata]
-        : undefined;
-    return isWithin(metadata, declared) ? metadata : declared;
+    // The nearest class with records of its own, as in legacy mode: a subclass whose only
+    // decorators are another library's has a metadata object of its own, and no policies.
+    for (
+      let current: unknown =
+        typeof runtimeClass === 'function'
+          ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata]
+          : undefined;
+      current !== declared && isWithin(current, declared);
+      current = Object.getPrototypeOf(current)
+    ) {
+      if (this.ownRecord(current) !== undefined) return current;
+    }
+    return declared;
   },
   ownKeyOf(constructor) {
     if (!Object.hasOwn(constructor, Symbol.metadata)) return undefined;

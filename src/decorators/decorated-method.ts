@@ -104,6 +104,11 @@ export class DecoratedMethod {
       statistics: this.statistics,
     });
     if (classless) shared.classless = pipeline;
+    // Every class that has no records of its own takes the owner's policies (`runtimeOwner`):
+    // while no subclass has any, every pipeline of this method has these policies.
+    if (owner === this.owner.key && !classesWithRecordedSubclasses.has(owner)) {
+      this.pipelines.share(pipeline);
+    }
     return pipeline;
   }
 
@@ -328,13 +333,42 @@ interface ClassMethods {
 /** The decorated methods declared by each class, keyed by its metadata object or constructor. */
 const methodsByClass = new WeakMap<object, ClassMethods>();
 
+/** The classes (their record keys) of which a subclass has records of its own. */
+const classesWithRecordedSubclasses = new WeakSet<object>();
+
+/**
+ * The class's own record, made on first use. A class with records of its own is the owner of the
+ * calls through it, inherited methods' included (`runtimeOwner`), and may bring policies of its
+ * own: a new record makes its base classes' decorated methods read the class of each call again
+ * (`PipelineCache.stopSharing`), from now on.
+ */
+function ownRecordOf(owner: ClassOwner): ClassRecord {
+  const { key, access } = owner;
+  if (access.ownRecord(key) === undefined) {
+    // Either mode's keys chain as the classes do (class-metadata.ts).
+    for (
+      let base: object | null = Reflect.getPrototypeOf(key);
+      base !== null;
+      base = Reflect.getPrototypeOf(base)
+    ) {
+      classesWithRecordedSubclasses.add(base);
+      const methods = methodsByClass.get(base);
+      if (methods === undefined) continue;
+      for (const decorated of [...methods.instance.values(), ...methods.static.values()]) {
+        decorated.pipelines.stopSharing();
+      }
+    }
+  }
+  return access.ensureOwnRecord(key);
+}
+
 export function decoratedMethodFor(
   application: Extract<DecoratorApplication, { kind: 'method' }>,
 ): DecoratedMethod {
   let classMethods = methodsByClass.get(application.owner.key);
   if (classMethods === undefined) {
     // A class with decorated methods has records of its own (runtimeOwner looks for them).
-    application.owner.access.ensureOwnRecord(application.owner.key);
+    ownRecordOf(application.owner);
     classMethods = { instance: new Map(), static: new Map() };
     methodsByClass.set(application.owner.key, classMethods);
   }
@@ -472,7 +506,7 @@ export function decorateClass(
   update: (record: ClassRecord) => void,
 ): void {
   const { owner, name, value } = application;
-  const record = owner.access.ensureOwnRecord(owner.key);
+  const record = ownRecordOf(owner);
   update(record);
   record.className = name;
   const defined = { key: owner.key, value, name };

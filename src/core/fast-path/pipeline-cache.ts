@@ -12,31 +12,71 @@ const noClass: unknown = Symbol('no class');
 
 /**
  * A retrying function's pipeline per call. It can differ by the class of `this` (a subclass's
- * `@RetryDefaults` apply to inherited methods), so it is compiled once per class and kept here.
+ * `@RetryDefaults` apply to inherited methods, and each class's pipeline names it in telemetry),
+ * so it is compiled once per class and kept here.
  *
  * The two classes seen first are kept in plain fields, read with one comparison each, and any
  * other in a map. Nothing is written on a call that finds its class in a field, so calls that
  * alternate between two subclasses cost what calls from one class cost, and no call changes what
  * V8 knows of another method's cache: the fast path relies on no field staying constant
  * (fast-path/README.md).
+ *
+ * While every class's pipeline has the same policies, differing only in the name it gives, the
+ * owner shares one of them (`share`) and the success path takes it without reading `this` at all
+ * (`policiesFor`): that read is a megamorphic load in a wrapper that many classes' methods share.
  */
 export class PipelineCache {
   firstClass: unknown = noClass;
   firstPipeline: Pipeline | undefined = undefined;
   secondClass: unknown = noClass;
   secondPipeline: Pipeline | undefined = undefined;
+  /** A pipeline with the policies of every class's, while they are all the same (`share`). */
+  sharedPipeline: Pipeline | undefined = undefined;
   #others: WeakMap<object, Pipeline> | undefined;
 
   constructor(private readonly resolve: (runtimeClass: unknown) => Pipeline) {}
 
-  pipelineFor(thisArg: unknown): Pipeline {
-    const runtimeClass = classOf(thisArg);
-    if (runtimeClass === this.firstClass) return this.firstPipeline!;
-    if (runtimeClass === this.secondClass) return this.secondPipeline!;
-    return this.#miss(runtimeClass);
+  /**
+   * A pipeline with the policies of `thisArg`'s class, for the success path, which names nothing:
+   * the shared one when there is one (its name may be another class's), else the class's own.
+   */
+  policiesFor(thisArg: unknown): Pipeline {
+    const shared = this.sharedPipeline;
+    if (shared !== undefined) return shared;
+    return pipelineOfClass(this, classOf(thisArg));
   }
 
-  #miss(runtimeClass: unknown): Pipeline {
+  /** The pipeline compiled for `thisArg`'s class, which names that class: for a call record. */
+  pipelineFor(thisArg: unknown): Pipeline {
+    const shared = this.sharedPipeline;
+    if (shared === undefined) return pipelineOfClass(this, classOf(thisArg));
+    // The call has run on the shared pipeline without reading the class. A `constructor` getter
+    // that throws now must not take the place of the call's own failure: the shared pipeline has
+    // the same policies, and only the name it gives is another class's.
+    let runtimeClass: unknown;
+    try {
+      runtimeClass = classOf(thisArg);
+    } catch {
+      return shared;
+    }
+    return pipelineOfClass(this, runtimeClass);
+  }
+
+  /**
+   * Lets the success path take `pipeline` for any class: the owner says that every class's
+   * pipeline has its policies (no subclass declares any of its own). Kept until `stopSharing`.
+   */
+  share(pipeline: Pipeline): void {
+    this.sharedPipeline ??= pipeline;
+  }
+
+  /** A subclass has policies of its own: the success path reads each call's class again. */
+  stopSharing(): void {
+    this.sharedPipeline = undefined;
+  }
+
+  /** A class not in the two fields: from the map, or resolved now. */
+  miss(runtimeClass: unknown): Pipeline {
     const key = isObject(runtimeClass) ? runtimeClass : undefined;
     let pipeline = key && this.#others?.get(key);
     if (pipeline !== undefined) return pipeline;
@@ -53,6 +93,13 @@ export class PipelineCache {
     }
     return pipeline;
   }
+}
+
+/** The pipeline of `runtimeClass`: one comparison per field, then the map. */
+function pipelineOfClass(cache: PipelineCache, runtimeClass: unknown): Pipeline {
+  if (runtimeClass === cache.firstClass) return cache.firstPipeline!;
+  if (runtimeClass === cache.secondClass) return cache.secondPipeline!;
+  return cache.miss(runtimeClass);
 }
 
 function isObject(value: unknown): value is object {

@@ -95,7 +95,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     third?: unknown,
   ): unknown {
     const count = arguments.length;
-    const pipeline = cache.pipelineFor(this);
+    const pipeline = cache.policiesFor(this);
     if (pipeline.firstAttempt !== ticketedFirstAttemptKind) {
       // Not to `wrapper`, which looks the pipeline up again and may hand the call back here: a
       // `this` whose `constructor` reads differently each time would bounce between the two.
@@ -103,9 +103,10 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     }
     const ticket = enterGuardedCall(pipeline, shape);
     if (ticket <= 0) {
-      // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path.
+      // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path, with the
+      // pipeline that names its class (the same policies: the ticket is theirs).
       return continueGuardedCall(
-        pipeline,
+        cache.pipelineFor(this),
         method,
         this,
         Reflect.apply(collectArguments, undefined, arguments),
@@ -125,7 +126,16 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       promised = isPromiseLike(value);
     } catch (error) {
       const args = Reflect.apply(collectArguments, undefined, arguments);
-      return continueGuardedCall(pipeline, method, this, args, 0, ticket, error, shape);
+      return continueGuardedCall(
+        cache.pipelineFor(this),
+        method,
+        this,
+        args,
+        0,
+        ticket,
+        error,
+        shape,
+      );
     }
     if (!promised) return pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
     return continueGuardedAttempt(
@@ -241,7 +251,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     third?: unknown,
   ): unknown {
     const count = arguments.length;
-    const pipeline = cache.pipelineFor(this);
+    const pipeline = cache.policiesFor(this);
     if (pipeline.firstAttempt !== plainFirstAttempt) {
       return Reflect.apply(
         pipeline.firstAttempt === ticketedFirstAttemptKind ? ticketedWrapper : generalFirstAttempt,
@@ -258,7 +268,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       promised = isPromiseLike(value);
     } catch (error) {
       return retryThrownFirstAttempt(
-        pipeline,
+        cache.pipelineFor(this),
         method,
         this,
         Reflect.apply(collectArguments, undefined, arguments),

@@ -1,0 +1,168 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { HttpError, Retry, RetryDefaults, stats } from '../../src';
+
+// While no subclass of a method's class has records of its own, every class's pipeline of that
+// method has the same policies, and the success path takes one of them without reading the
+// class of `this` (src/core/fast-path/pipeline-cache.ts). Each test counts the reads of
+// `constructor` on the prototype the calls go through, and checks what the calls did: the
+// policies and the class telemetry names must be the ones of the class the call came through.
+
+/** No wait between attempts, so nothing here sleeps. */
+const immediate = { jitter: 'none', initialDelay: 0, budget: false } as const;
+
+/** Counts the reads of `constructor` through `Class`'s prototype (the value stays `Class`). */
+function countConstructorReads(Class: Function): { reads: number } {
+  const counter = { reads: 0 };
+  Object.defineProperty(Class.prototype, 'constructor', {
+    configurable: true,
+    get() {
+      counter.reads += 1;
+      return Class;
+    },
+  });
+  return counter;
+}
+
+/** The class names `tenacious:retry` gives while `body` runs. */
+async function retriedClassNames(body: () => Promise<unknown>): Promise<unknown[]> {
+  const names: unknown[] = [];
+  const subscriber = (message: unknown) =>
+    names.push((message as { className: unknown }).className);
+  subscribe('tenacious:retry', subscriber);
+  try {
+    await body();
+  } finally {
+    unsubscribe('tenacious:retry', subscriber);
+  }
+  return names;
+}
+
+class Flaky {
+  failuresLeft = 0;
+
+  @Retry({ ...immediate, maxAttempts: 3 })
+  async call(answer: string): Promise<string> {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new HttpError(503);
+    }
+    return answer;
+  }
+}
+
+describe('an inherited method whose subclasses declare nothing', () => {
+  it('runs its successes without reading the class, and names the class when it retries', async () => {
+    class PlainSubclass extends Flaky {}
+    const counter = countConstructorReads(PlainSubclass);
+    const flaky = new PlainSubclass();
+    await expect(flaky.call('first')).resolves.toBe('first');
+    const readsAtFirstCall = counter.reads;
+    for (let call = 0; call < 5; call++) await expect(flaky.call('again')).resolves.toBe('again');
+    expect(counter.reads).toBe(readsAtFirstCall);
+    flaky.failuresLeft = 1;
+    await expect(retriedClassNames(() => flaky.call('retried'))).resolves.toEqual([
+      'PlainSubclass',
+    ]);
+    expect(counter.reads).toBeGreaterThan(readsAtFirstCall);
+  });
+
+  it('keeps the failure of a call whose `constructor` throws once the call has failed', async () => {
+    class Base {
+      @Retry({ ...immediate, maxAttempts: 2 })
+      async call(fail: boolean): Promise<string> {
+        if (fail) throw new HttpError(503);
+        return 'answer';
+      }
+    }
+    const base = new Base();
+    await expect(base.call(false)).resolves.toBe('answer');
+    const hostile = Object.create(Base.prototype, {
+      constructor: {
+        get() {
+          throw new Error('constructor read');
+        },
+      },
+    }) as Base;
+    await expect(hostile.call(true)).rejects.toBeInstanceOf(HttpError);
+    expect(stats(Base.prototype.call)).toMatchObject({ calls: 2, attempts: 3, giveUps: 1 });
+  });
+});
+
+describe('a subclass with records of its own', () => {
+  it('takes its own defaults for inherited methods from then on, and the class is read again', async () => {
+    class Base {
+      failuresLeft = 0;
+      @Retry(immediate)
+      async call(): Promise<string> {
+        if (this.failuresLeft > 0) {
+          this.failuresLeft -= 1;
+          throw new HttpError(503);
+        }
+        return 'answer';
+      }
+    }
+    const base = new Base();
+    await expect(base.call()).resolves.toBe('answer');
+    const counter = countConstructorReads(Base);
+    await expect(base.call()).resolves.toBe('answer');
+    expect(counter.reads).toBe(0);
+
+    @RetryDefaults({ maxAttempts: 5 })
+    class Patient extends Base {}
+    const patient = new Patient();
+    patient.failuresLeft = 4;
+    await expect(patient.call()).resolves.toBe('answer');
+    base.failuresLeft = 4;
+    await expect(base.call()).rejects.toBeInstanceOf(HttpError);
+    expect(base.failuresLeft).toBe(1);
+    const readsBefore = counter.reads;
+    base.failuresLeft = 0;
+    await expect(base.call()).resolves.toBe('answer');
+    expect(counter.reads).toBeGreaterThan(readsBefore);
+  });
+
+  it('is one with a decorated method of its own, whose class the inherited method reads', async () => {
+    class Base {
+      @Retry({ ...immediate, maxAttempts: 2 })
+      async call(): Promise<string> {
+        return 'answer';
+      }
+    }
+    const counter = countConstructorReads(Base);
+    await expect(new Base().call()).resolves.toBe('answer');
+    const readsBefore = counter.reads;
+    class Extended extends Base {
+      @Retry({ ...immediate, maxAttempts: 2 })
+      async other(): Promise<string> {
+        return 'other';
+      }
+    }
+    await expect(new Extended().other()).resolves.toBe('other');
+    await expect(new Base().call()).resolves.toBe('answer');
+    expect(counter.reads).toBeGreaterThan(readsBefore);
+  });
+});
+
+describe('a subclass whose only decorators are another library’s', () => {
+  it('shares the base class’s policies: its calls read no class on success', async () => {
+    // Either mode: legacy decorators get (prototype, key, descriptor), standard ones (method,
+    // context); in standard mode the subclass gets a metadata object of its own.
+    function logged(...args: unknown[]): void {
+      void args;
+    }
+    class Tagged extends Flaky {
+      @logged
+      describe(): string {
+        return 'tagged';
+      }
+    }
+    const counter = countConstructorReads(Tagged);
+    const tagged = new Tagged();
+    await expect(tagged.call('first')).resolves.toBe('first');
+    const readsAtFirstCall = counter.reads;
+    await expect(tagged.call('again')).resolves.toBe('again');
+    expect(counter.reads).toBe(readsAtFirstCall);
+    tagged.failuresLeft = 1;
+    await expect(retriedClassNames(() => tagged.call('retried'))).resolves.toEqual(['Tagged']);
+  });
+});
