@@ -1,5 +1,12 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { HttpError, Retry, RetryDefaults, stats } from '../../src';
+import {
+  ConcurrencyLimit,
+  ConcurrencyLimitError,
+  HttpError,
+  Retry,
+  RetryDefaults,
+  stats,
+} from '../../src';
 
 // While no subclass of a method's class has records of its own, every class's pipeline of that
 // method has the same policies, and the success path takes one of them without reading the
@@ -164,5 +171,39 @@ describe('a subclass whose only decorators are another library’s', () => {
     expect(counter.reads).toBe(readsAtFirstCall);
     tagged.failuresLeft = 1;
     await expect(retriedClassNames(() => tagged.call('retried'))).resolves.toEqual(['Tagged']);
+  });
+});
+
+describe('a call in flight when its class gets records of its own', () => {
+  it('gives its concurrency slot back to the limiter that lent it', async () => {
+    class Limited {
+      @ConcurrencyLimit({ maxConcurrent: 1, maxQueued: 0 })
+      @Retry({ ...immediate, maxAttempts: 1 })
+      async call(outcome: Promise<string>): Promise<string> {
+        return outcome;
+      }
+    }
+    await expect(new Limited().call(Promise.resolve('answer'))).resolves.toBe('answer');
+    // Another library's class decorator that uses the class at once (an eager singleton): it
+    // runs below ours, so the call starts on the shared pipeline before the class has records.
+    let inFlight: Promise<string> | undefined;
+    function eager(value: Function, ...rest: unknown[]): void {
+      void rest;
+      inFlight = new (value as typeof Limited)().call(Promise.reject(new HttpError(503)));
+    }
+    @ConcurrencyLimit({ maxConcurrent: 1, maxQueued: 0 })
+    @eager
+    class Eager extends Limited {}
+    await expect(inFlight).rejects.toBeInstanceOf(HttpError);
+    // The base class's slot came back to its limiter...
+    await expect(new Limited().call(Promise.resolve('again'))).resolves.toBe('again');
+    // ...and the subclass's limiter, which lent it none, got none: it still admits one call.
+    let open!: (value: string) => void;
+    const holding = new Eager().call(new Promise<string>((resolve) => (open = resolve)));
+    await expect(new Eager().call(Promise.resolve('second'))).rejects.toBeInstanceOf(
+      ConcurrencyLimitError,
+    );
+    open('held');
+    await expect(holding).resolves.toBe('held');
   });
 });

@@ -32,6 +32,11 @@ export class PipelineCache {
   secondPipeline: Pipeline | undefined = undefined;
   /** A pipeline with the policies of every class's, while they are all the same (`share`). */
   sharedPipeline: Pipeline | undefined = undefined;
+  /**
+   * The pipeline shared, kept when sharing stops: a guarded call that took it may still hold a
+   * ticket of its guard, which its class's own pipeline may no longer have (`stopSharing`).
+   */
+  lentPipeline: Pipeline | undefined = undefined;
   #others: WeakMap<object, Pipeline> | undefined;
 
   constructor(private readonly resolve: (runtimeClass: unknown) => Pipeline) {}
@@ -68,6 +73,7 @@ export class PipelineCache {
    */
   share(pipeline: Pipeline): void {
     this.sharedPipeline ??= pipeline;
+    this.lentPipeline ??= pipeline;
   }
 
   /** A subclass has policies of its own: the success path reads each call's class again. */

@@ -83,6 +83,21 @@ export function createRetryingFunction<Target extends RetriedFunction>(
         undefined,
       ),
   );
+  // The same, for a call that took the shared pipeline (`cache.lentPipeline`): its class may have
+  // got records of its own since, and other policies (`ticketHolder`).
+  const lentGuardedRejectionHandlers = createGuardedRejectionHandlers(
+    (thisArg, startedAt, ticket, args, error) =>
+      continueGuardedCall(
+        ticketHolder(cache.pipelineFor(thisArg), cache.lentPipeline!),
+        method,
+        thisArg,
+        args,
+        startedAt,
+        ticket,
+        error,
+        undefined,
+      ),
+  );
   // A first attempt through a `firstAttemptGuard` (a breaker, a concurrency limit, a rate limit),
   // without a deadline: the ticket is all the call keeps (pipeline.ts). The wrapper of a function
   // expected to take it, and where `wrapper` hands it on. A function literal of its own, not a
@@ -104,9 +119,9 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     const ticket = enterGuardedCall(pipeline, shape);
     if (ticket <= 0) {
       // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path, with the
-      // pipeline that names its class (the same policies: the ticket is theirs).
+      // pipeline that names its class if the ticket is its guard's (`ticketHolder`).
       return continueGuardedCall(
-        cache.pipelineFor(this),
+        ticketHolder(cache.pipelineFor(this), pipeline),
         method,
         this,
         Reflect.apply(collectArguments, undefined, arguments),
@@ -127,7 +142,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     } catch (error) {
       const args = Reflect.apply(collectArguments, undefined, arguments);
       return continueGuardedCall(
-        cache.pipelineFor(this),
+        ticketHolder(cache.pipelineFor(this), pipeline),
         method,
         this,
         args,
@@ -148,7 +163,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       count > mostUnpackedArguments ? Reflect.apply(collectArguments, undefined, arguments) : first,
       second,
       third,
-      guardedRejectionHandlers,
+      pipeline === cache.lentPipeline ? lentGuardedRejectionHandlers : guardedRejectionHandlers,
       shape,
     );
   };
@@ -303,6 +318,16 @@ export function createRetryingFunction<Target extends RetriedFunction>(
   Object.defineProperty(retrying, 'name', { value: target.name, configurable: true });
   Object.defineProperty(retrying, 'length', { value: target.length, configurable: true });
   return retrying as unknown as Target;
+}
+
+/**
+ * The pipeline a guarded call goes on with, its first attempt holding a ticket of `lender`'s guard:
+ * its class's own (`own`, which names the class) when that has the same guard, else `lender`. A
+ * class that got records of its own while the call ran on the shared pipeline has other policies,
+ * whose guard never gave the ticket: the lender's must have it back (a concurrency slot).
+ */
+function ticketHolder(own: Pipeline, lender: Pipeline): Pipeline {
+  return own.firstAttemptGuard === lender.firstAttemptGuard ? own : lender;
 }
 
 /** A plain first attempt threw: the call goes on in the slow path, with its record. */
