@@ -207,3 +207,27 @@ describe('a call in flight when its class gets records of its own', () => {
     await expect(holding).resolves.toBe('held');
   });
 });
+
+describe('a class that cannot be resolved once its call has failed', () => {
+  it('keeps the call’s failure, and its concurrency slot goes back', async () => {
+    class Limited {
+      @ConcurrencyLimit({ maxConcurrent: 1, maxQueued: 0 })
+      @Retry({ ...immediate, maxAttempts: 1 })
+      async call(fail: boolean): Promise<string> {
+        if (fail) throw new HttpError(503);
+        return 'answer';
+      }
+    }
+    await expect(new Limited().call(false)).resolves.toBe('answer');
+    // No records of its own: its calls run on the shared pipeline, and its name is read only
+    // when a call record names it.
+    class Unnamable extends Limited {}
+    Object.defineProperty(Unnamable, 'name', {
+      get() {
+        throw new Error('name read');
+      },
+    });
+    await expect(new Unnamable().call(true)).rejects.toBeInstanceOf(HttpError);
+    await expect(new Limited().call(false)).resolves.toBe('answer');
+  });
+});

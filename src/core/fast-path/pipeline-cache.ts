@@ -55,16 +55,14 @@ export class PipelineCache {
   pipelineFor(thisArg: unknown): Pipeline {
     const shared = this.sharedPipeline;
     if (shared === undefined) return pipelineOfClass(this, classOf(thisArg));
-    // The call has run on the shared pipeline without reading the class. A `constructor` getter
-    // that throws now must not take the place of the call's own failure: the shared pipeline has
-    // the same policies, and only the name it gives is another class's.
-    let runtimeClass: unknown;
+    // The call has run on the shared pipeline without reading the class. What reading or
+    // resolving it throws now (a `constructor` or `name` getter) must not take the place of the
+    // call's own failure: the shared pipeline has the same policies, only another class's name.
     try {
-      runtimeClass = classOf(thisArg);
+      return pipelineOfClass(this, classOf(thisArg));
     } catch {
       return shared;
     }
-    return pipelineOfClass(this, runtimeClass);
   }
 
   /**

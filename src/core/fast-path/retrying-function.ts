@@ -88,7 +88,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
   const lentGuardedRejectionHandlers = createGuardedRejectionHandlers(
     (thisArg, startedAt, ticket, args, error) =>
       continueGuardedCall(
-        ticketHolder(cache.pipelineFor(thisArg), cache.lentPipeline!),
+        ticketHolder(cache, thisArg, cache.lentPipeline!),
         method,
         thisArg,
         args,
@@ -121,7 +121,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path, with the
       // pipeline that names its class if the ticket is its guard's (`ticketHolder`).
       return continueGuardedCall(
-        ticketHolder(cache.pipelineFor(this), pipeline),
+        ticketHolder(cache, this, pipeline),
         method,
         this,
         Reflect.apply(collectArguments, undefined, arguments),
@@ -142,7 +142,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     } catch (error) {
       const args = Reflect.apply(collectArguments, undefined, arguments);
       return continueGuardedCall(
-        ticketHolder(cache.pipelineFor(this), pipeline),
+        ticketHolder(cache, this, pipeline),
         method,
         this,
         args,
@@ -322,11 +322,18 @@ export function createRetryingFunction<Target extends RetriedFunction>(
 
 /**
  * The pipeline a guarded call goes on with, its first attempt holding a ticket of `lender`'s guard:
- * its class's own (`own`, which names the class) when that has the same guard, else `lender`. A
- * class that got records of its own while the call ran on the shared pipeline has other policies,
- * whose guard never gave the ticket: the lender's must have it back (a concurrency slot).
+ * its class's own (which names the class) when that has the same guard, else `lender`. A class
+ * that got records of its own while the call ran on the shared pipeline has other policies, whose
+ * guard never gave the ticket; a class that cannot be resolved now (a getter that throws) has
+ * none: either way the lender's guard must have the ticket back (a concurrency slot).
  */
-function ticketHolder(own: Pipeline, lender: Pipeline): Pipeline {
+function ticketHolder(cache: PipelineCache, thisArg: unknown, lender: Pipeline): Pipeline {
+  let own: Pipeline;
+  try {
+    own = cache.pipelineFor(thisArg);
+  } catch {
+    return lender;
+  }
   return own.firstAttemptGuard === lender.firstAttemptGuard ? own : lender;
 }
 
