@@ -128,6 +128,30 @@ describe('a subclass with records of its own', () => {
     expect(counter.reads).toBeGreaterThan(readsBefore);
   });
 
+  it('looks at its first attempts’ values when its defaults say to', async () => {
+    class Base {
+      busyLeft = 0;
+      @Retry(immediate)
+      async call(): Promise<string> {
+        if (this.busyLeft > 0) {
+          this.busyLeft -= 1;
+          return 'busy';
+        }
+        return 'answer';
+      }
+    }
+    await expect(new Base().call()).resolves.toBe('answer');
+    // No shared pipeline of Base's looks at a value: the subclass's calls must not take one.
+    @RetryDefaults({ retryOnResult: (value) => value === 'busy' })
+    class Patient extends Base {}
+    const patient = new Patient();
+    patient.busyLeft = 1;
+    await expect(patient.call()).resolves.toBe('answer');
+    const base = new Base();
+    base.busyLeft = 1;
+    await expect(base.call()).resolves.toBe('busy');
+  });
+
   it('is one with a decorated method of its own, whose class the inherited method reads', async () => {
     class Base {
       @Retry({ ...immediate, maxAttempts: 2 })

@@ -106,7 +106,7 @@ export class DecoratedMethod {
     if (classless) shared.classless = pipeline;
     // Every class that has no records of its own takes the owner's policies (`runtimeOwner`):
     // while no subclass has any, every pipeline of this method has these policies.
-    if (owner === this.owner.key && !classesWithRecordedSubclasses.has(owner)) {
+    if (owner === this.owner.key && !recordRegistry.classesWithRecordedSubclasses.has(owner)) {
       this.pipelines.share(pipeline);
     }
     return pipeline;
@@ -333,9 +333,6 @@ interface ClassMethods {
 /** The decorated methods declared by each class, keyed by its metadata object or constructor. */
 const methodsByClass = new WeakMap<object, ClassMethods>();
 
-/** The classes (their record keys) of which a subclass has records of its own. */
-const classesWithRecordedSubclasses = new WeakSet<object>();
-
 /**
  * The class's own record, made on first use. A class with records of its own is the owner of the
  * calls through it, inherited methods' included (`runtimeOwner`), and may bring policies of its
@@ -351,16 +348,60 @@ function ownRecordOf(owner: ClassOwner): ClassRecord {
       base !== null;
       base = Reflect.getPrototypeOf(base)
     ) {
-      classesWithRecordedSubclasses.add(base);
-      const methods = methodsByClass.get(base);
-      if (methods === undefined) continue;
-      for (const decorated of [...methods.instance.values(), ...methods.static.values()]) {
-        decorated.pipelines.stopSharing();
-      }
+      recordRegistry.classesWithRecordedSubclasses.add(base);
+      for (const stopSharing of recordRegistry.stopSharingListeners) stopSharing(base);
     }
   }
   return access.ensureOwnRecord(key);
 }
+
+/** Stops the sharing of the methods this copy of the package decorated on `base`. */
+function stopSharingOf(base: object): void {
+  const methods = methodsByClass.get(base);
+  if (methods === undefined) return;
+  for (const decorated of [...methods.instance.values(), ...methods.static.values()]) {
+    decorated.pipelines.stopSharing();
+  }
+}
+
+/**
+ * What every copy of the package in the process knows of new class records. With legacy
+ * decorators, copies share the records themselves (reflect-metadata, one key), so a subclass
+ * record that one copy makes must stop the sharing of the base-class methods another decorated.
+ */
+interface RecordRegistry {
+  /** The classes (their record keys) of which a subclass has records of its own. */
+  readonly classesWithRecordedSubclasses: WeakSet<object>;
+  /** One per copy of the package: `stopSharingOf`. */
+  readonly stopSharingListeners: Set<(base: object) => void>;
+}
+
+const recordRegistryKey = Symbol.for('tenacious.class-record-registry');
+
+function findRecordRegistry(): RecordRegistry {
+  // An own data property only: one inherited from a polluted Object.prototype, or a getter, is
+  // not ours.
+  const existing: unknown = Reflect.getOwnPropertyDescriptor(globalThis, recordRegistryKey)?.value;
+  if (isRecordRegistry(existing)) return existing;
+  const registry: RecordRegistry = {
+    classesWithRecordedSubclasses: new WeakSet(),
+    stopSharingListeners: new Set(),
+  };
+  Reflect.defineProperty(globalThis, recordRegistryKey, { value: registry, configurable: true });
+  return registry;
+}
+
+function isRecordRegistry(value: unknown): value is RecordRegistry {
+  const candidate = value as Partial<RecordRegistry> | undefined;
+  return (
+    candidate?.classesWithRecordedSubclasses instanceof WeakSet &&
+    candidate.stopSharingListeners instanceof Set
+  );
+}
+
+// Found (or made) once per copy: should the global be taken, this copy keeps its own.
+const recordRegistry = findRecordRegistry();
+recordRegistry.stopSharingListeners.add(stopSharingOf);
 
 export function decoratedMethodFor(
   application: Extract<DecoratorApplication, { kind: 'method' }>,
