@@ -98,6 +98,26 @@ export function createRetryingFunction<Target extends RetriedFunction>(
         undefined,
       ),
   );
+  // A ticketed first attempt refused, to wait, or thrown goes on in the slow path, with the
+  // pipeline that names its class if the ticket is its guard's (`ticketHolder`). A function of
+  // its own: in `ticketedWrapper`, two such calls took it over V8's inlining limit.
+  const continueTicketedCall = (
+    thisArg: unknown,
+    lender: Pipeline,
+    args: readonly unknown[],
+    ticket: number,
+    error: unknown,
+  ) =>
+    continueGuardedCall(
+      ticketHolder(cache, thisArg, lender),
+      method,
+      thisArg,
+      args,
+      0,
+      ticket,
+      error,
+      shape,
+    );
   // A first attempt through a `firstAttemptGuard` (a breaker, a concurrency limit, a rate limit),
   // without a deadline: the ticket is all the call keeps (pipeline.ts). The wrapper of a function
   // expected to take it, and where `wrapper` hands it on. A function literal of its own, not a
@@ -118,17 +138,13 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     }
     const ticket = enterGuardedCall(pipeline, shape);
     if (ticket <= 0) {
-      // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path, with the
-      // pipeline that names its class if the ticket is its guard's (`ticketHolder`).
-      return continueGuardedCall(
-        ticketHolder(cache, this, pipeline),
-        method,
+      // Refused, or to wait (`enterFirstAttempt`): the call goes on in the slow path.
+      return continueTicketedCall(
         this,
+        pipeline,
         Reflect.apply(collectArguments, undefined, arguments),
-        0,
         ticket,
         undefined,
-        shape,
       );
     }
     let value: unknown;
@@ -141,16 +157,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       promised = isPromiseLike(value);
     } catch (error) {
       const args = Reflect.apply(collectArguments, undefined, arguments);
-      return continueGuardedCall(
-        ticketHolder(cache, this, pipeline),
-        method,
-        this,
-        args,
-        0,
-        ticket,
-        error,
-        shape,
-      );
+      return continueTicketedCall(this, pipeline, args, ticket, error);
     }
     if (!promised) return pipeline.firstAttemptGuard!.successReporter!(ticket)(value);
     return continueGuardedAttempt(
