@@ -255,3 +255,30 @@ describe('a class that cannot be resolved once its call has failed', () => {
     await expect(new Limited().call(false)).resolves.toBe('answer');
   });
 });
+
+describe('a class that cannot be resolved once sharing has stopped', () => {
+  it('keeps the failure of a call that ran on the shared pipeline', async () => {
+    class Base {
+      @Retry({ ...immediate, maxAttempts: 1 })
+      async call(outcome: Promise<string>): Promise<string> {
+        return outcome;
+      }
+    }
+    await expect(new Base().call(Promise.resolve('answer'))).resolves.toBe('answer');
+    const hostile = Object.create(Base.prototype, {
+      constructor: {
+        get() {
+          throw new Error('constructor read');
+        },
+      },
+    }) as Base;
+    let fail!: (error: unknown) => void;
+    const inFlight = hostile.call(new Promise<string>((_, reject) => (fail = reject)));
+    // A subclass with records stops the sharing while the call is in flight.
+    @RetryDefaults({ maxAttempts: 2 })
+    class Patient extends Base {}
+    void Patient;
+    fail(new HttpError(503));
+    await expect(inFlight).rejects.toBeInstanceOf(HttpError);
+  });
+});

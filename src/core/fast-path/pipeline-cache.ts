@@ -66,6 +66,22 @@ export class PipelineCache {
   }
 
   /**
+   * `pipelineFor`, for a call whose first attempt has run: one that ran on the shared pipeline
+   * may have failed after the sharing stopped (`stopSharing`), and what resolving its class
+   * throws must not take the place of its failure either. It goes on with the pipeline it ran
+   * on (`lentPipeline`).
+   */
+  pipelineAfterAttempt(thisArg: unknown): Pipeline {
+    const lent = this.lentPipeline;
+    if (lent === undefined) return pipelineOfClass(this, classOf(thisArg));
+    try {
+      return this.pipelineFor(thisArg);
+    } catch {
+      return lent;
+    }
+  }
+
+  /**
    * Lets the success path take `pipeline` for any class: the owner says that every class's
    * pipeline has its policies (no subclass declares any of its own). Kept until `stopSharing`.
    */

@@ -66,14 +66,14 @@ export function createRetryingFunction<Target extends RetriedFunction>(
   // keeping it in its handler (rejection-handlers.ts).
   const rejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
     retryAfterFirstAttempt(
-      createCallRecord(cache.pipelineFor(thisArg), method, thisArg, args, startedAt),
+      createCallRecord(cache.pipelineAfterAttempt(thisArg), method, thisArg, args, startedAt),
       failedWith(error),
     ),
   );
   const guardedRejectionHandlers = createGuardedRejectionHandlers(
     (thisArg, startedAt, ticket, args, error) =>
       continueGuardedCall(
-        cache.pipelineFor(thisArg),
+        cache.pipelineAfterAttempt(thisArg),
         method,
         thisArg,
         args,
@@ -290,7 +290,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       promised = isPromiseLike(value);
     } catch (error) {
       return retryThrownFirstAttempt(
-        cache.pipelineFor(this),
+        cache.pipelineAfterAttempt(this),
         method,
         this,
         Reflect.apply(collectArguments, undefined, arguments),
