@@ -282,3 +282,92 @@ describe('a class that cannot be resolved once sharing has stopped', () => {
     await expect(inFlight).rejects.toBeInstanceOf(HttpError);
   });
 });
+
+describe('a value of someone else’s at the registry of class records', () => {
+  const registryKey = Symbol.for('tenacious.class-record-registry');
+
+  /** Loads another copy of the package with `value` at the registry's key, then restores it. */
+  function loadCopyWith(value: unknown): typeof import('../../src') {
+    const before = Reflect.getOwnPropertyDescriptor(globalThis, registryKey);
+    Reflect.defineProperty(globalThis, registryKey, { value, configurable: true });
+    let copy: typeof import('../../src') | undefined;
+    try {
+      jest.isolateModules(() => {
+        copy = require('../../src') as typeof import('../../src');
+      });
+    } finally {
+      if (before === undefined) Reflect.deleteProperty(globalThis, registryKey);
+      else Reflect.defineProperty(globalThis, registryKey, before);
+    }
+    return copy!;
+  }
+
+  it.each([
+    [
+      'collections that only look like them',
+      {
+        classesWithRecordedSubclasses: Object.create(WeakSet.prototype) as unknown,
+        stopSharingListeners: Object.create(Set.prototype) as unknown,
+      },
+    ],
+    [
+      'a getter that throws',
+      {
+        get classesWithRecordedSubclasses(): never {
+          throw new Error('registry read');
+        },
+      },
+    ],
+    [
+      'collections whose methods are replaced',
+      {
+        classesWithRecordedSubclasses: Object.assign(new WeakSet(), { has: () => false }),
+        stopSharingListeners: Object.assign(new Set(), {
+          [Symbol.iterator]: () => [][Symbol.iterator](),
+        }),
+      },
+    ],
+  ])('is not taken for the registry: %s', async (_, value) => {
+    const copy = loadCopyWith(value);
+    class Base {
+      busyLeft = 0;
+      @copy.Retry(immediate)
+      async call(): Promise<string> {
+        if (this.busyLeft > 0) {
+          this.busyLeft -= 1;
+          return 'busy';
+        }
+        return 'answer';
+      }
+    }
+    await expect(new Base().call()).resolves.toBe('answer');
+    @copy.RetryDefaults({ retryOnResult: (result) => result === 'busy' })
+    class Patient extends Base {}
+    const patient = new Patient();
+    patient.busyLeft = 1;
+    await expect(patient.call()).resolves.toBe('answer');
+  });
+
+  it('runs every copy’s listener once, whatever another listener does', async () => {
+    const registry = {
+      classesWithRecordedSubclasses: new WeakSet<object>(),
+      stopSharingListeners: new Set<(base: object) => void>(),
+    };
+    const hostile = (): void => {
+      registry.stopSharingListeners.add(() => hostile());
+      throw new Error('listener');
+    };
+    registry.stopSharingListeners.add(hostile);
+    const copy = loadCopyWith(registry);
+    class Base {
+      @copy.Retry(immediate)
+      async call(): Promise<string> {
+        return 'answer';
+      }
+    }
+    await expect(new Base().call()).resolves.toBe('answer');
+    @copy.RetryDefaults({ maxAttempts: 2 })
+    class Patient extends Base {}
+    await expect(new Patient().call()).resolves.toBe('answer');
+  });
+});

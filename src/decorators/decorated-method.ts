@@ -106,7 +106,7 @@ export class DecoratedMethod {
     if (classless) shared.classless = pipeline;
     // Every class that has no records of its own takes the owner's policies (`runtimeOwner`):
     // while no subclass has any, every pipeline of this method has these policies.
-    if (owner === this.owner.key && !recordRegistry.classesWithRecordedSubclasses.has(owner)) {
+    if (owner === this.owner.key && !hasRecordedSubclass(owner)) {
       this.pipelines.share(pipeline);
     }
     return pipeline;
@@ -348,8 +348,7 @@ function ownRecordOf(owner: ClassOwner): ClassRecord {
       base !== null;
       base = Reflect.getPrototypeOf(base)
     ) {
-      recordRegistry.classesWithRecordedSubclasses.add(base);
-      for (const stopSharing of recordRegistry.stopSharingListeners) stopSharing(base);
+      recordSubclassOf(base);
     }
   }
   return access.ensureOwnRecord(key);
@@ -378,30 +377,78 @@ interface RecordRegistry {
 
 const recordRegistryKey = Symbol.for('tenacious.class-record-registry');
 
+// The collections' methods as this copy found them: a registry's own may have been replaced.
+const weakSetHas = WeakSet.prototype.has;
+const weakSetAdd = WeakSet.prototype.add;
+const setAdd = Set.prototype.add;
+const setValues = Set.prototype.values;
+
 function findRecordRegistry(): RecordRegistry {
   // An own data property only: one inherited from a polluted Object.prototype, or a getter, is
   // not ours.
-  const existing: unknown = Reflect.getOwnPropertyDescriptor(globalThis, recordRegistryKey)?.value;
-  if (isRecordRegistry(existing)) return existing;
-  const registry: RecordRegistry = {
-    classesWithRecordedSubclasses: new WeakSet(),
-    stopSharingListeners: new Set(),
-  };
+  const existing = recordRegistryFrom(globalThis, recordRegistryKey);
+  if (existing !== undefined) return existing;
+  // Frozen: the collections another copy finds are the ones this copy keeps.
+  const registry: RecordRegistry = Object.freeze({
+    classesWithRecordedSubclasses: new WeakSet<object>(),
+    stopSharingListeners: new Set<(base: object) => void>(),
+  });
   Reflect.defineProperty(globalThis, recordRegistryKey, { value: registry, configurable: true });
   return registry;
 }
 
-function isRecordRegistry(value: unknown): value is RecordRegistry {
-  const candidate = value as Partial<RecordRegistry> | undefined;
-  return (
-    candidate?.classesWithRecordedSubclasses instanceof WeakSet &&
-    candidate.stopSharingListeners instanceof Set
-  );
+/**
+ * The registry at `holder[key]` if it is one: own data properties holding a real WeakSet and Set
+ * (their methods throw for anything else, a proxy or an object that only inherits from them),
+ * read once. Whatever reading it throws (a getter, a proxy's trap) makes it not ours.
+ */
+function recordRegistryFrom(holder: object, key: symbol): RecordRegistry | undefined {
+  try {
+    const value = ownDataValue(holder, key);
+    const classes = ownDataValue(value, 'classesWithRecordedSubclasses');
+    const listeners = ownDataValue(value, 'stopSharingListeners');
+    Reflect.apply(weakSetHas, classes, [holder]);
+    Reflect.apply(setValues, listeners, []);
+    return Object.freeze({
+      classesWithRecordedSubclasses: classes as WeakSet<object>,
+      stopSharingListeners: listeners as Set<(base: object) => void>,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function ownDataValue(holder: unknown, key: PropertyKey): unknown {
+  if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) {
+    throw new TypeError('not an object');
+  }
+  const descriptor = Reflect.getOwnPropertyDescriptor(holder, key);
+  if (descriptor === undefined || !('value' in descriptor)) throw new TypeError('not data');
+  return descriptor.value;
+}
+
+/** Tells every copy that `base` has a subclass with records (`ownRecordOf`). */
+function recordSubclassOf(base: object): void {
+  Reflect.apply(weakSetAdd, recordRegistry.classesWithRecordedSubclasses, [base]);
+  // A snapshot: a listener that adds listeners must not make this loop for ever.
+  const listeners = [...Reflect.apply(setValues, recordRegistry.stopSharingListeners, [])];
+  for (const stopSharing of listeners as unknown[]) {
+    if (typeof stopSharing !== 'function') continue;
+    try {
+      Reflect.apply(stopSharing, undefined, [base]);
+    } catch {
+      // Another's listener: what it throws is no failure of this class's definition.
+    }
+  }
+}
+
+function hasRecordedSubclass(base: object): boolean {
+  return Reflect.apply(weakSetHas, recordRegistry.classesWithRecordedSubclasses, [base]) as boolean;
 }
 
 // Found (or made) once per copy: should the global be taken, this copy keeps its own.
 const recordRegistry = findRecordRegistry();
-recordRegistry.stopSharingListeners.add(stopSharingOf);
+Reflect.apply(setAdd, recordRegistry.stopSharingListeners, [stopSharingOf]);
 
 export function decoratedMethodFor(
   application: Extract<DecoratorApplication, { kind: 'method' }>,
