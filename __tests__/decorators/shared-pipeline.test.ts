@@ -230,6 +230,33 @@ describe('a call in flight when its class gets records of its own', () => {
     open('held');
     await expect(holding).resolves.toBe('held');
   });
+  it('goes on with the policies it started with when it took no ticket', async () => {
+    class Base {
+      @Retry({ ...immediate, maxAttempts: 2 })
+      async call(outcome: () => Promise<string>): Promise<string> {
+        return outcome();
+      }
+    }
+    await expect(new Base().call(() => Promise.resolve('answer'))).resolves.toBe('answer');
+    let inFlight: Promise<string> | undefined;
+    let fail!: (error: unknown) => void;
+    let attempts = 0;
+    function eager(value: Function, ...rest: unknown[]): void {
+      void rest;
+      inFlight = new (value as typeof Base)().call(() => {
+        attempts += 1;
+        if (attempts > 1) return Promise.resolve('retried');
+        return new Promise<string>((_, reject) => (fail = reject));
+      });
+    }
+    // A deadline its lean first attempt never started a clock for: it must not end the call.
+    @RetryDefaults({ deadline: 60_000 })
+    @eager
+    class Eager extends Base {}
+    void Eager;
+    fail(new HttpError(503));
+    await expect(inFlight).resolves.toBe('retried');
+  });
 });
 
 describe('a class that cannot be resolved once its call has failed', () => {

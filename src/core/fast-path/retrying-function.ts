@@ -70,6 +70,14 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       failedWith(error),
     ),
   );
+  // The same, for a plain first attempt (`wrapper`), which may have run on the shared pipeline
+  // (`leanPipelineAfterAttempt`).
+  const leanRejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
+    retryAfterFirstAttempt(
+      createCallRecord(leanPipelineAfterAttempt(cache, thisArg), method, thisArg, args, startedAt),
+      failedWith(error),
+    ),
+  );
   const guardedRejectionHandlers = createGuardedRejectionHandlers(
     (thisArg, startedAt, ticket, args, error) =>
       continueGuardedCall(
@@ -290,7 +298,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
       promised = isPromiseLike(value);
     } catch (error) {
       return retryThrownFirstAttempt(
-        cache.pipelineAfterAttempt(this),
+        leanPipelineAfterAttempt(cache, this),
         method,
         this,
         Reflect.apply(collectArguments, undefined, arguments),
@@ -302,7 +310,7 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     return whenSettled(
       value as PromiseLike<unknown>,
       undefined,
-      rejectionHandlers(
+      leanRejectionHandlers(
         this,
         0,
         count,
@@ -342,6 +350,18 @@ function ticketHolder(cache: PipelineCache, thisArg: unknown, lender: Pipeline):
     return lender;
   }
   return own.firstAttemptGuard === lender.firstAttemptGuard ? own : lender;
+}
+
+/**
+ * The pipeline a plain first attempt's failure goes on with, in the lean path (no ticket, no
+ * clock started): its class's own when that takes a plain first attempt too, else the pipeline
+ * that was shared, which the call ran on. A class that got records while the call was in flight
+ * (a deadline, a guard, `retryOnResult`) has policies the call never started with.
+ */
+function leanPipelineAfterAttempt(cache: PipelineCache, thisArg: unknown): Pipeline {
+  const own = cache.pipelineAfterAttempt(thisArg);
+  const lent = cache.lentPipeline;
+  return own.firstAttempt === plainFirstAttempt || lent === undefined ? own : lent;
 }
 
 /** A plain first attempt threw: the call goes on in the slow path, with its record. */
