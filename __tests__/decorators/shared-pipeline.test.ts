@@ -7,6 +7,7 @@ import {
   RetryDefaults,
   stats,
 } from '../../src';
+import { expectSubclassRetryOnResult } from './subclass-result-check';
 
 // While no subclass of a method's class has records of its own, every class's pipeline of that
 // method has the same policies, and the success path takes one of them without reading the
@@ -129,27 +130,7 @@ describe('a subclass with records of its own', () => {
   });
 
   it('looks at its first attempts’ values when its defaults say to', async () => {
-    class Base {
-      busyLeft = 0;
-      @Retry(immediate)
-      async call(): Promise<string> {
-        if (this.busyLeft > 0) {
-          this.busyLeft -= 1;
-          return 'busy';
-        }
-        return 'answer';
-      }
-    }
-    await expect(new Base().call()).resolves.toBe('answer');
-    // No shared pipeline of Base's looks at a value: the subclass's calls must not take one.
-    @RetryDefaults({ retryOnResult: (value) => value === 'busy' })
-    class Patient extends Base {}
-    const patient = new Patient();
-    patient.busyLeft = 1;
-    await expect(patient.call()).resolves.toBe('answer');
-    const base = new Base();
-    base.busyLeft = 1;
-    await expect(base.call()).resolves.toBe('busy');
+    await expectSubclassRetryOnResult(Retry, RetryDefaults);
   });
 
   it('is one with a decorated method of its own, whose class the inherited method reads', async () => {
@@ -356,23 +337,7 @@ describe('a value of someone else’s at the registry of class records', () => {
     ],
   ])('is not taken for the registry: %s', async (_, value) => {
     const copy = loadCopyWith(value);
-    class Base {
-      busyLeft = 0;
-      @copy.Retry(immediate)
-      async call(): Promise<string> {
-        if (this.busyLeft > 0) {
-          this.busyLeft -= 1;
-          return 'busy';
-        }
-        return 'answer';
-      }
-    }
-    await expect(new Base().call()).resolves.toBe('answer');
-    @copy.RetryDefaults({ retryOnResult: (result) => result === 'busy' })
-    class Patient extends Base {}
-    const patient = new Patient();
-    patient.busyLeft = 1;
-    await expect(patient.call()).resolves.toBe('answer');
+    await expectSubclassRetryOnResult(copy.Retry, copy.RetryDefaults);
   });
 
   it('runs every copy’s listener once, whatever another listener does', async () => {

@@ -63,25 +63,18 @@ export function createRetryingFunction<Target extends RetriedFunction>(
     alwaysAsynchronous: false,
   };
   // The pipeline is the same for the same `this`, so a failed call asks for it again rather than
-  // keeping it in its handler (rejection-handlers.ts).
-  const rejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
-    retryAfterFirstAttempt(
-      createCallRecord(cache.pipelineAfterAttempt(thisArg), method, thisArg, args, startedAt),
-      failedWith(error),
-    ),
-  );
-  // The same, for a plain first attempt (`wrapper`), which may have run on the shared pipeline
-  // (`leanPipelineAfterAttempt`).
-  const leanRejectionHandlers = createRejectionHandlers((thisArg, startedAt, args, error) =>
-    retryAfterFirstAttempt(
-      createCallRecord(leanPipelineAfterAttempt(cache, thisArg), method, thisArg, args, startedAt),
-      failedWith(error),
-    ),
-  );
-  const guardedRejectionHandlers = createGuardedRejectionHandlers(
-    (thisArg, startedAt, ticket, args, error) =>
+  // keeping it in its handler (rejection-handlers.ts); `pipelineOf` says how.
+  const rejectionHandlersWith = (pipelineOf: (thisArg: unknown) => Pipeline) =>
+    createRejectionHandlers((thisArg, startedAt, args, error) =>
+      retryAfterFirstAttempt(
+        createCallRecord(pipelineOf(thisArg), method, thisArg, args, startedAt),
+        failedWith(error),
+      ),
+    );
+  const guardedRejectionHandlersWith = (pipelineOf: (thisArg: unknown) => Pipeline) =>
+    createGuardedRejectionHandlers((thisArg, startedAt, ticket, args, error) =>
       continueGuardedCall(
-        cache.pipelineAfterAttempt(thisArg),
+        pipelineOf(thisArg),
         method,
         thisArg,
         args,
@@ -90,21 +83,19 @@ export function createRetryingFunction<Target extends RetriedFunction>(
         error,
         undefined,
       ),
+    );
+  const rejectionHandlers = rejectionHandlersWith((thisArg) => cache.pipelineAfterAttempt(thisArg));
+  // For a plain first attempt (`wrapper`), which may have run on the shared pipeline.
+  const leanRejectionHandlers = rejectionHandlersWith((thisArg) =>
+    leanPipelineAfterAttempt(cache, thisArg),
   );
-  // The same, for a call that took the shared pipeline (`cache.lentPipeline`): its class may have
-  // got records of its own since, and other policies (`ticketHolder`).
-  const lentGuardedRejectionHandlers = createGuardedRejectionHandlers(
-    (thisArg, startedAt, ticket, args, error) =>
-      continueGuardedCall(
-        ticketHolder(cache, thisArg, cache.lentPipeline!),
-        method,
-        thisArg,
-        args,
-        startedAt,
-        ticket,
-        error,
-        undefined,
-      ),
+  const guardedRejectionHandlers = guardedRejectionHandlersWith((thisArg) =>
+    cache.pipelineAfterAttempt(thisArg),
+  );
+  // For a call that took the shared pipeline (`cache.lentPipeline`): its class may have got
+  // records of its own since, and other policies (`ticketHolder`).
+  const lentGuardedRejectionHandlers = guardedRejectionHandlersWith((thisArg) =>
+    ticketHolder(cache, thisArg, cache.lentPipeline!),
   );
   // A ticketed first attempt refused, to wait, or thrown goes on in the slow path, with the
   // pipeline that names its class if the ticket is its guard's (`ticketHolder`). A function of
