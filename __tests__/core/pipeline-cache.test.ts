@@ -124,8 +124,9 @@ describe('PipelineCache with a shared pipeline', () => {
     const { thisArg } = receiver(() => {
       throw failure;
     });
-    expect(() => cache.pipelineFor(thisArg)).toThrow(failure);
+    expect(() => cache.pipelineAfterAttempt(thisArg)).toThrow(failure);
     cache.share(shared);
-    expect(cache.pipelineFor(thisArg)).toBe(shared);
+    expect(cache.pipelineAfterAttempt(thisArg)).toBe(shared);
+    expect(() => cache.pipelineFor(thisArg)).toThrow(failure);
   });
 });

@@ -53,29 +53,20 @@ export class PipelineCache {
 
   /** The pipeline compiled for `thisArg`'s class, which names that class: for a call record. */
   pipelineFor(thisArg: unknown): Pipeline {
-    const shared = this.sharedPipeline;
-    if (shared === undefined) return pipelineOfClass(this, classOf(thisArg));
-    // The call has run on the shared pipeline without reading the class. What reading or
-    // resolving it throws now (a `constructor` or `name` getter) must not take the place of the
-    // call's own failure: the shared pipeline has the same policies, only another class's name.
-    try {
-      return pipelineOfClass(this, classOf(thisArg));
-    } catch {
-      return shared;
-    }
+    return pipelineOfClass(this, classOf(thisArg));
   }
 
   /**
-   * `pipelineFor`, for a call whose first attempt has run: one that ran on the shared pipeline
-   * may have failed after the sharing stopped (`stopSharing`), and what resolving its class
-   * throws must not take the place of its failure either. It goes on with the pipeline it ran
-   * on (`lentPipeline`).
+   * `pipelineFor`, for a call whose first attempt has run. One that ran on the shared pipeline
+   * read no class; what reading or resolving it throws now (a `constructor` or `name` getter)
+   * must not take the place of the call's own failure: it goes on with the pipeline that was
+   * shared (`lentPipeline`), which has its policies, only another class's name.
    */
   pipelineAfterAttempt(thisArg: unknown): Pipeline {
     const lent = this.lentPipeline;
     if (lent === undefined) return pipelineOfClass(this, classOf(thisArg));
     try {
-      return this.pipelineFor(thisArg);
+      return pipelineOfClass(this, classOf(thisArg));
     } catch {
       return lent;
     }
