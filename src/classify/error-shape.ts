@@ -1,3 +1,5 @@
+import { prototypeChain } from '../policy/prototype-chain';
+
 /**
  * Safe reads of what was thrown. Anything can be thrown (a string, a frozen object, a Proxy, an object
  * whose getters throw), and the classifier must never throw itself, so every property read goes
@@ -25,11 +27,8 @@ export function readProperty(target: unknown, key: string): unknown {
 function isFromObjectPrototype(target: object, key: string): boolean {
   // The common case costs one lookup: Object.prototype has no such key at all.
   if (!Object.hasOwn(Object.prototype, key)) return false;
-  for (
-    let current: object | null = target;
-    current !== null;
-    current = Object.getPrototypeOf(current) as object | null
-  ) {
+  // A chain a Proxy makes endless throws, which `readProperty` takes as an unreadable key.
+  for (const current of prototypeChain(target)) {
     if (Object.hasOwn(current, key)) return current === Object.prototype;
   }
   return false;

@@ -3,6 +3,7 @@ import type { Classifier } from '../classify/classifier';
 import type { PolicyKind } from '../core/pipeline';
 import type { RetryDefaultsOptions } from '../policy/options';
 import { mergeOwnKeys } from '../policy/own-keys';
+import { prototypeChain } from '../policy/prototype-chain';
 import type { OptionLayer } from '../policy/validate-options';
 
 /** What a class itself declares: `@RetryDefaults` and class-level `@Classified`. */
@@ -51,13 +52,17 @@ function newRecord(): ClassRecord {
   return { defaults: undefined, className: undefined, classifiers: [], settings: new Map() };
 }
 
-function isWithin(owner: unknown, declared: object): owner is object {
-  return (
-    owner === declared ||
-    ((typeof owner === 'object' || typeof owner === 'function') &&
-      owner !== null &&
-      Object.prototype.isPrototypeOf.call(declared, owner))
-  );
+/**
+ * The nearest of `start` and its prototypes, above `declared`, with records of its own; `declared`
+ * when there is none, or when `declared` is not on `start`'s chain (a detached call).
+ */
+function nearestOwner(access: ClassMetadataAccess, start: unknown, declared: object): object {
+  let nearest: object | undefined;
+  for (const current of prototypeChain(start)) {
+    if (current === declared) return nearest ?? declared;
+    if (nearest === undefined && access.ownRecord(current) !== undefined) nearest = current;
+  }
+  return declared;
 }
 
 export const standardMetadata: ClassMetadataAccess = {
@@ -76,17 +81,11 @@ export const standardMetadata: ClassMetadataAccess = {
   runtimeOwner(runtimeClass, declared) {
     // The nearest class with records of its own, as in legacy mode: a subclass whose only
     // decorators are another library's has a metadata object of its own, and no policies.
-    for (
-      let current: unknown =
-        typeof runtimeClass === 'function'
-          ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata]
-          : undefined;
-      current !== declared && isWithin(current, declared);
-      current = Object.getPrototypeOf(current)
-    ) {
-      if (this.ownRecord(current) !== undefined) return current;
-    }
-    return declared;
+    const metadata =
+      typeof runtimeClass === 'function'
+        ? (runtimeClass as { [Symbol.metadata]?: unknown })[Symbol.metadata]
+        : undefined;
+    return nearestOwner(this, metadata, declared);
   },
   ownKeyOf(constructor) {
     if (!Object.hasOwn(constructor, Symbol.metadata)) return undefined;
@@ -150,14 +149,7 @@ export const legacyMetadata: ClassMetadataAccess = {
   runtimeOwner(runtimeClass, declared) {
     // As in standard mode, where a class without decorators shares its base's metadata: the
     // nearest class with records of its own (a class decorator or a decorated method).
-    for (
-      let current: unknown = runtimeClass;
-      current !== declared && isWithin(current, declared);
-      current = Object.getPrototypeOf(current)
-    ) {
-      if (this.ownRecord(current) !== undefined) return current;
-    }
-    return declared;
+    return nearestOwner(this, runtimeClass, declared);
   },
   ownKeyOf(constructor) {
     return constructor;
@@ -167,11 +159,7 @@ export const legacyMetadata: ClassMetadataAccess = {
 /** The records of the class and its ancestors, most derived first. */
 export function classRecordChain({ key, access }: ClassOwner): ClassRecord[] {
   const chain: ClassRecord[] = [];
-  for (
-    let current: object | null = key;
-    current !== null;
-    current = Object.getPrototypeOf(current) as object | null
-  ) {
+  for (const current of prototypeChain(key)) {
     const record = access.ownRecord(current);
     if (record) chain.push(record);
   }
@@ -214,11 +202,8 @@ export function classNameOf(
   from: DefinedClass | unknown,
 ): string | undefined {
   if (isDefinedClass(from) && from.key === key) return from.name;
-  for (
-    let current: unknown = isDefinedClass(from) ? from.value : from;
-    typeof current === 'function';
-    current = Object.getPrototypeOf(current)
-  ) {
+  for (const current of prototypeChain(isDefinedClass(from) ? from.value : from)) {
+    if (typeof current !== 'function') break;
     if (access.ownKeyOf(current) === key) return current.name || '(anonymous class)';
   }
   return access.ownRecord(key)?.className;

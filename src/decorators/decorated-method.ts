@@ -14,6 +14,7 @@ import type { PipelinePolicy } from '../core/pipeline';
 import { optionsOfSetting, ownSetting, type PolicyRegistration } from '../core/policy-registry';
 import { describeValue } from '../policy/describe-value';
 import { mergeOwnKeys } from '../policy/own-keys';
+import { prototypeChain } from '../policy/prototype-chain';
 import type { RateLimitOptions, RetryOptions } from '../policy/options';
 import { createRetryPolicy, type RetryPolicy } from '../policy/retry-policy';
 import { checkMergedLayers, type OptionLayer } from '../policy/validate-options';
@@ -343,12 +344,8 @@ function ownRecordOf(owner: ClassOwner): ClassRecord {
   const { key, access } = owner;
   if (access.ownRecord(key) === undefined) {
     // Either mode's keys chain as the classes do (class-metadata.ts).
-    for (
-      let base: object | null = Reflect.getPrototypeOf(key);
-      base !== null;
-      base = Reflect.getPrototypeOf(base)
-    ) {
-      recordSubclassOf(base);
+    for (const base of prototypeChain(key)) {
+      if (base !== key) recordSubclassOf(base);
     }
   }
   return access.ensureOwnRecord(key);
@@ -659,11 +656,7 @@ function installGuardedWrappers(owner: ClassOwner, defined: DefinedClass): void 
  */
 function checkClassLayers(owner: ClassOwner, defined: DefinedClass): void {
   const seen = { instance: new Set<string | symbol>(), static: new Set<string | symbol>() };
-  for (
-    let key: object | null = owner.key;
-    key !== null;
-    key = Object.getPrototypeOf(key) as object | null
-  ) {
+  for (const key of prototypeChain(owner.key)) {
     const methods = methodsByClass.get(key);
     if (methods === undefined) continue;
     for (const placement of ['instance', 'static'] as const) {
@@ -686,11 +679,8 @@ function declaringKey(
   placement: 'instance' | 'static',
   methodKey: string | symbol,
 ): object | undefined {
-  for (
-    let current: unknown = defined.value;
-    typeof current === 'function';
-    current = Object.getPrototypeOf(current)
-  ) {
+  for (const current of prototypeChain(defined.value)) {
+    if (typeof current !== 'function') break;
     const holder: unknown =
       placement === 'static' ? current : (current as { prototype?: unknown }).prototype;
     if (typeof holder !== 'object' && typeof holder !== 'function') continue;
