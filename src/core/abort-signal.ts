@@ -91,7 +91,8 @@ export function callSignal(call: CallRecord): AbortSignal | undefined {
     // Marked first: an option that throws ends the call with its error once, and is not run again
     // by a policy that looks later (a fallback asking whether the failure is the caller's abort).
     call.signalResolved = true;
-    call.signal = resolveAbortSignal(call.pipeline.signal, call.args);
+    const signal = resolveAbortSignal(call.pipeline.signal, call.args);
+    call.signal = call.stop === undefined ? signal : call.stop.link(signal);
   }
   return call.signal;
 }

@@ -46,6 +46,17 @@ export interface CallRecord {
   attemptScope: AttemptScope | undefined;
   /** One slot per policy that keeps per-call state (a breaker's key and ticket), by `slot`. */
   readonly slots: unknown[];
+  /**
+   * What stops the call besides its caller's signal (a stream whose consumer closed it before its
+   * first value, stream-with-retry.ts); undefined for any other call.
+   */
+  readonly stop: CallStop | undefined;
+}
+
+/** A stop of the call's own, which `signal` carries along with the caller's abort. */
+export interface CallStop {
+  /** The call's signal: aborted by the stop, or by `callerSignal` with its reason. */
+  link(callerSignal: AbortSignal | undefined): AbortSignal;
 }
 
 /** How a first attempt that answers the call (`wrapFirstAttempt`) ends it. */
@@ -429,6 +440,7 @@ export function createCallRecord(
   thisArg: unknown,
   args: readonly unknown[],
   startedAt: number,
+  stop: CallStop | undefined = undefined,
 ): CallRecord {
   return {
     pipeline,
@@ -444,6 +456,7 @@ export function createCallRecord(
     gaveUpOnResult: false,
     attemptScope: undefined,
     slots: pipeline.slotCount === 0 ? noSlots : new Array<unknown>(pipeline.slotCount),
+    stop,
   };
 }
 

@@ -11,8 +11,9 @@ import {
   type AttemptExecution,
 } from './call-with-retry';
 import { failedWith, succeededWith } from './outcome';
-import { createCallRecord, type Pipeline, type RetriedFunction } from './pipeline';
+import { createCallRecord, type CallStop, type Pipeline, type RetriedFunction } from './pipeline';
 import { callStartTime } from './retry-decision';
+import { stopWaking, wakeOnAbort } from './sleep';
 import { keepAsCause } from './user-callback';
 import { describeValue } from '../policy/describe-value';
 
@@ -70,15 +71,87 @@ function closeDropped(iterator: AsyncIterator<unknown, unknown, unknown>): void 
  * stream belongs to the caller: a later failure is rethrown, never retried, because a new attempt
  * would repeat output the caller has already consumed. The call settles (pipeline.ts:
  * `settleCall`) when its stream has started, or failed for good.
+ *
+ * An async generator queues `return()` until its pending `next()` settles, so the stream's own
+ * `return` first stops its start (`ConsumerStop`): a consumer that gives up on the first value
+ * (a direct `return()`, a lost `Promise.race`) ends the retries, and the pending `next()` ends the
+ * stream.
  */
-export async function* streamWithRetry(
+export function streamWithRetry(
   pipeline: Pipeline,
   target: RetriedFunction,
   thisArg: unknown,
   args: readonly unknown[],
 ): AsyncGenerator<unknown, unknown, unknown> {
+  const stop = new ConsumerStop();
+  const stream = startStreamWithRetry(pipeline, target, thisArg, args, stop);
+  const generatorReturn = stream.return;
+  Object.defineProperty(stream, 'return', {
+    configurable: true,
+    writable: true,
+    value: function (this: unknown, value: unknown): Promise<IteratorResult<unknown, unknown>> {
+      stop.close();
+      return Reflect.apply(generatorReturn, this, [value]) as Promise<
+        IteratorResult<unknown, unknown>
+      >;
+    },
+  });
+  return stream;
+}
+
+/**
+ * The call's signal while its stream starts: aborted by the caller's signal (with its reason), or
+ * by `close`, the consumer's `return()` while the first value is pending. It waits, sleeps and
+ * makes attempts on this signal (`CallStop`), so closing stops whichever of them is running.
+ */
+class ConsumerStop implements CallStop {
+  /** Whether the stream is starting: its first `next()` is pending. */
+  starting = false;
+  /** Whether `close` stopped the start: the stream then ends instead of failing. */
+  closed = false;
+  readonly #controller = new AbortController();
+  #callerSignal: AbortSignal | undefined;
+  readonly #forwardAbort = (): void => {
+    this.#controller.abort(this.#callerSignal!.reason);
+  };
+
+  link(callerSignal: AbortSignal | undefined): AbortSignal {
+    const { signal } = this.#controller;
+    if (callerSignal === undefined || signal.aborted) return signal;
+    if (callerSignal.aborted) {
+      this.#controller.abort(callerSignal.reason);
+      return signal;
+    }
+    this.#callerSignal = callerSignal;
+    wakeOnAbort(callerSignal, this.#forwardAbort);
+    return signal;
+  }
+
+  close(): void {
+    if (!this.starting) return;
+    this.closed = true;
+    this.#controller.abort(new DOMException('the stream was closed by its consumer', 'AbortError'));
+  }
+
+  /** The start is over: the caller's signal forgets this stop. */
+  ended(): void {
+    this.starting = false;
+    if (this.#callerSignal === undefined) return;
+    stopWaking(this.#callerSignal, this.#forwardAbort);
+    this.#callerSignal = undefined;
+  }
+}
+
+async function* startStreamWithRetry(
+  pipeline: Pipeline,
+  target: RetriedFunction,
+  thisArg: unknown,
+  args: readonly unknown[],
+  stop: ConsumerStop,
+): AsyncGenerator<unknown, unknown, unknown> {
+  stop.starting = true;
   countCallAtStart(pipeline);
-  const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline));
+  const call = createCallRecord(pipeline, target, thisArg, args, callStartTime(pipeline), stop);
   let started: StreamStart;
   let admitted = false;
   try {
@@ -100,11 +173,15 @@ export async function* streamWithRetry(
         : firstOutcome.value
     ) as StreamStart;
   } catch (error) {
+    stop.ended();
     if (admitted) settleCall(call, failedWith(error));
     else notAdmitted(call, error);
+    // Its consumer closed it: nobody waits for a failure or a fallback's values.
+    if (stop.closed) return undefined;
     // A fallback (pipeline.ts: `recover`) gives the values to yield instead.
     return yield* fallbackStream(recoverOrThrow(call, error), error);
   }
+  stop.ended();
   settleCall(call, succeededWith(undefined));
   const { iterator, first, stopClosingIfDropped } = started;
   stopClosingIfDropped?.();

@@ -1,0 +1,169 @@
+import { getEventListeners } from 'node:events';
+import { ConcurrencyLimit, currentAttempt, HttpError, Retry, Timeout } from '../../src';
+
+// An async generator queues `return()` until its pending `next()` settles. A stream retried until
+// its first value must not go on sleeping and retrying once its consumer has given up on it (a
+// direct `iterator.return()`, a `Promise.race` that lost): the retries stop, the pending `next()`
+// ends the stream, and nothing is left scheduled or listening.
+
+const slowRetries = { maxAttempts: 5, initialDelay: 1000, jitter: 'none', budget: false } as const;
+
+beforeEach(() => {
+  jest.useFakeTimers();
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('return() on a stream that waits for its first value', () => {
+  it('stops its retries while it sleeps, and ends the pending next()', async () => {
+    let attempts = 0;
+    class Feed {
+      @Retry(slowRetries)
+      async *events(): AsyncGenerator<number> {
+        attempts += 1;
+        throw new HttpError(503);
+        yield 1;
+      }
+    }
+    const stream = new Feed().events();
+    const pending = stream.next();
+    await jest.advanceTimersByTimeAsync(0); // the first attempt failed; the sleep started
+    expect(attempts).toBe(1);
+    const closed = stream.return(undefined);
+    await jest.advanceTimersByTimeAsync(60_000);
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    await expect(closed).resolves.toEqual({ done: true, value: undefined });
+    expect(attempts).toBe(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('leaves no listener on the caller’s signal', async () => {
+    let attempts = 0;
+    class Feed {
+      @Retry(slowRetries)
+      async *events(_signal: AbortSignal): AsyncGenerator<number> {
+        attempts += 1;
+        throw new HttpError(503);
+        yield 1;
+      }
+    }
+    const controller = new AbortController();
+    const stream = new Feed().events(controller.signal);
+    const pending = stream.next();
+    await jest.advanceTimersByTimeAsync(0);
+    const closed = stream.return(undefined);
+    await jest.advanceTimersByTimeAsync(60_000);
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    await expect(closed).resolves.toEqual({ done: true, value: undefined });
+    expect(attempts).toBe(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('aborts the running attempt’s signal', async () => {
+    let attempts = 0;
+    let attemptSignal: AbortSignal | undefined;
+    class Feed {
+      @Retry(slowRetries)
+      @Timeout(60_000)
+      async *events(): AsyncGenerator<number> {
+        attempts += 1;
+        const signal = currentAttempt()!.signal;
+        attemptSignal = signal;
+        await new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        });
+        yield 1;
+      }
+    }
+    const stream = new Feed().events();
+    const pending = stream.next();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(attempts).toBe(1);
+    const closed = stream.return(undefined);
+    expect(attemptSignal?.aborted).toBe(true);
+    await jest.advanceTimersByTimeAsync(120_000);
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    await expect(closed).resolves.toEqual({ done: true, value: undefined });
+    expect(attempts).toBe(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('leaves the concurrency queue it waits in, and gives no slot away twice', async () => {
+    let release: () => void = () => undefined;
+    class Feed {
+      @ConcurrencyLimit({ maxConcurrent: 1, maxQueued: 1 })
+      @Retry(slowRetries)
+      async *events(): AsyncGenerator<number> {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        yield 1;
+      }
+    }
+    const feed = new Feed();
+    const holder = feed.events();
+    const holding = holder.next();
+    await jest.advanceTimersByTimeAsync(0);
+    const queued = feed.events();
+    const pending = queued.next();
+    await jest.advanceTimersByTimeAsync(0);
+    const closed = queued.return(undefined);
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    await expect(closed).resolves.toEqual({ done: true, value: undefined });
+    release();
+    await expect(holding).resolves.toEqual({ done: false, value: 1 });
+    await holder.return(undefined);
+    // The slot is free again: a third stream starts at once.
+    const third = feed.events();
+    const thirdFirst = third.next();
+    await jest.advanceTimersByTimeAsync(0);
+    release();
+    await expect(thirdFirst).resolves.toEqual({ done: false, value: 1 });
+    await third.return(undefined);
+  });
+
+  it('still hands over a first value that came after it, then closes the stream', async () => {
+    let finished = false;
+    let deliver: () => void = () => undefined;
+    class Feed {
+      @Retry(slowRetries)
+      async *events(): AsyncGenerator<number> {
+        try {
+          await new Promise<void>((resolve) => {
+            deliver = resolve;
+          });
+          yield 1;
+          yield 2;
+        } finally {
+          finished = true;
+        }
+      }
+    }
+    const stream = new Feed().events();
+    const pending = stream.next();
+    await jest.advanceTimersByTimeAsync(0);
+    const closed = stream.return(undefined);
+    deliver();
+    await expect(pending).resolves.toEqual({ done: false, value: 1 });
+    await expect(closed).resolves.toEqual({ done: true, value: undefined });
+    expect(finished).toBe(true);
+  });
+
+  it('is an ordinary return() before the first next()', async () => {
+    let attempts = 0;
+    class Feed {
+      @Retry(slowRetries)
+      async *events(): AsyncGenerator<number> {
+        attempts += 1;
+        yield 1;
+      }
+    }
+    const stream = new Feed().events();
+    await expect(stream.return(undefined)).resolves.toEqual({ done: true, value: undefined });
+    await expect(stream.next()).resolves.toEqual({ done: true, value: undefined });
+    expect(attempts).toBe(0);
+  });
+});
