@@ -133,6 +133,65 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
     expect(fleet.map((member) => member.state)).toEqual(['closed', 'closed', 'closed']);
   });
 
+  it('gives in toJSON() the fleet’s circuit it acts on, which a restarted Breaker resumes', async () => {
+    const key = uniqueKey('snapshot');
+    const options = {
+      minimumThroughput: 4,
+      failureRatio: 0.5,
+      breakDuration: { initial: 60_000, max: 600_000, exponentialBase: 2 },
+    };
+    const first = breaker(client, key, options);
+    const second = breaker(client, key, options);
+    await first.sync();
+    await second.sync();
+    fail(second, 2);
+    await second.sync();
+    await first.sync();
+    // The fleet's counts, not the instance's (it saw none).
+    expect(first.toJSON()).toMatchObject({ state: 'closed', calls: 2, failures: 2 });
+    fail(second, 2);
+    await second.sync();
+    await first.sync();
+    expect(first.state).toBe('open');
+    const snapshot = first.toJSON();
+    expect(snapshot).toMatchObject({ state: first.state, opens: 1, isolated: false, keys: [] });
+    expect(snapshot.breakEndsAt).toBeGreaterThan(Date.now() + 50_000);
+    expect(snapshot.breakEndsAt).toBeLessThanOrEqual(Date.now() + 60_000);
+    const restarted = new Breaker({
+      ...options,
+      initialState: JSON.parse(JSON.stringify(snapshot)) as typeof snapshot,
+    });
+    expect(restarted.state).toBe('open');
+    expect(restarted.enter(undefined)).toBe(0);
+    expect(restarted.remainingBreak(undefined)).toBeGreaterThan(50_000);
+  });
+
+  it('says open in state and toJSON() while it honours the fleet’s break without Redis', async () => {
+    const proxy = await startLatencyProxy(sharedRedisPort());
+    const lost = await connectClient(kind, proxy.port);
+    try {
+      const key = uniqueKey('honoured');
+      const target = breaker(lost, key, { redisTimeout: 50 });
+      const other = breaker(client, key);
+      await target.sync();
+      await other.sync();
+      fail(other, 4);
+      await other.sync();
+      await target.sync();
+      expect(target.fleetView?.state).toBe('open');
+      await proxy.close();
+      await target.sync();
+      expect(target.fleetReachable).toBe(false);
+      // Its own breaker saw no failure; it refuses calls by the break the fleet was known to be in.
+      expect(target.enter(undefined)).toBe(0);
+      expect(target.state).toBe('open');
+      expect(target.toJSON()).toMatchObject({ state: 'open', opens: 1 });
+      expect(target.toJSON().breakEndsAt).toBe(target.fleetView?.waitEndsAt);
+    } finally {
+      await lost.close();
+    }
+  });
+
   it('reads a key of the wrong type or garbage in its fields as missing', async () => {
     const key = uniqueKey('garbage');
     const target = breaker(client, key);

@@ -4,6 +4,10 @@ import { isRateLimitError } from '../../classify/rate-limit';
 import { Breaker } from '../../policies/circuit-breaker/breaker';
 import { BrokenCircuitError } from '../../policies/circuit-breaker/errors';
 import type { CircuitBreakerOptions, CircuitState } from '../../policies/circuit-breaker/options';
+import type {
+  BreakerSnapshot,
+  WindowBucketSnapshot,
+} from '../../policies/circuit-breaker/snapshot';
 import { reportListenerFailure } from '../../policies/listener-failure';
 import { circuitStateChannel } from '../../telemetry/channels';
 import { publishCircuitState } from '../../telemetry/publish';
@@ -60,12 +64,22 @@ interface FleetCircuitView {
   readonly reported: boolean;
   readonly round: number;
   readonly consecutive: number;
+  /** Opens in a row (each trial call failed); 0 once trial calls closed the circuit. */
+  readonly opens: number;
 }
 
-/** Whether `reply` has the shape of the breaker script's: its nine fields. */
+/** Whether `reply` has the shape of the breaker script's: its first nine fields at least. */
 function isBreakerReply(reply: unknown): reply is unknown[] {
   return Array.isArray(reply) && reply.length >= 9;
 }
+
+/** A count read from a reply, for a snapshot that `initialState` accepts: an integer >= 0. */
+function wholeCount(value: number): number {
+  return Math.max(0, Math.floor(value));
+}
+
+// The sampling window's buckets, as in the breaker script and a local Breaker.
+const windowBuckets = 10;
 
 // Tickets of attempts admitted by the fleet's view are far above any local Breaker's, so that a
 // report finds its way back to whoever admitted the attempt, however the mode changed meanwhile.
@@ -91,6 +105,11 @@ const fleetTicketBase = 2 ** 40;
  * local `Breaker` of its own (after honouring a break the fleet was known to be in), and follows
  * the fleet again as soon as Redis answers. `isolate()` holds this instance's breaker open, not the
  * fleet's. Not offered (yet): `key`, slow calls, `initialState`. Call `close()` when done.
+ *
+ * `state` and `toJSON()` give the circuit the breaker acts on: the fleet's as of the last exchange
+ * (or the break the fleet was known to be in, while it is honoured without Redis), else the local
+ * one's. The snapshot, fit for a local `Breaker`'s `initialState`, carries the fleet's state,
+ * break, opens and counts (plus this instance's not sent yet, in one bucket of the window).
  */
 export class RedisBreaker extends Breaker {
   /** The key the fleet's state is stored under (the hash-tagged prefix). */
@@ -169,8 +188,39 @@ export class RedisBreaker extends Breaker {
 
   override get state(): CircuitState {
     const local = super.state;
-    if (local === 'isolated' || !this.#following()) return local;
+    if (local === 'isolated' || !this.#actingOnView()) return local;
     return this.#view!.state;
+  }
+
+  /** A snapshot of the circuit `state` reports (see the class's comment). */
+  override toJSON(): BreakerSnapshot {
+    const local = super.toJSON();
+    if (!this.#actingOnView()) return local;
+    const view = this.#view!;
+    const window: WindowBucketSnapshot[] = [];
+    let calls = 0;
+    let failures = 0;
+    const { consecutiveFailures, samplingDuration } = this.options;
+    if (view.state === 'closed' && consecutiveFailures === undefined) {
+      calls = wholeCount(view.calls + this.#pendingCalls);
+      failures = Math.min(calls, wholeCount(view.failures + this.#pendingFailures));
+      // The fleet's window comes as totals: they go in the current bucket.
+      const width = samplingDuration / windowBuckets;
+      if (calls > 0) window.push([Math.floor(Date.now() / width) * width, calls, failures, 0]);
+    }
+    return {
+      ...local,
+      state: view.state,
+      opens: wholeCount(view.opens),
+      breakEndsAt: view.state === 'open' ? view.waitEndsAt : null,
+      consecutiveFailures: wholeCount(
+        this.#hadSuccess ? this.#trailingFailures : view.consecutive + this.#trailingFailures,
+      ),
+      calls,
+      failures,
+      slowCalls: 0,
+      window,
+    };
   }
 
   override enter(key: string | undefined): number {
@@ -179,7 +229,7 @@ export class RedisBreaker extends Breaker {
     const view = this.#view;
     if (!this.#following()) {
       // A break the fleet was known to be in is honoured before deciding alone.
-      if (view !== undefined && view.state === 'open' && Date.now() < view.waitEndsAt) {
+      if (this.#honouringFleetBreak()) {
         this.#fleetRejections += 1;
         return 0;
       }
@@ -315,6 +365,17 @@ export class RedisBreaker extends Breaker {
     return this.#view !== undefined && this.#exchange.reachable;
   }
 
+  /** Whether a break the fleet was known to be in still holds (honoured while deciding alone). */
+  #honouringFleetBreak(): boolean {
+    const view = this.#view;
+    return view !== undefined && view.state === 'open' && Date.now() < view.waitEndsAt;
+  }
+
+  /** Whether the breaker acts on the fleet's view now, rather than on its local `Breaker`. */
+  #actingOnView(): boolean {
+    return this.#following() || this.#honouringFleetBreak();
+  }
+
   /** Whether a fleet ticket is from the state the fleet is in now (older reports are ignored). */
   #current(ticket: number): boolean {
     return Math.floor((ticket - fleetTicketBase) / 2) === this.#generation;
@@ -407,6 +468,7 @@ export class RedisBreaker extends Breaker {
       reported: replyNumber(reply, 7) === 1,
       round,
       consecutive: replyNumber(reply, 8),
+      opens: replyNumber(reply, 9),
     };
     if (before === undefined || before.state !== state || before.round !== round) {
       // Another state, or another round of trial calls: attempts admitted before report nothing.

@@ -97,7 +97,8 @@ return { tostring(sums.c), tostring(sums.r), instances, member }
  * whole) and 'probe' (a trial call's outcome). KEYS: state (hash), window (hash), instances that
  * reported failures in the window (sorted set).
  * Returns { state, ms until a trial call may be claimed, calls, failures, reporting instances,
- * granted (claim), round, whether this instance is among the reporters }.
+ * granted (claim), round, whether this instance is among the reporters, consecutive failures,
+ * opens in a row }.
  */
 export const breakerScript = luaScript(`${common}
 local state_key, window_key, reporters_key = KEYS[1], KEYS[2], KEYS[3]
@@ -222,7 +223,7 @@ elseif state == 'half-open' and claimed >= probes then
   wait = math.max(0, half_open_since + break_duration() - time)
 end
 return { state, tostring(wait), tostring(window_calls), tostring(window_failures), reporters,
-  granted, tostring(round), reported, tostring(consecutive) }
+  granted, tostring(round), reported, tostring(consecutive), tostring(opens) }
 `);
 
 /**
