@@ -4,7 +4,13 @@
 import { retryable, RetryBudget, stats, withRetry } from '../../src';
 import { RedisRetryBudget } from '../../src/redis';
 import { startLatencyProxy } from './latency-proxy';
-import { connectClient, sharedRedisPort, uniqueKey, type TestClient } from './shared-redis';
+import {
+  connectClient,
+  sharedRedisPort,
+  timersLeftHoldingProcess,
+  uniqueKey,
+  type TestClient,
+} from './shared-redis';
 
 const budgets: RedisRetryBudget[] = [];
 function budget(
@@ -204,7 +210,8 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRetryBudget with %s', (k
         ),
       ).resolves.toBe(2);
     } finally {
-      await lost.close();
+      // The client's server is gone: closing it must not leave a timer that holds jest open.
+      expect(await timersLeftHoldingProcess(() => lost.close())).toBe(0);
     }
   });
 });

@@ -1,5 +1,6 @@
 // The redis-server the jest run started (__tests__/setup/redis-global-setup.ts), and clients of
 // both kinds connected to it.
+import { createHook } from 'node:async_hooks';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 
@@ -34,6 +35,10 @@ export async function connectClient(
       // Reconnects every 20 ms, as the node-redis client below does, rather than after a backoff
       // that grows to 2 s: a test waiting for Redis to come back waits no more than that.
       retryStrategy: () => 20,
+      // disconnect() ends the socket and destroys it if it is not closed within this time, on a
+      // timer that holds the process open: for a socket the server has already dropped (a test's
+      // proxy closed), that timer would keep jest from exiting for the default 2 s.
+      disconnectTimeout: 20,
     });
     client.on('error', () => {});
     await client.connect();
@@ -64,4 +69,29 @@ let unique = 0;
 export function uniqueKey(name: string): string {
   unique += 1;
   return `${name}-${process.pid}-${unique}-${Date.now()}`;
+}
+
+/**
+ * Runs `action`; 50 ms after it settled, counts the timers it started that still hold the process
+ * open (neither fired, cleared nor unref'd).
+ */
+export async function timersLeftHoldingProcess(action: () => Promise<void>): Promise<number> {
+  const started = new Map<number, NodeJS.Timeout>();
+  let recording = true;
+  const hook = createHook({
+    init(id, type, _trigger, resource) {
+      if (recording && type === 'Timeout') started.set(id, resource as NodeJS.Timeout);
+    },
+    destroy(id) {
+      started.delete(id);
+    },
+  }).enable();
+  try {
+    await action();
+    recording = false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return [...started.values()].filter((timer) => timer.hasRef()).length;
+  } finally {
+    hook.disable();
+  }
 }
