@@ -5,7 +5,13 @@ import { RateLimit, RateLimiter, RateLimitExceededError, stats, withRetry } from
 import { RedisRateLimiter } from '../../src/redis';
 import { startHttpServer, type ScriptedHttpServer } from '../../examples/servers/http-server';
 import { startLatencyProxy } from './latency-proxy';
-import { connectClient, sharedRedisPort, uniqueKey, type TestClient } from './shared-redis';
+import {
+  connectClient,
+  sharedRedisPort,
+  timersLeftHoldingProcess,
+  uniqueKey,
+  type TestClient,
+} from './shared-redis';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -205,6 +211,41 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
     const leased = shared.leased;
     shared.release(1, now, grant);
     expect(shared.leased - leased).toBeCloseTo(1, 9);
+  });
+
+  it('sends nothing after close() when a call that waits for its turn is aborted', async () => {
+    let scripts = 0;
+    const counted = client.client as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const counting = {
+      kind,
+      client: {
+        evalsha: (...args: unknown[]) => (scripts++, counted.evalsha!(...args)),
+        evalSha: (...args: unknown[]) => (scripts++, counted.evalSha!(...args)),
+        eval: (...args: unknown[]) => (scripts++, counted.eval!(...args)),
+      },
+    } as unknown as TestClient;
+    if (kind === 'ioredis') delete (counting.client as unknown as Record<string, unknown>).evalSha;
+    const shared = limiter(counting, uniqueKey('closed-release'), { maxWait: 1000 });
+    await shared.sync();
+    expect(grants(shared, 10)).toBe(10);
+    let sentBeforeAbort = 0;
+    const timersLeft = await timersLeftHoldingProcess(async () => {
+      const controller = new AbortController();
+      const waiting = withRetry(() => 'ran', { rateLimiter: shared, signal: controller.signal });
+      const settled = expect(waiting).rejects.toBe('caller left');
+      await shared.close();
+      sentBeforeAbort = scripts;
+      controller.abort('caller left');
+      await settled;
+      // A grant of the local share, given back after close(): nothing reaches Redis either.
+      const fallbackGrant = { takenFrom: new RateLimiter({ limit: 1, interval: 1000 }), taken: 1 };
+      expect(() => shared.release(1, Date.now(), fallbackGrant)).not.toThrow();
+      expect(() => shared.release(1, Date.now())).not.toThrow();
+      await pause(100); // an exchange interval
+    });
+    expect(scripts).toBe(sentBeforeAbort);
+    // The wait's timer went with the abort; close() left none.
+    expect(timersLeft).toBe(0);
   });
 
   it('reads a key of the wrong type or garbage in it as missing', async () => {
