@@ -10,7 +10,12 @@ describe.each(['ioredis', 'node-redis'] as const)('redisTimeout with %s', (kind)
     const slow = await connectClient(kind, proxy.port);
     const shared = new RedisRetryBudget({ client: slow.client, key: uniqueKey('default-timeout') });
     try {
-      await shared.sync();
+      // Without added latency a round trip fits in 50 ms, though not always on a loaded machine:
+      // a few tries, so that the first slow one does not fail the test.
+      for (let tries = 0; tries < 5; tries++) {
+        await shared.sync();
+        if (shared.fleetReachable) break;
+      }
       expect(shared.fleetReachable).toBe(true);
       proxy.delay = 30; // each way: a round trip of 60 ms
       const started = performance.now();
