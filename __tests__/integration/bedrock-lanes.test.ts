@@ -265,7 +265,8 @@ describe.each(protocols)('Bedrock over %s', (protocol) => {
         controller.abort(reason);
 
         expect(await call).toBe(reason);
-        expect(Date.now() - abortedAt).toBeLessThan(100);
+        // Far below the 30 s wait, and far above what a loaded machine takes to settle the call.
+        expect(Date.now() - abortedAt).toBeLessThan(5_000);
         expect(server.requestCount()).toBe(1);
         expect([...rateLimitLane.giveUps, ...retryLane.giveUps]).toEqual([]);
       });
