@@ -2,7 +2,12 @@
 // the machine's load (src/core/fast-path/README.md, "Measured"). Per case and kind: the instructions
 // of a run of `--long` calls less those of `--short` calls, divided by the difference, so start-up
 // cancels out. `node --single-threaded --predictable` compiles on the main thread and takes no
-// decision by time, so the count is the same from one run to the next.
+// decision by time, so the count is the same from one run to the next. That compiling is counted
+// too, and so is the garbage collector's work: a (re)compilation or a burst of scavenges that
+// falls inside the span raises its count. A run of the midpoint's length checks for it: a count
+// whose two halves differ by more than `steadyTolerance` is marked with `*` (measure it again with
+// a larger `--short`: 'budget' async on Node 22 counts 1,273 with the defaults and 1,155 with
+// `--short 100000 --long 300000`, V8 still recompiling after 20,000 calls).
 //
 //   npx tsc -b bench/tsconfig.legacy.json && node bench/instructions/run.mjs [--node 20,22,24]
 //     [--cases direct,lean,...] [--kinds sync,async] [--short 20000] [--long 120000] [--workers 2]
@@ -40,6 +45,9 @@ const kinds = option('kinds', 'sync,async').split(',');
 const short = Number(option('short', '20000'));
 const long = Number(option('long', '120000'));
 const workers = Number(option('workers', '2'));
+const middle = Math.round((short + long) / 2);
+// How far apart the two halves of the span may count, per call, before a result is marked.
+const steadyTolerance = 0.04;
 const versions = option('node', String(process.versions.node.split('.')[0])).split(',');
 
 async function nodeBinary(version) {
@@ -89,13 +97,20 @@ for (const version of versions) {
 const results = new Map();
 async function worker() {
   for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
-    const [longCount, shortCount] = [
+    const [longCount, middleCount, shortCount] = [
       await instructions(job.node, job.caseName, job.kind, long),
+      await instructions(job.node, job.caseName, job.kind, middle),
       await instructions(job.node, job.caseName, job.kind, short),
     ];
     const perCall = Math.round((longCount - shortCount) / (long - short));
-    results.set(`${job.version}|${job.caseName}|${job.kind}`, perCall);
-    console.error(`node ${job.version}, ${job.caseName}, ${job.kind}: ${perCall}`);
+    const firstHalf = (middleCount - shortCount) / (middle - short);
+    const secondHalf = (longCount - middleCount) / (long - middle);
+    const steady = Math.abs(firstHalf - secondHalf) <= steadyTolerance * perCall;
+    results.set(`${job.version}|${job.caseName}|${job.kind}`, { perCall, steady });
+    console.error(
+      `node ${job.version}, ${job.caseName}, ${job.kind}: ${perCall}` +
+        (steady ? '' : ` (halves ${Math.round(firstHalf)} and ${Math.round(secondHalf)})`),
+    );
   }
 }
 await Promise.all(Array.from({ length: workers }, worker));
@@ -106,11 +121,19 @@ for (const version of versions) {
   console.log(`|---|${kinds.map(() => '---:').join('|')}|`);
   for (const caseName of cases) {
     const cells = kinds.map((kind) => {
-      const count = results.get(`${version}|${caseName}|${kind}`);
-      if (count === undefined) return '—';
+      const result = results.get(`${version}|${caseName}|${kind}`);
+      if (result === undefined) return '—';
+      const mark = result.steady ? '' : ' *';
       const direct = results.get(`${version}|direct|${kind}`);
-      return direct === undefined ? `${count}` : `${count} (${count - direct})`;
+      return direct === undefined
+        ? `${result.perCall}${mark}`
+        : `${result.perCall} (${result.perCall - direct.perCall})${mark}`;
     });
     console.log(`| ${caseName} | ${cells.join(' | ')} |`);
   }
+}
+if ([...results.values()].some((result) => !result.steady)) {
+  console.log(
+    `\n* the two halves of ${short} to ${long} calls differ by more than ${steadyTolerance * 100}% per call: V8 compiled, or collected garbage unevenly, within the span; measure again with a larger --short`,
+  );
 }
