@@ -1,5 +1,13 @@
 import { getEventListeners } from 'node:events';
-import { ConcurrencyLimit, currentAttempt, HttpError, Retry, Timeout } from '../../src';
+import {
+  CircuitBreaker,
+  ConcurrencyLimit,
+  currentAttempt,
+  Fallback,
+  HttpError,
+  Retry,
+  Timeout,
+} from '../../src';
 
 // An async generator queues `return()` until its pending `next()` settles. A stream retried until
 // its first value must not go on sleeping and retrying once its consumer has given up on it (a
@@ -165,5 +173,27 @@ describe('return() on a stream that waits for its first value', () => {
     await expect(stream.return(undefined)).resolves.toEqual({ done: true, value: undefined });
     await expect(stream.next()).resolves.toEqual({ done: true, value: undefined });
     expect(attempts).toBe(0);
+  });
+
+  it('leaves no listener on the caller’s signal when its start is refused and falls back', async () => {
+    class Feed {
+      @Fallback(() => [0])
+      @CircuitBreaker({ consecutiveFailures: 1, breakDuration: 60_000 })
+      @Retry({ maxAttempts: 1, budget: false })
+      async *events(_signal: AbortSignal): AsyncGenerator<number> {
+        throw new HttpError(503);
+        yield 1;
+      }
+    }
+    const feed = new Feed();
+    const controller = new AbortController();
+    const values: number[] = [];
+    // The first call opens the circuit; the others are refused before any attempt, and the
+    // fallback asks whether the refusal is the caller’s abort only after the start is over.
+    for (let call = 0; call < 3; call++) {
+      for await (const value of feed.events(controller.signal)) values.push(value);
+    }
+    expect(values).toEqual([0, 0, 0]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

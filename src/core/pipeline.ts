@@ -55,8 +55,11 @@ export interface CallRecord {
 
 /** A stop of the call's own, which `signal` carries along with the caller's abort. */
 export interface CallStop {
-  /** The call's signal: aborted by the stop, or by `callerSignal` with its reason. */
-  link(callerSignal: AbortSignal | undefined): AbortSignal;
+  /**
+   * The call's signal: aborted by the stop, or by `callerSignal` with its reason; `callerSignal`
+   * itself once the stop can no longer come.
+   */
+  link(callerSignal: AbortSignal | undefined): AbortSignal | undefined;
 }
 
 /** How a first attempt that answers the call (`wrapFirstAttempt`) ends it. */

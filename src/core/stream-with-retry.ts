@@ -115,9 +115,13 @@ class ConsumerStop implements CallStop {
     this.#controller.abort(this.#callerSignal!.reason);
   };
 
-  link(callerSignal: AbortSignal | undefined): AbortSignal {
+  link(callerSignal: AbortSignal | undefined): AbortSignal | undefined {
     const { signal } = this.#controller;
-    if (callerSignal === undefined || signal.aborted) return signal;
+    if (signal.aborted) return signal;
+    // Looked up after the start (a fallback asking about a refusal): nothing can close it any
+    // more, and a link now would never be removed.
+    if (!this.starting) return callerSignal;
+    if (callerSignal === undefined) return signal;
     if (callerSignal.aborted) {
       this.#controller.abort(callerSignal.reason);
       return signal;
