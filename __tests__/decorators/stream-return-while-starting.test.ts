@@ -160,6 +160,32 @@ describe('return() on a stream that waits for its first value', () => {
     expect(finished).toBe(true);
   });
 
+  it('stops its retries when the attempt running at return() fails afterwards', async () => {
+    let attempts = 0;
+    let fail: () => void = () => undefined;
+    class Feed {
+      @Retry(slowRetries)
+      async *events(): AsyncGenerator<number> {
+        attempts += 1;
+        await new Promise<void>((_resolve, reject) => {
+          fail = () => reject(new HttpError(503));
+        });
+        yield 1;
+      }
+    }
+    const stream = new Feed().events();
+    const pending = stream.next();
+    await jest.advanceTimersByTimeAsync(0);
+    // Nothing has looked up the call’s signal yet: the first attempt has no signal of its own.
+    const closed = stream.return(undefined);
+    fail();
+    await jest.advanceTimersByTimeAsync(60_000);
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    await expect(closed).resolves.toEqual({ done: true, value: undefined });
+    expect(attempts).toBe(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('is an ordinary return() before the first next()', async () => {
     let attempts = 0;
     class Feed {

@@ -84,20 +84,20 @@ export function streamWithRetry(
   args: readonly unknown[],
 ): AsyncGenerator<unknown, unknown, unknown> {
   const stop = new ConsumerStop();
-  const stream = startStreamWithRetry(pipeline, target, thisArg, args, stop);
-  const generatorReturn = stream.return;
-  Object.defineProperty(stream, 'return', {
-    configurable: true,
-    writable: true,
-    value: function (this: unknown, value: unknown): Promise<IteratorResult<unknown, unknown>> {
-      stop.close();
-      return Reflect.apply(generatorReturn, this, [value]) as Promise<
-        IteratorResult<unknown, unknown>
-      >;
-    },
-  });
+  const stream: StoppableStream = startStreamWithRetry(pipeline, target, thisArg, args, stop);
+  stream[consumerStopKey] = stop;
   return stream;
 }
+
+/**
+ * Where a stream keeps its stop, for the `return` below: a property set on each stream, as a
+ * method defined on each (a closure) costs several times more than the rest of a stream's start.
+ */
+const consumerStopKey = Symbol('tenacious.consumerStop');
+
+type StoppableStream = AsyncGenerator<unknown, unknown, unknown> & {
+  [consumerStopKey]?: ConsumerStop;
+};
 
 /**
  * The call's signal while its stream starts: aborted by the caller's signal (with its reason), or
@@ -109,32 +109,36 @@ class ConsumerStop implements CallStop {
   starting = false;
   /** Whether `close` stopped the start: the stream then ends instead of failing. */
   closed = false;
-  readonly #controller = new AbortController();
+  /** Made when the call's signal is first looked up, or by `close`: most streams need none. */
+  #controller: AbortController | undefined;
   #callerSignal: AbortSignal | undefined;
   readonly #forwardAbort = (): void => {
-    this.#controller.abort(this.#callerSignal!.reason);
+    this.#controller!.abort(this.#callerSignal!.reason);
   };
 
   link(callerSignal: AbortSignal | undefined): AbortSignal | undefined {
-    const { signal } = this.#controller;
-    if (signal.aborted) return signal;
+    if (this.#controller?.signal.aborted === true) return this.#controller.signal;
     // Looked up after the start (a fallback asking about a refusal): nothing can close it any
     // more, and a link now would never be removed.
     if (!this.starting) return callerSignal;
-    if (callerSignal === undefined) return signal;
+    const controller = (this.#controller ??= new AbortController());
+    if (callerSignal === undefined) return controller.signal;
     if (callerSignal.aborted) {
-      this.#controller.abort(callerSignal.reason);
-      return signal;
+      controller.abort(callerSignal.reason);
+      return controller.signal;
     }
     this.#callerSignal = callerSignal;
     wakeOnAbort(callerSignal, this.#forwardAbort);
-    return signal;
+    return controller.signal;
   }
 
   close(): void {
     if (!this.starting) return;
     this.closed = true;
-    this.#controller.abort(new DOMException('the stream was closed by its consumer', 'AbortError'));
+    // Before any lookup nothing waits on the call's signal yet: the one it will get is aborted.
+    (this.#controller ??= new AbortController()).abort(
+      new DOMException('the stream was closed by its consumer', 'AbortError'),
+    );
   }
 
   /** The start is over: the caller's signal forgets this stop. */
@@ -201,6 +205,25 @@ async function* startStreamWithRetry(
     if (!delegated) await iterator.return?.();
   }
 }
+
+// Once for all streams (they inherit from the generator function's prototype): `return` stops
+// the start first.
+const streamPrototype = startStreamWithRetry.prototype as object;
+const generatorReturn = (
+  Reflect.getPrototypeOf(streamPrototype) as AsyncGenerator<unknown, unknown, unknown>
+).return;
+Object.defineProperty(streamPrototype, 'return', {
+  configurable: true,
+  writable: true,
+  value: function (
+    this: StoppableStream | undefined,
+    value: unknown,
+  ): Promise<IteratorResult<unknown>> {
+    // Called on anything else, it rejects as the inherited `return` does, throwing nothing.
+    this?.[consumerStopKey]?.close();
+    return Reflect.apply(generatorReturn, this, [value]) as Promise<IteratorResult<unknown>>;
+  },
+});
 
 /** The values a fallback gives a stream that failed before its first value: an (async) iterable. */
 async function* fallbackStream(
