@@ -186,6 +186,32 @@ describe('return() on a stream that waits for its first value', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it('stops its retries when its consumer throws into it instead', async () => {
+    let attempts = 0;
+    class Feed {
+      @Retry(slowRetries)
+      async *events(): AsyncGenerator<number> {
+        attempts += 1;
+        throw new HttpError(503);
+        yield 1;
+      }
+    }
+    const stream = new Feed().events();
+    const pending = stream.next();
+    await jest.advanceTimersByTimeAsync(0);
+    const consumerError = new Error('the consumer gave up');
+    const thrown = stream.throw(consumerError).then(
+      () => 'settled',
+      (error: unknown) => error,
+    );
+    await jest.advanceTimersByTimeAsync(60_000);
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    // The stream has ended: a throw() into it rejects with what was thrown, as it always does.
+    await expect(thrown).resolves.toBe(consumerError);
+    expect(attempts).toBe(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('is an ordinary return() before the first next()', async () => {
     let attempts = 0;
     class Feed {

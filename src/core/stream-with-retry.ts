@@ -90,7 +90,7 @@ export function streamWithRetry(
 }
 
 /**
- * Where a stream keeps its stop, for the `return` below: a property set on each stream, as a
+ * Where a stream keeps its stop, for the `return` and `throw` below: a property set on each stream, as a
  * method defined on each (a closure) costs several times more than the rest of a stream's start.
  */
 const consumerStopKey = Symbol('tenacious.consumerStop');
@@ -206,24 +206,29 @@ async function* startStreamWithRetry(
   }
 }
 
-// Once for all streams (they inherit from the generator function's prototype): `return` stops
-// the start first.
+// Once for all streams (they inherit from the generator function's prototype): `return` and
+// `throw`, which the generator queues behind a pending `next()` too, stop the start first.
 const streamPrototype = startStreamWithRetry.prototype as object;
-const generatorReturn = (
-  Reflect.getPrototypeOf(streamPrototype) as AsyncGenerator<unknown, unknown, unknown>
-).return;
-Object.defineProperty(streamPrototype, 'return', {
-  configurable: true,
-  writable: true,
-  value: function (
-    this: StoppableStream | undefined,
-    value: unknown,
-  ): Promise<IteratorResult<unknown>> {
-    // Called on anything else, it rejects as the inherited `return` does, throwing nothing.
-    this?.[consumerStopKey]?.close();
-    return Reflect.apply(generatorReturn, this, [value]) as Promise<IteratorResult<unknown>>;
-  },
-});
+const asyncGeneratorPrototype = Reflect.getPrototypeOf(streamPrototype) as AsyncGenerator<
+  unknown,
+  unknown,
+  unknown
+>;
+for (const method of ['return', 'throw'] as const) {
+  const inherited = asyncGeneratorPrototype[method];
+  Object.defineProperty(streamPrototype, method, {
+    configurable: true,
+    writable: true,
+    value: function (
+      this: StoppableStream | undefined,
+      value: unknown,
+    ): Promise<IteratorResult<unknown>> {
+      // Called on anything else, it rejects as the inherited method does, throwing nothing.
+      this?.[consumerStopKey]?.close();
+      return Reflect.apply(inherited, this, [value]) as Promise<IteratorResult<unknown>>;
+    },
+  });
+}
 
 /** The values a fallback gives a stream that failed before its first value: an (async) iterable. */
 async function* fallbackStream(
