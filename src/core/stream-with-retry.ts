@@ -90,8 +90,9 @@ export function streamWithRetry(
 }
 
 /**
- * Where a stream keeps its stop, for the `return` and `throw` below: a property set on each stream, as a
- * method defined on each (a closure) costs several times more than the rest of a stream's start.
+ * Where a stream keeps its stop, for the `return` and `throw` below: a property set on each
+ * stream, as a method defined on each (a closure) costs several times more than the rest of a
+ * stream's start.
  */
 const consumerStopKey = Symbol('tenacious.consumerStop');
 
