@@ -72,10 +72,10 @@ function closeDropped(iterator: AsyncIterator<unknown, unknown, unknown>): void 
  * would repeat output the caller has already consumed. The call settles (pipeline.ts:
  * `settleCall`) when its stream has started, or failed for good.
  *
- * An async generator queues `return()` until its pending `next()` settles, so the stream's own
- * `return` first stops its start (`ConsumerStop`): a consumer that gives up on the first value
- * (a direct `return()`, a lost `Promise.race`) ends the retries, and the pending `next()` ends the
- * stream.
+ * An async generator queues `return()` and `throw()` until its pending `next()` settles, so the
+ * stream's own `return` and `throw` first stop its start (`ConsumerStop`): a consumer that gives up
+ * on the first value (a direct `return()`, a lost `Promise.race`) ends the retries, and the pending
+ * `next()` ends the stream.
  */
 export function streamWithRetry(
   pipeline: Pipeline,
@@ -102,7 +102,7 @@ type StoppableStream = AsyncGenerator<unknown, unknown, unknown> & {
 
 /**
  * The call's signal while its stream starts: aborted by the caller's signal (with its reason), or
- * by `close`, the consumer's `return()` while the first value is pending. It waits, sleeps and
+ * by `close`, the consumer's `return()` or `throw()` while the first value is pending. It waits, sleeps and
  * makes attempts on this signal (`CallStop`), so closing stops whichever of them is running.
  */
 class ConsumerStop implements CallStop {
