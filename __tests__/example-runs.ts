@@ -1,36 +1,84 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setTimeout as realSleep } from 'node:timers/promises';
 import type { ExampleMain } from '../examples/example';
+import { requestsOnHold } from '../examples/servers/requests-on-hold';
 
 /**
- * Examples whose outcome depends on when their calls are made (a rate limit counts turns from the
- * clock): `examples-on-fake-clock.test.ts` runs them on jest's fake clock, where the calls made at
- * once are made at the same instant however loaded the machine is; `examples.test.ts` the others.
+ * Examples whose outcome depends on when their calls are made or how long they wait (a rate limit
+ * counts turns from the clock, a break or a time limit must outlast what happens meanwhile):
+ * `examples-on-fake-clock.test.ts` runs them on jest's fake clock, where they see the same times
+ * however loaded the machine is; `examples.test.ts` the others.
  */
-export const examplesOnFakeClock: ReadonlySet<string> = new Set(['rate-limit']);
-
-/**
- * Virtual milliseconds per step; each step first lets a real millisecond pass for the sockets. At
- * most 25 virtual ms per real one, a request in flight would need 12 real seconds to reach undici's
- * 300 s headers timeout.
- */
-const step = 25;
+export const examplesOnFakeClock: ReadonlySet<string> = new Set([
+  'circuit-breaker',
+  'rate-limit',
+  'attempt-timeout',
+  'production-service',
+]);
 
 /**
  * Runs `main` with jest's fake timers installed (by the caller, before the example's first
- * request), moving virtual time on in steps until it ends, so that its waits cost no real time.
- * Virtual time moves on while real I/O is under way too: the examples run here decide nothing from
- * how long a request takes.
+ * request), so that its waits cost no real time. Virtual time stands still while a request is in
+ * flight (undici's, or the Bedrock client's from `send()` until it settles) unless a local server
+ * holds it on purpose (a scripted delay or hang): then only time can move it on. Otherwise, once
+ * real work is done, the clock jumps to the next timer, one timer at a time, so a timer that starts
+ * a request never lets time run on while the request is under way.
  */
 export async function runOnFakeClock(main: ExampleMain): Promise<string[]> {
-  const printed: string[] = [];
-  let ended = false;
-  const run = main((line) => printed.push(line)).finally(() => {
-    ended = true;
-  });
-  while (!ended) {
-    await realSleep(1);
-    await jest.advanceTimersByTimeAsync(step);
+  const requests = trackRequestsInFlight();
+  try {
+    const printed: string[] = [];
+    let ended = false;
+    const run = main((line) => printed.push(line)).finally(() => {
+      ended = true;
+    });
+    while (!ended) {
+      await realSleep(1);
+      if (requests.inFlight() > requestsOnHold()) continue;
+      await jest.advanceTimersToNextTimerAsync();
+    }
+    await run;
+    return printed;
+  } finally {
+    requests.stop();
   }
-  await run;
-  return printed;
+}
+
+/** Counts undici's requests (through its diagnostics channels) and the Bedrock client's sends. */
+function trackRequestsInFlight(): { inFlight(): number; stop(): void } {
+  const undiciRequests = new Set<unknown>();
+  const onCreate = (message: unknown) =>
+    undiciRequests.add((message as { request: unknown }).request);
+  const onEnd = (message: unknown) =>
+    undiciRequests.delete((message as { request: unknown }).request);
+  subscribe('undici:request:create', onCreate);
+  subscribe('undici:request:trailers', onEnd);
+  subscribe('undici:request:error', onEnd);
+
+  let sends = 0;
+  const send = BedrockRuntimeClient.prototype.send as (
+    this: BedrockRuntimeClient,
+    ...args: unknown[]
+  ) => Promise<unknown>;
+  const sendSpy = jest
+    .spyOn(BedrockRuntimeClient.prototype, 'send')
+    .mockImplementation(async function (this: BedrockRuntimeClient, ...args: unknown[]) {
+      sends += 1;
+      try {
+        return await send.apply(this, args);
+      } finally {
+        sends -= 1;
+      }
+    } as typeof BedrockRuntimeClient.prototype.send);
+
+  return {
+    inFlight: () => undiciRequests.size + sends,
+    stop() {
+      unsubscribe('undici:request:create', onCreate);
+      unsubscribe('undici:request:trailers', onEnd);
+      unsubscribe('undici:request:error', onEnd);
+      sendSpy.mockRestore();
+    },
+  };
 }

@@ -2,11 +2,10 @@
 // The first call retries the 503s until the breaker opens, and gets the last real 503; the next
 // calls fail fast with BrokenCircuitError without reaching the server; after the break, one trial
 // call finds the service back and closes the circuit.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { Breaker, BrokenCircuitError, CircuitBreaker, HttpError, Retry } from '../src';
 import { ensureOk } from '../src/undici';
-import type { ExampleMain } from './example';
+import { sleep, type ExampleMain } from './example';
 import { startHttpServer } from './servers/http-server';
 
 // Short durations so the example runs in a moment; the defaults are 30 s.

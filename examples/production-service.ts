@@ -9,8 +9,6 @@
 // paced by the tokens-per-minute quota), throttling, a stalled request (aborted at the server
 // through the attempt's signal and retried), an outage (the breaker opens, callers get a canned
 // answer without reaching Bedrock), and the recovery (a probe closes the circuit).
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConverseCommand,
   type BedrockRuntimeClient,
@@ -34,7 +32,7 @@ import {
   currentAttempt,
   stats,
 } from '../src';
-import type { ExampleMain } from './example';
+import { sleep, type ExampleMain } from './example';
 import { createLocalBedrockClient, startBedrockServer } from './servers/bedrock-server';
 import { waitFor } from './servers/wait-for';
 

@@ -24,6 +24,7 @@ import {
 } from './bedrock-responses';
 import { http1Exchange, http2Exchange, type Exchange, type ResponseSink } from './bedrock-exchange';
 import { ResponseScript, type ScriptTarget } from './bedrock-script';
+import { holdRequest } from './requests-on-hold';
 
 /**
  * A local Bedrock Runtime for tests, examples and the demo: the real `BedrockRuntimeClient` talks to it
@@ -433,13 +434,16 @@ function sendBytes(
 /** Resolves true after `ms`, or false at once when `signal` aborts; uses the global timers, so jest's fake timers drive it. */
 function wait(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
+  const release = holdRequest();
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
+      release();
       resolve(true);
     }, ms);
     function onAbort() {
       clearTimeout(timer);
+      release();
       resolve(false);
     }
     signal.addEventListener('abort', onAbort, { once: true });

@@ -20,6 +20,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
+import { holdRequest } from './requests-on-hold';
 
 /** One scripted reply. With no field set it is an empty `200`. */
 export interface ScriptedResponse {
@@ -157,9 +158,19 @@ export async function startHttpServer(
     if (reply.resetAfterBody === true) {
       socket.destroy();
     } else if (reply.hangMs !== undefined) {
-      later(reply.hangMs, () => socket.destroy());
+      const release = holdRequest();
+      response.once('close', release);
+      later(reply.hangMs, () => {
+        release();
+        socket.destroy();
+      });
     } else if (reply.delayMs !== undefined && reply.delayMs > 0) {
-      later(reply.delayMs, () => send(response, reply));
+      const release = holdRequest();
+      response.once('close', release);
+      later(reply.delayMs, () => {
+        release();
+        send(response, reply);
+      });
     } else {
       send(response, reply);
     }
