@@ -10,7 +10,6 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import {
   Breaker,
@@ -29,6 +28,7 @@ import { ResilientBedrock } from '../src/bedrock';
 import { ensureOk } from '../src/undici';
 import { ChannelMetrics } from './demo/channel-metrics';
 import { Timeline } from './demo/timeline';
+import { sleep } from './example';
 import { startBedrockServer, createLocalBedrockClient } from './servers/bedrock-server';
 import { findClosedPort, startHttpServer } from './servers/http-server';
 import { waitFor } from './servers/wait-for';
@@ -332,7 +332,7 @@ function defineServices(timeline: Timeline, pace: DemoPace) {
       // A fresh timeout per attempt: the retry is a new request with a new budget.
       const response = await ensureOk(
         await request(`${this.baseUrl}/stock/${sku}`, {
-          signal: AbortSignal.timeout(pace.callTimeout),
+          signal: timeoutSignal(pace.callTimeout),
         }),
       );
       return (await response.body.json()) as Stock;
@@ -425,6 +425,17 @@ function defineServices(timeline: Timeline, pace: DemoPace) {
   }
 
   return { Inventory, Orders, Pricing, Search, Quotes, Assistant, breaker, quoteLimiter };
+}
+
+/**
+ * `AbortSignal.timeout(ms)`, on the global `setTimeout`: a test that runs the demo on jest's fake
+ * clock makes it time out in virtual time.
+ */
+function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController();
+  const reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+  setTimeout(() => controller.abort(reason), ms).unref();
+  return controller.signal;
 }
 
 function userMessage(text: string) {
