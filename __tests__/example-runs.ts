@@ -33,6 +33,9 @@ export async function runOnFakeClock(main: ExampleMain): Promise<string[]> {
     const run = main((line) => printed.push(line)).finally(() => {
       ended = true;
     });
+    // Handled here at once, rethrown by the `await` below: an example that fails early is the
+    // test's failure, not an unhandled rejection while the loop waits.
+    run.catch(() => undefined);
     while (!ended) {
       await realSleep(1);
       if (requests.inFlight() > requestsOnHold()) continue;
