@@ -8,6 +8,7 @@ import { startLatencyProxy } from './latency-proxy';
 import {
   connectClient,
   sharedRedisPort,
+  countingScripts,
   timersLeftHoldingProcess,
   uniqueKey,
   type TestClient,
@@ -142,17 +143,7 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
   });
 
   it('leases from the fleet in the background and spends the lease without a round trip', async () => {
-    let scripts = 0;
-    const counted = client.client as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const counting = {
-      kind,
-      client: {
-        evalsha: (...args: unknown[]) => (scripts++, counted.evalsha!(...args)),
-        evalSha: (...args: unknown[]) => (scripts++, counted.evalSha!(...args)),
-        eval: (...args: unknown[]) => (scripts++, counted.eval!(...args)),
-      },
-    } as unknown as TestClient;
-    if (kind === 'ioredis') delete (counting.client as unknown as Record<string, unknown>).evalSha;
+    const { client: counting, scripts } = countingScripts(client);
     const key = uniqueKey('lease');
     const shared = limiter(counting, key, { limit: 1000, interval: 60_000 });
     const other = limiter(client, key, { limit: 1000, interval: 60_000 });
@@ -161,15 +152,15 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
     expect(shared.fleetView?.instances).toBe(2);
     // Before any demand, no lease: the first calls spend half of what the fleet has free.
     expect(grants(shared, 600)).toBe(500);
-    const before = scripts;
+    const before = scripts();
     await shared.sync(); // charges those 500, and leases for the demand seen: 600 asked
     // One exchange (two if the periodic one came due meanwhile), none per call.
-    expect(scripts - before).toBeGreaterThanOrEqual(1);
-    expect(scripts - before).toBeLessThanOrEqual(2);
+    expect(scripts() - before).toBeGreaterThanOrEqual(1);
+    expect(scripts() - before).toBeLessThanOrEqual(2);
     expect(shared.leased).toBe(500);
-    const sent = scripts;
+    const sent = scripts();
     expect(grants(shared, 500)).toBe(500);
-    expect(scripts).toBe(sent);
+    expect(scripts()).toBe(sent);
     // The fleet's quota is spent: the other instance, after one exchange, gets nothing.
     await other.sync();
     expect(other.fleetView?.ahead).toBeGreaterThan(59_000);
@@ -214,17 +205,7 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
   });
 
   it('sends nothing after close() when a call that waits for its turn is aborted', async () => {
-    let scripts = 0;
-    const counted = client.client as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const counting = {
-      kind,
-      client: {
-        evalsha: (...args: unknown[]) => (scripts++, counted.evalsha!(...args)),
-        evalSha: (...args: unknown[]) => (scripts++, counted.evalSha!(...args)),
-        eval: (...args: unknown[]) => (scripts++, counted.eval!(...args)),
-      },
-    } as unknown as TestClient;
-    if (kind === 'ioredis') delete (counting.client as unknown as Record<string, unknown>).evalSha;
+    const { client: counting, scripts } = countingScripts(client);
     const shared = limiter(counting, uniqueKey('closed-release'), { maxWait: 1000 });
     await shared.sync();
     expect(grants(shared, 10)).toBe(10);
@@ -234,7 +215,7 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
       const waiting = withRetry(() => 'ran', { rateLimiter: shared, signal: controller.signal });
       const settled = expect(waiting).rejects.toBe('caller left');
       await shared.close();
-      sentBeforeAbort = scripts;
+      sentBeforeAbort = scripts();
       controller.abort('caller left');
       await settled;
       // A grant of the local share, given back after close(): nothing reaches Redis either.
@@ -243,7 +224,7 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
       expect(() => shared.release(1, Date.now())).not.toThrow();
       await pause(100); // an exchange interval
     });
-    expect(scripts).toBe(sentBeforeAbort);
+    expect(scripts()).toBe(sentBeforeAbort);
     // The wait's timer went with the abort; close() left none.
     expect(timersLeft).toBe(0);
   });

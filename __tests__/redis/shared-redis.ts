@@ -64,6 +64,25 @@ export async function connectClient(
   };
 }
 
+/**
+ * `test`'s client seen only through its script commands (`evalsha`, `evalSha`, `eval`, as the
+ * fleet classes send them), each counted in `scripts()`: a fleet class given it works as with the
+ * client itself, and the test sees how many scripts reached Redis.
+ */
+export function countingScripts(test: TestClient): { client: TestClient; scripts(): number } {
+  let scripts = 0;
+  const counted = test.client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    evalsha: (...args) => (scripts++, counted.evalsha!(...args)),
+    evalSha: (...args) => (scripts++, counted.evalSha!(...args)),
+    eval: (...args) => (scripts++, counted.eval!(...args)),
+  };
+  // ioredis has no `evalSha`: the fleet classes tell the two clients apart by it.
+  if (test.kind === 'ioredis') delete commands.evalSha;
+  const client = { kind: test.kind, client: commands } as unknown as TestClient;
+  return { client, scripts: () => scripts };
+}
+
 let unique = 0;
 /** A key no other test uses. */
 export function uniqueKey(name: string): string {
