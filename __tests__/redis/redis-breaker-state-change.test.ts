@@ -3,8 +3,10 @@
 // as a local one does.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { HttpError, withRetry, type CircuitStateMessage } from '../../src';
+import { ErrorCategory } from '../../src/classify/error-category';
 import { RedisBreaker } from '../../src/redis';
-import { connectClient, uniqueKey, type TestClient } from './shared-redis';
+import { startLatencyProxy } from './latency-proxy';
+import { connectClient, sharedRedisPort, uniqueKey, type TestClient } from './shared-redis';
 
 describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind) => {
   let client: TestClient;
@@ -56,6 +58,144 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
       unsubscribe('tenacious:circuit-state', listener);
       await watched.close();
       await failing.close();
+    }
+  });
+});
+
+// DESIGN 1b for the circuit `state` reports: switching between the fleet's view and the local
+// Breaker (Redis lost or back, a fleet break honoured without Redis ending) is a state change too.
+describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s switching', (kind) => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await connectClient(kind);
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  const networkFailure = () =>
+    Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  function fail(target: RedisBreaker, count: number): void {
+    for (let index = 0; index < count; index++) {
+      const ticket = target.enter(undefined);
+      if (ticket !== 0) {
+        target.failed(undefined, ticket, networkFailure(), ErrorCategory.NETWORK, 0);
+      }
+    }
+  }
+
+  /** What reached `tenacious:circuit-state` (published first) and `onStateChange`, in order. */
+  function watch(): {
+    changes: string[];
+    onStateChange: (change: { from: string; to: string }) => void;
+    stop: () => void;
+    watching: (breaker: RedisBreaker) => void;
+  } {
+    const changes: string[] = [];
+    let watched: RedisBreaker | undefined;
+    const listener = (message: unknown) => {
+      const { breaker, from, to } = message as CircuitStateMessage;
+      if (breaker === watched) changes.push(`published ${from} -> ${to}`);
+    };
+    subscribe('tenacious:circuit-state', listener);
+    return {
+      changes,
+      onStateChange: ({ from, to }) => changes.push(`${from} -> ${to}`),
+      stop: () => unsubscribe('tenacious:circuit-state', listener),
+      watching: (breaker) => {
+        watched = breaker;
+      },
+    };
+  }
+
+  it('reports the end of a fleet break honoured without Redis at the next enter()', async () => {
+    const proxy = await startLatencyProxy(sharedRedisPort());
+    const lost = await connectClient(kind, proxy.port);
+    const seen = watch();
+    const options = {
+      key: uniqueKey('honoured-ends'),
+      consecutiveFailures: 1,
+      breakDuration: 60_000,
+    };
+    const target = new RedisBreaker({
+      ...options,
+      client: lost.client,
+      redisTimeout: 50,
+      onStateChange: seen.onStateChange,
+    });
+    seen.watching(target);
+    const other = new RedisBreaker({ ...options, client: client.client, redisTimeout: 1000 });
+    try {
+      await target.sync();
+      await other.sync();
+      fail(other, 1);
+      await other.sync();
+      await target.sync();
+      expect(target.state).toBe('open');
+      await proxy.close();
+      await target.sync();
+      expect(target.fleetReachable).toBe(false);
+      // The break it knew of is honoured: still open, nothing to report.
+      expect(target.state).toBe('open');
+      expect(seen.changes).toEqual(['published closed -> open', 'closed -> open']);
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(target.fleetView!.waitEndsAt + 1);
+      try {
+        expect(target.enter(undefined)).not.toBe(0);
+        expect(target.state).toBe('closed');
+        expect(target.enter(undefined)).not.toBe(0);
+      } finally {
+        clock.mockRestore();
+      }
+      expect(seen.changes).toEqual([
+        'published closed -> open',
+        'closed -> open',
+        'published open -> closed',
+        'open -> closed',
+      ]);
+    } finally {
+      seen.stop();
+      await target.close();
+      await other.close();
+      await lost.close();
+      await proxy.close();
+    }
+  });
+
+  it('reports a switch between its own breaker and the fleet’s view at the exchange’s result', async () => {
+    const proxy = await startLatencyProxy(sharedRedisPort());
+    const lost = await connectClient(kind, proxy.port);
+    const seen = watch();
+    const target = new RedisBreaker({
+      client: lost.client,
+      key: uniqueKey('switching'),
+      consecutiveFailures: 2,
+      breakDuration: 60_000,
+      redisTimeout: 200,
+      onStateChange: seen.onStateChange,
+    });
+    seen.watching(target);
+    try {
+      // No view yet: its own breaker decides, and opens.
+      fail(target, 2);
+      expect(seen.changes).toEqual(['published closed -> open', 'closed -> open']);
+      // The fleet's circuit, closed, is the one it acts on now.
+      await target.sync();
+      expect(target.fleetReachable).toBe(true);
+      expect(target.state).toBe('closed');
+      expect(seen.changes.slice(2)).toEqual(['published open -> closed', 'open -> closed']);
+      // Redis gone: its own breaker, still open, decides again.
+      await proxy.close();
+      await target.sync();
+      expect(target.fleetReachable).toBe(false);
+      expect(target.state).toBe('open');
+      expect(seen.changes.slice(4)).toEqual(['published closed -> open', 'closed -> open']);
+      expect(target.enter(undefined)).toBe(0);
+      expect(seen.changes).toHaveLength(6);
+    } finally {
+      seen.stop();
+      await target.close();
+      await lost.close();
+      await proxy.close();
     }
   });
 });

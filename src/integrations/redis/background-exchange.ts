@@ -59,6 +59,11 @@ export interface ExchangeHandlers<Batch> {
    * it. Optional; what it throws is contained.
    */
   acceptLate?(reply: unknown, batch: Batch): void;
+  /**
+   * Called after every periodic exchange (answered, failed, timed out, or skipped while commands
+   * hang), once `reachable` says what came of it. Optional; it must not throw.
+   */
+  settled?(): void;
 }
 
 /**
@@ -153,6 +158,7 @@ export class BackgroundExchange<Batch> {
     }
     if (this.#unsettled >= 2 && time - this.#lastSentAt < hungExchangeAfter) {
       this.#lastFailed = true;
+      this.#handlers.settled?.();
       return Promise.resolve();
     }
     const request = this.#handlers.prepare();
@@ -218,6 +224,11 @@ export class BackgroundExchange<Batch> {
   }
 
   #settle(result: ExchangeResult, batch: Batch): void {
+    this.#record(result, batch);
+    this.#handlers.settled?.();
+  }
+
+  #record(result: ExchangeResult, batch: Batch): void {
     if (result.ok) {
       try {
         this.#handlers.accept(result.reply, batch);

@@ -138,6 +138,10 @@ export class RedisBreaker extends Breaker {
   #fleetRejections = 0;
   #fleetOpened = 0;
   #fleetStateChanges = 0;
+  /** Whether listeners were last told of the fleet's state (else of the local `Breaker`'s). */
+  #toldFromView = false;
+  /** The fleet's state listeners were last told of, when `#toldFromView`. */
+  #toldViewState: CircuitState = 'closed';
 
   constructor(options: RedisBreakerOptions) {
     const { connection, rest } = splitConnectionOptions(options, 'RedisBreaker');
@@ -172,6 +176,7 @@ export class RedisBreaker extends Breaker {
         prepare: () => this.#prepare(),
         accept: (reply) => this.#accept(reply),
         giveBack: (batch) => this.#giveBack(batch),
+        settled: () => this.#announceReported(),
       },
     );
   }
@@ -233,6 +238,8 @@ export class RedisBreaker extends Breaker {
         this.#fleetRejections += 1;
         return 0;
       }
+      // The fleet's view may have been reported until now (its break ended, or it aged).
+      if (this.#toldFromView) this.#announceReported();
       return super.enter(key);
     }
     if (view!.state === 'closed') return fleetTicketBase + this.#generation * 2;
@@ -315,6 +322,18 @@ export class RedisBreaker extends Breaker {
       return;
     }
     if (this.#current(ticket) && ticket % 2 === 1) this.#reportProbe(-1);
+  }
+
+  override isolate(): () => void {
+    this.#announceReported();
+    const release = super.isolate();
+    // The local Breaker announces the isolation and its release, from and to what `state` says.
+    this.#toldFromView = false;
+    return () => {
+      release();
+      // Released, `state` may say the fleet's circuit rather than the local one's 'closed'.
+      this.#announceReported();
+    };
   }
 
   override [statisticsKey](): BreakerStats {
@@ -480,8 +499,6 @@ export class RedisBreaker extends Breaker {
       this.#trailingFailures = 0;
       this.#hadSuccess = false;
     }
-    const from = before?.state ?? 'closed';
-    if (from !== state) this.#announce(from, state);
     if (replyNumber(reply, 5) === 1) this.#probePermits += 1;
   }
 
@@ -500,6 +517,7 @@ export class RedisBreaker extends Breaker {
       .then((result) => {
         this.#claim = undefined;
         if (result.ok && isBreakerReply(result.reply)) this.#accept(result.reply);
+        this.#announceReported();
       });
   }
 
@@ -525,7 +543,24 @@ export class RedisBreaker extends Breaker {
       .runOnce(breakerScript, this.#keys, this.#arguments('probe', empty, outcome))
       .then((result) => {
         if (result.ok && isBreakerReply(result.reply)) this.#accept(result.reply);
+        this.#announceReported();
       });
+  }
+
+  /**
+   * Tells listeners of a change of the state `state` reports, once, where the local `Breaker` does
+   * not: the fleet's view's changes, and each switch between the view and the local `Breaker`.
+   * Called where the breaker notices one: an exchange's result, an `enter()`, `isolate()`.
+   */
+  #announceReported(): void {
+    const local = super.state;
+    const onView = local !== 'isolated' && this.#actingOnView();
+    // The local Breaker announces each change of its own: listeners last heard of its state.
+    const from = this.#toldFromView ? this.#toldViewState : local;
+    const to = onView ? this.#view!.state : local;
+    this.#toldFromView = onView;
+    this.#toldViewState = to;
+    if (from !== to) this.#announce(from, to);
   }
 
   #announce(from: CircuitState, to: CircuitState): void {
