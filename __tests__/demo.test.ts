@@ -12,7 +12,9 @@ describe('npm run demo', () => {
   beforeAll(async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     try {
-      printed = await runOnFakeClock((print) => runDemo(print, readablePace));
+      printed = await runOnFakeClock((print) => runDemo(print, readablePace), {
+        realTimeLimitMs: 19_000,
+      });
     } finally {
       jest.useRealTimers();
     }

@@ -1,5 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { clearTimeout as clearRealTimer, setTimeout as setRealTimer } from 'node:timers';
 import { setTimeout as realSleep } from 'node:timers/promises';
 import type { ExampleMain } from '../examples/example';
 import { requestsOnHold } from '../examples/servers/requests-on-hold';
@@ -24,9 +25,19 @@ export const examplesOnFakeClock: ReadonlySet<string> = new Set([
  * holds it on purpose (a scripted delay or hang): then only time can move it on. Otherwise, once
  * real work is done, the clock jumps to the next timer, one timer at a time, so a timer that starts
  * a request never lets time run on while the request is under way.
+ *
+ * It gives up after `realTimeLimitMs` of real time (jest's default test timeout): the test fails
+ * then, rather than this loop running on after jest has timed the test out, and the run with it.
  */
-export async function runOnFakeClock(main: ExampleMain): Promise<string[]> {
+export async function runOnFakeClock(
+  main: ExampleMain,
+  { realTimeLimitMs = 5_000 }: { readonly realTimeLimitMs?: number } = {},
+): Promise<string[]> {
   const requests = trackRequestsInFlight();
+  let outOfTime = false;
+  const limit = setRealTimer(() => {
+    outOfTime = true;
+  }, realTimeLimitMs);
   try {
     const printed: string[] = [];
     let ended = false;
@@ -37,6 +48,12 @@ export async function runOnFakeClock(main: ExampleMain): Promise<string[]> {
     // test's failure, not an unhandled rejection while the loop waits.
     run.catch(() => undefined);
     while (!ended) {
+      if (outOfTime) {
+        throw new Error(
+          `the example did not end within ${realTimeLimitMs} ms of real time; requests in ` +
+            `flight: ${requests.inFlight()}, held by a local server: ${requestsOnHold()}`,
+        );
+      }
       await realSleep(1);
       if (requests.inFlight() > requestsOnHold()) continue;
       await jest.advanceTimersToNextTimerAsync();
@@ -44,6 +61,7 @@ export async function runOnFakeClock(main: ExampleMain): Promise<string[]> {
     await run;
     return printed;
   } finally {
+    clearRealTimer(limit);
     requests.stop();
   }
 }
