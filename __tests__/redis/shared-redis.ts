@@ -91,8 +91,10 @@ export function uniqueKey(name: string): string {
 }
 
 /**
- * Runs `action`; 50 ms after it settled, counts the timers it started that still hold the process
- * open (neither fired, cleared nor unref'd).
+ * Runs `action`, then counts the timers it started that still hold the process open (neither
+ * fired, cleared nor unref'd). Node tells of a timer's end (the `destroy` hook) a moment after it,
+ * later on a loaded machine, so the count is taken again every 10 ms until it is 0, for at most a
+ * second: a timer that still holds the process after that was left behind.
  */
 export async function timersLeftHoldingProcess(action: () => Promise<void>): Promise<number> {
   const started = new Map<number, NodeJS.Timeout>();
@@ -105,11 +107,14 @@ export async function timersLeftHoldingProcess(action: () => Promise<void>): Pro
       started.delete(id);
     },
   }).enable();
+  const holding = () => [...started.values()].filter((timer) => timer.hasRef()).length;
   try {
     await action();
     recording = false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    return [...started.values()].filter((timer) => timer.hasRef()).length;
+    for (let waited = 0; waited < 1000 && holding() > 0; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return holding();
   } finally {
     hook.disable();
   }
