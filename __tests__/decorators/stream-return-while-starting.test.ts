@@ -16,6 +16,20 @@ import {
 
 const slowRetries = { maxAttempts: 5, initialDelay: 1000, jitter: 'none', budget: false } as const;
 
+/** A stream whose every attempt fails with a 503 before its first value; `counted.attempts`. */
+function failingFeed() {
+  const counted = { attempts: 0 };
+  class Feed {
+    @Retry(slowRetries)
+    async *events(_signal?: AbortSignal): AsyncGenerator<number> {
+      counted.attempts += 1;
+      throw new HttpError(503);
+      yield 1;
+    }
+  }
+  return { feed: new Feed(), counted };
+}
+
 beforeEach(() => {
   jest.useFakeTimers();
 });
@@ -26,46 +40,30 @@ afterEach(() => {
 
 describe('return() on a stream that waits for its first value', () => {
   it('stops its retries while it sleeps, and ends the pending next()', async () => {
-    let attempts = 0;
-    class Feed {
-      @Retry(slowRetries)
-      async *events(): AsyncGenerator<number> {
-        attempts += 1;
-        throw new HttpError(503);
-        yield 1;
-      }
-    }
-    const stream = new Feed().events();
+    const { feed, counted } = failingFeed();
+    const stream = feed.events();
     const pending = stream.next();
     await jest.advanceTimersByTimeAsync(0); // the first attempt failed; the sleep started
-    expect(attempts).toBe(1);
+    expect(counted.attempts).toBe(1);
     const closed = stream.return(undefined);
     await jest.advanceTimersByTimeAsync(60_000);
     await expect(pending).resolves.toEqual({ done: true, value: undefined });
     await expect(closed).resolves.toEqual({ done: true, value: undefined });
-    expect(attempts).toBe(1);
+    expect(counted.attempts).toBe(1);
     expect(jest.getTimerCount()).toBe(0);
   });
 
   it('leaves no listener on the caller’s signal', async () => {
-    let attempts = 0;
-    class Feed {
-      @Retry(slowRetries)
-      async *events(_signal: AbortSignal): AsyncGenerator<number> {
-        attempts += 1;
-        throw new HttpError(503);
-        yield 1;
-      }
-    }
+    const { feed, counted } = failingFeed();
     const controller = new AbortController();
-    const stream = new Feed().events(controller.signal);
+    const stream = feed.events(controller.signal);
     const pending = stream.next();
     await jest.advanceTimersByTimeAsync(0);
     const closed = stream.return(undefined);
     await jest.advanceTimersByTimeAsync(60_000);
     await expect(pending).resolves.toEqual({ done: true, value: undefined });
     await expect(closed).resolves.toEqual({ done: true, value: undefined });
-    expect(attempts).toBe(1);
+    expect(counted.attempts).toBe(1);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     expect(jest.getTimerCount()).toBe(0);
   });
@@ -187,16 +185,8 @@ describe('return() on a stream that waits for its first value', () => {
   });
 
   it('stops its retries when its consumer throws into it instead', async () => {
-    let attempts = 0;
-    class Feed {
-      @Retry(slowRetries)
-      async *events(): AsyncGenerator<number> {
-        attempts += 1;
-        throw new HttpError(503);
-        yield 1;
-      }
-    }
-    const stream = new Feed().events();
+    const { feed, counted } = failingFeed();
+    const stream = feed.events();
     const pending = stream.next();
     await jest.advanceTimersByTimeAsync(0);
     const consumerError = new Error('the consumer gave up');
@@ -208,7 +198,7 @@ describe('return() on a stream that waits for its first value', () => {
     await expect(pending).resolves.toEqual({ done: true, value: undefined });
     // The stream has ended: a throw() into it rejects with what was thrown, as it always does.
     await expect(thrown).resolves.toBe(consumerError);
-    expect(attempts).toBe(1);
+    expect(counted.attempts).toBe(1);
     expect(jest.getTimerCount()).toBe(0);
   });
 
