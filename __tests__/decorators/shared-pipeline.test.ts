@@ -7,6 +7,7 @@ import {
   RetryDefaults,
   stats,
 } from '../../src';
+import { collectGarbage } from './collect-garbage';
 import { expectSubclassRetryOnResult } from './subclass-result-check';
 
 // While no subclass of a method's class has records of its own, every class's pipeline of that
@@ -343,23 +344,65 @@ describe('a value of someone else’s at the registry of class records', () => {
   it('runs every copy’s listener once, whatever another listener does', async () => {
     const registry = {
       classesWithRecordedSubclasses: new WeakSet<object>(),
-      stopSharingListeners: new Set<(base: object) => void>(),
+      stopSharingListeners: new Set<unknown>(),
     };
+    let hostileCalls = 0;
     const hostile = (): void => {
-      registry.stopSharingListeners.add(() => hostile());
+      hostileCalls += 1;
+      registry.stopSharingListeners.add(new WeakRef(() => hostile()));
       throw new Error('listener');
     };
-    registry.stopSharingListeners.add(hostile);
+    registry.stopSharingListeners.add(new WeakRef(hostile));
+    // Entries that are no listener of a copy: a WeakRef to an object, and no WeakRef at all.
+    registry.stopSharingListeners.add(new WeakRef({}));
+    registry.stopSharingListeners.add('stopSharingOf');
     const copy = loadCopyWith(registry);
-    class Base {
-      @copy.Retry(immediate)
-      async call(): Promise<string> {
-        return 'answer';
-      }
+    await expectSubclassRetryOnResult(copy.Retry, copy.RetryDefaults);
+    expect(hostileCalls).toBeGreaterThan(0);
+  });
+});
+
+describe('the registry of class records', () => {
+  const registryKey = Symbol.for('tenacious.class-record-registry');
+
+  function listenerEntries(): unknown[] {
+    const registry = Reflect.get(globalThis, registryKey) as { stopSharingListeners: Set<unknown> };
+    return [...registry.stopSharingListeners];
+  }
+
+  /** The listeners that a copy still holds (a WeakRef whose target lives, or a function). */
+  function liveListenerCount(): number {
+    return listenerEntries().filter(
+      (entry) => !(entry instanceof WeakRef) || entry.deref() !== undefined,
+    ).length;
+  }
+
+  it('drops the listeners of the copies that nothing holds any more', async () => {
+    await collectGarbage();
+    const before = liveListenerCount();
+    // Copies that decorated a class each, then lost it.
+    for (let load = 0; load < 3; load++) {
+      jest.isolateModules(() => {
+        const copy = require('../../src') as typeof import('../../src');
+        class Decorated {
+          @copy.Retry(immediate)
+          async call(): Promise<string> {
+            return 'answer';
+          }
+        }
+        expect(Decorated).toBeDefined();
+      });
     }
-    await expect(new Base().call()).resolves.toBe('answer');
-    @copy.RetryDefaults({ maxAttempts: 2 })
-    class Patient extends Base {}
-    await expect(new Patient().call()).resolves.toBe('answer');
+    expect(liveListenerCount()).toBe(before + 3);
+
+    await collectGarbage();
+    expect(liveListenerCount()).toBe(before);
+    // A subclass's new record calls the listeners, and leaves out those of the copies collected.
+    @RetryDefaults({ maxAttempts: 2 })
+    class Base {}
+    @RetryDefaults({ maxAttempts: 3 })
+    class Recorded extends Base {}
+    expect(Recorded).toBeDefined();
+    expect(listenerEntries()).toHaveLength(before);
   });
 });

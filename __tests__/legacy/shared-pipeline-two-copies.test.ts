@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Retry } from '../../src';
+import { Retry, RetryDefaults } from '../../src';
+import { collectGarbage } from '../decorators/collect-garbage';
 import { expectSubclassRetryOnResult } from '../decorators/subclass-result-check';
 
 // With legacy decorators, two copies of the package in one process share their class records
@@ -7,13 +8,49 @@ import { expectSubclassRetryOnResult } from '../decorators/subclass-result-check
 // that the other copy decorated. A new record must then stop that method's shared pipeline
 // (src/core/fast-path/pipeline-cache.ts) whichever copy made it.
 
-it('applies a subclass’s defaults from a second copy to a method the first decorated', async () => {
+function loadSecondCopy(): typeof import('../../src') {
   let second: typeof import('../../src') | undefined;
   jest.isolateModules(() => {
     second = require('../../src') as typeof import('../../src');
   });
-  expect(second?.RetryDefaults).toBeDefined();
-  expect(second!.RetryDefaults).not.toBe(Retry);
+  return second!;
+}
 
-  await expectSubclassRetryOnResult(Retry, second!.RetryDefaults);
+it('applies a subclass’s defaults from a second copy to a method the first decorated', async () => {
+  const second = loadSecondCopy();
+  expect(second.RetryDefaults).toBeDefined();
+  expect(second.RetryDefaults).not.toBe(Retry);
+
+  await expectSubclassRetryOnResult(Retry, second.RetryDefaults);
+});
+
+/** A class whose method a second copy decorated, and nothing else of that copy. */
+async function baseDecoratedBySecondCopy(): Promise<
+  new () => { busyLeft: number; call(): Promise<string> }
+> {
+  const { Retry: secondRetry } = loadSecondCopy();
+  class Base {
+    busyLeft = 0;
+    @secondRetry({ jitter: 'none', initialDelay: 0, budget: false })
+    async call(): Promise<string> {
+      if (this.busyLeft > 0) {
+        this.busyLeft -= 1;
+        return 'busy';
+      }
+      return 'answer';
+    }
+  }
+  await expect(new Base().call()).resolves.toBe('answer');
+  return Base;
+}
+
+it('applies a subclass’s defaults to a method of a copy that only its class still holds', async () => {
+  const Base = await baseDecoratedBySecondCopy();
+  await collectGarbage();
+
+  @RetryDefaults({ retryOnResult: (value) => value === 'busy' })
+  class Patient extends Base {}
+  const patient = new Patient();
+  patient.busyLeft = 1;
+  await expect(patient.call()).resolves.toBe('answer');
 });

@@ -368,8 +368,11 @@ function stopSharingOf(base: object): void {
 interface RecordRegistry {
   /** The classes (their record keys) of which a subclass has records of its own. */
   readonly classesWithRecordedSubclasses: WeakSet<object>;
-  /** One per copy of the package: `stopSharingOf`. */
-  readonly stopSharingListeners: Set<(base: object) => void>;
+  /**
+   * One per copy of the package, held weakly: its `stopSharingOf`. A copy that nothing holds any
+   * more (reloaded, its classes gone) is collected, and left out at the next class record.
+   */
+  readonly stopSharingListeners: Set<WeakRef<(base: object) => void>>;
 }
 
 const recordRegistryKey = Symbol.for('tenacious.class-record-registry');
@@ -378,7 +381,9 @@ const recordRegistryKey = Symbol.for('tenacious.class-record-registry');
 const weakSetHas = WeakSet.prototype.has;
 const weakSetAdd = WeakSet.prototype.add;
 const setAdd = Set.prototype.add;
+const setDelete = Set.prototype.delete;
 const setValues = Set.prototype.values;
+const weakRefDeref = WeakRef.prototype.deref;
 
 function findRecordRegistry(): RecordRegistry {
   // An own data property only: one inherited from a polluted Object.prototype, or a getter, is
@@ -388,7 +393,7 @@ function findRecordRegistry(): RecordRegistry {
   // Frozen: the collections another copy finds are the ones this copy keeps.
   const registry: RecordRegistry = Object.freeze({
     classesWithRecordedSubclasses: new WeakSet<object>(),
-    stopSharingListeners: new Set<(base: object) => void>(),
+    stopSharingListeners: new Set<WeakRef<(base: object) => void>>(),
   });
   Reflect.defineProperty(globalThis, recordRegistryKey, { value: registry, configurable: true });
   return registry;
@@ -408,7 +413,7 @@ function recordRegistryFrom(holder: object, key: symbol): RecordRegistry | undef
     Reflect.apply(setValues, listeners, []);
     return Object.freeze({
       classesWithRecordedSubclasses: classes as WeakSet<object>,
-      stopSharingListeners: listeners as Set<(base: object) => void>,
+      stopSharingListeners: listeners as Set<WeakRef<(base: object) => void>>,
     });
   } catch {
     return undefined;
@@ -429,10 +434,15 @@ function recordSubclassOf(base: object): void {
   Reflect.apply(weakSetAdd, recordRegistry.classesWithRecordedSubclasses, [base]);
   // A snapshot: a listener that adds listeners must not make this loop for ever.
   const listeners = [...Reflect.apply(setValues, recordRegistry.stopSharingListeners, [])];
-  for (const stopSharing of listeners as unknown[]) {
-    if (typeof stopSharing !== 'function') continue;
+  for (const listener of listeners as unknown[]) {
     try {
-      Reflect.apply(stopSharing, undefined, [base]);
+      // Throws for anything but a WeakRef: an entry of someone else's.
+      const stopSharing: unknown = Reflect.apply(weakRefDeref, listener, []);
+      if (stopSharing === undefined) {
+        Reflect.apply(setDelete, recordRegistry.stopSharingListeners, [listener]);
+      } else if (typeof stopSharing === 'function') {
+        Reflect.apply(stopSharing, undefined, [base]);
+      }
     } catch {
       // Another's listener: what it throws is no failure of this class's definition.
     }
@@ -445,13 +455,26 @@ function hasRecordedSubclass(base: object): boolean {
 
 // Found (or made) once per copy: should the global be taken, this copy keeps its own.
 const recordRegistry = findRecordRegistry();
-Reflect.apply(setAdd, recordRegistry.stopSharingListeners, [stopSharingOf]);
+let listening = false;
+
+/**
+ * Adds this copy's listener to the registry, which holds it weakly, when the copy first decorates a
+ * method. Called from `decoratedMethodFor`, not from the module's top level: a function of the
+ * module that refers to `stopSharingOf` keeps it as long as the module's functions and the methods
+ * it decorated live, where a reference from the top level alone leaves it to be collected.
+ */
+function listenForClassRecords(): void {
+  if (listening) return;
+  listening = true;
+  Reflect.apply(setAdd, recordRegistry.stopSharingListeners, [new WeakRef(stopSharingOf)]);
+}
 
 export function decoratedMethodFor(
   application: Extract<DecoratorApplication, { kind: 'method' }>,
 ): DecoratedMethod {
   let classMethods = methodsByClass.get(application.owner.key);
   if (classMethods === undefined) {
+    listenForClassRecords();
     // A class with decorated methods has records of its own (runtimeOwner looks for them).
     ownRecordOf(application.owner);
     classMethods = { instance: new Map(), static: new Map() };
