@@ -2,7 +2,7 @@
 // failures opened the circuit) reaches this instance's onStateChange and tenacious:circuit-state,
 // as a local one does.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { HttpError, withRetry, type CircuitStateMessage } from '../../src';
+import { HttpError, stats, withRetry, type CircuitStateMessage } from '../../src';
 import { ErrorCategory } from '../../src/classify/error-category';
 import { RedisBreaker } from '../../src/redis';
 import { startLatencyProxy } from './latency-proxy';
@@ -82,6 +82,23 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s switchin
         target.failed(undefined, ticket, networkFailure(), ErrorCategory.NETWORK, 0);
       }
     }
+  }
+
+  /** `test`'s client seen through its script commands, which fail while `down` (Redis lost). */
+  function switchable(test: TestClient): { down: boolean; client: TestClient['client'] } {
+    const real = test.client as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const through =
+      (name: string) =>
+      async (...args: unknown[]): Promise<unknown> => {
+        if (switched.down) throw new Error('Connection is closed.');
+        return real[name]!(...args);
+      };
+    const commands =
+      test.kind === 'ioredis'
+        ? { evalsha: through('evalsha'), eval: through('eval') }
+        : { evalSha: through('evalSha'), eval: through('eval') };
+    const switched = { down: false, client: commands as unknown as TestClient['client'] };
+    return switched;
   }
 
   /** What reached `tenacious:circuit-state` (published first) and `onStateChange`, in order. */
@@ -196,6 +213,102 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s switchin
       await target.close();
       await lost.close();
       await proxy.close();
+    }
+  });
+
+  it('ignores a report, back on the fleet, of an attempt its own breaker admitted', async () => {
+    const redis = switchable(client);
+    const seen = watch();
+    redis.down = true;
+    const target = new RedisBreaker({
+      client: redis.client,
+      key: uniqueKey('late-local-report'),
+      consecutiveFailures: 1,
+      breakDuration: 60_000,
+      redisTimeout: 1000,
+      onStateChange: seen.onStateChange,
+    });
+    seen.watching(target);
+    try {
+      await target.sync();
+      expect(target.fleetReachable).toBe(false);
+      const ticket = target.enter(undefined);
+      expect(ticket).not.toBe(0);
+      redis.down = false;
+      await target.sync();
+      expect(target.fleetReachable).toBe(true);
+      // Its own breaker would open on this failure, though the breaker acts on the fleet's.
+      target.failed(undefined, ticket, networkFailure(), ErrorCategory.NETWORK, 0);
+      expect(target.state).toBe('closed');
+      expect(seen.changes).toEqual([]);
+      expect(stats(target)).toMatchObject({ failures: 0, opened: 0, stateChanges: 0 });
+      // Redis lost again: its own breaker decides, as it was when the breaker rejoined the fleet.
+      redis.down = true;
+      await target.sync();
+      expect(target.fleetReachable).toBe(false);
+      expect(target.state).toBe('closed');
+      expect(target.enter(undefined)).not.toBe(0);
+      expect(seen.changes).toEqual([]);
+    } finally {
+      seen.stop();
+      await target.close();
+    }
+  });
+
+  it('starts a new round of its own trial calls when it rejoins the fleet meanwhile', async () => {
+    const redis = switchable(client);
+    const seen = watch();
+    redis.down = true;
+    const target = new RedisBreaker({
+      client: redis.client,
+      key: uniqueKey('late-local-trial'),
+      consecutiveFailures: 1,
+      breakDuration: 60_000,
+      halfOpenProbes: 1,
+      redisTimeout: 1000,
+      onStateChange: seen.onStateChange,
+    });
+    seen.watching(target);
+    const start = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+    try {
+      await target.sync();
+      expect(target.fleetReachable).toBe(false);
+      fail(target, 1);
+      clock.mockReturnValue(start + 60_000);
+      const trial = target.enter(undefined);
+      expect(trial).not.toBe(0);
+      expect(target.state).toBe('half-open');
+      expect(target.enter(undefined)).toBe(0);
+      redis.down = false;
+      await target.sync();
+      expect(target.state).toBe('closed');
+      const heard = [
+        'published closed -> open',
+        'closed -> open',
+        'published open -> half-open',
+        'open -> half-open',
+        'published half-open -> closed',
+        'half-open -> closed',
+      ];
+      expect(seen.changes).toEqual(heard);
+      // Its own breaker would close on this success, though the breaker acts on the fleet's.
+      target.succeeded(undefined, trial, 0);
+      expect(seen.changes).toEqual(heard);
+      redis.down = true;
+      await target.sync();
+      expect(target.state).toBe('half-open');
+      // The trial call whose report was ignored does not hold its own breaker's round.
+      expect(target.enter(undefined)).not.toBe(0);
+      expect(target.enter(undefined)).toBe(0);
+      expect(seen.changes.slice(heard.length)).toEqual([
+        'published closed -> half-open',
+        'closed -> half-open',
+      ]);
+    } finally {
+      clock.mockRestore();
+      seen.stop();
+      await target.close();
     }
   });
 });

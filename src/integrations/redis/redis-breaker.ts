@@ -1,7 +1,7 @@
 import type { ErrorCategory } from '../../classify/error-category';
 import { isCallerAbort } from '../../classify/caller-abort';
 import { isRateLimitError } from '../../classify/rate-limit';
-import { Breaker } from '../../policies/circuit-breaker/breaker';
+import { Breaker, renewTickets } from '../../policies/circuit-breaker/breaker';
 import { BrokenCircuitError } from '../../policies/circuit-breaker/errors';
 import type { CircuitBreakerOptions, CircuitState } from '../../policies/circuit-breaker/options';
 import type {
@@ -103,7 +103,8 @@ const fleetTicketBase = 2 ** 40;
  *
  * When Redis does not answer within `redisTimeout` ms (or for 500 ms), the instance decides with a
  * local `Breaker` of its own (after honouring a break the fleet was known to be in), and follows
- * the fleet again as soon as Redis answers. `isolate()` holds this instance's breaker open, not the
+ * the fleet again as soon as Redis answers (the attempts the local one admitted report to nothing
+ * then, as from before a change of state). `isolate()` holds this instance's breaker open, not the
  * fleet's. Not offered (yet): `key`, slow calls, `initialState`. Call `close()` when done.
  *
  * `state` and `toJSON()` give the circuit the breaker acts on: the fleet's as of the last exchange
@@ -558,6 +559,9 @@ export class RedisBreaker extends Breaker {
     // The local Breaker announces each change of its own: listeners last heard of its state.
     const from = this.#toldFromView ? this.#toldViewState : local;
     const to = onView ? this.#view!.state : local;
+    // Back on the fleet's circuit: an attempt the local Breaker admitted reports to a circuit the
+    // breaker no longer acts on, so its report is ignored, as one from before a change of state.
+    if (onView && !this.#toldFromView) this[renewTickets]();
     this.#toldFromView = onView;
     this.#toldViewState = to;
     if (from !== to) this.#announce(from, to);

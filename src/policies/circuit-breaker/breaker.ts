@@ -36,6 +36,13 @@ export function isBreaker(value: unknown): value is Breaker {
   }
 }
 
+/**
+ * For a breaker that stops deciding with its own circuits for a while (`RedisBreaker`, once it
+ * follows the fleet's circuit): the tickets issued until now are ignored when they report, as
+ * after a change of state. Not exported by the package.
+ */
+export const renewTickets: unique symbol = Symbol('tenacious.breaker.renewTickets');
+
 type OwnState = 'closed' | 'open' | 'half-open';
 
 /** The sliding window: this many buckets, each `samplingDuration / windowBuckets` ms wide. */
@@ -293,6 +300,20 @@ export class Breaker {
       this.#keyed.clear();
       this.#announce('isolated', 'closed', undefined);
     };
+  }
+
+  /**
+   * Ignores the reports of the tickets issued until now (`renewTickets`). A half-open circuit
+   * starts a round: its trial calls' reports will not count, so they must not hold its places.
+   */
+  [renewTickets](): void {
+    for (const circuit of [this.#own, ...this.#keyed.values()]) {
+      circuit.generation = this.#nextGeneration++;
+      if (circuit.state !== 'half-open') continue;
+      circuit.halfOpenSince = now();
+      circuit.probesAdmitted = 0;
+      circuit.probeSuccesses = 0;
+    }
   }
 
   /**
