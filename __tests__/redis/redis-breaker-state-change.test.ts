@@ -208,6 +208,8 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s switchin
       expect(seen.changes.slice(4)).toEqual(['published closed -> open', 'closed -> open']);
       expect(target.enter(undefined)).toBe(0);
       expect(seen.changes).toHaveLength(6);
+      // Three changes told, of one opening: its own breaker's.
+      expect(stats(target)).toMatchObject({ opened: 1, stateChanges: 3 });
     } finally {
       seen.stop();
       await target.close();
@@ -309,6 +311,44 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s switchin
       clock.mockRestore();
       seen.stop();
       await target.close();
+    }
+  });
+
+  it('counts the fleet’s opening once when it reports it again after an isolation', async () => {
+    const seen = watch();
+    const options = {
+      client: client.client,
+      key: uniqueKey('opening-once'),
+      consecutiveFailures: 1,
+      breakDuration: 60_000,
+      redisTimeout: 1000,
+    };
+    const target = new RedisBreaker({ ...options, onStateChange: seen.onStateChange });
+    seen.watching(target);
+    const other = new RedisBreaker(options);
+    try {
+      await target.sync();
+      await other.sync();
+      fail(other, 1);
+      await other.sync();
+      await target.sync();
+      expect(target.state).toBe('open');
+      expect(stats(target)).toMatchObject({ opened: 1, stateChanges: 1 });
+      const release = target.isolate();
+      release();
+      expect(target.state).toBe('open');
+      expect(seen.changes.filter((change) => !change.startsWith('published'))).toEqual([
+        'closed -> open',
+        'open -> isolated',
+        'isolated -> closed',
+        'closed -> open',
+      ]);
+      // The fleet's circuit opened once; its break goes on.
+      expect(stats(target)).toMatchObject({ opened: 1, stateChanges: 4 });
+    } finally {
+      seen.stop();
+      await target.close();
+      await other.close();
     }
   });
 });

@@ -493,6 +493,9 @@ export class RedisBreaker extends Breaker {
     if (before === undefined || before.state !== state || before.round !== round) {
       // Another state, or another round of trial calls: attempts admitted before report nothing.
       this.#generation += 1;
+      // The fleet's circuit opened (each opening starts a round): counted here, once, not at each
+      // switch to it that is announced.
+      if (state === 'open') this.#fleetOpened += 1;
       if (before?.round !== round) this.#probePermits = 0;
       this.#probeRound = round;
       this.#pendingCalls = 0;
@@ -568,8 +571,8 @@ export class RedisBreaker extends Breaker {
   }
 
   #announce(from: CircuitState, to: CircuitState): void {
+    // An opening is counted where it happens: the local Breaker's by it, the fleet's in #accept.
     this.#fleetStateChanges += 1;
-    if (to === 'open') this.#fleetOpened += 1;
     if (circuitStateChannel.hasSubscribers) {
       publishCircuitState({ breaker: this, key: undefined, from, to });
     }
