@@ -7,14 +7,16 @@ import { requestsOnHold } from '../examples/servers/requests-on-hold';
 
 /**
  * Examples whose outcome depends on when their calls are made or how long they wait (a rate limit
- * counts turns from the clock, a break or a time limit must outlast what happens meanwhile):
- * `examples-on-fake-clock.test.ts` runs them on jest's fake clock, where they see the same times
- * however loaded the machine is; `examples.test.ts` the others.
+ * counts turns from the clock, a break or a time limit must outlast what happens meanwhile, a hedge
+ * must wait for no answer but a slow one): `examples-on-fake-clock.test.ts` runs them on jest's
+ * fake clock, where they see the same times however loaded the machine is; `examples.test.ts` the
+ * others.
  */
 export const examplesOnFakeClock: ReadonlySet<string> = new Set([
   'circuit-breaker',
   'rate-limit',
   'attempt-timeout',
+  'hedged-requests',
   'production-service',
 ]);
 

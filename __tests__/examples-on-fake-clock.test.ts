@@ -2,9 +2,10 @@ import { examples } from '../examples/catalog';
 import { examplesOnFakeClock, runOnFakeClock } from './example-runs';
 
 // The examples whose outcome depends on when their calls are made, on jest's fake clock (see
-// example-runs.ts), with real sockets; the local HTTP server's scripted delays keep real time, the
-// local Bedrock server's follow the fake clock. The clock is installed once for the file, before
-// the first request: undici keeps a module-level timer made at its first.
+// example-runs.ts), with real sockets; the local HTTP server's scripted delays keep real time
+// unless an example starts it on the global timers, the local Bedrock server's follow the fake
+// clock. The clock is installed once for the file, before the first request: undici keeps a
+// module-level timer made at its first.
 beforeAll(() => {
   jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
 });

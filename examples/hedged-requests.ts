@@ -3,12 +3,12 @@
 // first answer wins and the slow request is aborted through its signal (the server sees it go).
 // A `tenacious:hedge` subscriber shows each hedge.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { Hedge, currentAttempt, stats, type HedgeMessage } from '../src';
 import { ensureOk } from '../src/undici';
 import type { ExampleMain } from './example';
 import { startHttpServer } from './servers/http-server';
+import { waitFor } from './servers/wait-for';
 
 class SearchService {
   constructor(private readonly baseUrl: string) {}
@@ -24,7 +24,8 @@ class SearchService {
 }
 
 export const main: ExampleMain = async (print) => {
-  const server = await startHttpServer();
+  // The server's delays on the global timers, as the hedge's are: a test's fake clock drives both.
+  const server = await startHttpServer({ timers: 'global' });
   const onHedge = (message: unknown): void => {
     const hedge = message as HedgeMessage;
     print(`  hedge: attempt ${hedge.attempt} of ${hedge.method} started after ${hedge.delay} ms`);
@@ -51,12 +52,11 @@ export const main: ExampleMain = async (print) => {
     const hedges = stats(service.search).attempts - 20;
     print(`20 calls, ${requests} requests, ${hedges} hedges`);
     print(`the slowest call took ${Math.round(slowest)} ms; a slow request alone takes 400 ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const slow = server.requests('/search').filter((received) => received.sequence % 10 === 0);
-    const aborted = server.abandoned('/search');
-    print(
-      `every slow request was aborted at the server: ${slow.every((one) => aborted.includes(one))}`,
-    );
+    const allAborted = () => slow.every((one) => server.abandoned('/search').includes(one));
+    // The server hears that a client closed its connection a moment after the client did.
+    await waitFor(allAborted, 1_000);
+    print(`every slow request was aborted at the server: ${allAborted()}`);
   } finally {
     unsubscribe('tenacious:hedge', onHedge);
     await server.close();
