@@ -2,6 +2,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { request } from 'undici';
 import { runOnFakeClock } from './example-runs';
 
+const nodeTimeout = AbortSignal.timeout;
+
 // The fake-clock helper itself: an example that never ends must fail its test, not keep the
 // helper's loop (and so the jest run) going after the test has timed out.
 describe('runOnFakeClock', () => {
@@ -33,5 +35,20 @@ describe('runOnFakeClock', () => {
     );
     await expect(run).rejects.toThrow(/did not end within 50 ms of real time/);
     stuck.abort();
+  });
+
+  it('makes AbortSignal.timeout abort on the fake clock while the example runs, then not', async () => {
+    let reason: unknown;
+    await runOnFakeClock(
+      async () => {
+        const signal = AbortSignal.timeout(60_000);
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        reason = signal.reason;
+      },
+      { realTimeLimitMs: 1_000 },
+    );
+    expect(reason).toBeInstanceOf(DOMException);
+    expect(reason).toMatchObject({ name: 'TimeoutError' });
+    expect(AbortSignal.timeout).toBe(nodeTimeout);
   });
 });

@@ -13,6 +13,7 @@ import { requestsOnHold } from '../examples/servers/requests-on-hold';
  * others.
  */
 export const examplesOnFakeClock: ReadonlySet<string> = new Set([
+  'vector-search-timeouts',
   'circuit-breaker',
   'rate-limit',
   'attempt-timeout',
@@ -26,7 +27,8 @@ export const examplesOnFakeClock: ReadonlySet<string> = new Set([
  * flight (undici's, or the Bedrock client's from `send()` until it settles) unless a local server
  * holds it on purpose (a scripted delay or hang): then only time can move it on. Otherwise, once
  * real work is done, the clock jumps to the next timer, one timer at a time, so a timer that starts
- * a request never lets time run on while the request is under way.
+ * a request never lets time run on while the request is under way. `AbortSignal.timeout`, which
+ * runs on Node's internal timers, follows the fake clock too while `main` runs.
  *
  * It gives up after `realTimeLimitMs` of real time (jest's default test timeout): the test fails
  * then, rather than this loop running on after jest has timed the test out, and the run with it.
@@ -36,6 +38,7 @@ export async function runOnFakeClock(
   { realTimeLimitMs = 5_000 }: { readonly realTimeLimitMs?: number } = {},
 ): Promise<string[]> {
   const requests = trackRequestsInFlight();
+  const timeoutSignals = timeoutSignalsOnFakeClock();
   let outOfTime = false;
   const limit = setRealTimer(() => {
     outOfTime = true;
@@ -65,6 +68,7 @@ export async function runOnFakeClock(
   } finally {
     clearRealTimer(limit);
     requests.stop();
+    timeoutSignals.mockRestore();
   }
 }
 
@@ -104,4 +108,20 @@ function trackRequestsInFlight(): { inFlight(): number; stop(): void } {
       sendSpy.mockRestore();
     },
   };
+}
+
+/**
+ * Makes `AbortSignal.timeout(ms)` abort on the global `setTimeout`, as Node's does on its own timers
+ * (which jest does not fake), with the same `TimeoutError`.
+ */
+function timeoutSignalsOnFakeClock(): jest.SpyInstance<AbortSignal, [number]> {
+  return jest.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
+    const controller = new AbortController();
+    setTimeout(() => {
+      controller.abort(
+        new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+      );
+    }, ms);
+    return controller.signal;
+  });
 }
