@@ -405,4 +405,27 @@ describe('the registry of class records', () => {
     expect(Recorded).toBeDefined();
     expect(listenerEntries()).toHaveLength(before);
   });
+
+  it('holds a copy’s listener with the WeakRef it found at load, not one set up later', async () => {
+    let copy: typeof import('../../src') | undefined;
+    jest.isolateModules(() => {
+      copy = require('../../src') as typeof import('../../src');
+    });
+    const loaded = WeakRef;
+    // Set up after the copy loaded, before its first decorated method: no WeakRef at all.
+    Reflect.set(
+      globalThis,
+      'WeakRef',
+      class {
+        deref(): undefined {
+          return undefined;
+        }
+      },
+    );
+    try {
+      await expectSubclassRetryOnResult(copy!.Retry, copy!.RetryDefaults);
+    } finally {
+      Reflect.set(globalThis, 'WeakRef', loaded);
+    }
+  });
 });

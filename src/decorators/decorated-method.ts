@@ -384,6 +384,8 @@ const setAdd = Set.prototype.add;
 const setDelete = Set.prototype.delete;
 const setValues = Set.prototype.values;
 const weakRefDeref = WeakRef.prototype.deref;
+// Its constructor too: the listener is made at the first decorated method, after load.
+const WeakRefAtLoad = WeakRef;
 
 function findRecordRegistry(): RecordRegistry {
   // An own data property only: one inherited from a polluted Object.prototype, or a getter, is
@@ -466,7 +468,7 @@ let listening = false;
 function listenForClassRecords(): void {
   if (listening) return;
   listening = true;
-  Reflect.apply(setAdd, recordRegistry.stopSharingListeners, [new WeakRef(stopSharingOf)]);
+  Reflect.apply(setAdd, recordRegistry.stopSharingListeners, [new WeakRefAtLoad(stopSharingOf)]);
 }
 
 export function decoratedMethodFor(
