@@ -63,6 +63,32 @@ describe('NODE_DEBUG=tenacious', () => {
     expect(stderr).toMatch(/read: attempt 1 failed \(network, .+\); retrying in 0 ms/);
   });
 
+  it('prints each line once with two copies of the package loaded in the process', () => {
+    // The second copy is the same build loaded afresh, as another version in node_modules or a
+    // test runner's new module registry would be: both publish on the same channels.
+    const script = `
+      const first = require('tenacious');
+      for (const path of Object.keys(require.cache)) {
+        if (path.includes('/dist/')) delete require.cache[path];
+      }
+      const second = require('tenacious');
+      if (first.retryable === second.retryable) throw new Error('not a second copy');
+      for (const copy of [first, second]) {
+        let failures = 0;
+        copy.retryable(function fetchRates() {
+          if (failures++ < 1) throw new copy.HttpError(503);
+          return 'rates';
+        }, { initialDelay: 0, jitter: 'none' })();
+      }`;
+    const { stderr } = runNode(script, 'tenacious');
+    const line = 'fetchRates: attempt 1 failed (retryable, HttpError: HTTP 503); retrying in 0 ms';
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .map((printed) => printed.replace(/^TENACIOUS \d+: /, ''));
+    expect(lines).toEqual([line, line]);
+  });
+
   it('prints nothing without it', () => {
     const { stdout } = runNode(`${flakyCall} console.log(fetchRates());`);
     expect(stdout).toBe('rates\n');

@@ -184,7 +184,15 @@ function debugCircuitState(message: unknown): void {
   );
 }
 
-if (debug.enabled) {
+/**
+ * Marks the channels once one copy of the package subscribed its debug lines. It is kept on the
+ * channel, which every copy in the process shares (Node keeps one per name), so that a second copy
+ * (another version in node_modules, a test runner's fresh module registry) prints no line twice.
+ */
+const debugLinesKey = Symbol.for('tenacious.debug-lines');
+
+if (debug.enabled && !Object.hasOwn(retryChannel, debugLinesKey)) {
+  Reflect.defineProperty(retryChannel, debugLinesKey, { value: true });
   retryChannel.subscribe(debugRetry);
   giveUpChannel.subscribe(debugGiveUp);
   circuitStateChannel.subscribe(debugCircuitState);
