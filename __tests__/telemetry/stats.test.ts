@@ -1,7 +1,10 @@
 import {
   Breaker,
   CircuitBreaker,
+  Hedge,
   HttpError,
+  RateLimit,
+  RateLimiter,
   Retry,
   RetryBudget,
   retryable,
@@ -159,6 +162,56 @@ describe('stats()', () => {
     );
     expect(() => pastDeadline()).toThrow(HttpError);
     expect(stats(pastDeadline)).toMatchObject({ calls: 1, attempts: 1, retries: 0 });
+  });
+
+  it('does not count an attempt the caller aborted while it waited for a rate limiter’s turn', async () => {
+    const limiter = new RateLimiter({ limit: 1, interval: 60_000 });
+    class Quotes {
+      failuresLeft = 0;
+
+      @RateLimit(limiter)
+      @Retry({ ...immediate, maxAttempts: 3, budget: false })
+      async quote(signal: AbortSignal): Promise<string> {
+        void signal;
+        if (this.failuresLeft > 0) {
+          this.failuresLeft -= 1;
+          throw new HttpError(503);
+        }
+        return 'quoted';
+      }
+    }
+    const quotes = new Quotes();
+    // A retry that waits for the interval's next turn, aborted: neither made nor counted.
+    quotes.failuresLeft = 1;
+    const retryWaiting = new AbortController();
+    const abortedRetry = quotes.quote(retryWaiting.signal);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stats(limiter)).toMatchObject({ waited: 1 });
+    retryWaiting.abort();
+    await expect(abortedRetry).rejects.toMatchObject({ name: 'AbortError' });
+    expect(stats(quotes.quote)).toMatchObject({ calls: 1, attempts: 1, retries: 0 });
+
+    // A first attempt that waits for its turn, aborted: it never ran.
+    const waiting = new AbortController();
+    const aborted = quotes.quote(waiting.signal);
+    waiting.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    expect(stats(quotes.quote)).toMatchObject({ calls: 2, attempts: 1, retries: 0 });
+  });
+
+  it('does not count a hedged attempt that lost while it waited for a rate limiter’s turn', async () => {
+    class Prices {
+      @Hedge({ delay: 1 })
+      @RateLimit({ limit: 1, interval: 60_000 })
+      @Retry({ ...immediate, maxAttempts: 2, budget: false })
+      async price(): Promise<string> {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return 'priced';
+      }
+    }
+    const prices = new Prices();
+    await expect(prices.price()).resolves.toBe('priced');
+    expect(stats(prices.price)).toMatchObject({ calls: 1, attempts: 1, retries: 0 });
   });
 
   it('refuses anything else, saying what it takes', () => {

@@ -44,6 +44,8 @@ export interface CallRecord {
    * pipeline has an attempt context (`Pipeline.attemptContext`); undefined otherwise.
    */
   attemptScope: AttemptScope | undefined;
+  /** Whether this is a hedged attempt's record (`deriveAttemptRecord`), not the call's own. */
+  readonly hedge: boolean;
   /** One slot per policy that keeps per-call state (a breaker's key and ticket), by `slot`. */
   readonly slots: unknown[];
   /**
@@ -458,6 +460,7 @@ export function createCallRecord(
     signalResolved: false,
     gaveUpOnResult: false,
     attemptScope: undefined,
+    hedge: false,
     slots: pipeline.slotCount === 0 ? noSlots : new Array<unknown>(pipeline.slotCount),
     stop,
   };
@@ -474,6 +477,7 @@ export function deriveAttemptRecord(call: CallRecord, attempt: number): CallReco
     attempt,
     attemptStartedAt: 0,
     attemptScope: undefined,
+    hedge: true,
     slots: call.slots.length === 0 ? call.slots : call.slots.slice(),
   };
 }

@@ -8,6 +8,7 @@
  * the first attempts a policy refused; the others succeeded, are still running, or were aborted.
  */
 
+import type { CallRecord } from '../core/pipeline';
 import type { Breaker } from '../policies/circuit-breaker/breaker';
 import type { RateLimiter } from '../policies/rate-limit/rate-limiter';
 import type { RetryBudget } from '../policies/retry-budget/retry-budget';
@@ -94,17 +95,30 @@ export class CallStatistics {
   vetoed = 0;
   /** Hedged attempts started (`@Hedge`): attempts, not retries. */
   hedges = 0;
+  /** First attempts that never ran: their wait for a rate limiter's turn was aborted. */
+  unstarted = 0;
 
   [statisticsKey](): MethodStats {
     return {
       calls: this.calls,
-      attempts: this.calls - this.refused + this.retries + this.hedges,
+      attempts: this.calls - this.refused - this.unstarted + this.retries + this.hedges,
       retries: this.retries,
       recovered: this.recovered,
       giveUps: this.giveUps,
       rejections: this.refused + this.vetoed,
     };
   }
+}
+
+/**
+ * An attempt counted as made (a first attempt, a retry, a hedge) that will not run after all: the
+ * caller aborted it, or its hedge lost, while it waited for its turn.
+ */
+export function countAttemptNotStarted(attempt: CallRecord): void {
+  const { statistics } = attempt.pipeline;
+  if (attempt.hedge) statistics.hedges -= 1;
+  else if (attempt.attempt === 1) statistics.unstarted += 1;
+  else statistics.retries -= 1;
 }
 
 interface HasStatistics<Stats> {

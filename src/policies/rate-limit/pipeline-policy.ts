@@ -14,6 +14,7 @@ import { sleep } from '../../core/sleep';
 import { describeValue } from '../../policy/describe-value';
 import { rateLimitedChannel } from '../../telemetry/channels';
 import { publishRateLimited } from '../../telemetry/publish';
+import { countAttemptNotStarted } from '../../telemetry/statistics';
 import { now } from '../clock';
 import { RateLimitExceededError } from './errors';
 import { validateRateLimiterOptions, type RateLimiterOptions } from './options';
@@ -167,6 +168,7 @@ async function waitForTurn(
   } catch (error) {
     // What the grant took: the rate may have changed while the attempt waited (`adaptive`).
     limiter.release(cost, now(), call.slots[slot + 4] as RateLimitGrant | undefined);
+    countAttemptNotStarted(call);
     throw error;
   }
   if (call.pipeline.measuresAttempts) {
