@@ -214,6 +214,27 @@ describe('stats()', () => {
     expect(stats(prices.price)).toMatchObject({ calls: 1, attempts: 1, retries: 0 });
   });
 
+  it('does not count a first attempt whose rate limiter cost threw: it never ran', async () => {
+    class Orders {
+      @RateLimit({
+        limit: 10,
+        interval: 1000,
+        cost: ([units]) => {
+          if (typeof units !== 'number' || units < 0) throw new Error('cost bug');
+          return units;
+        },
+      })
+      @Retry({ ...immediate, maxAttempts: 3, budget: false })
+      async place(units: number): Promise<string> {
+        return `placed ${units}`;
+      }
+    }
+    const orders = new Orders();
+    await expect(orders.place(-1)).rejects.toThrow('cost bug');
+    await expect(orders.place(1)).resolves.toBe('placed 1');
+    expect(stats(orders.place)).toMatchObject({ calls: 2, attempts: 1, retries: 0 });
+  });
+
   it('refuses anything else, saying what it takes', () => {
     expect(() => stats({})).toThrow(
       'stats: expected a method decorated with tenacious, a retryable function, a Breaker, a RetryBudget, a RateLimiter or a ConcurrencyLimiter',

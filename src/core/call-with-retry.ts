@@ -23,6 +23,7 @@ import { retryLoop } from './retry-loop';
 import { sleep, sleepSynchronously } from './sleep';
 import { giveUpChannel } from '../telemetry/channels';
 import { publishRefusal } from '../telemetry/publish';
+import { countAttemptNotStarted } from '../telemetry/statistics';
 import { isOutcomeRetried, isResultRetried } from './user-callback';
 
 export type { RetriedFunction } from './pipeline';
@@ -76,6 +77,7 @@ function runOneAttempt(
       // User code it ran threw (a rate limiter's `cost`): the attempt did not run either, and the
       // policies outside it give back what they took for it (a breaker's trial call).
       notRun(admitAttempt, index, call, refusedWith(error, policy.kind));
+      countAttemptNotStarted(call);
       throw error;
     }
     if (!admitted) {
