@@ -117,3 +117,30 @@ describe('RedisRetryBudget given replies that are not its script’s', () => {
     }
   });
 });
+
+describe('RedisBreaker given a reply with a field no number can be made of', () => {
+  it('reads it without throwing on the claim of a trial call’s place', async () => {
+    // An open circuit whose break is over: the next attempt claims a trial call's place.
+    const { state, client } = scriptedClient(['open', '0', '0', '0', 0, 0, '1', 0, '0']);
+    const breaker = new RedisBreaker({
+      client,
+      key: 'symbol-claim',
+      consecutiveFailures: 1,
+      breakDuration: 1000,
+    });
+    try {
+      await breaker.sync();
+      expect(breaker.fleetView?.state).toBe('open');
+      // A client (or a wrapper of one) whose reply holds a value Number() throws on.
+      state.reply = ['open', '0', '0', '0', 0, Symbol('granted'), '1', 0, '0'];
+      expect(breaker.enter(undefined)).toBe(0);
+      // The claim is answered within a few turns of the event loop; a throw there would be an
+      // unhandled rejection, which fails this test.
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+      // No place was granted: the attempt after the claim is refused too.
+      expect(breaker.enter(undefined)).toBe(0);
+    } finally {
+      await breaker.close();
+    }
+  });
+});

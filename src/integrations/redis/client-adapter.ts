@@ -123,9 +123,24 @@ export function runWithin(
   });
 }
 
-/** A reply's element as a finite number; garbage is 0. */
+/** A reply's element as a finite number; garbage is 0. Never throws. */
 export function replyNumber(reply: unknown, index: number): number {
   if (!Array.isArray(reply)) return 0;
-  const value = Number(reply[index]);
+  let value: number;
+  try {
+    value = Number(reply[index]);
+  } catch {
+    // A Symbol, or an object whose conversion throws: read in a promise callback, where a throw
+    // would be an unhandled rejection.
+    return 0;
+  }
   return Number.isFinite(value) ? value : 0;
+}
+
+/** A reply's element as text, as either client decodes a bulk string; anything else is ''. */
+export function replyText(reply: unknown, index: number): string {
+  if (!Array.isArray(reply)) return '';
+  const element: unknown = reply[index];
+  if (typeof element === 'string') return element;
+  return Buffer.isBuffer(element) ? element.toString() : '';
 }

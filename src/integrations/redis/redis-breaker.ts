@@ -13,7 +13,7 @@ import { circuitStateChannel } from '../../telemetry/channels';
 import { publishCircuitState } from '../../telemetry/publish';
 import { statisticsKey, type BreakerStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
-import { replyNumber, type ExchangeResult } from './client-adapter';
+import { replyNumber, replyText, type ExchangeResult } from './client-adapter';
 import { splitConnectionOptions, type RedisConnectionOptions } from './options';
 import { breakerScript } from './scripts';
 
@@ -472,7 +472,7 @@ export class RedisBreaker extends Breaker {
   #accept(reply: unknown): void {
     if (!isBreakerReply(reply)) throw new TypeError('not a reply of the breaker script');
     const received = Date.now();
-    const stateField = String(reply[0]);
+    const stateField = replyText(reply, 0);
     const state: FleetState =
       stateField === 'open' || stateField === 'half-open' ? stateField : 'closed';
     const before = this.#view;
