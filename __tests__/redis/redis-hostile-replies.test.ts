@@ -144,3 +144,99 @@ describe('RedisBreaker given a reply with a field no number can be made of', () 
     }
   });
 });
+
+describe('replies whose fields are not numbers, or are negative', () => {
+  // Each field of these scripts' replies is a count, a wait or a flag: a number >= 0.
+  const budgetReplies = [
+    ['x', 'x', 'x', 'x'],
+    ['0', '-1000', '1', 1],
+    ['', '', '', ''],
+  ];
+
+  it.each(budgetReplies)(
+    'leave RedisRetryBudget to its local budget, as when Redis is down (%p, %p, ...)',
+    async (...reply) => {
+      const answer = async () => reply;
+      const budget = new RedisRetryBudget({
+        client: { evalsha: answer, eval: answer },
+        key: 'garbage-fields-budget',
+        ratio: 0.1,
+        minPerSecond: 1,
+        window: 10_000,
+      });
+      try {
+        let granted = 0;
+        for (let round = 0; round < 20; round++) {
+          await budget.sync();
+          for (let i = 0; i < 20; i++) if (budget.tryRetry()) granted += 1;
+        }
+        expect(budget.fleetReachable).toBe(false);
+        // The local budget's 10 (minPerSecond x window) at most; read as an empty window (or a
+        // negative count of retries), each exchange would allow 10 more.
+        expect(granted).toBeLessThanOrEqual(10);
+      } finally {
+        await budget.close();
+      }
+    },
+  );
+
+  it.each([
+    ['x', 'x', 'x'],
+    ['-5', '-1e9', '1'],
+  ])(
+    'leave RedisRateLimiter to its local share, as when Redis is down (%p, %p, %p)',
+    async (...reply) => {
+      const answer = async () => reply;
+      const limiter = new RedisRateLimiter({
+        client: { evalsha: answer, eval: answer },
+        key: 'garbage-fields-limiter',
+        limit: 10,
+        interval: 60_000,
+        maxWait: 0,
+      });
+      try {
+        let granted = 0;
+        for (let round = 0; round < 10; round++) {
+          await limiter.sync();
+          for (let i = 0; i < 20; i++) if (limiter.tryAcquire(1, 0, Date.now()) === 0) granted += 1;
+        }
+        expect(limiter.fleetReachable).toBe(false);
+        // Its limit of 10 a minute; read as a fleet with all its quota free, each exchange would
+        // let 10 more pass.
+        expect(granted).toBeLessThanOrEqual(10);
+      } finally {
+        await limiter.close();
+      }
+    },
+  );
+
+  it.each([
+    ['closed', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'],
+    ['sideways', '0', '0', '0', 0, 0, '1', 0, '0'],
+    ['closed', '0', '0', '-9', 0, 0, '1', 0, '0'],
+  ])(
+    'leave RedisBreaker to its local breaker, which still opens (%p, %p, ...)',
+    async (...reply) => {
+      const answer = async () => reply;
+      const breaker = new RedisBreaker({
+        client: { evalsha: answer, eval: answer },
+        key: 'garbage-fields-breaker',
+        consecutiveFailures: 2,
+        breakDuration: 60_000,
+      });
+      try {
+        await breaker.sync();
+        expect(breaker.fleetReachable).toBe(false);
+        for (let i = 0; i < 2; i++) {
+          const ticket = breaker.enter(undefined);
+          expect(ticket).not.toBe(0);
+          breaker.failed(undefined, ticket, new Error('down'), ErrorCategory.NETWORK, 0);
+        }
+        await breaker.sync();
+        expect(breaker.state).toBe('open');
+      } finally {
+        await breaker.close();
+      }
+    },
+  );
+});

@@ -137,6 +137,29 @@ export function replyNumber(reply: unknown, index: number): number {
   return Number.isFinite(value) ? value : 0;
 }
 
+/**
+ * Elements `from` to `to` (excluded) of a script's reply, each a count, a wait or a flag: a finite
+ * number >= 0, as a number or its text. Undefined if the reply is not that (garbage from a proxy
+ * or a client's wrapper: no script of these writes anything else). Never throws.
+ */
+export function replyCounts(reply: unknown, from: number, to: number): number[] | undefined {
+  if (!Array.isArray(reply) || reply.length < to) return undefined;
+  const counts: number[] = [];
+  for (let index = from; index < to; index++) {
+    const element: unknown = reply[index];
+    let value = Number.NaN;
+    if (typeof element === 'number') value = element;
+    else if (typeof element === 'string' || Buffer.isBuffer(element)) {
+      // Number('') and Number(' ') are 0: text that holds no number is garbage.
+      const text = element.toString().trim();
+      if (text !== '') value = Number(text);
+    }
+    if (!Number.isFinite(value) || value < 0) return undefined;
+    counts.push(value);
+  }
+  return counts;
+}
+
 /** A reply's element as text, as either client decodes a bulk string; anything else is ''. */
 export function replyText(reply: unknown, index: number): string {
   if (!Array.isArray(reply)) return '';

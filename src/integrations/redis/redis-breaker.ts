@@ -13,7 +13,7 @@ import { circuitStateChannel } from '../../telemetry/channels';
 import { publishCircuitState } from '../../telemetry/publish';
 import { statisticsKey, type BreakerStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
-import { replyNumber, replyText, type ExchangeResult } from './client-adapter';
+import { replyCounts, replyNumber, replyText, type ExchangeResult } from './client-adapter';
 import { splitConnectionOptions, type RedisConnectionOptions } from './options';
 import { breakerScript } from './scripts';
 
@@ -68,9 +68,16 @@ interface FleetCircuitView {
   readonly opens: number;
 }
 
-/** Whether `reply` has the shape of the breaker script's: its first nine fields at least. */
+/**
+ * Whether `reply` is the breaker script's: a state, then counts (numbers >= 0), nine fields at
+ * least (an older script sends no tenth, `opens`). Anything else is no view of the fleet.
+ */
 function isBreakerReply(reply: unknown): reply is unknown[] {
-  return Array.isArray(reply) && reply.length >= 9;
+  const state = replyText(reply, 0);
+  return (
+    (state === 'closed' || state === 'open' || state === 'half-open') &&
+    replyCounts(reply, 1, Math.min(10, Math.max(9, (reply as unknown[]).length))) !== undefined
+  );
 }
 
 /** A count read from a reply, for a snapshot that `initialState` accepts: an integer >= 0. */
@@ -472,9 +479,7 @@ export class RedisBreaker extends Breaker {
   #accept(reply: unknown): void {
     if (!isBreakerReply(reply)) throw new TypeError('not a reply of the breaker script');
     const received = Date.now();
-    const stateField = replyText(reply, 0);
-    const state: FleetState =
-      stateField === 'open' || stateField === 'half-open' ? stateField : 'closed';
+    const state = replyText(reply, 0) as FleetState;
     const before = this.#view;
     const round = replyNumber(reply, 6);
     this.#view = {

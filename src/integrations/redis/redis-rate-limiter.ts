@@ -2,7 +2,7 @@ import { RateLimiter, type RateLimitGrant } from '../../policies/rate-limit/rate
 import type { RateLimiterOptions } from '../../policies/rate-limit/options';
 import { statisticsKey, type RateLimiterStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
-import { replyNumber } from './client-adapter';
+import { replyCounts, replyNumber } from './client-adapter';
 import { splitConnectionOptions, type RedisConnectionOptions } from './options';
 import { limiterScript } from './scripts';
 
@@ -307,13 +307,13 @@ export class RedisRateLimiter extends RateLimiter {
 
   /** Takes a reply of the script in; a reply that is not one is no view at all. */
   #accept(reply: unknown, batch: LimiterBatch): void {
-    if (!Array.isArray(reply) || reply.length < 3) {
-      throw new TypeError('not a reply of the limiter script');
-    }
-    const instances = Math.max(1, Math.floor(replyNumber(reply, 2)));
-    const ahead = Math.max(0, replyNumber(reply, 1));
+    // A negative field too: read as 0, it would say the fleet had all its quota free.
+    const counts = replyCounts(reply, 0, 3);
+    if (counts === undefined) throw new TypeError('not a reply of the limiter script');
+    const [leased, ahead, active] = counts as [number, number, number];
+    const instances = Math.max(1, Math.floor(active));
     // The script leases at most what was asked; more is garbage that would lift the limit.
-    this.#lease += Math.min(batch.request, Math.max(0, replyNumber(reply, 0)));
+    this.#lease += Math.min(batch.request, leased);
     this.#view = { ahead, instances };
     this.#mirror = Date.now() + ahead + this.#overdraft * this.#emission * instances;
   }

@@ -4,7 +4,7 @@ import { RetryBudget, type RetryGrantOrigin } from '../../policies/retry-budget/
 import type { RetryBudgetOptions } from '../../policies/retry-budget/options';
 import { statisticsKey, type BudgetStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
-import { replyNumber } from './client-adapter';
+import { replyCounts } from './client-adapter';
 import { splitConnectionOptions, type RedisConnectionOptions } from './options';
 import { budgetScript } from './scripts';
 
@@ -224,18 +224,18 @@ export class RedisRetryBudget extends RetryBudget {
   #accept(reply: unknown): void {
     // A reply that is not the script's is no view at all (the exchange failed), as when Redis is
     // down: read as an empty window, it would let every exchange interval spend a fresh allowance.
-    if (!Array.isArray(reply) || reply.length < 4) {
-      throw new TypeError('not a reply of the budget script');
-    }
+    // A negative count too: it would lift the fleet's limit.
+    const counts = replyCounts(reply, 0, 4);
+    if (counts === undefined) throw new TypeError('not a reply of the budget script');
+    const [calls, retries, instances, member] = counts as [number, number, number, number];
     this.#sentCalls = 0;
     this.#sentRetries = 0;
     this.#sentRefunds = 0;
-    const member = replyNumber(reply, 3) === 1;
     this.#view = {
-      calls: replyNumber(reply, 0),
-      retries: replyNumber(reply, 1),
+      calls,
+      retries,
       // This instance is about to count, if it has not yet: its share is one of n + 1.
-      instances: replyNumber(reply, 2) + (member ? 0 : 1),
+      instances: instances + (member === 1 ? 0 : 1),
     };
   }
 
