@@ -219,6 +219,55 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
     expect(target.state).toBe('open');
   });
 
+  it('reads negative counts in its state as missing, never as trial calls to spare', async () => {
+    const key = uniqueKey('negative');
+    const fleet = [0, 1, 2].map(() => breaker(client, key, { halfOpenProbes: 1 }));
+    await fleet[0]!.sync();
+    await client.command([
+      'HSET',
+      fleet[0]!.redisKey,
+      'state',
+      'half-open',
+      'halfOpenSince',
+      String(Date.now()),
+      'claimed',
+      '-5',
+      'successes',
+      '-5',
+    ]);
+    for (const member of fleet) await member.sync();
+    expect(fleet.map((member) => [member.fleetReachable, member.state])).toEqual([
+      [true, 'half-open'],
+      [true, 'half-open'],
+      [true, 'half-open'],
+    ]);
+    // Every instance tries, the claims answered in between: one trial call for the fleet.
+    let trialCalls = 0;
+    for (let round = 0; round < 10; round++) {
+      for (const member of fleet) if (member.enter(undefined) !== 0) trialCalls += 1;
+      await pause(5);
+    }
+    expect(trialCalls).toBe(1);
+  });
+
+  it('reads a negative run of failures in its state as missing, and still opens', async () => {
+    const key = uniqueKey('negative-run');
+    const target = new RedisBreaker({
+      client: client.client,
+      key,
+      consecutiveFailures: 2,
+      breakDuration: 60_000,
+      redisTimeout: 1000,
+    });
+    breakers.push(target);
+    await target.sync();
+    await client.command(['HSET', target.redisKey, 'consecutive', '-1000']);
+    fail(target, 2);
+    await target.sync();
+    expect(target.fleetReachable).toBe(true);
+    expect(target.fleetView?.state).toBe('open');
+  });
+
   it('decides alone while Redis is slow or unreachable, honouring the break it knew of', async () => {
     const proxy = await startLatencyProxy(sharedRedisPort());
     const slow = await connectClient(kind, proxy.port);

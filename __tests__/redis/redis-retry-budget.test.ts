@@ -141,6 +141,22 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRetryBudget with %s', (k
     expect(grants(shared, 20)).toBe(10);
   });
 
+  it('reads a negative count in its window as missing, never as retries to spare', async () => {
+    const key = uniqueKey('negative');
+    const shared = budget(client, key);
+    // This second's bucket and the next (the exchange may run in either): none of the script's.
+    const bucket = Math.floor(Date.now() / 1000);
+    await client.command([
+      'HSET',
+      `${shared.redisKey}:window`,
+      ...[bucket, bucket + 1].flatMap((at) => [`r${at}`, '-1000', `c${at}`, '-50']),
+    ]);
+    await shared.sync();
+    expect(shared.fleetReachable).toBe(true);
+    expect(shared.fleetView).toEqual({ calls: 0, retries: 0, instances: 1 });
+    expect(grants(shared, 20)).toBe(10);
+  });
+
   it('decides alone within redisTimeout while Redis is slow, and follows the fleet again after', async () => {
     const proxy = await startLatencyProxy(sharedRedisPort());
     const slow = await connectClient(kind, proxy.port);

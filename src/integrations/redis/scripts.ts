@@ -4,7 +4,8 @@ import { luaScript } from './client-adapter';
 // by Redis, with every key it touches passed in KEYS (so it runs on Redis Cluster: a policy's keys
 // share a hash tag, hence a slot). Time is the server's (TIME), so the instances' clocks need not
 // agree. Anything found in a key that is not what the script wrote (a key of another type, a field
-// that is not a number) is treated as missing: the key is deleted, the value read as 0.
+// that is not a number, or a negative one) is treated as missing: the key is deleted, the value
+// read as 0.
 
 const common = `
 if redis.replicate_commands then pcall(redis.replicate_commands) end
@@ -22,13 +23,18 @@ local function number_or_zero(value)
   if parsed == nil or parsed ~= parsed or parsed == math.huge or parsed == -math.huge then return 0 end
   return parsed
 end
+-- A count or a time read from a key: the scripts write none below 0, so one is not theirs (it would
+-- lift a limit: retries to spare, trial calls' places to claim, a run of failures never reached).
+local function stored_number(value)
+  return math.max(0, number_or_zero(value))
+end
 -- A window of 10 buckets in a hash: field <prefix><bucket number>. Adds to the current bucket, drops
 -- fields outside the window (or not ours), and returns the sums per prefix.
 local function window_add_and_sum(key, width, current, additions)
   for prefix, amount in pairs(additions) do
     if amount > 0 then
       local field = prefix .. current
-      redis.call('HSET', key, field, number_or_zero(redis.call('HGET', key, field)) + amount)
+      redis.call('HSET', key, field, stored_number(redis.call('HGET', key, field)) + amount)
     end
   end
   local sums = {}
@@ -39,7 +45,7 @@ local function window_add_and_sum(key, width, current, additions)
     local prefix = string.sub(name, 1, 1)
     local bucket = tonumber(string.sub(name, 2))
     if sums[prefix] ~= nil and bucket ~= nil and bucket > current - 10 and bucket <= current then
-      sums[prefix] = sums[prefix] + number_or_zero(fields[index + 1])
+      sums[prefix] = sums[prefix] + stored_number(fields[index + 1])
     else
       redis.call('HDEL', key, name)
     end
@@ -73,7 +79,7 @@ local sums = window_add_and_sum(window_key, window / 10, current, { c = calls, r
 for bucket = current, current - 9, -1 do
   if refunded <= 0 then break end
   local field = 'r' .. bucket
-  local held = number_or_zero(redis.call('HGET', window_key, field))
+  local held = stored_number(redis.call('HGET', window_key, field))
   if held > 0 then
     local taken = math.min(held, refunded)
     redis.call('HSET', window_key, field, held - taken)
@@ -122,10 +128,10 @@ local saved = redis.call('HMGET', state_key, 'state', 'opens', 'breakEndsAt', 'h
   'claimed', 'successes', 'round', 'consecutive')
 local state = saved[1]
 if state ~= 'open' and state ~= 'half-open' then state = 'closed' end
-local opens, break_ends_at = number_or_zero(saved[2]), number_or_zero(saved[3])
-local half_open_since, claimed = number_or_zero(saved[4]), number_or_zero(saved[5])
-local successes, round = number_or_zero(saved[6]), number_or_zero(saved[7])
-local consecutive = number_or_zero(saved[8])
+local opens, break_ends_at = stored_number(saved[2]), stored_number(saved[3])
+local half_open_since, claimed = stored_number(saved[4]), stored_number(saved[5])
+local successes, round = stored_number(saved[6]), stored_number(saved[7])
+local consecutive = stored_number(saved[8])
 -- Times no exchange could have written (a break longer than the longest, a round not begun yet)
 -- would hold the fleet's circuit open for good: they are clamped, and the clamp is stored.
 if break_ends_at > time + break_max then break_ends_at = time + break_max end
@@ -249,7 +255,7 @@ if presence <= 0 then presence = interval end
 ensure_type(tat_key, 'string')
 ensure_type(instances_key, 'zset')
 local time = now_ms()
-local tat = number_or_zero(redis.call('GET', tat_key))
+local tat = stored_number(redis.call('GET', tat_key))
 if tat < time or tat > time + horizon then tat = time end
 tat = tat + overdraft * emission
 tat = math.max(time, tat - returned * emission)
