@@ -268,6 +268,18 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
     expect(target.fleetView?.state).toBe('open');
   });
 
+  it('counts no reporter timed in the future toward its quorum, which would never leave the set', async () => {
+    const key = uniqueKey('ghost');
+    const target = breaker(client, key, { quorum: 2 });
+    await target.sync();
+    // Another program's member, timed a million years ahead: no instance wrote it, and it would
+    // never leave the set.
+    await client.command(['ZADD', `${target.redisKey}:reporters`, '3e16', 'ghost']);
+    fail(target, 10);
+    await target.sync();
+    expect(target.fleetView).toMatchObject({ state: 'closed', failures: 10, reporters: 1 });
+  });
+
   it('decides alone while Redis is slow or unreachable, honouring the break it knew of', async () => {
     const proxy = await startLatencyProxy(sharedRedisPort());
     const slow = await connectClient(kind, proxy.port);

@@ -247,6 +247,16 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRateLimiter with %s', (k
     }
   });
 
+  it('counts no instance timed in the future, which would never leave the set', async () => {
+    const key = uniqueKey('ghost');
+    const shared = limiter(client, key);
+    // Another program's member, timed a million years ahead: no instance wrote it, and it would
+    // never leave the set.
+    await client.command(['ZADD', `${shared.redisKey}:instances`, '3e16', 'ghost']);
+    await shared.sync();
+    expect(shared.fleetView).toEqual({ ahead: 0, instances: 1 });
+  });
+
   it('decides with its share of the limit while Redis is slow, and follows the fleet again after', async () => {
     const proxy = await startLatencyProxy(sharedRedisPort());
     const slow = await connectClient(kind, proxy.port);

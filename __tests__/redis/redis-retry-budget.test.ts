@@ -157,6 +157,17 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisRetryBudget with %s', (k
     expect(grants(shared, 20)).toBe(10);
   });
 
+  it('counts no instance timed in the future, which would never leave the set', async () => {
+    const key = uniqueKey('ghost');
+    const shared = budget(client, key);
+    // Another program's member, timed a million years ahead: no instance wrote it, and it would
+    // never leave the set.
+    await client.command(['ZADD', `${shared.redisKey}:instances`, '3e16', 'ghost']);
+    await shared.sync();
+    expect(shared.fleetView).toEqual({ calls: 0, retries: 0, instances: 1 });
+    expect(grants(shared, 20)).toBe(10);
+  });
+
   it('decides alone within redisTimeout while Redis is slow, and follows the fleet again after', async () => {
     const proxy = await startLatencyProxy(sharedRedisPort());
     const slow = await connectClient(kind, proxy.port);
