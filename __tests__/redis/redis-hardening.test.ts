@@ -5,7 +5,12 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ErrorCategory } from '../../src/classify/error-category';
-import { RedisBreaker, RedisRetryBudget } from '../../src/redis';
+import {
+  RedisBreaker,
+  RedisRateLimiter,
+  RedisRetryBudget,
+  type RedisClientLike,
+} from '../../src/redis';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
 
 const breakers: RedisBreaker[] = [];
@@ -172,5 +177,48 @@ describe('option redisTimeout', () => {
       redisTimeout: 2_147_483_647,
     });
     expect(longest).toBeInstanceOf(RedisRetryBudget);
+  });
+});
+
+describe('sync() of an instance that has not exchanged yet', () => {
+  afterEach(() => jest.useRealTimers());
+
+  const kinds = [
+    ['RedisRetryBudget', (client: RedisClientLike) => new RedisRetryBudget({ client, key: 'k' })],
+    ['RedisBreaker', (client: RedisClientLike) => new RedisBreaker({ client, key: 'k' })],
+    [
+      'RedisRateLimiter',
+      (client: RedisClientLike) =>
+        new RedisRateLimiter({ client, key: 'k', limit: 10, interval: 1000 }),
+    ],
+  ] as const;
+
+  it.each(kinds)(
+    '%s: resolves after redisTimeout (50 ms) while Redis is silent',
+    async (_, make) => {
+      jest.useFakeTimers({ now: 1_000_000 });
+      const silent = () => new Promise<never>(() => {});
+      const policy = make({ evalsha: silent, eval: silent });
+      let synced = false;
+      void policy.sync().then(() => {
+        synced = true;
+      });
+      await jest.advanceTimersByTimeAsync(50);
+      expect(synced).toBe(true);
+      expect(policy.fleetReachable).toBe(false);
+      await policy.close();
+    },
+  );
+
+  it.each(kinds)('%s: sends one script to Redis, not a second right after it', async (_, make) => {
+    let scripts = 0;
+    const failing = async () => {
+      scripts += 1;
+      throw new Error('Connection is closed.');
+    };
+    const policy = make({ evalsha: failing, eval: failing });
+    await policy.sync();
+    expect(scripts).toBe(1);
+    await policy.close();
   });
 });

@@ -118,10 +118,15 @@ export class BackgroundExchange<Batch> {
 
   /** Starts the periodic exchange, once. Cheap enough to call on every use. */
   start(): void {
-    if (this.#timer !== undefined || this.#closed) return;
+    if (this.#startTimer()) void this.#exchangeNow();
+  }
+
+  /** Starts the periodic exchange's timer if it was not yet; whether it did. */
+  #startTimer(): boolean {
+    if (this.#timer !== undefined || this.#closed) return false;
     this.#timer = setInterval(() => void this.#exchangeNow(), exchangeInterval);
     this.#timer.unref();
-    void this.#exchangeNow();
+    return true;
   }
 
   /** Asks for an exchange now (a local count may have crossed the fleet's threshold). */
@@ -135,12 +140,15 @@ export class BackgroundExchange<Batch> {
   }
 
   /**
-   * One exchange now, for a caller that awaits it (`sync()`); when one is in flight, another right
-   * after it. Resolves when the exchange that carries everything counted so far is answered or
-   * timed out, and keeps the process alive until then. Sends nothing once closed.
+   * One exchange now, for a caller that awaits it (`sync()`), starting the periodic exchange if it
+   * was not yet; when one is in flight, another right after it. Resolves when the exchange that
+   * carries everything counted so far is answered or timed out, and keeps the process alive until
+   * then. Sends nothing once closed.
    */
   exchange(): Promise<void> {
     if (this.#closed) return Promise.resolve();
+    // Not through start(): its first exchange, then this one after it, would take two timeouts.
+    this.#startTimer();
     return keepingProcessAlive(this.#exchangeNow());
   }
 

@@ -384,7 +384,6 @@ export class RedisBreaker extends Breaker {
    * `await policy.sync()` at startup joins the fleet before the first call is decided.
    */
   sync(): Promise<void> {
-    this.#exchange.start();
     return this.#exchange.exchange();
   }
 

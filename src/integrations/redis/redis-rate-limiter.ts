@@ -211,7 +211,6 @@ export class RedisRateLimiter extends RateLimiter {
    * `await limiter.sync()` at startup joins the fleet before the first call is decided.
    */
   sync(): Promise<void> {
-    this.#exchange.start();
     return this.#exchange.exchange();
   }
 

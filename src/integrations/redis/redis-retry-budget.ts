@@ -177,7 +177,6 @@ export class RedisRetryBudget extends RetryBudget {
    * `await policy.sync()` at startup joins the fleet before the first call is decided.
    */
   sync(): Promise<void> {
-    this.#exchange.start();
     return this.#exchange.exchange();
   }
 
