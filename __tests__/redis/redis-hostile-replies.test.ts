@@ -240,3 +240,42 @@ describe('replies whose fields are not numbers, or are negative', () => {
     },
   );
 });
+
+describe('RedisRateLimiter given a late reply that is not its script’s', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('gives the fleet back no units for it', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    // Each script is answered when the test says; the arguments of each are kept.
+    const answers: ((reply: unknown) => void)[] = [];
+    const sent: string[][] = [];
+    const answerLater = (_sha: string, _keys: number, ...keysAndArguments: string[]) => {
+      sent.push(keysAndArguments);
+      return new Promise((resolve) => answers.push(resolve));
+    };
+    const limiter = new RedisRateLimiter({
+      client: { evalsha: answerLater, eval: answerLater },
+      key: 'late-garbage-lease',
+      limit: 10,
+      interval: 1000,
+      maxWait: 0,
+    });
+    const synced = limiter.sync();
+    answers[0]!(['0', '0', '1']);
+    await synced;
+    expect(limiter.fleetReachable).toBe(true);
+    for (let i = 0; i < 5; i++) limiter.tryAcquire(1, 0, Date.now());
+    // The next exchange asks for 5 units, and is not answered within redisTimeout.
+    await jest.advanceTimersByTimeAsync(160);
+    expect(limiter.fleetReachable).toBe(false);
+    const scriptsBefore = sent.length;
+    // A proxy's garbage: its first field reads as 5 units, the others as nothing at all.
+    answers[1]!(['5', 'x', 'y']);
+    await jest.advanceTimersByTimeAsync(1);
+    // A give-back script would return 5 units the fleet may never have leased.
+    expect(sent.slice(scriptsBefore).filter((args) => args[3] === '5')).toEqual([]);
+    const closing = limiter.close();
+    await jest.advanceTimersByTimeAsync(60);
+    await closing;
+  });
+});

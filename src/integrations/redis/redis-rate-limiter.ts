@@ -2,7 +2,7 @@ import { RateLimiter, type RateLimitGrant } from '../../policies/rate-limit/rate
 import type { RateLimiterOptions } from '../../policies/rate-limit/options';
 import { statisticsKey, type RateLimiterStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
-import { replyCounts, replyNumber } from './client-adapter';
+import { replyCounts } from './client-adapter';
 import { splitConnectionOptions, type RedisConnectionOptions } from './options';
 import { limiterScript } from './scripts';
 
@@ -328,8 +328,10 @@ export class RedisRateLimiter extends RateLimiter {
    * unused units the next exchange gives back.
    */
   #giveBackLateLease(reply: unknown, batch: LimiterBatch): void {
-    if (!Array.isArray(reply)) return;
-    const leased = Math.min(batch.request, Math.max(0, replyNumber(reply, 0)));
+    // A reply that is not the script's leased nothing: units given back for it would be the fleet's.
+    const counts = replyCounts(reply, 0, 3);
+    if (counts === undefined) return;
+    const leased = Math.min(batch.request, counts[0]!);
     if (leased === 0) return;
     this.#exchange.sendDetached(
       limiterScript,
