@@ -214,6 +214,29 @@ describe('stats()', () => {
     expect(stats(prices.price)).toMatchObject({ calls: 1, attempts: 1, retries: 0 });
   });
 
+  it('counts a first attempt aborted while it waited beside its hedge as unstarted, not a retry', async () => {
+    const limiter = new RateLimiter({ limit: 1, interval: 60_000, maxWait: 180_000 });
+    class Prices {
+      @Hedge({ delay: 1 })
+      @RateLimit(limiter)
+      @Retry({ ...immediate, maxAttempts: 3, budget: false })
+      async price(signal: AbortSignal): Promise<string> {
+        void signal;
+        return 'priced';
+      }
+    }
+    const prices = new Prices();
+    await expect(prices.price(new AbortController().signal)).resolves.toBe('priced');
+    // The interval's turn is taken: the first attempt waits, and its hedge too (the attempt 2).
+    const caller = new AbortController();
+    const aborted = prices.price(caller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stats(limiter)).toMatchObject({ waited: 2 });
+    caller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    expect(stats(prices.price)).toMatchObject({ calls: 2, attempts: 1, retries: 0 });
+  });
+
   it('does not count a first attempt whose rate limiter cost threw: it never ran', async () => {
     class Orders {
       @RateLimit({

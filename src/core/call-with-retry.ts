@@ -77,7 +77,7 @@ function runOneAttempt(
       // User code it ran threw (a rate limiter's `cost`): the attempt did not run either, and the
       // policies outside it give back what they took for it (a breaker's trial call).
       notRun(admitAttempt, index, call, refusedWith(error, policy.kind));
-      countAttemptNotStarted(call);
+      countAttemptNotStarted(call, call.attempt);
       throw error;
     }
     if (!admitted) {

@@ -112,12 +112,13 @@ export class CallStatistics {
 
 /**
  * An attempt counted as made (a first attempt, a retry, a hedge) that will not run after all: the
- * caller aborted it, or its hedge lost, while it waited for its turn.
+ * caller aborted it, or its hedge lost, while it waited for its turn. `attemptNumber` is the one it
+ * was admitted as: a hedge started meanwhile has moved the call's record on (`call.attempt`).
  */
-export function countAttemptNotStarted(attempt: CallRecord): void {
+export function countAttemptNotStarted(attempt: CallRecord, attemptNumber: number): void {
   const { statistics } = attempt.pipeline;
   if (attempt.hedge) statistics.hedges -= 1;
-  else if (attempt.attempt === 1) statistics.unstarted += 1;
+  else if (attemptNumber === 1) statistics.unstarted += 1;
   else statistics.retries -= 1;
 }
 

@@ -162,13 +162,15 @@ async function waitForTurn(
   wait: number,
   slot: number,
 ): Promise<void> {
+  // Read now: a hedge started while this attempt waits moves `call.attempt` on.
+  const attemptNumber = call.attempt;
   try {
     // An attempt's own signal when it has one (a lost hedge stops waiting), else the call's.
     await sleep(Math.ceil(wait), call.attemptScope?.controller.signal ?? callSignal(call));
   } catch (error) {
     // What the grant took: the rate may have changed while the attempt waited (`adaptive`).
     limiter.release(cost, now(), call.slots[slot + 4] as RateLimitGrant | undefined);
-    countAttemptNotStarted(call);
+    countAttemptNotStarted(call, attemptNumber);
     throw error;
   }
   if (call.pipeline.measuresAttempts) {
