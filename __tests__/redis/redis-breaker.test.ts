@@ -280,6 +280,21 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
     expect(target.fleetView).toMatchObject({ state: 'closed', failures: 10, reporters: 1 });
   });
 
+  it('counts a reporter timed a little ahead, as after the server’s clock stepped back', async () => {
+    const key = uniqueKey('stepped-back');
+    const target = breaker(client, key, { quorum: 2 });
+    await target.sync();
+    // Another instance's report, timed 5 s ahead of the server's clock now (a failover to a replica
+    // whose clock is behind): within one sampling duration, so it is an instance's, and counts.
+    const [seconds] = (await client.command(['TIME'])) as [string, string];
+    const ahead = Number(seconds) * 1000 + 5000;
+    await client.command(['ZADD', `${target.redisKey}:reporters`, String(ahead), 'peer']);
+    fail(target, 10);
+    await target.sync();
+    // Two reporters meet the quorum: the circuit opens (and its reporters start afresh).
+    expect(target.fleetView?.state).toBe('open');
+  });
+
   it('decides alone while Redis is slow or unreachable, honouring the break it knew of', async () => {
     const proxy = await startLatencyProxy(sharedRedisPort());
     const slow = await connectClient(kind, proxy.port);

@@ -28,12 +28,13 @@ end
 local function stored_number(value)
   return math.max(0, number_or_zero(value))
 end
--- Keeps the members of a sorted set timed from oldest to now. One timed after now was written by
--- no script (each times its own member with TIME) and would never leave; a member dropped because
--- the server's clock stepped back is added again at that instance's next exchange.
-local function keep_timed_within(key, oldest, time)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. oldest)
-  redis.call('ZREMRANGEBYSCORE', key, '(' .. time, '+inf')
+-- Keeps the members of a sorted set timed within span ms of now, either side. One timed ahead may
+-- be an instance's, timed before the server's clock stepped back (a failover to a replica whose
+-- clock is behind): a breaker's reporter is not timed again until it fails again. One timed further
+-- ahead was written by no script (each times its own member with TIME) and would never leave.
+local function keep_timed_within(key, span, time)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (time - span))
+  redis.call('ZREMRANGEBYSCORE', key, '(' .. (time + span), '+inf')
 end
 -- A window of 10 buckets in a hash: field <prefix><bucket number>. Adds to the current bucket, drops
 -- fields outside the window (or not ours), and returns the sums per prefix.
@@ -95,7 +96,7 @@ for bucket = current, current - 9, -1 do
   end
 end
 redis.call('ZADD', instances_key, time, instance)
-keep_timed_within(instances_key, time - window, time)
+keep_timed_within(instances_key, window, time)
 local instances = redis.call('ZCARD', instances_key)
 local member = redis.call('ZSCORE', instances_key, instance) and 1 or 0
 redis.call('PEXPIRE', window_key, math.ceil(window * 2))
@@ -204,7 +205,7 @@ elseif operation == 'probe' then
   end
 end
 
-keep_timed_within(reporters_key, time - sampling, time)
+keep_timed_within(reporters_key, sampling, time)
 local reporters = redis.call('ZCARD', reporters_key)
 local reported = redis.call('ZSCORE', reporters_key, instance) and 1 or 0
 if state == 'closed' and reporters >= quorum then
@@ -271,7 +272,7 @@ local leased = math.max(0, math.min(request, free))
 tat = tat + leased * emission
 redis.call('SET', tat_key, tostring(tat), 'PX', math.ceil(tat - time + interval + 1000))
 redis.call('ZADD', instances_key, time, instance)
-keep_timed_within(instances_key, time - presence, time)
+keep_timed_within(instances_key, presence, time)
 redis.call('PEXPIRE', instances_key, math.ceil(presence * 2))
 return { tostring(leased), tostring(tat - time), redis.call('ZCARD', instances_key) }
 `);
