@@ -19,6 +19,7 @@ import { createServer as createNetServer, type AddressInfo, type Server } from '
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, errors, fetch as undiciFetch, interceptors, request } from 'undici';
+import { readRetryAfter } from '../../src/backoff/retry-after';
 import { isFailureBeforeProcessing } from '../../src/classify/before-processing';
 import { classifyError } from '../../src/classify/classify-error';
 import { ErrorCategory } from '../../src/classify/error-category';
@@ -179,6 +180,92 @@ describe('real failures from live local servers', () => {
       expect(classifyError(error)).toBe(category);
       expect(isFailureBeforeProcessing(error)).toBe(beforeProcessing);
       expect(isRateLimitError(error)).toBe(rateLimit);
+    },
+  );
+
+  it.each<[number, ErrorCategory, boolean, boolean]>([
+    [429, RETRYABLE, true, true],
+    [503, RETRYABLE, true, false],
+    [500, RETRYABLE, false, false],
+    [408, TIMEOUT, false, false],
+  ])(
+    'interceptors.retry() giving up on status %i: RequestRetryError, by status, Retry-After kept',
+    async (status, category, beforeProcessing, rateLimit) => {
+      const url = await serve((_incoming, response) => {
+        response.writeHead(status, { 'retry-after': '4' });
+        response.end();
+      });
+      const dispatcher = agent().compose(
+        interceptors.retry({
+          maxRetries: 1,
+          minTimeout: 1,
+          maxTimeout: 1,
+          retryAfter: false,
+          statusCodes: [status],
+        }),
+      );
+      const error = await rejectionOf(() => request(url, { dispatcher }));
+      expect(error).toBeInstanceOf(errors.RequestRetryError);
+      expect(classifyError(error)).toBe(category);
+      expect(isFailureBeforeProcessing(error)).toBe(beforeProcessing);
+      expect(isRateLimitError(error)).toBe(rateLimit);
+      expect(readRetryAfter(error, Date.now())).toBe(4_000);
+    },
+  );
+
+  it.each<[string, () => Agent, (url: string, dispatcher: Agent) => Promise<unknown>, string]>([
+    [
+      'HeadersOverflowError',
+      () => agent({ maxHeaderSize: 1_024 }),
+      (url, dispatcher) => request(`${url}/long-header`, { dispatcher }),
+      'UND_ERR_HEADERS_OVERFLOW',
+    ],
+    [
+      'ResponseExceededMaxSizeError',
+      () => agent({ maxResponseSize: 1_024 }),
+      async (url, dispatcher) => (await request(`${url}/large`, { dispatcher })).body.text(),
+      'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+    ],
+    [
+      'InvalidArgumentError (throwOnError was removed in undici 7)',
+      () => agent(),
+      (url, dispatcher) =>
+        request(url, { dispatcher, throwOnError: true } as Parameters<typeof request>[1]),
+      'UND_ERR_INVALID_ARG',
+    ],
+    [
+      'ClientDestroyedError',
+      () => {
+        const destroyed = agent();
+        void destroyed.destroy();
+        return destroyed;
+      },
+      (url, dispatcher) => request(url, { dispatcher }),
+      'UND_ERR_DESTROYED',
+    ],
+  ])('%s: NON_RETRYABLE', async (_label, makeAgent, call, code) => {
+    const url = await serve((incoming, response) => {
+      if (incoming.url === '/long-header') response.setHeader('x-long', 'a'.repeat(4_096));
+      response.end(incoming.url === '/large' ? Buffer.alloc(4_096) : 'ok');
+    });
+    const error = await rejectionOf(() => call(url, makeAgent()));
+    expect(error).toMatchObject({ code });
+    expect(classifyError(error)).toBe(NON_RETRYABLE);
+    expect(isFailureBeforeProcessing(error)).toBe(false);
+  });
+
+  it.each<[string, (url: string, signal: AbortSignal) => Promise<unknown>]>([
+    ['request()', (url, signal) => request(url, { dispatcher: agent(), signal })],
+    ['fetch()', (url, signal) => undiciFetch(url, { dispatcher: agent(), signal })],
+  ])(
+    '%s under AbortSignal.timeout(): the DOMException TimeoutError itself, TIMEOUT',
+    async (_label, call) => {
+      const url = await serve(() => undefined);
+      const error = await rejectionOf(() => call(url, AbortSignal.timeout(10)));
+      expect(error).toBeInstanceOf(DOMException);
+      expect((error as DOMException).name).toBe('TimeoutError');
+      expect(classifyError(error)).toBe(TIMEOUT);
+      expect(isFailureBeforeProcessing(error)).toBe(false);
     },
   );
 
