@@ -55,3 +55,47 @@ describe("the AWS SDK's connection timeout", () => {
     expect(isFailureBeforeProcessing(otherError)).toBe(false);
   });
 });
+
+describe('the kernel’s connect timeout', () => {
+  // As Node's net module reports a connect() that the kernel gave up on (no autoSelectFamily, a
+  // single address): ETIMEDOUT with `syscall: 'connect'`.
+  const kernelConnectTimeout = (): Error =>
+    Object.assign(new Error('connect ETIMEDOUT 10.255.255.1:443'), {
+      code: 'ETIMEDOUT',
+      errno: -110,
+      syscall: 'connect',
+      address: '10.255.255.1',
+      port: 443,
+    });
+
+  test('is known to come before the request was sent', () => {
+    expect(isFailureBeforeProcessing(kernelConnectTimeout())).toBe(true);
+  });
+
+  test('as is the AWS SDK’s rename of it to a TimeoutError that keeps the code', () => {
+    const renamed = Object.assign(kernelConnectTimeout(), { name: 'TimeoutError' });
+    expect(isFailureBeforeProcessing(renamed)).toBe(true);
+  });
+
+  test('but a read that timed out on a connected socket is not', () => {
+    const readTimeout = Object.assign(new Error('read ETIMEDOUT'), {
+      code: 'ETIMEDOUT',
+      syscall: 'read',
+    });
+    expect(isFailureBeforeProcessing(readTimeout)).toBe(false);
+  });
+
+  test('is retried by a method that must not run twice, and through fetch’s wrapper', async () => {
+    let calls = 0;
+    const result = withRetry(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new TypeError('fetch failed', { cause: kernelConnectTimeout() });
+        return 'charged once';
+      },
+      { idempotent: false, initialDelay: 0, maxDelay: 0 },
+    );
+    await expect(result).resolves.toBe('charged once');
+    expect(calls).toBe(2);
+  });
+});

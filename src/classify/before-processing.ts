@@ -1,6 +1,13 @@
 import { isCallerAbort } from './caller-abort';
 import { categorizeOneError, hasDefiniteSignal } from './categorize-one-error';
-import { findInErrorChain, readCode, readHttpStatus, readMessage, readName } from './error-shape';
+import {
+  findInErrorChain,
+  readCode,
+  readHttpStatus,
+  readMessage,
+  readName,
+  readString,
+} from './error-shape';
 import { showsRateLimit } from './rate-limit-signals';
 
 /** Failures while connecting: the request was never sent. */
@@ -16,7 +23,7 @@ const beforeProcessingCodes: ReadonlySet<string> = new Set([
 /**
  * Whether the error is known to have happened before the server processed the request, so that even
  * a call that must not run twice (`idempotent: false`) may be retried: a refused connection, a connect
- * timeout, a DNS failure, HTTP 429 or 503, any rate limit (throttled means rejected). A reset socket,
+ * timeout (undici's, Node's, the kernel's, the AWS SDK's), a DNS failure, HTTP 429 or 503, any rate limit (throttled means rejected). A reset socket,
  * a broken pipe, a headers timeout, 500, 502 and 504 may come after the work was done: false.
  */
 export function isFailureBeforeProcessing(error: unknown): boolean {
@@ -31,6 +38,8 @@ function inspectForBeforeProcessing(error: unknown): boolean | undefined {
   if (isCallerAbort(error)) return false;
   const code = readCode(error);
   if (code !== undefined && beforeProcessingCodes.has(code)) return true;
+  // The kernel gave up on `connect()`; an ETIMEDOUT of a connected socket (a read) may come late.
+  if (code === 'ETIMEDOUT' && readString(error, 'syscall') === 'connect') return true;
   if (isAwsSdkConnectTimeout(error)) return true;
   if (showsRateLimit(error, hasDefiniteSignal)) return true;
   if (typeof error === 'object' && error !== null) {
