@@ -66,58 +66,6 @@ describe('RedisRateLimiter given a lease larger than it asked for', () => {
   });
 });
 
-describe('RedisBreaker given replies that are not its script’s', () => {
-  it('decides with its local breaker, as when Redis is down, and still opens', async () => {
-    // A server (or proxy) that answers every script with something else.
-    const answer = async () => 'OK';
-    const breaker = new RedisBreaker({
-      client: { evalsha: answer, eval: answer },
-      key: 'garbage-breaker',
-      consecutiveFailures: 2,
-      breakDuration: 60_000,
-    });
-    try {
-      await breaker.sync();
-      expect(breaker.fleetReachable).toBe(false);
-      for (let i = 0; i < 2; i++) {
-        const ticket = breaker.enter(undefined);
-        expect(ticket).not.toBe(0);
-        breaker.failed(undefined, ticket, new Error('down'), ErrorCategory.NETWORK, 0);
-      }
-      await breaker.sync();
-      expect(breaker.state).toBe('open');
-      expect(breaker.enter(undefined)).toBe(0);
-    } finally {
-      await breaker.close();
-    }
-  });
-});
-
-describe('RedisRetryBudget given replies that are not its script’s', () => {
-  it('decides with its local budget, as when Redis is down', async () => {
-    const answer = async () => null;
-    const budget = new RedisRetryBudget({
-      client: { evalsha: answer, eval: answer },
-      key: 'garbage-budget',
-      ratio: 0.1,
-      minPerSecond: 1,
-      window: 10_000,
-    });
-    try {
-      let granted = 0;
-      // Twenty exchanges' worth of retries, none earned by a call: the local budget's 10 at most.
-      for (let round = 0; round < 20; round++) {
-        await budget.sync();
-        for (let i = 0; i < 20; i++) if (budget.tryRetry()) granted += 1;
-      }
-      expect(granted).toBeLessThanOrEqual(10);
-      expect(budget.fleetReachable).toBe(false);
-    } finally {
-      await budget.close();
-    }
-  });
-});
-
 describe('RedisBreaker given a reply with a field no number can be made of', () => {
   it('reads it without throwing on the claim of a trial call’s place', async () => {
     // An open circuit whose break is over: the next attempt claims a trial call's place.
@@ -145,100 +93,111 @@ describe('RedisBreaker given a reply with a field no number can be made of', () 
   });
 });
 
-describe('replies whose fields are not numbers, or are negative', () => {
-  // Each field of these scripts' replies is a count, a wait or a flag: a number >= 0.
-  const budgetReplies = [
-    ['x', 'x', 'x', 'x'],
-    ['0', '-1000', '1', 1],
-    ['', '', '', ''],
-  ];
+/** Retries a budget granted over twenty exchanges answered with `reply`, none earned by a call. */
+async function retriesGrantedAnswered(
+  reply: unknown,
+): Promise<{ granted: number; fleet: boolean }> {
+  const budget = new RedisRetryBudget({
+    client: scriptedClient(reply).client,
+    key: 'garbage-budget',
+    ratio: 0.1,
+    minPerSecond: 1,
+    window: 10_000,
+  });
+  try {
+    let granted = 0;
+    for (let round = 0; round < 20; round++) {
+      await budget.sync();
+      for (let i = 0; i < 20; i++) if (budget.tryRetry()) granted += 1;
+    }
+    return { granted, fleet: budget.fleetReachable };
+  } finally {
+    await budget.close();
+  }
+}
 
-  it.each(budgetReplies)(
-    'leave RedisRetryBudget to its local budget, as when Redis is down (%p, %p, ...)',
-    async (...reply) => {
-      const answer = async () => reply;
-      const budget = new RedisRetryBudget({
-        client: { evalsha: answer, eval: answer },
-        key: 'garbage-fields-budget',
-        ratio: 0.1,
-        minPerSecond: 1,
-        window: 10_000,
-      });
-      try {
-        let granted = 0;
-        for (let round = 0; round < 20; round++) {
-          await budget.sync();
-          for (let i = 0; i < 20; i++) if (budget.tryRetry()) granted += 1;
-        }
-        expect(budget.fleetReachable).toBe(false);
-        // The local budget's 10 (minPerSecond x window) at most; read as an empty window (or a
-        // negative count of retries), each exchange would allow 10 more.
-        expect(granted).toBeLessThanOrEqual(10);
-      } finally {
-        await budget.close();
-      }
-    },
-  );
+/** Turns a limiter granted at once over ten exchanges answered with `reply`. */
+async function turnsGrantedAnswered(reply: unknown): Promise<{ granted: number; fleet: boolean }> {
+  const limiter = new RedisRateLimiter({
+    client: scriptedClient(reply).client,
+    key: 'garbage-limiter',
+    limit: 10,
+    interval: 60_000,
+    maxWait: 0,
+  });
+  try {
+    let granted = 0;
+    for (let round = 0; round < 10; round++) {
+      await limiter.sync();
+      for (let i = 0; i < 20; i++) if (limiter.tryAcquire(1, 0, Date.now()) === 0) granted += 1;
+    }
+    return { granted, fleet: limiter.fleetReachable };
+  } finally {
+    await limiter.close();
+  }
+}
 
-  it.each([
-    ['x', 'x', 'x'],
-    ['-5', '-1e9', '1'],
-  ])(
-    'leave RedisRateLimiter to its local share, as when Redis is down (%p, %p, %p)',
-    async (...reply) => {
-      const answer = async () => reply;
-      const limiter = new RedisRateLimiter({
-        client: { evalsha: answer, eval: answer },
-        key: 'garbage-fields-limiter',
-        limit: 10,
-        interval: 60_000,
-        maxWait: 0,
-      });
-      try {
-        let granted = 0;
-        for (let round = 0; round < 10; round++) {
-          await limiter.sync();
-          for (let i = 0; i < 20; i++) if (limiter.tryAcquire(1, 0, Date.now()) === 0) granted += 1;
-        }
-        expect(limiter.fleetReachable).toBe(false);
-        // Its limit of 10 a minute; read as a fleet with all its quota free, each exchange would
-        // let 10 more pass.
-        expect(granted).toBeLessThanOrEqual(10);
-      } finally {
-        await limiter.close();
-      }
-    },
-  );
+/** The state of a breaker, answered with `reply`, after two failures (it opens after two). */
+async function breakerStateAnswered(reply: unknown): Promise<{ state: string; fleet: boolean }> {
+  const breaker = new RedisBreaker({
+    client: scriptedClient(reply).client,
+    key: 'garbage-breaker',
+    consecutiveFailures: 2,
+    breakDuration: 60_000,
+  });
+  try {
+    await breaker.sync();
+    const fleet = breaker.fleetReachable;
+    for (let i = 0; i < 2; i++) {
+      const ticket = breaker.enter(undefined);
+      expect(ticket).not.toBe(0);
+      breaker.failed(undefined, ticket, new Error('down'), ErrorCategory.NETWORK, 0);
+    }
+    await breaker.sync();
+    expect(breaker.state === 'open').toBe(breaker.enter(undefined) === 0);
+    return { state: breaker.state, fleet };
+  } finally {
+    await breaker.close();
+  }
+}
 
-  it.each([
-    ['closed', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'],
-    ['sideways', '0', '0', '0', 0, 0, '1', 0, '0'],
-    ['closed', '0', '0', '-9', 0, 0, '1', 0, '0'],
-  ])(
-    'leave RedisBreaker to its local breaker, which still opens (%p, %p, ...)',
-    async (...reply) => {
-      const answer = async () => reply;
-      const breaker = new RedisBreaker({
-        client: { evalsha: answer, eval: answer },
-        key: 'garbage-fields-breaker',
-        consecutiveFailures: 2,
-        breakDuration: 60_000,
-      });
-      try {
-        await breaker.sync();
-        expect(breaker.fleetReachable).toBe(false);
-        for (let i = 0; i < 2; i++) {
-          const ticket = breaker.enter(undefined);
-          expect(ticket).not.toBe(0);
-          breaker.failed(undefined, ticket, new Error('down'), ErrorCategory.NETWORK, 0);
-        }
-        await breaker.sync();
-        expect(breaker.state).toBe('open');
-      } finally {
-        await breaker.close();
-      }
-    },
-  );
+// A whole reply of another kind (a proxy's 'OK', a nil), or fields that are not what the scripts
+// return: each field of their replies is a count, a wait or a flag, a number >= 0 (the breaker's
+// first, its state). Each is a failed exchange: the policy decides with its local state, as when
+// Redis is down.
+describe('replies that are not the scripts’ own', () => {
+  it.each<[string, unknown]>([
+    ['a nil', null],
+    ['text fields', ['x', 'x', 'x', 'x']],
+    ['a negative count of retries', ['0', '-1000', '1', 1]],
+    ['empty fields', ['', '', '', '']],
+  ])('leave RedisRetryBudget to its local budget (%s)', async (_, reply) => {
+    const { granted, fleet } = await retriesGrantedAnswered(reply);
+    expect(fleet).toBe(false);
+    // The local budget's 10 (minPerSecond x window) at most; read as an empty window (or a
+    // negative count of retries), each exchange would allow 10 more.
+    expect(granted).toBeLessThanOrEqual(10);
+  });
+
+  it.each<[string, unknown]>([
+    ['text fields', ['x', 'x', 'x']],
+    ['negative fields', ['-5', '-1e9', '1']],
+  ])('leave RedisRateLimiter to its local share (%s)', async (_, reply) => {
+    const { granted, fleet } = await turnsGrantedAnswered(reply);
+    expect(fleet).toBe(false);
+    // Its limit of 10 a minute; read as a fleet with all its quota free, each exchange would let
+    // 10 more pass.
+    expect(granted).toBeLessThanOrEqual(10);
+  });
+
+  it.each<[string, unknown]>([
+    ['a proxy’s OK', 'OK'],
+    ['text fields', ['closed', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x']],
+    ['a state of no circuit', ['sideways', '0', '0', '0', 0, 0, '1', 0, '0']],
+    ['a negative field', ['closed', '0', '0', '-9', 0, 0, '1', 0, '0']],
+  ])('leave RedisBreaker to its local breaker, which still opens (%s)', async (_, reply) => {
+    await expect(breakerStateAnswered(reply)).resolves.toEqual({ state: 'open', fleet: false });
+  });
 });
 
 describe('RedisRateLimiter given a late reply that is not its script’s', () => {
