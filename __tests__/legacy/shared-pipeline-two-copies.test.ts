@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Retry, RetryDefaults } from '../../src';
 import { collectGarbage } from '../decorators/collect-garbage';
-import { expectSubclassRetryOnResult } from '../decorators/subclass-result-check';
+import { decoratedBase, expectSubclassRetryOnResult } from '../decorators/subclass-result-check';
 
 // With legacy decorators, two copies of the package in one process share their class records
 // (reflect-metadata, one key): a subclass's `@RetryDefaults` from one copy applies to a method
@@ -24,28 +24,9 @@ it('applies a subclass’s defaults from a second copy to a method the first dec
   await expectSubclassRetryOnResult(Retry, second.RetryDefaults);
 });
 
-/** A class whose method a second copy decorated, and nothing else of that copy. */
-async function baseDecoratedBySecondCopy(): Promise<
-  new () => { busyLeft: number; call(): Promise<string> }
-> {
-  const { Retry: secondRetry } = loadSecondCopy();
-  class Base {
-    busyLeft = 0;
-    @secondRetry({ jitter: 'none', initialDelay: 0, budget: false })
-    async call(): Promise<string> {
-      if (this.busyLeft > 0) {
-        this.busyLeft -= 1;
-        return 'busy';
-      }
-      return 'answer';
-    }
-  }
-  await expect(new Base().call()).resolves.toBe('answer');
-  return Base;
-}
-
 it('applies a subclass’s defaults to a method of a copy that only its class still holds', async () => {
-  const Base = await baseDecoratedBySecondCopy();
+  // Nothing of the second copy is kept but the class its `Retry` decorated.
+  const Base = await decoratedBase(loadSecondCopy().Retry);
   await collectGarbage();
 
   @RetryDefaults({ retryOnResult: (value) => value === 'busy' })
