@@ -18,6 +18,7 @@ import {
   ValidationException,
   type BedrockRuntimeClient,
 } from '@aws-sdk/client-bedrock-runtime';
+import http2 from 'node:http2';
 import {
   createLocalBedrockClient,
   defaultReplyText,
@@ -215,6 +216,23 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
       // HTTP/2: the SDK's own TimeoutError; HTTP/1.1: 'socket hang up' (inside jest the SDK wraps Node's error).
       expect(error.message).toMatch(
         protocol === 'http2' ? /did not get a response/ : /socket hang up/,
+      );
+      const next = await client.send(new ConverseCommand({ modelId, messages }));
+      expect(next.output?.message?.content?.[0]?.text).toBe(defaultReplyText);
+    });
+
+    it('resets the stream with the code given (HTTP/1.1: drops the connection)', async () => {
+      server.enqueue('Converse', {
+        kind: 'reset-stream',
+        code: http2.constants.NGHTTP2_REFUSED_STREAM,
+      });
+
+      const error = await rejectionOf(client.send(new ConverseCommand({ modelId, messages })));
+
+      expect(error.$metadata?.httpStatusCode).toBeUndefined();
+      // Inside jest the SDK wraps Node's error in a bare Error whose message quotes it.
+      expect(error.message).toMatch(
+        protocol === 'http2' ? /ERR_HTTP2_STREAM_ERROR.*NGHTTP2_REFUSED_STREAM/ : /socket hang up/,
       );
       const next = await client.send(new ConverseCommand({ modelId, messages }));
       expect(next.output?.message?.content?.[0]?.text).toBe(defaultReplyText);

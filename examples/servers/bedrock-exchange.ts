@@ -11,6 +11,8 @@ export interface Exchange {
   /** Fires when the response finished or the peer went away. */
   onClose(listener: () => void): void;
   disconnect(): void;
+  /** Reset the HTTP/2 stream with this error code; over HTTP/1.1, drop the connection. */
+  resetStream(code: number): void;
 }
 
 export interface ResponseSink {
@@ -33,6 +35,7 @@ export function http1Exchange(
     response,
     onClose: (listener) => response.once('close', listener),
     disconnect: () => request.socket.destroy(),
+    resetStream: () => request.socket.destroy(),
   };
 }
 
@@ -49,5 +52,6 @@ export function http2Exchange(
     onClose: (listener) => response.once('close', listener),
     // The compatibility socket refuses destroy(); ending the session is the HTTP/2 connection drop.
     disconnect: () => request.stream.session?.destroy(),
+    resetStream: (code) => request.stream.close(code),
   };
 }

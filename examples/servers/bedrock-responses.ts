@@ -95,6 +95,16 @@ export interface DisconnectReply extends Delayed {
   kind: 'disconnect';
 }
 
+/**
+ * Reset the stream with this HTTP/2 error code (`http2.constants.NGHTTP2_*`) without answering, as a
+ * server refusing it does (NGHTTP2_REFUSED_STREAM: not processed). HTTP/1.1 has no streams: the
+ * connection is dropped, as for a disconnect.
+ */
+export interface ResetStreamReply extends Delayed {
+  kind: 'reset-stream';
+  code: number;
+}
+
 export type ScriptedResponse =
   | ConverseReply
   | InvokeReply
@@ -103,7 +113,8 @@ export type ScriptedResponse =
   | StreamExceptionReply
   | ErrorReply
   | RawReply
-  | DisconnectReply;
+  | DisconnectReply
+  | ResetStreamReply;
 
 export const defaultReplyText = 'Hello from the local Bedrock.';
 

@@ -60,6 +60,7 @@ export type {
   ErrorReply,
   InvokeReply,
   RawReply,
+  ResetStreamReply,
   StreamExceptionReply,
   StreamFailure,
   TokenUsage,
@@ -325,6 +326,9 @@ export class LocalBedrockServer {
         return;
       case 'disconnect':
         exchange.disconnect();
+        return;
+      case 'reset-stream':
+        exchange.resetStream(response.code);
         return;
       case 'stream-exception':
         this.#startStream(operation, sink);

@@ -18,13 +18,18 @@ const beforeProcessingCodes: ReadonlySet<string> = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   // Node's net.connect with autoSelectFamily: every address attempt timed out before connecting.
   'ERR_SOCKET_CONNECTION_TIMEOUT',
+  // node:http2 refused a new stream on a session going away (GOAWAY) or destroyed.
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
 ]);
 
 /**
  * Whether the error is known to have happened before the server processed the request, so that even
  * a call that must not run twice (`idempotent: false`) may be retried: a refused connection, a connect
- * timeout (undici's, Node's, the kernel's, the AWS SDK's), a DNS failure, HTTP 429 or 503, any rate limit (throttled means rejected). A reset socket,
- * a broken pipe, a headers timeout, 500, 502 and 504 may come after the work was done: false.
+ * timeout (undici's, Node's, the kernel's, the AWS SDK's), a DNS failure, an HTTP/2 stream refused
+ * (REFUSED_STREAM, or a new stream on a session going away), HTTP 429 or 503, any rate limit
+ * (throttled means rejected). A reset socket or stream, a broken pipe, a headers timeout, 500, 502
+ * and 504 may come after the work was done: false.
  */
 export function isFailureBeforeProcessing(error: unknown): boolean {
   try {
@@ -41,6 +46,7 @@ function inspectForBeforeProcessing(error: unknown): boolean | undefined {
   // The kernel gave up on `connect()`; an ETIMEDOUT of a connected socket (a read) may come late.
   if (code === 'ETIMEDOUT' && readString(error, 'syscall') === 'connect') return true;
   if (isAwsSdkConnectTimeout(error)) return true;
+  if (code === 'ERR_HTTP2_STREAM_ERROR' && isRefusedStream(error)) return true;
   if (showsRateLimit(error, hasDefiniteSignal)) return true;
   if (typeof error === 'object' && error !== null) {
     const status = readHttpStatus(error);
@@ -63,4 +69,13 @@ function isAwsSdkConnectTimeout(error: unknown): boolean {
     (typeof error !== 'object' || error === null || readHttpStatus(error) === undefined) &&
     (readMessage(error) ?? '').includes('did not establish a connection')
   );
+}
+
+/**
+ * RFC 9113 section 8.7: a stream the server reset with REFUSED_STREAM was not processed. Node names
+ * the reset's code only in the message of its ERR_HTTP2_STREAM_ERROR ("Stream closed with error
+ * code NGHTTP2_REFUSED_STREAM"); the message is read for that code alone.
+ */
+function isRefusedStream(error: unknown): boolean {
+  return (readMessage(error) ?? '').endsWith(' NGHTTP2_REFUSED_STREAM');
 }

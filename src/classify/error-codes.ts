@@ -19,6 +19,15 @@ const nodeSystemCodes: ReadonlyMap<string, ErrorCategory> = new Map([
   ['ERR_SOCKET_CONNECTION_TIMEOUT', TIMEOUT],
 ]);
 
+/** Node's HTTP/2 client (`node:http2`), the AWS SDK's default transport. */
+const nodeHttp2Codes: ReadonlyMap<string, ErrorCategory> = new Map([
+  // The server reset the stream (RST_STREAM); like ECONNRESET, it may come after the work was done.
+  ['ERR_HTTP2_STREAM_ERROR', NETWORK],
+  // A new stream refused on a session going away (GOAWAY) or destroyed: nothing was sent.
+  ['ERR_HTTP2_GOAWAY_SESSION', NETWORK],
+  ['ERR_HTTP2_INVALID_SESSION', NETWORK],
+]);
+
 /** undici 7 (lib/core/errors.js). UND_ERR_RESPONSE and UND_ERR_REQ_RETRY are absent: they go by status. */
 const undiciCodes: ReadonlyMap<string, ErrorCategory> = new Map([
   ['UND_ERR_CONNECT_TIMEOUT', TIMEOUT],
@@ -59,7 +68,7 @@ export function isStatusCarryingCode(code: string): boolean {
 
 /** The category of a Node or undici error code, or `undefined` when the code is not known. */
 export function categorizeErrorCode(code: string): ErrorCategory | undefined {
-  const known = nodeSystemCodes.get(code) ?? undiciCodes.get(code);
+  const known = nodeSystemCodes.get(code) ?? nodeHttp2Codes.get(code) ?? undiciCodes.get(code);
   if (known !== undefined) return known;
   // llhttp rejected the response bytes: a broken server, not a passing fault.
   if (code.startsWith('HPE_')) return NON_RETRYABLE;
