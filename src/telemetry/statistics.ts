@@ -95,7 +95,10 @@ export class CallStatistics {
   vetoed = 0;
   /** Hedged attempts started (`@Hedge`): attempts, not retries. */
   hedges = 0;
-  /** First attempts that never ran: their wait for a rate limiter's turn was aborted. */
+  /**
+   * First attempts that never ran: their wait for a rate limiter's turn was aborted, or a policy's
+   * own user code (`cost`, `key`) threw while admitting them.
+   */
   unstarted = 0;
 
   [statisticsKey](): MethodStats {
@@ -112,8 +115,9 @@ export class CallStatistics {
 
 /**
  * An attempt counted as made (a first attempt, a retry, a hedge) that will not run after all: the
- * caller aborted it, or its hedge lost, while it waited for its turn. `attemptNumber` is the one it
- * was admitted as: a hedge started meanwhile has moved the call's record on (`call.attempt`).
+ * caller aborted it, or its hedge lost, while it waited for its turn, or a policy's user code threw
+ * while admitting it. `attemptNumber` is the one it was admitted as: a hedge started meanwhile has
+ * moved the call's record on (`call.attempt`).
  */
 export function countAttemptNotStarted(attempt: CallRecord, attemptNumber: number): void {
   const { statistics } = attempt.pipeline;
