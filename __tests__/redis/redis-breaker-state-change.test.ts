@@ -6,7 +6,13 @@ import { HttpError, stats, withRetry, type CircuitStateMessage } from '../../src
 import { ErrorCategory } from '../../src/classify/error-category';
 import { RedisBreaker } from '../../src/redis';
 import { startLatencyProxy } from './latency-proxy';
-import { connectClient, sharedRedisPort, uniqueKey, type TestClient } from './shared-redis';
+import {
+  connectClient,
+  controlledClient,
+  sharedRedisPort,
+  uniqueKey,
+  type TestClient,
+} from './shared-redis';
 
 describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind) => {
   let client: TestClient;
@@ -82,23 +88,6 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s switchin
         target.failed(undefined, ticket, networkFailure(), ErrorCategory.NETWORK, 0);
       }
     }
-  }
-
-  /** `test`'s client seen through its script commands, which fail while `down` (Redis lost). */
-  function switchable(test: TestClient): { down: boolean; client: TestClient['client'] } {
-    const real = test.client as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const through =
-      (name: string) =>
-      async (...args: unknown[]): Promise<unknown> => {
-        if (switched.down) throw new Error('Connection is closed.');
-        return real[name]!(...args);
-      };
-    const commands =
-      test.kind === 'ioredis'
-        ? { evalsha: through('evalsha'), eval: through('eval') }
-        : { evalSha: through('evalSha'), eval: through('eval') };
-    const switched = { down: false, client: commands as unknown as TestClient['client'] };
-    return switched;
   }
 
   /** What reached `tenacious:circuit-state` (published first) and `onStateChange`, in order. */
@@ -219,11 +208,11 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s switchin
   });
 
   it('ignores a report, back on the fleet, of an attempt its own breaker admitted', async () => {
-    const redis = switchable(client);
+    const { control: redis, client: switched } = controlledClient(client);
     const seen = watch();
     redis.down = true;
     const target = new RedisBreaker({
-      client: redis.client,
+      client: switched,
       key: uniqueKey('late-local-report'),
       consecutiveFailures: 1,
       breakDuration: 60_000,
@@ -258,11 +247,11 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s switchin
   });
 
   it('starts a new round of its own trial calls when it rejoins the fleet meanwhile', async () => {
-    const redis = switchable(client);
+    const { control: redis, client: switched } = controlledClient(client);
     const seen = watch();
     redis.down = true;
     const target = new RedisBreaker({
-      client: redis.client,
+      client: switched,
       key: uniqueKey('late-local-trial'),
       consecutiveFailures: 1,
       breakDuration: 60_000,

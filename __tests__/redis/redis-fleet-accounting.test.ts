@@ -3,40 +3,7 @@
 // switched between the fleet and its local share, and retries granted through Redis in `stats()`.
 import { stats } from '../../src';
 import { RedisBreaker, RedisRateLimiter, RedisRetryBudget } from '../../src/redis';
-import { connectClient, uniqueKey, type TestClient } from './shared-redis';
-
-/**
- * The test's client, whose script replies can be held back (the command reaches Redis at once,
- * its reply is delivered when the test lets it go) or refused (Redis lost).
- */
-function controlledClient(underlying: TestClient) {
-  const real = underlying.client as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const control = {
-    down: false,
-    held: [] as Array<() => void>,
-    holding: false,
-    /** Delivers every reply held back so far. */
-    letGo(): void {
-      control.holding = false;
-      for (const deliver of control.held.splice(0)) deliver();
-    },
-  };
-  const through =
-    (name: string) =>
-    async (...args: unknown[]): Promise<unknown> => {
-      if (control.down) throw new Error('Connection is closed.');
-      const reply = real[name]!(...args) as Promise<unknown>;
-      if (!control.holding) return reply;
-      const answered = await reply;
-      if (control.holding) await new Promise<void>((resolve) => control.held.push(resolve));
-      return answered;
-    };
-  const client =
-    underlying.kind === 'ioredis'
-      ? { evalsha: through('evalsha'), eval: through('eval') }
-      : { evalSha: through('evalSha'), eval: through('eval') };
-  return { control, client };
-}
+import { connectClient, controlledClient, uniqueKey, type TestClient } from './shared-redis';
 
 /** Lets the callbacks of settled replies run, and a command they sent leave. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));

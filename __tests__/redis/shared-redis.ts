@@ -119,3 +119,36 @@ export async function timersLeftHoldingProcess(action: () => Promise<void>): Pro
     hook.disable();
   }
 }
+
+/**
+ * The test's client, whose script replies can be held back (the command reaches Redis at once,
+ * its reply is delivered when the test lets it go) or refused (Redis lost).
+ */
+export function controlledClient(underlying: TestClient) {
+  const real = underlying.client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const control = {
+    down: false,
+    held: [] as Array<() => void>,
+    holding: false,
+    /** Delivers every reply held back so far. */
+    letGo(): void {
+      control.holding = false;
+      for (const deliver of control.held.splice(0)) deliver();
+    },
+  };
+  const through =
+    (name: string) =>
+    async (...args: unknown[]): Promise<unknown> => {
+      if (control.down) throw new Error('Connection is closed.');
+      const reply = real[name]!(...args) as Promise<unknown>;
+      if (!control.holding) return reply;
+      const answered = await reply;
+      if (control.holding) await new Promise<void>((resolve) => control.held.push(resolve));
+      return answered;
+    };
+  const client =
+    underlying.kind === 'ioredis'
+      ? { evalsha: through('evalsha'), eval: through('eval') }
+      : { evalSha: through('evalSha'), eval: through('eval') };
+  return { control, client };
+}
