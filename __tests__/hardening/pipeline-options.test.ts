@@ -1,5 +1,6 @@
 import {
   CircuitBreaker,
+  ErrorCategory,
   Retry,
   RetryDefaults,
   RetryContext,
@@ -83,6 +84,22 @@ describe('withRetry with the same options object, call after call', () => {
     expect(await attemptsOf()).toBe(2);
     rateLimit.maxAttempts = 4;
     expect(await attemptsOf()).toBe(4);
+  });
+
+  it('sees an option array changed in place, and checks it again', async () => {
+    const options = {
+      initialDelay: 0,
+      maxDelay: 0,
+      retryCategories: [ErrorCategory.TIMEOUT],
+      delays: [0],
+    };
+    expect(await attemptsOfWithRetry(options)).toBe(1); // a 503 is RETRYABLE, not TIMEOUT
+    options.retryCategories.push(ErrorCategory.RETRYABLE);
+    expect(await attemptsOfWithRetry(options)).toBe(3);
+    options.delays[0] = -1;
+    expect(() => withRetry(() => 1, options)).toThrow(
+      'withRetry: option "delays" must be a list of a number of milliseconds from 0 to 2147483647, got [-1]',
+    );
   });
 });
 

@@ -66,7 +66,8 @@ let defaultCallPipeline: Pipeline | undefined;
  * The pipeline of a `withRetry` call. Validating and compiling options costs far more than a call
  * that succeeds, and callers pass the same options object call after call, so the pipeline is kept
  * per options object and used again while the object's own keys and values (and those of its
- * `rateLimit`) are the ones it was compiled from: a changed option is never missed. Each own key is
+ * `rateLimit`) are the ones it was compiled from, an array's items included: a changed option is
+ * never missed, nor an array changed in place (`retryCategories.push(...)`). Each own key is
  * read once per call, and a pipeline is compiled from exactly the values read (validate-options.ts:
  * one snapshot), so a getter that answers differently on a second read cannot slip past.
  */
@@ -102,8 +103,51 @@ function compileAndKeep(
   const given = recordOf(snapshot);
   if (isPlainObject(given.rateLimit)) given.rateLimit = recordOf(rateLimitSnapshot);
   const pipeline = compileFunctionPipeline(given, callScope);
-  compiledByOptions.set(options, { pipeline, snapshot, rateLimitSnapshot });
+  compiledByOptions.set(options, {
+    pipeline,
+    snapshot: withArrayItems(snapshot),
+    rateLimitSnapshot: withArrayItems(rateLimitSnapshot),
+  });
   return pipeline;
+}
+
+/**
+ * An option array as a pipeline was compiled from it: the array and its items then. The pipeline
+ * may keep the array itself (`delays`) or what it made of its items (`retryCategories`), so an
+ * array changed in place is a changed option, compiled (and checked) again.
+ */
+class ArrayOption {
+  constructor(
+    readonly array: readonly unknown[],
+    readonly items: readonly unknown[],
+  ) {}
+}
+
+/**
+ * `snapshot` with each array value kept with a copy of its items. Copied only once compiling has
+ * validated it: a huge sparse array is refused at its first hole, never copied.
+ */
+function withArrayItems(snapshot: readonly unknown[]): readonly unknown[] {
+  return snapshot.map((entry, index) =>
+    index % 2 === 1 && Array.isArray(entry) ? new ArrayOption(entry, entry.slice()) : entry,
+  );
+}
+
+/** Whether `read` is the value `kept` in a snapshot: the same value, and an array's same items. */
+function isKeptValue(read: unknown, kept: unknown): boolean {
+  if (!(kept instanceof ArrayOption)) return read === kept;
+  if (read !== kept.array) return false;
+  const { array, items } = kept;
+  if (array.length !== items.length) return false;
+  for (let index = 0; index < items.length; index += 1) {
+    if (array[index] !== items[index]) return false;
+  }
+  return true;
+}
+
+/** A snapshot's value, as read from the options. */
+function readValue(kept: unknown): unknown {
+  return kept instanceof ArrayOption ? kept.array : kept;
 }
 
 interface CompiledOptions {
@@ -130,7 +174,10 @@ function changedSnapshot(
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue; // own keys only (own-keys.ts)
     const read = (value as Record<string, unknown>)[key];
-    if (fresh === undefined && (key !== previous![index] || read !== previous![index + 1])) {
+    if (
+      fresh === undefined &&
+      (key !== previous![index] || !isKeptValue(read, previous![index + 1]))
+    ) {
       fresh = previous!.slice(0, index);
     }
     if (fresh !== undefined) fresh.push(key, read);
@@ -142,7 +189,7 @@ function changedSnapshot(
 
 function snapshotValue(snapshot: readonly unknown[], key: string): unknown {
   for (let index = 0; index < snapshot.length; index += 2) {
-    if (snapshot[index] === key) return snapshot[index + 1];
+    if (snapshot[index] === key) return readValue(snapshot[index + 1]);
   }
   return undefined;
 }
@@ -151,7 +198,7 @@ function snapshotValue(snapshot: readonly unknown[], key: string): unknown {
 function recordOf(snapshot: readonly unknown[]): Record<string, unknown> {
   const record: Record<string, unknown> = mergeOwnKeys();
   for (let index = 0; index < snapshot.length; index += 2) {
-    record[snapshot[index] as string] = snapshot[index + 1];
+    record[snapshot[index] as string] = readValue(snapshot[index + 1]);
   }
   return record;
 }
