@@ -7,6 +7,8 @@ import {
   RetryOnRateLimit,
   retryable,
   withRetry,
+  type BackoffDelayOptions,
+  calculateBackoffDelay,
   type FunctionRetryOptions,
   type RetryOptions,
 } from '../../src';
@@ -318,3 +320,16 @@ withRetry(fetchReply, { onSuccess: (reply: Promise<Reply>) => void reply });
 
 // @ts-expect-error -- withRetry: an inferred listener still checks its use of the result
 withRetry(fetchReply, { onSuccess: (reply) => void reply.code });
+
+// --- calculateBackoffDelay takes the backoff fields only -----------------------------------
+
+calculateBackoffDelay(3, { jitter: 'none' });
+calculateBackoffDelay(2, { initialDelay: 100, maxDelay: 1_000, exponentialBase: 3 });
+calculateBackoffDelay(2, { jitter: 'decorrelated', previousDelay: 300, random: () => 0.5 });
+const backoffOnly: BackoffDelayOptions = { jitter: 'equal' };
+calculateBackoffDelay(2, backoffOnly);
+// @ts-expect-error -- a RetryOptions holds keys it refuses at run time ("unknown option")
+calculateBackoffDelay(2, sharedOptions);
+const retryFieldsToo = { jitter: 'none', maxAttempts: 4 } as const;
+// @ts-expect-error -- nor any other key
+calculateBackoffDelay(2, retryFieldsToo);

@@ -15,11 +15,22 @@ export interface BackoffDelayOptions extends Pick<
 }
 
 /**
+ * `Options` with every key that `BackoffDelayOptions` lacks made `never`: a `RetryOptions` (whose
+ * `maxAttempts` or `retryOn` would be refused at run time as unknown options) does not compile.
+ */
+export type OnlyBackoffDelayOptions<Options> = Options & {
+  readonly [Key in Exclude<keyof Options, keyof BackoffDelayOptions>]: never;
+};
+
+/**
  * The delay in ms after attempt `attempt` (counting from 1) failed, as the retry loop computes it
  * (without Retry-After). With `jitter: 'none'` and the defaults, attempts 1..5 give
  * 1000, 2000, 4000, 8000, 16000.
  */
-export function calculateBackoffDelay(attempt: number, options?: BackoffDelayOptions): number {
+export function calculateBackoffDelay<Options extends BackoffDelayOptions>(
+  attempt: number,
+  options?: OnlyBackoffDelayOptions<Options>,
+): number {
   if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(
       `calculateBackoffDelay: attempt must be an integer >= 1, got ${describeValue(attempt)}`,
