@@ -89,10 +89,18 @@ async function undiciHttpError(response: UndiciResponseLike): Promise<HttpError>
   const controller = new AbortController();
   try {
     // dump() destroys the body when its signal aborts; destroy() too, for a shape without signals.
-    await withinErrorBodyTimeLimit(body.dump({ signal: controller.signal }), () => {
-      controller.abort();
-      body.destroy?.();
-    });
+    const timedOut = await withinErrorBodyTimeLimit(
+      body.dump({ signal: controller.signal }),
+      () => {
+        controller.abort();
+        body.destroy?.();
+      },
+    );
+    // dump() resolves however the body closed: a Readable that did not end (time limit, dropped
+    // connection, too large to drain) was cut, and the quote must not look like all of it.
+    if (timedOut || (body as { readableEnded?: unknown }).readableEnded === false) {
+      collector.markTruncated();
+    }
   } catch {
     // Freeing the connection is best effort: the HTTP error is what the caller must see.
   } finally {
