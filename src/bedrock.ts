@@ -244,8 +244,14 @@ async function* converseStreamEvents(
   input: ConverseStreamCommandInput,
   options?: BedrockCallOptions,
 ): AsyncGenerator<ConverseStreamOutput> {
-  const output = await this.send(new ConverseStreamCommand(input), options);
-  if (output.stream) yield* output.stream;
+  const request = new StreamRequest(options);
+  try {
+    const output = await this.send(new ConverseStreamCommand(input), request.options);
+    if (output.stream) yield* output.stream;
+    request.finished();
+  } finally {
+    request.release();
+  }
 }
 
 async function* invokeModelStreamEvents(
@@ -253,8 +259,52 @@ async function* invokeModelStreamEvents(
   input: InvokeModelWithResponseStreamCommandInput,
   options?: BedrockCallOptions,
 ): AsyncGenerator<ResponseStream> {
-  const output = await this.send(new InvokeModelWithResponseStreamCommand(input), options);
-  if (output.body) yield* output.body;
+  const request = new StreamRequest(options);
+  try {
+    const output = await this.send(
+      new InvokeModelWithResponseStreamCommand(input),
+      request.options,
+    );
+    if (output.body) yield* output.body;
+    request.finished();
+  } finally {
+    request.release();
+  }
+}
+
+/**
+ * The options of a stream's request, with a signal of its own: the SDK's event-stream decoder never
+ * closes the response body when its iteration is closed early, so a consumer that breaks out would
+ * leave the request (and the model's generation) running to the end of the answer. Aborted when
+ * the stream is left before its end; the caller's `abortSignal` aborts it too.
+ */
+class StreamRequest {
+  readonly options: BedrockCallOptions;
+  readonly #controller = new AbortController();
+  readonly #callerSignal: AbortSignal | undefined;
+  #done = false;
+  readonly #forwardAbort = (): void => this.#controller.abort(this.#callerSignal!.reason);
+
+  constructor(options: BedrockCallOptions | undefined) {
+    this.#callerSignal = options?.abortSignal;
+    if (this.#callerSignal?.aborted === true) this.#controller.abort(this.#callerSignal.reason);
+    else this.#callerSignal?.addEventListener('abort', this.#forwardAbort, { once: true });
+    this.options = { ...options, abortSignal: this.#controller.signal };
+  }
+
+  /** The response ended in full: nothing to cancel. */
+  finished(): void {
+    this.#done = true;
+  }
+
+  release(): void {
+    this.#callerSignal?.removeEventListener('abort', this.#forwardAbort);
+    if (!this.#done) {
+      this.#controller.abort(
+        new DOMException('the stream was closed by its consumer', 'AbortError'),
+      );
+    }
+  }
 }
 
 /**
