@@ -339,11 +339,15 @@ async function sdkMaxAttempts(client: BedrockRuntimeClient): Promise<number | un
     maxAttempts?: () => Promise<number>;
     retryStrategy?: () => Promise<unknown>;
   };
-  // The SDK's strategies expose getMaxAttempts(). A custom one (RetryStrategyV2) need not, and
-  // then decides for itself whatever maxAttempts says.
+  // The SDK's strategies expose getMaxAttempts(); its adaptive one, through the standard strategy
+  // it wraps. A custom one (RetryStrategyV2) need not, and then decides for itself whatever
+  // maxAttempts says.
+  type CountingStrategy = { getMaxAttempts?: () => Promise<number> | number };
   const strategy = (await config.retryStrategy?.()) as
-    { getMaxAttempts?: () => Promise<number> | number } | undefined;
+    (CountingStrategy & { standardRetryStrategy?: CountingStrategy }) | undefined;
   if (typeof strategy?.getMaxAttempts === 'function') return strategy.getMaxAttempts();
+  const wrapped = strategy?.standardRetryStrategy;
+  if (typeof wrapped?.getMaxAttempts === 'function') return wrapped.getMaxAttempts();
   if (strategy !== undefined && strategy !== null) return undefined;
   return (await config.maxAttempts?.()) ?? 1;
 }

@@ -207,6 +207,33 @@ describe.each(protocols)('ResilientBedrock client set-up over %s', (protocol) =>
       expect(sdkRetriesWarnings()).toEqual([]);
     });
 
+    it('in the adaptive retry mode is judged by its maxAttempts, as in the standard mode', async () => {
+      // The SDK's AdaptiveRetryStrategy keeps its attempts in a standard strategy of its own.
+      const oneAttempt = createLocalBedrockClient(server, { retryMode: 'adaptive' });
+      const threeAttempts = createLocalBedrockClient(server, {
+        retryMode: 'adaptive',
+        maxAttempts: 3,
+      });
+      clients.push(oneAttempt, threeAttempts);
+
+      const bedrock = new ResilientBedrock({ ...fastLanes, client: oneAttempt });
+      new ResilientBedrock({ client: threeAttempts });
+      await bedrock.converse(converseInput);
+      await settle();
+
+      expect(sdkRetriesWarnings()).toEqual([
+        {
+          message: expect.stringMatching(
+            /given to ResilientBedrock retries on its own \(maxAttempts 3\)/,
+          ),
+          type: 'TenaciousWarning',
+        },
+      ]);
+      expect(server.requests.map((request) => request.sdkRequest)).toEqual([
+        { attempt: 1, max: 1 },
+      ]);
+    });
+
     it('that still retries multiplies attempts, which is what the warning is about', async () => {
       const retryingClient = createLocalBedrockClient(server, { maxAttempts: 3 });
       clients.push(retryingClient);
