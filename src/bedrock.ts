@@ -248,7 +248,9 @@ async function* converseStreamEvents(
   try {
     const output = await this.send(new ConverseStreamCommand(input), request.options);
     if (output.stream) yield* output.stream;
-    request.finished();
+    request.ended();
+  } catch (error) {
+    throw request.failure(error);
   } finally {
     request.release();
   }
@@ -266,7 +268,9 @@ async function* invokeModelStreamEvents(
       request.options,
     );
     if (output.body) yield* output.body;
-    request.finished();
+    request.ended();
+  } catch (error) {
+    throw request.failure(error);
   } finally {
     request.release();
   }
@@ -292,9 +296,22 @@ class StreamRequest {
     this.options = { ...options, abortSignal: this.#controller.signal };
   }
 
-  /** The response ended in full: nothing to cancel. */
-  finished(): void {
+  /**
+   * The stream's events ran out: nothing to cancel. If the caller aborted, they ran out because of
+   * it (over HTTP/2, and over HTTP/1.1 after a frame's end, the SDK ends the stream quietly), so
+   * the abort's reason is thrown rather than a cut stream passing for a whole one.
+   */
+  ended(): void {
     this.#done = true;
+    this.#callerSignal?.throwIfAborted();
+  }
+
+  /**
+   * What the stream throws for `error`: the abort's reason once the caller aborted, as `fetch`
+   * does (over HTTP/1.1 the SDK fails the cut body with ECONNRESET), else the error itself.
+   */
+  failure(error: unknown): unknown {
+    return this.#callerSignal?.aborted === true ? this.#callerSignal.reason : error;
   }
 
   release(): void {

@@ -20,7 +20,9 @@ import {
 // it: the request ends at once, as an aborted one does, and the model stops generating. The SDK's
 // event-stream decoder alone never closes the response body it reads (its iteration is by hand),
 // so without this the request would run on to the end of the answer. The server here sends the
-// first event, then would wait 10 s before the next: only a cancelled request ends sooner.
+// first event, then would wait 10 s before the next: only a cancelled request ends sooner. A
+// caller's abort there cancels it too, and the stream rejects with the abort's reason: alone, the
+// SDK ends the stream quietly over HTTP/2 and fails it with ECONNRESET over HTTP/1.1.
 
 const protocols: BedrockProtocol[] = ['http2', 'http1'];
 const backoff = { initialDelay: 1, maxDelay: 50, random: () => 0 } as const;
@@ -80,6 +82,28 @@ describe.each(protocols)('a ResilientBedrock stream over %s', (protocol) => {
       expect(server.abandonedCount).toBe(abandonedBefore + 1);
       expect(server.requestCount()).toBe(1);
       expect(getEventListeners(signal, 'abort')).toEqual([]);
+    },
+  );
+
+  it.each(Object.keys(streams) as (keyof typeof streams)[])(
+    '%s: an abort after the first event rejects with the signal’s reason, not a cut stream',
+    async (method) => {
+      const controller = new AbortController();
+      const reason = new Error('the caller left');
+      const abandonedBefore = server.abandonedCount;
+      const events: unknown[] = [];
+      const reading = (async () => {
+        for await (const event of streams[method](controller.signal)) {
+          events.push(event);
+          controller.abort(reason);
+        }
+      })();
+
+      await expect(reading).rejects.toBe(reason);
+      await waitFor(() => server.abandonedCount > abandonedBefore, 2_000);
+      expect(events).toHaveLength(1);
+      expect(server.requestCount()).toBe(1);
+      expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
     },
   );
 
