@@ -90,6 +90,11 @@ describe('legacy @CircuitBreaker', () => {
   it('refuses bad options at definition, and use without parentheses', () => {
     expect(() => CircuitBreaker({ minimumThroughput: 0 })).toThrow(/minimumThroughput/);
     expect(() => {
+      @CircuitBreaker(null as never)
+      class GivenNull {}
+      return GivenNull;
+    }).toThrow(new TypeError('@CircuitBreaker: expected an options object, got null'));
+    expect(() => {
       // @ts-expect-error -- written without parentheses on a class
       @CircuitBreaker
       class Forgotten {}

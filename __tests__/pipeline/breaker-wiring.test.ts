@@ -386,6 +386,12 @@ describe('invalid breaker options are refused at definition, naming the option',
   ])('%s', (_name, define, message) => {
     expect(define).toThrow(message);
   });
+
+  it('@CircuitBreaker(null) is refused as new Breaker(null) and @Retry(null) are', () => {
+    expect(() => CircuitBreaker(null as never)).toThrow(
+      new TypeError('@CircuitBreaker: expected an options object, got null'),
+    );
+  });
 });
 
 describe('an attempt an inner policy refuses', () => {

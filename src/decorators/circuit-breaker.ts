@@ -24,7 +24,7 @@ export function CircuitBreaker(
     usage: '@CircuitBreaker()',
   });
   const breaker = settingPerApplication(() =>
-    circuitBreakerRegistration.prepare(options ?? {}, '@CircuitBreaker'),
+    circuitBreakerRegistration.prepare(options === undefined ? {} : options, '@CircuitBreaker'),
   );
   return function circuitBreakerDecorator(...args: unknown[]) {
     return applyPolicyDecorator(args, {
