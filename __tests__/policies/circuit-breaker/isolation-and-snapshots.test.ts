@@ -139,6 +139,23 @@ describe('toJSON() and initialState', () => {
     expect(aging.toJSON()).toMatchObject({ calls: 1, failures: 1 });
   });
 
+  it('puts each bucket back where it was when its start is not a whole number of ms', () => {
+    // Buckets of 3.3 ms: the bucket of this time starts at 1710118368027.2998, and that start
+    // divided by 3.3 is a hair below the bucket's number, which must not make it the bucket before.
+    jest.setSystemTime(1_710_118_368_030);
+    const sliding = { samplingDuration: 33, minimumThroughput: 2, failureRatio: 1 };
+    const breaker = new Breaker(sliding);
+    fail(breaker);
+    const restored = new Breaker({ ...sliding, initialState: throughJson(breaker.toJSON()) });
+    expect(restored.toJSON()).toEqual(breaker.toJSON());
+    // Nine buckets on, the failure is still in the window: a second one opens both circuits.
+    jest.advanceTimersByTime(29);
+    fail(breaker);
+    fail(restored);
+    expect(breaker.state).toBe('open');
+    expect(restored.state).toBe('open');
+  });
+
   it('leaves out buckets of the snapshot that are older than the window by now', () => {
     const breaker = new Breaker(options);
     fail(breaker);

@@ -628,7 +628,10 @@ export class Breaker {
     const window = circuit.window;
     if (window === undefined || snapshot.state !== 'closed') return;
     for (const [start, calls, failures, slowCalls] of snapshot.window) {
-      const bucket = Math.floor(start / this.#bucketWidth);
+      let bucket = Math.floor(start / this.#bucketWidth);
+      // A start that toJSON() made (bucket x width, rounded) can divide back to a hair below its
+      // bucket's number: it still belongs to that bucket, not to the one before.
+      if ((bucket + 1) * this.#bucketWidth <= start) bucket += 1;
       if (this.#isCurrent(bucket, time)) {
         this.#addToWindow(window, bucket, calls, failures, slowCalls);
       }
