@@ -127,6 +127,15 @@ describe.each(['ioredis', 'node-redis'] as const)('RedisBreaker with %s', (kind)
     for (let round = 0; round < 50 && trialTickets.length < 2; round++) await tryEach();
     expect(trialTickets).toHaveLength(2);
     expect(await client.command(['HGET', fleet[0]!.redisKey, 'claimed'])).toBe('2');
+    // Any instance refuses a third caller, and says why.
+    const idle = fleet.find((member) => !trialTickets.some(([holder]) => holder === member));
+    const bystander = idle ?? fleet[0]!;
+    await bystander.sync();
+    expect(bystander.state).toBe('half-open');
+    expect(bystander.enter(undefined)).toBe(0);
+    expect(bystander.refusal(undefined).message).toMatch(
+      /^the circuit is half-open and its trial calls are running; another is admitted in \d+ ms at the latest$/,
+    );
     for (const [member, ticket] of trialTickets) member.succeeded(undefined, ticket, 0);
     await pause(20);
     for (const member of fleet) await member.sync();

@@ -229,6 +229,9 @@ describe('half-open', () => {
       expect(refusal.code).toBe('TENACIOUS_CIRCUIT_OPEN');
       // While the trial calls run, a refused caller is told the longest it may have to wait.
       expect(refusal.retryAfter).toBe(1_000);
+      expect(refusal.message).toBe(
+        `the circuit is half-open and its trial calls are running; another is admitted in 1000 ms at the latest`,
+      );
       expect(breaker.state).toBe('half-open');
     },
   );

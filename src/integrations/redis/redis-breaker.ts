@@ -2,7 +2,7 @@ import type { ErrorCategory } from '../../classify/error-category';
 import { isCallerAbort } from '../../classify/caller-abort';
 import { isRateLimitError } from '../../classify/rate-limit';
 import { Breaker, renewTickets } from '../../policies/circuit-breaker/breaker';
-import { BrokenCircuitError } from '../../policies/circuit-breaker/errors';
+import { BrokenCircuitError, halfOpenRefusal } from '../../policies/circuit-breaker/errors';
 import type { CircuitBreakerOptions, CircuitState } from '../../policies/circuit-breaker/options';
 import type {
   BreakerSnapshot,
@@ -264,7 +264,9 @@ export class RedisBreaker extends Breaker {
     if (super.state === 'isolated' || (!this.#following() && this.#view?.state !== 'open')) {
       return super.refusal(key);
     }
-    return new BrokenCircuitError(this.remainingBreak(key), key);
+    const retryAfter = this.remainingBreak(key);
+    if (this.#view?.state === 'half-open') return halfOpenRefusal(retryAfter, key);
+    return new BrokenCircuitError(retryAfter, key);
   }
 
   override remainingBreak(key: string | undefined): number {

@@ -6,7 +6,7 @@ import { reportListenerFailure } from '../listener-failure';
 import { circuitStateChannel } from '../../telemetry/channels';
 import { publishCircuitState } from '../../telemetry/publish';
 import { statisticsKey, type BreakerStats } from '../../telemetry/statistics';
-import { BrokenCircuitError, IsolatedCircuitError } from './errors';
+import { BrokenCircuitError, halfOpenRefusal, IsolatedCircuitError } from './errors';
 import {
   validateCircuitBreakerOptions,
   type CircuitBreakerOptions,
@@ -195,7 +195,10 @@ export class Breaker {
   /** The error for an attempt that `enter` refused. */
   refusal(key: string | undefined): BrokenCircuitError {
     if (this.#isolations !== 0) return new IsolatedCircuitError(key);
-    return new BrokenCircuitError(this.remainingBreak(key), key);
+    const retryAfter = this.remainingBreak(key);
+    const circuit = key === undefined ? this.#own : this.#keyed.get(key);
+    if (circuit?.state === 'half-open') return halfOpenRefusal(retryAfter, key);
+    return new BrokenCircuitError(retryAfter, key);
   }
 
   /** The attempt with this ticket succeeded after `durationMs`. */

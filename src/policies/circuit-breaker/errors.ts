@@ -18,6 +18,10 @@ function hasBrand(value: unknown, brand: symbol): boolean {
 
 const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 
+function circuitName(key: string | undefined): string {
+  return key === undefined ? 'the circuit' : `the circuit for key ${JSON.stringify(key)}`;
+}
+
 /**
  * An attempt refused because the circuit is open, or because it is half-open and its trial calls
  * are already running. No call reached the dependency.
@@ -44,7 +48,7 @@ export class BrokenCircuitError extends Error {
   constructor(retryAfter: number, key?: string, message?: string) {
     super(
       message ??
-        `${key === undefined ? 'the circuit' : `the circuit for key ${JSON.stringify(key)}`} is open; a trial call is admitted in ${Math.ceil(retryAfter)} ms`,
+        `${circuitName(key)} is open; a trial call is admitted in ${Math.ceil(retryAfter)} ms`,
     );
     this.name = 'BrokenCircuitError';
     this.code = 'TENACIOUS_CIRCUIT_OPEN';
@@ -70,7 +74,7 @@ export class IsolatedCircuitError extends BrokenCircuitError {
     super(
       Infinity,
       key,
-      `${key === undefined ? 'the circuit' : `the circuit for key ${JSON.stringify(key)}`} is isolated: held open until every isolate() is released`,
+      `${circuitName(key)} is isolated: held open until every isolate() is released`,
     );
     this.name = 'IsolatedCircuitError';
     (this as { code: string }).code = 'TENACIOUS_CIRCUIT_ISOLATED';
@@ -89,3 +93,15 @@ for (const [prototype, brand] of [
   Object.defineProperty(prototype, brand, { value: true });
 }
 Object.defineProperty(BrokenCircuitError.prototype, tenaciousErrorBrand, { value: true });
+
+/**
+ * The refusal of a half-open circuit whose trial calls are all taken: `retryAfter` is the longest
+ * the caller may wait (the running trial calls may decide sooner).
+ */
+export function halfOpenRefusal(retryAfter: number, key: string | undefined): BrokenCircuitError {
+  return new BrokenCircuitError(
+    retryAfter,
+    key,
+    `${circuitName(key)} is half-open and its trial calls are running; another is admitted in ${Math.ceil(retryAfter)} ms at the latest`,
+  );
+}
