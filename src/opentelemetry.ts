@@ -28,7 +28,10 @@ import { readCode, readName } from './classify/error-shape';
 import { reportListenerFailure } from './policies/listener-failure';
 
 export interface TenaciousInstrumentationOptions {
-  /** Where the metrics go; the global meter provider (`metrics.getMeterProvider()`) by default. */
+  /**
+   * Where the metrics go.
+   * @default metrics.getMeterProvider() (the global meter provider)
+   */
   readonly meterProvider?: MeterProvider;
   /**
    * Accepted for the shape every instrumentation has. tenacious starts no span of its own: its
