@@ -7,7 +7,8 @@ export interface RedisConnectionOptions {
   /** An `ioredis` client or Cluster, or a connected `redis` (node-redis v4/v5) client or cluster. */
   client: RedisClientLike;
   /**
-   * Names the shared state: instances that give the same `key` share one budget or one circuit.
+   * Names the shared state: instances that give the same `key` share one budget, one circuit or
+   * one rate limiter.
    * Stored under `tenacious:{key}:...`: the braces are a hash tag, so a policy's keys share a slot
    * on Redis Cluster.
    */

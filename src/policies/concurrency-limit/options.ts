@@ -2,7 +2,10 @@ import { outOfRange, readNumber, takeOptionSnapshot, wrongType } from '../option
 
 /** Options of `new ConcurrencyLimiter(options)` and `@ConcurrencyLimit(options)`. */
 export interface ConcurrencyLimiterOptions {
-  /** How many calls run at once (a call holds its slot across its retries and their waits). */
+  /**
+   * How many calls run at once, an integer >= 1 (a call holds its slot across its retries and
+   * their waits).
+   */
   maxConcurrent: number;
   /**
    * How many calls may wait for a slot, in FIFO order; beyond it a call fails fast with
@@ -12,7 +15,8 @@ export interface ConcurrencyLimiterOptions {
    */
   maxQueued?: number;
   /**
-   * How long a call may wait in the queue, in ms, before it fails with `ConcurrencyLimitError`.
+   * How long a call may wait in the queue, in ms (> 0 and <= 2147483647), before it fails with
+   * `ConcurrencyLimitError`. Only with `maxQueued` > 0: without a queue no call waits.
    * @default undefined (as long as it takes)
    */
   queueTimeout?: number;

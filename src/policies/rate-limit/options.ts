@@ -15,7 +15,7 @@ export interface RateLimiterOptions {
    * at once.
    */
   limit: number;
-  /** The period `limit` is counted over, in ms; a finite number > 0. */
+  /** The period `limit` is counted over, in ms; > 0 and <= 2147483647. */
   interval: number;
   /**
    * How long an attempt may wait for its turn, in ms (0 to 2147483647); an attempt whose turn is
