@@ -41,6 +41,15 @@ describe('README.md', () => {
     expect(methodKinds).toMatch(/blocks the thread\s+\(`Atomics\.wait`\)/);
   });
 
+  it('has every example say in its header how to run it', () => {
+    const withoutCommand = Object.keys(examples).filter((name) => {
+      const source = readFileSync(join(root, 'examples', `${name}.ts`), 'utf8');
+      const header = /^(?:\/\/.*\n)+/.exec(source)?.[0] ?? '';
+      return !header.includes(`npm run example -- ${name}\n`);
+    });
+    expect(withoutCommand).toEqual([]);
+  });
+
   it('only mentions npm scripts that exist', () => {
     const mentioned = new Set([...readme.matchAll(/npm run ([a-z:-]+)/g)].map((match) => match[1]));
     for (const script of mentioned) expect(Object.keys(scripts)).toContain(script);

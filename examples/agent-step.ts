@@ -2,6 +2,7 @@
 // turn, and appends both, with the assistant's reply, to the agent's state. Throttling and a
 // transient outage between steps are retried by the stacked @RetryOnRateLimit + @Retry. The state
 // changes only after a successful call, so a retried step never appends a turn twice.
+// Run it: npm run example -- agent-step
 import {
   ConverseCommand,
   type BedrockRuntimeClient,

@@ -1,6 +1,7 @@
 // Retrying without decorators: `withRetry(fn, options)` runs a call now and retries it;
 // `retryable(fn, options)` returns a function with the same signature that retries every call.
 // Both use the same loop, classification and backoff as @Retry. Here around Node's fetch().
+// Run it: npm run example -- async-call
 import { classifyError, retryable, withRetry } from '../src';
 import { ensureOk } from '../src/undici';
 import type { ExampleMain } from './example';

@@ -2,6 +2,7 @@
 // AbortSignal to undici. The first request stalls; when its 250 ms are up the signal aborts, undici
 // closes the connection (the server sees it go), and the retry gets the answer. A method that
 // does not pass the signal on is still given up on in time, but its request runs on.
+// Run it: npm run example -- attempt-timeout
 import { request } from 'undici';
 import { AttemptTimeoutError, Retry, Timeout, currentAttempt } from '../src';
 import { ensureOk } from '../src/undici';

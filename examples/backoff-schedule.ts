@@ -1,6 +1,7 @@
 // The backoff schedule of each jitter strategy for attempts 1..6, computed with
 // calculateBackoffDelay and the default options (initialDelay 1000, exponentialBase 2, maxDelay
 // 60000). Randomness is injected from a seeded generator, so the output is the same on every run.
+// Run it: npm run example -- backoff-schedule
 import { calculateBackoffDelay, type JitterStrategy } from '../src';
 import type { ExampleMain } from './example';
 

@@ -1,5 +1,6 @@
 // Basic retry of an unstable API call: a price service answers 503 twice, then 200.
 // @Retry retries the 503s (RETRYABLE) with jittered exponential backoff and returns the price.
+// Run it: npm run example -- basic-retry
 import { request } from 'undici';
 import { Retry, classifyError } from '../src';
 import { ensureOk } from '../src/undici';

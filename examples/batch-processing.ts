@@ -2,6 +2,7 @@
 // one retried call (stacked @RetryOnRateLimit + @Retry); progress is printed as it goes, a ticket that
 // fails for good (a ValidationException, or throttling that outlasts the rate-limit lane) is recorded
 // and the batch moves on; a report at the end lists what failed and why.
+// Run it: npm run example -- batch-processing
 import { ConverseCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { Retry, RetryOnRateLimit, classifyError, isRateLimitError } from '../src';
 import type { ExampleMain } from './example';

@@ -1,6 +1,7 @@
 // InvokeModel under a rate limit: Bedrock answers ThrottlingException (429) twice, the second time
 // with `Retry-After: 0.1`, then the completion. @RetryOnRateLimit retries the throttles on its own
 // lane, waiting at least what the server asked for, around a plain client.send(InvokeModelCommand).
+// Run it: npm run example -- bedrock-invoke-rate-limit
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { RetryOnRateLimit } from '../src';
 import type { ExampleMain } from './example';

@@ -2,6 +2,7 @@
 // The first call retries the 503s until the breaker opens, and gets the last real 503; the next
 // calls fail fast with BrokenCircuitError without reaching the server; after the break, one trial
 // call finds the service back and closes the circuit.
+// Run it: npm run example -- circuit-breaker
 import { request } from 'undici';
 import { Breaker, BrokenCircuitError, CircuitBreaker, HttpError, Retry } from '../src';
 import { ensureOk } from '../src/undici';

@@ -3,6 +3,7 @@
 // @RetryDefaults overrides one field and keeps the rest; options on a method override both; a
 // method without a decorator is not retried. The server fails every request, so the number of
 // requests it saw is the number of attempts each method made.
+// Run it: npm run example -- class-defaults
 import { request } from 'undici';
 import { Retry, RetryDefaults, RetryOnRateLimit } from '../src';
 import { ensureOk } from '../src/undici';

@@ -1,6 +1,7 @@
 // A concurrency limit in front of a dependency that can take only a few requests at once:
 // @ConcurrencyLimit lets 3 run, queues up to 5 more in FIFO order, and fails the rest fast with
 // ConcurrencyLimitError. A queued call whose caller gives up (AbortSignal) leaves the queue.
+// Run it: npm run example -- concurrency-limit
 import { request } from 'undici';
 import { ConcurrencyLimit, ConcurrencyLimiter, ConcurrencyLimitError, stats } from '../src';
 import { ensureOk } from '../src/undici';

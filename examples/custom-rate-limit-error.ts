@@ -2,6 +2,7 @@
 // per-minute quota with 403 and `{"error":{"reason":"quotaExhausted"}}`. The client wrapper turns
 // that into its own QuotaExhaustedError, and `rateLimitErrors: [QuotaExhaustedError]` puts it on the
 // rate-limit lane. Another 403 (the API is disabled for the project) is a different class: not retried.
+// Run it: npm run example -- custom-rate-limit-error
 import { request } from 'undici';
 import { RetryOnRateLimit, isRateLimitError } from '../src';
 import type { ExampleMain } from './example';

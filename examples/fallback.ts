@@ -1,6 +1,7 @@
 // @Fallback stacked with @Retry: when the recommendations service stays down after the retries,
 // the call answers with the last good list instead of failing; a 404 (a product the service does
 // not know) answers with an empty list; a caller's abort is never replaced by a fallback.
+// Run it: npm run example -- fallback
 import { request } from 'undici';
 import { ErrorCategory, Fallback, HttpError, Retry } from '../src';
 import { ensureOk } from '../src/undici';

@@ -2,6 +2,7 @@
 // others 5 ms. @Hedge starts a second request when the first has not answered within 100 ms; the
 // first answer wins and the slow request is aborted through its signal (the server sees it go).
 // A `tenacious:hedge` subscriber shows each hedge.
+// Run it: npm run example -- hedged-requests
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { request } from 'undici';
 import { Hedge, currentAttempt, stats, type HedgeMessage } from '../src';

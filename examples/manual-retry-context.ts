@@ -2,6 +2,7 @@
 // call. The context applies the same policy as @Retry: recordFailure(error) classifies the failure
 // and decides at once; shouldRetry(), getDelay() and currentAttempt tell what it decided; wait()
 // sleeps the backoff and moves on to the next attempt.
+// Run it: npm run example -- manual-retry-context
 import { request } from 'undici';
 import { RetryContext, classifyError } from '../src';
 import { ensureOk } from '../src/undici';

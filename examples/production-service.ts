@@ -9,6 +9,7 @@
 // paced by the tokens-per-minute quota), throttling, a stalled request (aborted at the server
 // through the attempt's signal and retried), an outage (the breaker opens, callers get a canned
 // answer without reaching Bedrock), and the recovery (a probe closes the circuit).
+// Run it: npm run example -- production-service
 import {
   ConverseCommand,
   type BedrockRuntimeClient,

@@ -2,6 +2,7 @@
 // Converse request's maxTokens (plus a rough count of the prompt's tokens). Five requests of 318
 // tokens each against a quota of 1,000 tokens: three go at once, the others wait for their turn; a
 // request bigger than the whole quota is refused at once, as it could never pass.
+// Run it: npm run example -- rate-limit-bedrock-tokens
 import {
   ConverseCommand,
   type BedrockRuntimeClient,

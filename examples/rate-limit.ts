@@ -2,6 +2,7 @@
 // @RateLimit lets a burst of 5 through, makes the next calls wait for their turns, and fails a call
 // whose turn is further away than maxWait fast with RateLimitExceededError, without reaching the
 // server.
+// Run it: npm run example -- rate-limit
 import { request } from 'undici';
 import { HttpError, RateLimit, RateLimitExceededError, Retry, stats } from '../src';
 import { ensureOk } from '../src/undici';

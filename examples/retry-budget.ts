@@ -1,6 +1,7 @@
 // A retry budget during a full outage: 200 calls, each allowed 3 attempts. Without a budget the
 // dependency gets 3 requests per call; with a RetryBudget shared by the two classes that call it,
 // retries stop once they exceed the budget's allowance and the outage costs far fewer requests.
+// Run it: npm run example -- retry-budget
 import { request } from 'undici';
 import { HttpError, Retry, RetryBudget } from '../src';
 import { ensureOk } from '../src/undici';

@@ -2,6 +2,7 @@
 // gives the error, the delay chosen) and `onGiveUp` the end of a call that failed for good. The
 // first call recovers from a dropped connection and a gateway timeout; the second meets a 500 on
 // every attempt and gives up after maxAttempts.
+// Run it: npm run example -- retry-callback-logging
 import { request } from 'undici';
 import { Retry, classifyError } from '../src';
 import { ensureOk } from '../src/undici';

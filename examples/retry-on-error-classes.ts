@@ -1,6 +1,7 @@
 // Retry on specific error classes: an inventory client turns the service's answers into its own
 // errors, and `retryOn` lists the ones worth another try (a busy lock, a reservation conflict).
 // When `retryOn` is given it alone decides: any other error (out of stock) is thrown at once.
+// Run it: npm run example -- retry-on-error-classes
 import { request } from 'undici';
 import { Retry } from '../src';
 import type { ExampleMain } from './example';

@@ -2,6 +2,7 @@
 // its very first frame, so nothing was shown yet and the stream is retried; the second streams the
 // text, printed piece by piece as it arrives. A stream that breaks after text arrived is rethrown,
 // not retried: a new attempt would print the beginning again.
+// Run it: npm run example -- streaming-response
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { ResilientBedrock } from '../src/bedrock';
 import type { ExampleMain } from './example';

@@ -1,6 +1,7 @@
 // Telemetry without hooks: a subscriber to tenacious's diagnostics channels logs each retry,
 // `tenacious/opentelemetry` turns the same channels into OpenTelemetry metrics (read here with the
 // SDK's own reader), and `stats()` gives a method's counters, as a health endpoint would.
+// Run it: npm run example -- telemetry
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { request } from 'undici';

@@ -3,6 +3,7 @@
 // nothing else. The server hangs on the first search (the limit's DOMException TimeoutError is
 // TIMEOUT) and answers the second; a later 503 (RETRYABLE) is thrown at once, because only TIMEOUT
 // is listed.
+// Run it: npm run example -- vector-search-timeouts
 import { request } from 'undici';
 import { ErrorCategory, Retry, classifyError } from '../src';
 import { ensureOk } from '../src/undici';
