@@ -123,3 +123,29 @@ retryable((text: string) => text.length, {
   // @ts-expect-error -- retryable: a synchronous function's result is a number
   retryOnResult: (text: string) => text === '',
 });
+
+// --- onSuccess is typed by the same Result as retryOnResult, in legacy mode too ---------------
+
+export class SuccessListeners {
+  @Retry({ onSuccess: (reply: Reply, attempts: number) => void [reply.status, attempts] })
+  async send(): Promise<Reply> {
+    return { status: 200, body: '' };
+  }
+
+  @Retry({ onSuccess: (count: number) => void count })
+  syncMethod(): number {
+    return 1;
+  }
+
+  // @ts-expect-error -- onSuccess takes a string, the method resolves to Reply
+  @Retry({ onSuccess: (text: string) => void text })
+  async wrongListener(): Promise<Reply> {
+    return { status: 200, body: '' };
+  }
+
+  // @ts-expect-error -- onSuccess is given what the promise resolves to, not the promise
+  @Retry({ onSuccess: (reply: Promise<Reply>) => void reply })
+  async promiseListener(): Promise<Reply> {
+    return { status: 200, body: '' };
+  }
+}

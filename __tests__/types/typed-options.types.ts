@@ -308,6 +308,17 @@ export class SuccessListeners {
   async wrongListener(): Promise<Reply> {
     return { status: 200, body: '' };
   }
+
+  // @ts-expect-error -- onSuccess is given what the promise resolves to, not the promise
+  @Retry({ onSuccess: (reply: Promise<Reply>) => void reply })
+  async promiseListener(): Promise<Reply> {
+    return { status: 200, body: '' };
+  }
+
+  @Retry({ onSuccess: (value: unknown) => void value })
+  async *stream(): AsyncGenerator<string> {
+    yield '';
+  }
 }
 
 export const toldReply = withRetry(fetchReply, { onSuccess: (reply) => void reply.status });

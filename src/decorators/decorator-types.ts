@@ -90,21 +90,38 @@ type CheckedRetryOnResult<Method extends (...args: never[]) => unknown, Result, 
       : RetryOnResultRefused<'it is given what the promise resolves to, not the promise'>;
 
 /**
- * `@Retry(options)` whose `retryOnResult`, if it has one, takes a `Result`: it goes on a method
- * whose result (or what its promise resolves to) is a `Result`, or on an async generator method.
+ * What a `@Retry` decorator whose `onSuccess` takes a `Result` returns for `Method`: `Accepted`, or
+ * a refusal when the method's awaited result is not a `Result` (a listener typed for the promise
+ * itself would satisfy the `MethodWithResult` bound). Streams are accepted: their listener is told
+ * `undefined`.
+ */
+type CheckedOnSuccess<Method extends (...args: never[]) => unknown, Result, Accepted> =
+  ReturnsStream<ReturnType<Method>> extends true
+    ? Accepted
+    : [Awaited<ReturnType<Method>>] extends [Result]
+      ? Accepted
+      : RetryOnResultRefused<'onSuccess is given what the promise resolves to, not the promise'>;
+
+/**
+ * `@Retry(options)` whose `retryOnResult` or `onSuccess`, if it has one, takes a `Result`: it goes
+ * on a method whose result (or what its promise resolves to) is a `Result`, or on an async
+ * generator method.
  */
 export interface RetryDecoratorFunction<Result> {
   /** TC39 standard decorators. */
   <This, Method extends MethodWithResult<Result> | ((...args: never[]) => AsyncIterable<unknown>)>(
     method: Method,
     context: ClassMethodDecoratorContext<This>,
-  ): CheckedNotGenerator<Method, Method | void>;
+  ): CheckedNotGenerator<Method, CheckedOnSuccess<Method, Result, Method | void>>;
   /** Legacy `experimentalDecorators`. */
   <Method extends MethodWithResult<Result> | ((...args: never[]) => AsyncIterable<unknown>)>(
     target: object,
     propertyKey: string | symbol,
     descriptor: TypedPropertyDescriptor<Method>,
-  ): CheckedNotGenerator<Method, TypedPropertyDescriptor<Method> | void>;
+  ): CheckedNotGenerator<
+    Method,
+    CheckedOnSuccess<Method, Result, TypedPropertyDescriptor<Method> | void>
+  >;
 }
 
 /**

@@ -22,10 +22,10 @@ export function Retry<Result>(
 export function Retry<Result = unknown>(
   options?: RetryOptions<Result>,
 ): RetryDecoratorFunction<Result>;
-export function Retry(options?: RetryOptions<never>): RetryDecoratorFunction<never> {
+export function Retry(options?: RetryOptions<never>): (...args: never[]) => unknown {
   rejectUseWithoutParentheses(arguments.length, '@Retry', 'an options object', '@Retry()');
   const validated = validateRetryOptions(options, '@Retry');
   return function retryDecorator(...args: unknown[]) {
     return applyLane(args, '@Retry', { name: 'retry', options: validated });
-  } as RetryDecoratorFunction<never>;
+  };
 }
