@@ -77,7 +77,8 @@ export interface BackoffOptions {
    */
   deadline?: number;
   /**
-   * Honour `Retry-After` / `x-amz-retry-after` found on the error (clamped to `maxDelay`).
+   * Honour `Retry-After` (seconds or an HTTP-date), `retry-after-ms` and `x-amz-retry-after`
+   * (milliseconds) found on the error, clamped to `maxDelay`.
    * @default true
    */
   respectRetryAfter?: boolean;
@@ -164,7 +165,8 @@ export interface RetryOptions<Result = unknown> extends BackoffOptions {
   /**
    * The retry budget that may refuse retries when too many calls retry at once: a `RetryBudget`
    * shared by the methods naming it, or `false` for none.
-   * @default one per decorated class and per `retryable` function; none for `withRetry`
+   * @default one per decorated class and per `retryable` function; none for `withRetry` and
+   * `RetryContext`
    */
   budget?: RetryBudgetSetting;
 }
