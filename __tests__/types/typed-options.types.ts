@@ -344,3 +344,10 @@ calculateBackoffDelay(2, sharedOptions);
 const retryFieldsToo = { jitter: 'none', maxAttempts: 4 } as const;
 // @ts-expect-error -- nor any other key
 calculateBackoffDelay(2, retryFieldsToo);
+// One of two objects whose keys differ: each holds backoff fields only.
+const steady = Math.random() < 0.5;
+const eitherBackoff = steady ? { jitter: 'none' as const } : { initialDelay: 500 };
+calculateBackoffDelay(2, eitherBackoff);
+const eitherWithRetryField = steady ? { jitter: 'none' as const } : { maxAttempts: 4 };
+// @ts-expect-error -- one of them holds another key
+calculateBackoffDelay(2, eitherWithRetryField);

@@ -17,9 +17,13 @@ export interface BackoffDelayOptions extends Pick<
 /**
  * `Options` with every key that `BackoffDelayOptions` lacks made `never`: a `RetryOptions` (whose
  * `maxAttempts` or `retryOn` would be refused at run time as unknown options) does not compile.
+ * It bounds the type parameter rather than typing the parameter: an intersection there would make
+ * TypeScript infer a union of objects as its first member, refusing the others.
  */
-export type OnlyBackoffDelayOptions<Options> = Options & {
-  readonly [Key in Exclude<keyof Options, keyof BackoffDelayOptions>]: never;
+export type OnlyBackoffDelayOptions<Options> = {
+  readonly [Key in keyof Options]: Key extends keyof BackoffDelayOptions
+    ? BackoffDelayOptions[Key]
+    : never;
 };
 
 /**
@@ -27,10 +31,9 @@ export type OnlyBackoffDelayOptions<Options> = Options & {
  * (without Retry-After). With `jitter: 'none'` and the defaults, attempts 1..5 give
  * 1000, 2000, 4000, 8000, 16000.
  */
-export function calculateBackoffDelay<Options extends BackoffDelayOptions>(
-  attempt: number,
-  options?: OnlyBackoffDelayOptions<Options>,
-): number {
+export function calculateBackoffDelay<
+  Options extends BackoffDelayOptions & OnlyBackoffDelayOptions<Options>,
+>(attempt: number, options?: Options): number {
   if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(
       `calculateBackoffDelay: attempt must be an integer >= 1, got ${describeValue(attempt)}`,
