@@ -27,3 +27,58 @@ describe('fleet-wide classes name themselves in option errors', () => {
     expect(construct).toThrow(message);
   });
 });
+
+// Connection options and the breaker’s own (`quorum`, the options it does not offer) are read by
+// own keys only, as every local class’s options are: a key planted on Object.prototype is no option.
+describe('fleet-wide classes read their options by own keys only', () => {
+  const planted: Record<string, unknown> = {
+    client,
+    key: 'planted',
+    redisTimeout: 'planted',
+    quorum: 'planted',
+    initialState: 'planted',
+    maxKeys: 'planted',
+    slowCallDuration: 'planted',
+    slowCallRatio: 'planted',
+  };
+  function withPlantedKeys<Result>(run: () => Result): Result {
+    for (const [name, value] of Object.entries(planted)) {
+      Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true });
+    }
+    try {
+      return run();
+    } finally {
+      for (const name of Object.keys(planted)) {
+        delete (Object.prototype as Record<string, unknown>)[name];
+      }
+    }
+  }
+
+  it.each<[string, () => { readonly redisKey: string; close(): Promise<void> }]>([
+    ['RedisRetryBudget', () => new RedisRetryBudget({ client, key: 'k' })],
+    ['RedisBreaker', () => new RedisBreaker({ client, key: 'k' })],
+    [
+      'RedisRateLimiter',
+      () => new RedisRateLimiter({ client, key: 'k', limit: 1, interval: 1000 }),
+    ],
+  ])('%s is made as without them', async (_name, construct) => {
+    const instance = withPlantedKeys(construct);
+    expect(instance.redisKey).toMatch(/^tenacious:\{k\}:/);
+    await instance.close();
+  });
+
+  it.each<[string, () => unknown, RegExp]>([
+    [
+      'RedisRetryBudget',
+      () => new RedisRetryBudget({ client } as never),
+      /^RedisRetryBudget: option "key" must be a non-empty string, got undefined$/,
+    ],
+    [
+      'RedisBreaker',
+      () => new RedisBreaker({ key: 'k' } as never),
+      /^RedisBreaker: option "client" must be an ioredis or redis \(node-redis\) client, got undefined$/,
+    ],
+  ])('%s still refuses a missing option', (_name, construct, message) => {
+    expect(() => withPlantedKeys(construct)).toThrow(message);
+  });
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeValue } from '../../policy/describe-value';
+import { mergeOwnKeys } from '../../policy/own-keys';
 import { isRedisClientLike, type RedisClientLike } from './client-adapter';
 
 /** Options every fleet-wide policy takes besides its local class's own. */
@@ -46,7 +47,9 @@ export function splitConnectionOptions(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${source}: expected an options object, got ${describeValue(options)}`);
   }
-  const rest: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  // Without a prototype: a key planted on Object.prototype is read as not given, here and by the
+  // classes that read `rest` (RedisBreaker's `quorum`).
+  const rest = mergeOwnKeys<Record<string, unknown>>(options);
   const given: Record<string, unknown> = {};
   for (const name of connectionOptionNames) {
     given[name] = rest[name];
