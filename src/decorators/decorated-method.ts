@@ -697,20 +697,29 @@ function checkClassLayers(owner: ClassOwner, defined: DefinedClass): void {
   }
 }
 
-/** The records' key of the class whose method `methodKey` the defined class uses. */
+/**
+ * The records' key of the class whose method `methodKey` the defined class uses. A class decorator
+ * below may have returned a subclass of the class as written (Angular, MobX): in standard mode
+ * neither has records' key of its own yet (the final class gets `Symbol.metadata` once every
+ * class decorator has run), so the classes down to the first with a key of another are the
+ * defined class (an undecorated base among them holds none of its decorated methods).
+ */
 function declaringKey(
   owner: ClassOwner,
   defined: DefinedClass,
   placement: 'instance' | 'static',
   methodKey: string | symbol,
 ): object | undefined {
+  let beingDefined = true;
   for (const current of prototypeChain(defined.value)) {
     if (typeof current !== 'function') break;
+    const key = current === defined.value ? owner.key : owner.access.ownKeyOf(current);
+    if (key !== undefined && key !== owner.key) beingDefined = false;
     const holder: unknown =
       placement === 'static' ? current : (current as { prototype?: unknown }).prototype;
     if (typeof holder !== 'object' && typeof holder !== 'function') continue;
     if (holder === null || !Object.hasOwn(holder, methodKey)) continue;
-    return current === defined.value ? owner.key : owner.access.ownKeyOf(current);
+    return beingDefined ? owner.key : key;
   }
   return undefined;
 }
