@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  CircuitBreaker,
   Classified,
   Hedge,
   Retry,
@@ -12,6 +13,24 @@ import {
 
 // The mistakes of ../decorators/definition-errors that legacy decorators can make: the class
 // definition throws. (Legacy decorators have no `accessor`, and cannot decorate #private members.)
+
+/**
+ * Binds the method to its instance by turning it into a getter, as autobind decorators
+ * (`autobind-decorator`, `@boundMethod`) do.
+ */
+function Bound(): MethodDecorator {
+  return (_prototype, key, descriptor: PropertyDescriptor): PropertyDescriptor => {
+    const method = descriptor.value as (...args: unknown[]) => unknown;
+    return {
+      configurable: true,
+      get(this: object) {
+        const bound = method.bind(this);
+        Object.defineProperty(this, key, { value: bound, configurable: true, writable: true });
+        return bound;
+      },
+    };
+  };
+}
 
 describe('legacy: invalid options fail the class definition', () => {
   it.each<[string, () => unknown, typeof TypeError | typeof RangeError, RegExp]>([
@@ -176,6 +195,30 @@ describe('legacy: decorators in the wrong place fail the class definition with a
         return Service;
       },
       /^@Retry cannot decorate a parameter of "load"/,
+    ],
+    [
+      '@Retry above a decorator that turns the method into a getter',
+      () => {
+        class Service {
+          @Retry()
+          @Bound()
+          async load(): Promise<void> {}
+        }
+        return Service;
+      },
+      /^@Retry cannot decorate method "load": a decorator below it turned it into a getter; write @Retry below that decorator$/,
+    ],
+    [
+      '@CircuitBreaker above a decorator that turns the method into a getter',
+      () => {
+        class Service {
+          @CircuitBreaker()
+          @Bound()
+          async load(): Promise<void> {}
+        }
+        return Service;
+      },
+      /^@CircuitBreaker cannot decorate method "load": a decorator below it turned it into a getter; write @CircuitBreaker below that decorator$/,
     ],
   ])('%s', (_case, define, message) => {
     expect(define).toThrow(TypeError);

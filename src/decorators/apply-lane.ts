@@ -26,7 +26,7 @@ export function applyLane(args: readonly unknown[], source: string, lane: Lane):
   }
   if (application.kind === 'member') {
     throw new TypeError(
-      `${source} cannot decorate ${application.description}: it decorates methods; to retry a function stored in a field, wrap it with retryable(fn, options)`,
+      `${source} cannot decorate ${application.description}: ${application.fix ?? 'it decorates methods; to retry a function stored in a field, wrap it with retryable(fn, options)'}`,
     );
   }
   const decorated = decoratedMethodFor(application);

@@ -40,7 +40,7 @@ export function Classified(classifier: Classifier): ClassifiedDecoratorFunction 
     const application = readDecoratorArguments(args, '@Classified');
     if (application.kind === 'member') {
       throw new TypeError(
-        `@Classified cannot decorate ${application.description}: put it on a method or on the class`,
+        `@Classified cannot decorate ${application.description}: ${application.fix ?? 'put it on a method or on the class'}`,
       );
     }
     // Decorators apply bottom-up; unshift keeps the classifiers in reading order (top first).

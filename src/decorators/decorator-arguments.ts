@@ -29,7 +29,12 @@ export type DecoratorApplication =
       readonly value: Function;
     }
   /** A field, getter, setter, accessor or parameter: a place none of the decorators supports. */
-  | { readonly kind: 'member'; readonly description: string };
+  | {
+      readonly kind: 'member';
+      readonly description: string;
+      /** What to do instead, when it is not what the decorator says of such a member. */
+      readonly fix?: string;
+    };
 
 interface StandardContext {
   readonly kind: string;
@@ -108,7 +113,18 @@ export function readDecoratorArguments(
         descriptor,
       };
     }
-    return { kind: 'member', description: `${descriptor.get ? 'getter' : 'setter'} "${name}"` };
+    const accessor = descriptor.get ? 'getter' : 'setter';
+    // The class keeps the declared member until every decorator of it has run: a method there
+    // was made an accessor by a decorator applied before this one (autobind decorators do).
+    const declared = Reflect.getOwnPropertyDescriptor(first, second as string | symbol);
+    if (typeof declared?.value === 'function') {
+      return {
+        kind: 'member',
+        description: `method "${name}"`,
+        fix: `a decorator below it turned it into a ${accessor}; write ${source} below that decorator`,
+      };
+    }
+    return { kind: 'member', description: `${accessor} "${name}"` };
   }
   throw new TypeError(
     `${source}: not applied as a decorator (got ${args.length} arguments); ` +

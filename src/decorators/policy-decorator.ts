@@ -35,7 +35,7 @@ export function applyPolicyDecorator(
   const application = readDecoratorArguments(args, source);
   if (application.kind === 'member') {
     throw new TypeError(
-      `${source} cannot decorate ${application.description}: put it on a method or on the class`,
+      `${source} cannot decorate ${application.description}: ${application.fix ?? 'put it on a method or on the class'}`,
     );
   }
   if (application.kind === 'class') {
