@@ -4,6 +4,7 @@ import {
   Fallback,
   Retry,
   RateLimiter,
+  retryable,
   withRetry,
 } from '../../src';
 
@@ -52,6 +53,34 @@ describe('a call whose user code throws after its attempt', () => {
     expect(limiter.running).toBe(0);
     await expect(service.call()).rejects.toBe(hookBug);
     expect(limiter.running).toBe(0);
+  });
+
+  it('closes a stream that started when onSuccess throws: nobody else can', async () => {
+    const limiter = new ConcurrencyLimiter({ maxConcurrent: 1 });
+    const hookBug = new Error('onSuccess bug');
+    const closed: string[] = [];
+    const events = retryable(
+      async function* (): AsyncGenerator<number> {
+        try {
+          yield 1;
+          yield 2;
+        } finally {
+          closed.push('closed');
+        }
+      },
+      {
+        concurrencyLimit: limiter,
+        budget: false,
+        onSuccess: () => {
+          throw hookBug;
+        },
+      },
+    );
+    const stream = events();
+    await expect(stream.next()).rejects.toBe(hookBug);
+    expect(closed).toEqual(['closed']);
+    expect(limiter.running).toBe(0);
+    await expect(stream.next()).resolves.toEqual({ value: undefined, done: true });
   });
 
   it('offers a retryOnResult error to @Fallback, as a synchronous call does', async () => {

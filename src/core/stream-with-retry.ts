@@ -59,9 +59,14 @@ const startStream: AttemptExecution = async (call) => {
   return { iterator, first, stopClosingIfDropped: undefined } satisfies StreamStart;
 };
 
-/** Closes a stream nobody will read; what its `return` throws or rejects with has no one to tell. */
+/** Closes a stream nobody will read, without waiting. */
 function closeDropped(iterator: AsyncIterator<unknown, unknown, unknown>): void {
-  void Promise.resolve()
+  void closeQuietly(iterator);
+}
+
+/** Closes a stream nobody will read; what its `return` throws or rejects with has no one to tell. */
+function closeQuietly(iterator: AsyncIterator<unknown, unknown, unknown>): Promise<unknown> {
+  return Promise.resolve()
     .then(() => iterator.return?.())
     .then(undefined, () => undefined);
 }
@@ -191,9 +196,16 @@ async function* startStreamWithRetry(
     return yield* fallbackStream(recoverOrThrow(call, error), error);
   }
   stop.ended();
-  settleCall(call, succeededWith(undefined));
   const { iterator, first, stopClosingIfDropped } = started;
   stopClosingIfDropped?.();
+  try {
+    settleCall(call, succeededWith(undefined));
+  } catch (error) {
+    // `onSuccess` threw: the call ends with its error, and the stream that started, which nobody
+    // will read, is closed first (what its `return` throws has no one to tell).
+    if (first.done !== true) await closeQuietly(iterator);
+    throw error;
+  }
   if (first.done) return first.value;
 
   let delegated = false;
