@@ -83,6 +83,29 @@ describe('a call whose user code throws after its attempt', () => {
     await expect(stream.next()).resolves.toEqual({ value: undefined, done: true });
   });
 
+  it('rejects with what onSuccess throws even when the stream’s return() never settles', async () => {
+    const hookBug = new Error('onSuccess bug');
+    let closing = 0;
+    const events = retryable(
+      async function* (): AsyncGenerator<number> {
+        try {
+          yield 1;
+        } finally {
+          closing += 1;
+          await new Promise<never>(() => {}); // its return() never settles
+        }
+      },
+      {
+        budget: false,
+        onSuccess: () => {
+          throw hookBug;
+        },
+      },
+    );
+    await expect(events().next()).rejects.toBe(hookBug);
+    expect(closing).toBe(1);
+  });
+
   it('offers a retryOnResult error to @Fallback, as a synchronous call does', async () => {
     const predicateBug = new Error('predicate bug');
     class Service {

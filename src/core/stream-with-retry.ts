@@ -59,14 +59,9 @@ const startStream: AttemptExecution = async (call) => {
   return { iterator, first, stopClosingIfDropped: undefined } satisfies StreamStart;
 };
 
-/** Closes a stream nobody will read, without waiting. */
-function closeDropped(iterator: AsyncIterator<unknown, unknown, unknown>): void {
-  void closeQuietly(iterator);
-}
-
 /** Closes a stream nobody will read; what its `return` throws or rejects with has no one to tell. */
-function closeQuietly(iterator: AsyncIterator<unknown, unknown, unknown>): Promise<unknown> {
-  return Promise.resolve()
+function closeDropped(iterator: AsyncIterator<unknown, unknown, unknown>): void {
+  void Promise.resolve()
     .then(() => iterator.return?.())
     .then(undefined, () => undefined);
 }
@@ -202,8 +197,8 @@ async function* startStreamWithRetry(
     settleCall(call, succeededWith(undefined));
   } catch (error) {
     // `onSuccess` threw: the call ends with its error, and the stream that started, which nobody
-    // will read, is closed first (what its `return` throws has no one to tell).
-    if (first.done !== true) await closeQuietly(iterator);
+    // will read, is closed (not waited for: a `return` that never settles must not hold the call).
+    if (first.done !== true) closeDropped(iterator);
     throw error;
   }
   if (first.done) return first.value;
