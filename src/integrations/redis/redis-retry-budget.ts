@@ -1,6 +1,10 @@
 import { now } from '../../policies/clock';
 import { BucketedWindow } from '../../policies/retry-budget/bucketed-window';
-import { RetryBudget, type RetryGrantOrigin } from '../../policies/retry-budget/retry-budget';
+import {
+  relativeTolerance,
+  RetryBudget,
+  type RetryGrantOrigin,
+} from '../../policies/retry-budget/retry-budget';
 import type { RetryBudgetOptions } from '../../policies/retry-budget/options';
 import { statisticsKey, type BudgetStats } from '../../telemetry/statistics';
 import { BackgroundExchange, type ExchangeRequest } from './background-exchange';
@@ -125,7 +129,8 @@ export class RedisRetryBudget extends RetryBudget {
       left / Math.max(1, view.instances) + ratio * (this.#pendingCalls + this.#sentCalls);
     const spent =
       this.#pendingRetries + this.#sentRetries - this.#pendingRefunds - this.#sentRefunds;
-    if (spent >= share) {
+    // Compared as the local budget compares: 0.07 x 100 calls earn 7 retries, not 8.
+    if (spent >= share - Math.abs(share) * relativeTolerance) {
       this.#fleetRefused += 1;
       return false;
     }

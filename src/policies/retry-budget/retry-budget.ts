@@ -36,8 +36,8 @@ const retrySeries = 1;
 
 // A retry is allowed while retries < allowance. The allowance is a product of doubles (0.1 * 30 is
 // 3.0000000000000004), so it is compared as if rounded to 9 significant digits: exactly 3 retries
-// for 30 calls at ratio 0.1, not 4.
-const relativeTolerance = 1e-9;
+// for 30 calls at ratio 0.1, not 4. Exported for the fleet-wide budget, which compares the same way.
+export const relativeTolerance = 1e-9;
 
 /**
  * A retry budget: retries (and hedges) may add at most `ratio` of the first attempts, plus a flat
