@@ -1,7 +1,8 @@
 // The fleet-wide classes decide as their local classes do while Redis answers: one instance given
 // the same events as a local RetryBudget, Breaker or RateLimiter makes the same decisions.
-import { RetryBudget } from '../../src';
-import { RedisRetryBudget } from '../../src/redis';
+import { Breaker, RetryBudget } from '../../src';
+import { ErrorCategory } from '../../src/classify/error-category';
+import { RedisBreaker, RedisRetryBudget } from '../../src/redis';
 import { connectClient, uniqueKey, type TestClient } from './shared-redis';
 
 const closing: Array<{ close(): Promise<void> }> = [];
@@ -13,6 +14,22 @@ function grants(target: RetryBudget, asks: number): number {
   let granted = 0;
   for (let ask = 0; ask < asks; ask++) if (target.tryRetry()) granted += 1;
   return granted;
+}
+
+const networkFailure = () =>
+  Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+
+/** Reports attempts through the breaker's own interface, as the pipeline does: 'f' fails. */
+function report(target: Breaker, outcomes: string): void {
+  for (const outcome of outcomes) {
+    const ticket = target.enter(undefined);
+    if (ticket === 0) continue;
+    if (outcome === 'f') {
+      target.failed(undefined, ticket, networkFailure(), ErrorCategory.NETWORK, 0);
+    } else {
+      target.succeeded(undefined, ticket, 0);
+    }
+  }
 }
 
 describe.each(['ioredis', 'node-redis'] as const)('fleet-wide parity with %s', (kind) => {
@@ -44,5 +61,35 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet-wide parity with %s', (
     // 0.07 x 100 is the double 7.000000000000001: seven retries, as the local rule grants, not eight.
     expect(grants(local, 10)).toBe(7);
     expect(grants(fleet, 10)).toBe(7);
+  });
+
+  it('opens in ratio mode on a failure only, as a local Breaker: successes that reach the throughput do not', async () => {
+    const options = { failureRatio: 0.5, minimumThroughput: 4, breakDuration: 60_000 };
+    const local = new Breaker(options);
+    const key = uniqueKey('parity-ratio');
+    const [first, second] = [0, 1].map(() => {
+      const made = new RedisBreaker({ client: client.client, key, redisTimeout: 1000, ...options });
+      closing.push(made);
+      return made;
+    }) as [RedisBreaker, RedisBreaker];
+    await first.sync();
+    await second.sync();
+    // Three failures, below the throughput; then a success makes 4 calls, 3 of them failures.
+    report(local, 'fff');
+    report(first, 'fff');
+    await first.sync();
+    report(local, 's');
+    report(second, 's');
+    await second.sync();
+    expect(local.state).toBe('closed');
+    expect(second.state).toBe('closed');
+    await first.sync();
+    expect(first.state).toBe('closed');
+    // The next failure (4 of 5) opens both.
+    report(local, 'f');
+    report(first, 'f');
+    await first.sync();
+    expect(local.state).toBe('open');
+    expect(first.state).toBe('open');
   });
 });

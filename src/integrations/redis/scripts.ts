@@ -213,7 +213,9 @@ if state == 'closed' and reporters >= quorum then
   if consecutive_limit > 0 then
     crossed = consecutive >= consecutive_limit
   else
-    crossed = window_calls >= minimum_throughput and window_calls > 0
+    -- Only a batch with failures can open it, as only a failure opens a local Breaker: successes
+    -- that bring earlier failures up to the throughput do not.
+    crossed = failures > 0 and window_calls >= minimum_throughput and window_calls > 0
       and window_failures / window_calls >= failure_ratio
   end
   if crossed then
