@@ -1,6 +1,7 @@
 // An invalid option given to a fleet-wide class is refused with a message that names that class,
 // not the local class it extends: the user wrote `new RedisRateLimiter(...)`, not
 // `new RateLimiter(...)`. Refused before any exchange, so a client by shape is enough.
+import { RetryBudget } from '../../src';
 import { RedisBreaker, RedisRateLimiter, RedisRetryBudget } from '../../src/redis';
 
 const refusedByRedis = () => Promise.reject(new Error('no Redis in this test'));
@@ -80,5 +81,44 @@ describe('fleet-wide classes read their options by own keys only', () => {
     ],
   ])('%s still refuses a missing option', (_name, construct, message) => {
     expect(() => withPlantedKeys(construct)).toThrow(message);
+  });
+});
+
+// The connection options and `quorum` are checked as every local option is: a value of the wrong
+// kind is a TypeError showing that value, and an options object must be a plain object.
+describe('fleet-wide classes check their own options as the local classes check theirs', () => {
+  class Settings {
+    readonly client = client;
+    readonly key = 'k';
+  }
+
+  it.each<[string, () => unknown, ErrorConstructor, RegExp]>([
+    [
+      'a quorum that is a string',
+      () => new RedisBreaker({ client, key: 'k', quorum: '2' as never }),
+      TypeError,
+      /^RedisBreaker: option "quorum" must be an integer >= 1, got "2"$/,
+    ],
+    [
+      'a redisTimeout that is a string',
+      () => new RedisRetryBudget({ client, key: 'k', redisTimeout: '50' as never }),
+      TypeError,
+      /^RedisRetryBudget: option "redisTimeout" must be a finite number > 0 and <= 2147483647, got "50"$/,
+    ],
+    [
+      'options that are no plain object',
+      () => new RedisRetryBudget(new Settings()),
+      TypeError,
+      /^RedisRetryBudget: expected an options object, got /,
+    ],
+  ])('%s', (_name, construct, kind, message) => {
+    expect(construct).toThrow(kind);
+    expect(construct).toThrow(message);
+  });
+
+  it('refuses options that are no plain object as RetryBudget does', () => {
+    expect(() => new RetryBudget(new Settings() as never)).toThrow(
+      /^RetryBudget: expected an options object, got /,
+    );
   });
 });

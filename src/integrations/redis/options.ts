@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeValue } from '../../policy/describe-value';
 import { mergeOwnKeys } from '../../policy/own-keys';
+import { isPlainObject, readNumber } from '../../policies/option-snapshot';
 import { isRedisClientLike, type RedisClientLike } from './client-adapter';
 
 /** Options every fleet-wide policy takes besides its local class's own. */
@@ -44,7 +45,8 @@ export function splitConnectionOptions(
   options: unknown,
   source: string,
 ): { connection: ResolvedConnection; rest: Record<string, unknown> } {
-  if (typeof options !== 'object' || options === null) {
+  // A plain object, as the local classes' options must be.
+  if (!isPlainObject(options)) {
     throw new TypeError(`${source}: expected an options object, got ${describeValue(options)}`);
   }
   // Without a prototype: a key planted on Object.prototype is read as not given, here and by the
@@ -65,17 +67,14 @@ export function splitConnectionOptions(
       `${source}: option "key" must be a non-empty string, got ${describeValue(given.key)}`,
     );
   }
-  const redisTimeout = given.redisTimeout ?? 50;
-  if (
-    typeof redisTimeout !== 'number' ||
-    !Number.isFinite(redisTimeout) ||
-    redisTimeout <= 0 ||
-    redisTimeout > longestTimer
-  ) {
-    throw new RangeError(
-      `${source}: option "redisTimeout" must be a finite number > 0 and <= ${longestTimer}, got ${describeValue(redisTimeout)}`,
-    );
-  }
+  const redisTimeout =
+    given.redisTimeout === undefined
+      ? 50
+      : readNumber(source, 'redisTimeout', given.redisTimeout, {
+          min: 0,
+          exclusiveMin: true,
+          max: longestTimer,
+        });
   return {
     connection: {
       client: given.client,

@@ -9,6 +9,7 @@ import type {
   WindowBucketSnapshot,
 } from '../../policies/circuit-breaker/snapshot';
 import { reportListenerFailure } from '../../policies/listener-failure';
+import { readNumber } from '../../policies/option-snapshot';
 import { circuitStateChannel } from '../../telemetry/channels';
 import { publishCircuitState } from '../../telemetry/publish';
 import { statisticsKey, type BreakerStats } from '../../telemetry/statistics';
@@ -160,13 +161,11 @@ export class RedisBreaker extends Breaker {
         );
       }
     }
-    const quorum = rest.quorum ?? 1;
+    const quorum =
+      rest.quorum === undefined
+        ? 1
+        : readNumber('RedisBreaker', 'quorum', rest.quorum, { min: 1, integer: true });
     delete rest.quorum;
-    if (typeof quorum !== 'number' || !Number.isInteger(quorum) || quorum < 1) {
-      throw new RangeError(
-        `RedisBreaker: option "quorum" must be an integer >= 1, got ${String(quorum)}`,
-      );
-    }
     super(rest as CircuitBreakerOptions);
     this.quorum = quorum;
     this.redisKey = `tenacious:{${connection.key}}:breaker`;
