@@ -85,8 +85,10 @@ describe('fleet-wide classes read their options by own keys only', () => {
 });
 
 // The connection options and `quorum` are checked as every local option is: a value of the wrong
-// kind is a TypeError showing that value, and an options object must be a plain object.
+// kind is a TypeError showing that value, an options object must be a plain object, and the message
+// names the class constructed, in the form its local options’ messages use.
 describe('fleet-wide classes check their own options as the local classes check theirs', () => {
+  class FleetBudget extends RedisRetryBudget {}
   class Settings {
     readonly client = client;
     readonly key = 'k';
@@ -104,6 +106,18 @@ describe('fleet-wide classes check their own options as the local classes check 
       () => new RedisRetryBudget({ client, key: 'k', redisTimeout: '50' as never }),
       TypeError,
       /^RedisRetryBudget: option "redisTimeout" must be a finite number > 0 and <= 2147483647, got "50"$/,
+    ],
+    [
+      'an empty key, for RedisRateLimiter',
+      () => new RedisRateLimiter({ client, key: '', limit: 1, interval: 1000 }),
+      TypeError,
+      /^new RedisRateLimiter: option "key" must be a non-empty string, got ""$/,
+    ],
+    [
+      'a bad key, for a subclass',
+      () => new FleetBudget({ client, key: 5 as never }),
+      TypeError,
+      /^FleetBudget: option "key" must be a non-empty string, got 5$/,
     ],
     [
       'options that are no plain object',

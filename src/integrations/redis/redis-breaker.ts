@@ -153,18 +153,20 @@ export class RedisBreaker extends Breaker {
   #toldViewState: CircuitState = 'closed';
 
   constructor(options: RedisBreakerOptions) {
-    const { connection, rest } = splitConnectionOptions(options, 'RedisBreaker');
+    // Errors name the class the caller constructed, as the local class's do.
+    const source = new.target.name || 'RedisBreaker';
+    const { connection, rest } = splitConnectionOptions(options, source);
     for (const name of unsupportedOptions) {
       if (rest[name] !== undefined) {
         throw new TypeError(
-          `RedisBreaker: option "${name}" is not supported by the fleet-wide breaker; use a local Breaker for it`,
+          `${source}: option "${name}" is not supported by the fleet-wide breaker; use a local Breaker for it`,
         );
       }
     }
     const quorum =
       rest.quorum === undefined
         ? 1
-        : readNumber('RedisBreaker', 'quorum', rest.quorum, { min: 1, integer: true });
+        : readNumber(source, 'quorum', rest.quorum, { min: 1, integer: true });
     delete rest.quorum;
     super(rest as CircuitBreakerOptions);
     this.quorum = quorum;

@@ -95,7 +95,9 @@ export class RedisRateLimiter extends RateLimiter {
   #lastGrant: RateLimitGrant | undefined;
 
   constructor(options: RedisRateLimiterOptions) {
-    const { connection, rest } = splitConnectionOptions(options, 'RedisRateLimiter');
+    // Errors name the class the caller constructed, as the local class's do.
+    const source = `new ${new.target.name || 'RedisRateLimiter'}`;
+    const { connection, rest } = splitConnectionOptions(options, source);
     super(rest as unknown as RateLimiterOptions);
     this.redisKey = `tenacious:{${connection.key}}:limiter`;
     this.#keys = [this.redisKey, `${this.redisKey}:instances`];

@@ -85,7 +85,9 @@ export class RedisRetryBudget extends RetryBudget {
   #fleetRefused = 0;
 
   constructor(options: RedisRetryBudgetOptions) {
-    const { connection, rest } = splitConnectionOptions(options, 'RedisRetryBudget');
+    // Errors name the class the caller constructed, as the local class's do.
+    const source = new.target.name || 'RedisRetryBudget';
+    const { connection, rest } = splitConnectionOptions(options, source);
     super(rest as RetryBudgetOptions);
     this.redisKey = `tenacious:{${connection.key}}:budget`;
     this.#keys = [`${this.redisKey}:window`, `${this.redisKey}:instances`];
