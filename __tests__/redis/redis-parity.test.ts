@@ -63,6 +63,25 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet-wide parity with %s', (
     expect(grants(fleet, 10)).toBe(7);
   });
 
+  it('grants no retry past the allowance once the retries granted were sent to Redis', async () => {
+    const options = { ratio: 0.07, minPerSecond: 0, window: 60_000 };
+    const fleet = new RedisRetryBudget({
+      client: client.client,
+      key: uniqueKey('parity-budget-sent'),
+      redisTimeout: 1000,
+      ...options,
+    });
+    closing.push(fleet);
+    await fleet.sync();
+    for (let call = 0; call < 100; call++) fleet.recordCall();
+    await fleet.sync();
+    expect(grants(fleet, 10)).toBe(7);
+    await fleet.sync();
+    expect(fleet.fleetView).toEqual({ calls: 100, retries: 7, instances: 1 });
+    // What is left is 7.000000000000001 - 7: float error, no retry, as a local budget sees it.
+    expect(grants(fleet, 10)).toBe(0);
+  });
+
   it('opens in ratio mode on a failure only, as a local Breaker: successes that reach the throughput do not', async () => {
     const options = { failureRatio: 0.5, minimumThroughput: 4, breakDuration: 60_000 };
     const local = new Breaker(options);

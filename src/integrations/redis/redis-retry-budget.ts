@@ -125,14 +125,17 @@ export class RedisRetryBudget extends RetryBudget {
       return true;
     }
     const { ratio, minPerSecond, window } = this.options;
-    const left = ratio * view.calls + (minPerSecond * window) / 1000 - view.retries;
+    const instances = Math.max(1, view.instances);
+    const fleetEarned = ratio * view.calls + (minPerSecond * window) / 1000;
+    const ownEarned = ratio * (this.#pendingCalls + this.#sentCalls);
     // What the fleet overspent (left < 0) is paid back from what this instance's calls earn.
-    const share =
-      left / Math.max(1, view.instances) + ratio * (this.#pendingCalls + this.#sentCalls);
+    const share = (fleetEarned - view.retries) / instances + ownEarned;
     const spent =
       this.#pendingRetries + this.#sentRetries - this.#pendingRefunds - this.#sentRefunds;
-    // Compared as the local budget compares: 0.07 x 100 calls earn 7 retries, not 8.
-    if (spent >= share - Math.abs(share) * relativeTolerance) {
+    // Compared as the local budget compares, the float error being that of what was earned (not of
+    // what is left of it): 0.07 x 100 calls earn 7 retries, not 8, spent or not.
+    const tolerance = (fleetEarned / instances + ownEarned) * relativeTolerance;
+    if (spent >= share - tolerance) {
       this.#fleetRefused += 1;
       return false;
     }
