@@ -111,4 +111,32 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet-wide parity with %s', (
     expect(local.state).toBe('open');
     expect(first.state).toBe('open');
   });
+
+  it('does not open in ratio mode on successes sent in one batch after its failures', async () => {
+    const options = { failureRatio: 0.5, minimumThroughput: 4, breakDuration: 60_000 };
+    const local = new Breaker(options);
+    const fleet = new RedisBreaker({
+      client: client.client,
+      key: uniqueKey('parity-ratio-batch'),
+      redisTimeout: 1000,
+      ...options,
+    });
+    closing.push(fleet);
+    await fleet.sync();
+    report(local, 'ff');
+    report(fleet, 'ff');
+    await fleet.sync();
+    // One batch: a failure (3 calls, below the throughput), then a success that makes 4 calls.
+    report(local, 'fs');
+    report(fleet, 'fs');
+    await fleet.sync();
+    expect(local.state).toBe('closed');
+    expect(fleet.state).toBe('closed');
+    // The next failure (4 of 5) opens both.
+    report(local, 'f');
+    report(fleet, 'f');
+    await fleet.sync();
+    expect(local.state).toBe('open');
+    expect(fleet.state).toBe('open');
+  });
 });

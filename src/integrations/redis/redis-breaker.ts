@@ -50,7 +50,18 @@ interface BreakerBatch {
   readonly failures: number;
   readonly trailingFailures: number;
   readonly hadSuccess: boolean;
+  /** The calls after the batch's last failure (successes): the ratio is judged as before them. */
+  readonly successesAfterFailure: number;
 }
+
+/** What a claim or a trial call's outcome sends: no counts. */
+const emptyBatch: BreakerBatch = {
+  calls: 0,
+  failures: 0,
+  trailingFailures: 0,
+  hadSuccess: false,
+  successesAfterFailure: 0,
+};
 
 type FleetState = 'closed' | 'open' | 'half-open';
 
@@ -135,6 +146,7 @@ export class RedisBreaker extends Breaker {
   #pendingFailures = 0;
   #trailingFailures = 0;
   #hadSuccess = false;
+  #successesAfterFailure = 0;
   #probePermits = 0;
   #probeRound = 0;
   /** The claim of a trial call's place in flight, if any: one at a time. */
@@ -293,6 +305,7 @@ export class RedisBreaker extends Breaker {
     this.#pendingCalls += 1;
     this.#trailingFailures = 0;
     this.#hadSuccess = true;
+    this.#successesAfterFailure += 1;
   }
 
   override failed(
@@ -324,6 +337,7 @@ export class RedisBreaker extends Breaker {
     this.#pendingCalls += 1;
     this.#pendingFailures += 1;
     this.#trailingFailures += 1;
+    this.#successesAfterFailure = 0;
     if (this.#wouldOpen()) this.#exchange.exchangeSoon();
   }
 
@@ -369,11 +383,14 @@ export class RedisBreaker extends Breaker {
     // and no claim starts meanwhile (`#closing`).
     this.#closing ??= Promise.resolve(this.#claim).then(() => {
       const givenBack: Promise<unknown>[] = [];
-      const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
       for (; this.#probePermits > 0; this.#probePermits -= 1) {
         // A cancelled trial call's outcome: its place is free again for the fleet's round.
         givenBack.push(
-          this.#exchange.runOnce(breakerScript, this.#keys, this.#arguments('probe', empty, -1)),
+          this.#exchange.runOnce(
+            breakerScript,
+            this.#keys,
+            this.#arguments('probe', emptyBatch, -1),
+          ),
         );
       }
       givenBack.push(this.#exchange.close());
@@ -449,6 +466,7 @@ export class RedisBreaker extends Breaker {
       String(this.#breakDuration[2]),
       String(outcome),
       String(this.#probeRound),
+      String(batch.successesAfterFailure),
     ];
   }
 
@@ -458,15 +476,21 @@ export class RedisBreaker extends Breaker {
       failures: this.#pendingFailures,
       trailingFailures: this.#trailingFailures,
       hadSuccess: this.#hadSuccess,
+      successesAfterFailure: this.#successesAfterFailure,
     };
     this.#pendingCalls = 0;
     this.#pendingFailures = 0;
     this.#trailingFailures = 0;
     this.#hadSuccess = false;
+    this.#successesAfterFailure = 0;
     return { script: breakerScript, keys: this.#keys, args: this.#arguments('sync', batch), batch };
   }
 
   #giveBack(batch: BreakerBatch): void {
+    // The calls counted since came after the batch's: after its last failure if they hold none.
+    if (this.#pendingFailures === 0) {
+      this.#successesAfterFailure = batch.successesAfterFailure + this.#pendingCalls;
+    }
     this.#pendingCalls += batch.calls;
     this.#pendingFailures += batch.failures;
     if (!this.#hadSuccess) this.#trailingFailures += batch.trailingFailures;
@@ -509,6 +533,7 @@ export class RedisBreaker extends Breaker {
       this.#pendingFailures = 0;
       this.#trailingFailures = 0;
       this.#hadSuccess = false;
+      this.#successesAfterFailure = 0;
     }
     if (replyNumber(reply, 5) === 1) this.#probePermits += 1;
   }
@@ -520,9 +545,8 @@ export class RedisBreaker extends Breaker {
       return;
     }
     this.#nextClaimAt = time + 10;
-    const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
     this.#claim = this.#exchange
-      .runOnce(breakerScript, this.#keys, this.#arguments('claim', empty), (late) =>
+      .runOnce(breakerScript, this.#keys, this.#arguments('claim', emptyBatch), (late) =>
         this.#giveBackLateClaim(late),
       )
       .then((result) => {
@@ -539,8 +563,7 @@ export class RedisBreaker extends Breaker {
    */
   #giveBackLateClaim(late: ExchangeResult): void {
     if (!late.ok || !isBreakerReply(late.reply) || replyNumber(late.reply, 5) !== 1) return;
-    const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
-    const args = this.#arguments('probe', empty, -1);
+    const args = this.#arguments('probe', emptyBatch, -1);
     // The round the place was granted in, whatever this instance has heard since.
     args[args.length - 1] = String(replyNumber(late.reply, 6));
     // If that fails too, the fleet gives the round up after a whole break, as before.
@@ -549,9 +572,8 @@ export class RedisBreaker extends Breaker {
 
   /** Reports a trial call's outcome (1 success, 0 failure, -1 cancelled) for the fleet's round. */
   #reportProbe(outcome: 1 | 0 | -1): void {
-    const empty = { calls: 0, failures: 0, trailingFailures: 0, hadSuccess: false };
     void this.#exchange
-      .runOnce(breakerScript, this.#keys, this.#arguments('probe', empty, outcome))
+      .runOnce(breakerScript, this.#keys, this.#arguments('probe', emptyBatch, outcome))
       .then((result) => {
         if (result.ok && isBreakerReply(result.reply)) this.#accept(result.reply);
         this.#announceReported();

@@ -127,6 +127,7 @@ local probes = math.max(1, number_or_zero(ARGV[12]))
 local break_initial, break_max = number_or_zero(ARGV[13]), number_or_zero(ARGV[14])
 local break_base = number_or_zero(ARGV[15])
 local probe_outcome, probe_round = number_or_zero(ARGV[16]), number_or_zero(ARGV[17])
+local successes_after_failure = math.max(0, math.min(calls, number_or_zero(ARGV[18])))
 
 ensure_type(state_key, 'hash')
 ensure_type(window_key, 'hash')
@@ -214,9 +215,11 @@ if state == 'closed' and reporters >= quorum then
     crossed = consecutive >= consecutive_limit
   else
     -- Only a batch with failures can open it, as only a failure opens a local Breaker: successes
-    -- that bring earlier failures up to the throughput do not.
-    crossed = failures > 0 and window_calls >= minimum_throughput and window_calls > 0
-      and window_failures / window_calls >= failure_ratio
+    -- that bring earlier failures up to the throughput do not, those of this batch after its last
+    -- failure included (it is judged as at that failure).
+    local judged_calls = window_calls - successes_after_failure
+    crossed = failures > 0 and judged_calls >= minimum_throughput and judged_calls > 0
+      and window_failures / judged_calls >= failure_ratio
   end
   if crossed then
     open()
