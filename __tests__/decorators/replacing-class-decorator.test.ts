@@ -54,6 +54,23 @@ describe('a class decorator that returns a subclass', () => {
     },
   );
 
+  it('on a base class, with @RetryDefaults on a subclass: a merge refused at definition', () => {
+    @Replacing
+    class Catalog {
+      @Retry({ initialDelay: 500 })
+      product(): string {
+        return 'product';
+      }
+    }
+    expect(() => {
+      @RetryDefaults({ maxDelay: 10 })
+      class Shop extends Catalog {}
+      return Shop;
+    }).toThrow(
+      '@RetryDefaults({ maxDelay: 10 }) on Shop and @Retry({ initialDelay: 500 }) on Catalog.product: maxDelay (10) must be >= initialDelay (500)',
+    );
+  });
+
   it.each(['above', 'below'])(
     'with @CircuitBreaker %s it: one breaker for the methods of every instance',
     (place) => {

@@ -699,10 +699,11 @@ function checkClassLayers(owner: ClassOwner, defined: DefinedClass): void {
 
 /**
  * The records' key of the class whose method `methodKey` the defined class uses. A class decorator
- * below may have returned a subclass of the class as written (Angular, MobX): in standard mode
- * neither has records' key of its own yet (the final class gets `Symbol.metadata` once every
- * class decorator has run), so the classes down to the first with a key of another are the
- * defined class (an undecorated base among them holds none of its decorated methods).
+ * may have returned a subclass of the class as written (Angular, MobX): in standard mode the class
+ * as written never gets records' key of its own (`Symbol.metadata` goes on the class returned, and
+ * on the class being defined only once every class decorator has run), so a class without one has
+ * the key of the subclass before it in the chain, which replaced it (an undecorated base holds none
+ * of the methods recorded there).
  */
 function declaringKey(
   owner: ClassOwner,
@@ -710,16 +711,15 @@ function declaringKey(
   placement: 'instance' | 'static',
   methodKey: string | symbol,
 ): object | undefined {
-  let beingDefined = true;
+  let key = owner.key;
   for (const current of prototypeChain(defined.value)) {
     if (typeof current !== 'function') break;
-    const key = current === defined.value ? owner.key : owner.access.ownKeyOf(current);
-    if (key !== undefined && key !== owner.key) beingDefined = false;
+    if (current !== defined.value) key = owner.access.ownKeyOf(current) ?? key;
     const holder: unknown =
       placement === 'static' ? current : (current as { prototype?: unknown }).prototype;
     if (typeof holder !== 'object' && typeof holder !== 'function') continue;
     if (holder === null || !Object.hasOwn(holder, methodKey)) continue;
-    return beingDefined ? owner.key : key;
+    return key;
   }
   return undefined;
 }
