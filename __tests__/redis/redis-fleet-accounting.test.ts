@@ -84,24 +84,31 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     expect(other.fleetView?.ahead).toBeLessThanOrEqual(20 * 600);
   });
 
-  it("gives back a trial call's place that a claim answered after redisTimeout was granted", async () => {
+  /**
+   * A breaker whose fleet circuit is half-open in round 7, its one trial call not claimed yet (a
+   * start in the future reads as now), through a client whose replies the test can hold back.
+   */
+  async function halfOpenBreaker(key: string) {
     const { control, client: slow } = controlledClient(client);
     const breaker = new RedisBreaker({
       client: slow as TestClient['client'],
-      key: uniqueKey('late-claim'),
+      key: uniqueKey(key),
       consecutiveFailures: 1,
       breakDuration: 60_000,
       halfOpenProbes: 1,
       redisTimeout: 50,
     });
     closing.push(breaker);
-    // The fleet's circuit half-open, its one trial call not claimed yet (a start in the future
-    // reads as now).
     await client.command(['HSET', breaker.redisKey, 'state', 'half-open', 'opens', '1']);
     await client.command(['HSET', breaker.redisKey, 'halfOpenSince', '9000000000000000']);
     await client.command(['HSET', breaker.redisKey, 'claimed', '0', 'round', '7']);
     for (let tries = 0; tries < 50 && breaker.state !== 'half-open'; tries++) await breaker.sync();
     expect(breaker.state).toBe('half-open');
+    return { breaker, control };
+  }
+
+  it("gives back a trial call's place that a claim answered after redisTimeout was granted", async () => {
+    const { breaker, control } = await halfOpenBreaker('late-claim');
     control.holding = true;
     expect(breaker.enter(undefined)).toBe(0); // refused; the place is claimed in the background
     await new Promise((resolve) => setTimeout(resolve, 80)); // the claim times out
@@ -110,6 +117,22 @@ describe.each(['ioredis', 'node-redis'] as const)('fleet accounting with %s', (k
     await settle();
     // Sent after the give-back, on the same connection: Redis ran that first.
     expect(await client.command(['HGET', breaker.redisKey, 'claimed'])).toBe('0');
+  });
+
+  it('gives a late-granted place back to the round it was granted in, not a later one', async () => {
+    const { breaker, control } = await halfOpenBreaker('late-claim-round');
+    control.holding = true;
+    expect(breaker.enter(undefined)).toBe(0); // the claim of round 7, its reply held back
+    await new Promise((resolve) => setTimeout(resolve, 80)); // the claim times out
+    // Meanwhile the fleet moved on to round 8, whose one place another instance holds.
+    control.holding = false;
+    await client.command(['HSET', breaker.redisKey, 'claimed', '1', 'round', '8']);
+    await breaker.sync();
+    // The late reply of round 7 comes: its place is given back to round 7, which is over.
+    for (const deliver of control.held.splice(0)) deliver();
+    await settle();
+    expect(await client.command(['HGET', breaker.redisKey, 'round'])).toBe('8');
+    expect(await client.command(['HGET', breaker.redisKey, 'claimed'])).toBe('1');
   });
 
   it('gives a turn the fleet granted back to the fleet, after Redis was lost', async () => {

@@ -446,7 +446,12 @@ export class RedisBreaker extends Breaker {
     );
   }
 
-  #arguments(operation: 'sync' | 'claim' | 'probe', batch: BreakerBatch, outcome = 0): string[] {
+  #arguments(
+    operation: 'sync' | 'claim' | 'probe',
+    batch: BreakerBatch,
+    outcome = 0,
+    round = this.#probeRound,
+  ): string[] {
     const options = this.options;
     return [
       operation,
@@ -465,7 +470,7 @@ export class RedisBreaker extends Breaker {
       String(this.#breakDuration[1]),
       String(this.#breakDuration[2]),
       String(outcome),
-      String(this.#probeRound),
+      String(round),
       String(batch.successesAfterFailure),
     ];
   }
@@ -563,9 +568,8 @@ export class RedisBreaker extends Breaker {
    */
   #giveBackLateClaim(late: ExchangeResult): void {
     if (!late.ok || !isBreakerReply(late.reply) || replyNumber(late.reply, 5) !== 1) return;
-    const args = this.#arguments('probe', emptyBatch, -1);
     // The round the place was granted in, whatever this instance has heard since.
-    args[args.length - 1] = String(replyNumber(late.reply, 6));
+    const args = this.#arguments('probe', emptyBatch, -1, replyNumber(late.reply, 6));
     // If that fails too, the fleet gives the round up after a whole break, as before.
     this.#exchange.sendDetached(breakerScript, this.#keys, args, () => undefined);
   }
