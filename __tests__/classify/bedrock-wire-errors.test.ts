@@ -21,6 +21,8 @@ import { classifyError } from '../../src/classify/classify-error';
 import { ErrorCategory } from '../../src/classify/error-category';
 import { readProperty } from '../../src/classify/error-shape';
 import { isRateLimitError } from '../../src/classify/rate-limit';
+import { useLocalBedrock } from '../integration/bedrock-callers';
+import { rejectionOf } from './error-fixtures';
 
 // shared/reference/error-taxonomy.md, "Bedrock Runtime exceptions", checked against what the real
 // BedrockRuntimeClient throws when a local server answers as Bedrock does (status, x-amzn-errortype,
@@ -30,15 +32,6 @@ const { RETRYABLE, NON_RETRYABLE, AUTH_FAILURE, TIMEOUT } = ErrorCategory;
 const modelId = 'anthropic.claude-3-haiku-20240307-v1:0';
 const messages = [{ role: 'user' as const, content: [{ text: 'Hello?' }] }];
 const protocols: BedrockProtocol[] = ['http2', 'http1'];
-
-async function rejectionOf(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 type Operation = 'Converse' | 'InvokeModel' | 'ConverseStream' | 'InvokeModelWithResponseStream';
 
@@ -95,25 +88,14 @@ const streamErrors: [BedrockStreamExceptionName, ErrorCategory, boolean][] = [
 ];
 
 describe.each(protocols)('Bedrock errors from the wire over %s', (protocol) => {
-  let server: LocalBedrockServer;
-  let client: BedrockRuntimeClient;
-
-  beforeAll(async () => {
-    server = await startBedrockServer({ protocol });
-    client = createLocalBedrockClient(server);
-  });
-  afterEach(() => server.reset());
-  afterAll(async () => {
-    client.destroy();
-    await server.close();
-  });
+  const local = useLocalBedrock(protocol);
 
   describe.each<Operation>(['Converse', 'InvokeModel'])('%s answered with an HTTP error', (op) => {
     it.each(httpErrors)(
       '%s (HTTP %i): %s, rate limit %s, before processing %s',
       async (exception, status, category, rateLimit, beforeProcessing) => {
-        server.enqueue(op, { kind: 'error', exception, retryAfterSeconds: 3 });
-        const error = await rejectionOf(() => send(client, op));
+        local.server.enqueue(op, { kind: 'error', exception, retryAfterSeconds: 3 });
+        const error = await rejectionOf(() => send(local.client, op));
         expect(error).toMatchObject({ name: exception, $metadata: { httpStatusCode: status } });
         expect(classifyError(error)).toBe(category);
         expect(isRateLimitError(error)).toBe(rateLimit);
@@ -139,8 +121,8 @@ describe.each(protocols)('Bedrock errors from the wire over %s', (protocol) => {
     it.each(streamErrors)(
       '%s in the first frame, thrown by send(): %s, rate limit %s',
       async (exception, category, rateLimit) => {
-        server.enqueue(op, { kind: 'stream-exception', exception });
-        const error = await rejectionOf(() => send(client, op));
+        local.server.enqueue(op, { kind: 'stream-exception', exception });
+        const error = await rejectionOf(() => send(local.client, op));
         expect(readProperty(error, 'name')).toMatch(new RegExp(`^${exception}$`, 'i'));
         expect(classifyError(error)).toBe(category);
         expect(isRateLimitError(error)).toBe(rateLimit);
@@ -150,8 +132,8 @@ describe.each(protocols)('Bedrock errors from the wire over %s', (protocol) => {
     it.each(streamErrors)(
       '%s after data arrived, without $metadata: %s, rate limit %s',
       async (exception, category, rateLimit) => {
-        server.enqueue(op, streamReply(exception, eventsBefore));
-        const error = await rejectionOf(() => send(client, op));
+        local.server.enqueue(op, streamReply(exception, eventsBefore));
+        const error = await rejectionOf(() => send(local.client, op));
         expect(readProperty(error, 'name')).toMatch(new RegExp(`^${exception}$`, 'i'));
         expect(readProperty(error, '$metadata')).toBeUndefined();
         expect(classifyError(error)).toBe(category);
@@ -172,12 +154,12 @@ describe.each(protocols)('Bedrock errors from the wire over %s', (protocol) => {
   ])(
     'a bare HTTP %i (no error type, body not JSON): classified by its status',
     async (status, body, category, beforeProcessing) => {
-      server.enqueue('Converse', {
+      local.server.enqueue('Converse', {
         kind: 'raw',
         status,
         ...(body === undefined ? {} : { headers: { 'content-type': 'text/html' }, body }),
       });
-      const error = await rejectionOf(() => send(client, 'Converse'));
+      const error = await rejectionOf(() => send(local.client, 'Converse'));
       expect(error).toMatchObject({ $metadata: { httpStatusCode: status } });
       expect(classifyError(error)).toBe(category);
       expect(isFailureBeforeProcessing(error)).toBe(beforeProcessing);
@@ -186,7 +168,7 @@ describe.each(protocols)('Bedrock errors from the wire over %s', (protocol) => {
   );
 
   it('x-amz-retry-after (milliseconds) on a throttled reply is read before retry-after', async () => {
-    server.enqueue('Converse', {
+    local.server.enqueue('Converse', {
       kind: 'raw',
       status: 429,
       headers: {
@@ -197,7 +179,7 @@ describe.each(protocols)('Bedrock errors from the wire over %s', (protocol) => {
       },
       body: '{"message":"slow down"}',
     });
-    const error = await rejectionOf(() => send(client, 'Converse'));
+    const error = await rejectionOf(() => send(local.client, 'Converse'));
     expect(error).toMatchObject({ name: 'ThrottlingException' });
     expect(readRetryAfter(error, Date.now())).toBe(1_500);
   });

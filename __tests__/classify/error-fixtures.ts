@@ -49,3 +49,13 @@ export async function closedPort(): Promise<number> {
   await once(server, 'close');
   return address.port;
 }
+
+/** What `call` rejected with (a synchronous throw too); fails the test if it resolved. */
+export async function rejectionOf(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}

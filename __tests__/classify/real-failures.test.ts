@@ -24,19 +24,9 @@ import { isFailureBeforeProcessing } from '../../src/classify/before-processing'
 import { classifyError } from '../../src/classify/classify-error';
 import { ErrorCategory } from '../../src/classify/error-category';
 import { isRateLimitError } from '../../src/classify/rate-limit';
-import { closedPort } from './error-fixtures';
+import { closedPort, rejectionOf } from './error-fixtures';
 
 const { RETRYABLE, NON_RETRYABLE, TIMEOUT, NETWORK } = ErrorCategory;
-
-/** What a call rejected with; fails the test if it resolved. */
-async function rejectionOf(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function listen(server: Server): Promise<string> {
   server.listen(0, '127.0.0.1');

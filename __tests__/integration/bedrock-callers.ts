@@ -15,6 +15,41 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { Retry, RetryOnRateLimit, type RateLimitOptions, type RetryOptions } from '../../src';
 import { ResilientBedrock, type BedrockCallOptions } from '../../src/bedrock';
+import {
+  createLocalBedrockClient,
+  startBedrockServer,
+  type BedrockProtocol,
+  type LocalBedrockServer,
+} from '../../examples/servers/bedrock-server';
+
+/**
+ * The local Bedrock server over `protocol` and a real SDK client of it, for the calling `describe`
+ * block: started before its tests, its script reset after each, both closed after all.
+ */
+export function useLocalBedrock(protocol: BedrockProtocol): {
+  readonly server: LocalBedrockServer;
+  readonly client: BedrockRuntimeClient;
+} {
+  let server: LocalBedrockServer | undefined;
+  let client: BedrockRuntimeClient | undefined;
+  beforeAll(async () => {
+    server = await startBedrockServer({ protocol });
+    client = createLocalBedrockClient(server);
+  });
+  afterEach(() => server?.reset());
+  afterAll(async () => {
+    client?.destroy();
+    await server?.close();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get client() {
+      return client!;
+    },
+  };
+}
 
 export const modelId = 'anthropic.claude-3-haiku-20240307-v1:0';
 

@@ -1,11 +1,5 @@
 import { getEventListeners } from 'node:events';
-import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import {
-  createLocalBedrockClient,
-  startBedrockServer,
-  type BedrockProtocol,
-  type LocalBedrockServer,
-} from '../../examples/servers/bedrock-server';
+import type { BedrockProtocol } from '../../examples/servers/bedrock-server';
 import { waitFor } from '../../examples/servers/wait-for';
 import { ResilientBedrock } from '../../src/bedrock';
 import {
@@ -13,6 +7,7 @@ import {
   describeConverseEvent,
   drain,
   modelId,
+  useLocalBedrock,
   userMessages,
 } from './bedrock-callers';
 
@@ -29,24 +24,16 @@ const backoff = { initialDelay: 1, maxDelay: 50, random: () => 0 } as const;
 const stallAfterFirst = 10_000;
 
 describe.each(protocols)('a ResilientBedrock stream over %s', (protocol) => {
-  let server: LocalBedrockServer;
-  let client: BedrockRuntimeClient;
+  const local = useLocalBedrock(protocol);
   let bedrock: ResilientBedrock;
 
-  beforeAll(async () => {
-    server = await startBedrockServer({ protocol });
-    client = createLocalBedrockClient(server);
-    bedrock = new ResilientBedrock({ client, retry: backoff, rateLimit: backoff });
+  beforeAll(() => {
+    bedrock = new ResilientBedrock({ client: local.client, retry: backoff, rateLimit: backoff });
   });
-  afterAll(async () => {
-    client.destroy();
-    await server.close();
-  });
-  beforeEach(() => server.reset());
 
   const streams = {
     converseStream: (abortSignal: AbortSignal) => {
-      server.enqueue('ConverseStream', {
+      local.server.enqueue('ConverseStream', {
         kind: 'converse-stream',
         text: ['Once', ' upon'],
         eventDelayMs: stallAfterFirst,
@@ -55,7 +42,7 @@ describe.each(protocols)('a ResilientBedrock stream over %s', (protocol) => {
       return bedrock.converseStream(input, { abortSignal });
     },
     invokeModelWithResponseStream: (abortSignal: AbortSignal) => {
-      server.enqueue('InvokeModelWithResponseStream', {
+      local.server.enqueue('InvokeModelWithResponseStream', {
         kind: 'chunks',
         chunks: [{ text: 'Once' }, { text: ' upon' }],
         eventDelayMs: stallAfterFirst,
@@ -69,7 +56,7 @@ describe.each(protocols)('a ResilientBedrock stream over %s', (protocol) => {
     '%s: a break after the first event cancels the request and leaves no listener on the signal',
     async (method) => {
       const signal = new AbortController().signal;
-      const abandonedBefore = server.abandonedCount;
+      const abandonedBefore = local.server.abandonedCount;
       let events = 0;
       for await (const event of streams[method](signal)) {
         void event;
@@ -77,10 +64,10 @@ describe.each(protocols)('a ResilientBedrock stream over %s', (protocol) => {
         break;
       }
 
-      await waitFor(() => server.abandonedCount > abandonedBefore, 2_000);
+      await waitFor(() => local.server.abandonedCount > abandonedBefore, 2_000);
       expect(events).toBe(1);
-      expect(server.abandonedCount).toBe(abandonedBefore + 1);
-      expect(server.requestCount()).toBe(1);
+      expect(local.server.abandonedCount).toBe(abandonedBefore + 1);
+      expect(local.server.requestCount()).toBe(1);
       expect(getEventListeners(signal, 'abort')).toEqual([]);
     },
   );
@@ -90,7 +77,7 @@ describe.each(protocols)('a ResilientBedrock stream over %s', (protocol) => {
     async (method) => {
       const controller = new AbortController();
       const reason = new Error('the caller left');
-      const abandonedBefore = server.abandonedCount;
+      const abandonedBefore = local.server.abandonedCount;
       const events: unknown[] = [];
       const reading = (async () => {
         for await (const event of streams[method](controller.signal)) {
@@ -100,15 +87,15 @@ describe.each(protocols)('a ResilientBedrock stream over %s', (protocol) => {
       })();
 
       await expect(reading).rejects.toBe(reason);
-      await waitFor(() => server.abandonedCount > abandonedBefore, 2_000);
+      await waitFor(() => local.server.abandonedCount > abandonedBefore, 2_000);
       expect(events).toHaveLength(1);
-      expect(server.requestCount()).toBe(1);
+      expect(local.server.requestCount()).toBe(1);
       expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
     },
   );
 
   it('streams to the end as before, and the connection serves the next call', async () => {
-    const abandonedBefore = server.abandonedCount;
+    const abandonedBefore = local.server.abandonedCount;
     const first = await drain(
       bedrock.converseStream({ modelId, messages: userMessages('Hello?') }),
       describeConverseEvent,
@@ -122,6 +109,6 @@ describe.each(protocols)('a ResilientBedrock stream over %s', (protocol) => {
     expect(first.received).toHaveLength(7);
     expect(second.error).toBeUndefined();
     expect(second.received).toHaveLength(3);
-    expect(server.abandonedCount).toBe(abandonedBefore);
+    expect(local.server.abandonedCount).toBe(abandonedBefore);
   });
 });

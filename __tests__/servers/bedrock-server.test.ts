@@ -16,7 +16,6 @@ import {
   ServiceUnavailableException,
   ThrottlingException,
   ValidationException,
-  type BedrockRuntimeClient,
 } from '@aws-sdk/client-bedrock-runtime';
 import http2 from 'node:http2';
 import {
@@ -26,8 +25,8 @@ import {
   type BedrockExceptionName,
   type BedrockProtocol,
   type BedrockStreamExceptionName,
-  type LocalBedrockServer,
 } from '../../examples/servers/bedrock-server';
+import { useLocalBedrock } from '../integration/bedrock-callers';
 
 const modelId = 'anthropic.claude-3-haiku-20240307-v1:0';
 const messages = [{ role: 'user' as const, content: [{ text: 'Hello?' }] }];
@@ -55,72 +54,61 @@ function decodeText(bytes: Uint8Array | undefined): string {
 const protocols: BedrockProtocol[] = ['http2', 'http1'];
 
 describe.each(protocols)('local Bedrock server over %s', (protocol) => {
-  let server: LocalBedrockServer;
-  let client: BedrockRuntimeClient;
-
-  beforeAll(async () => {
-    server = await startBedrockServer({ protocol });
-    client = createLocalBedrockClient(server);
-  });
-  afterEach(() => server.reset());
-  afterAll(async () => {
-    client.destroy();
-    await server.close();
-  });
+  const local = useLocalBedrock(protocol);
 
   describe('successes', () => {
     it('answers Converse with the scripted text and records the request', async () => {
-      server.enqueue('Converse', {
+      local.server.enqueue('Converse', {
         kind: 'converse',
         text: 'scripted answer',
         usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
       });
 
-      const output = await client.send(new ConverseCommand({ modelId, messages }));
+      const output = await local.client.send(new ConverseCommand({ modelId, messages }));
 
       expect(output.output?.message?.content?.[0]?.text).toBe('scripted answer');
       expect(output.stopReason).toBe('end_turn');
       expect(output.usage).toEqual({ inputTokens: 1, outputTokens: 2, totalTokens: 3 });
       expect(output.$metadata.httpStatusCode).toBe(200);
-      expect(server.requests).toEqual([
+      expect(local.server.requests).toEqual([
         expect.objectContaining({ operation: 'Converse', modelId, body: { messages } }),
       ]);
     });
 
     it('answers with the built-in success when nothing is scripted', async () => {
-      const output = await client.send(new ConverseCommand({ modelId, messages }));
+      const output = await local.client.send(new ConverseCommand({ modelId, messages }));
 
       expect(output.output?.message?.content?.[0]?.text).toBe(defaultReplyText);
     });
 
     it('returns the scripted InvokeModel body bytes and content type', async () => {
-      server.enqueue('InvokeModel', { kind: 'invoke', body: { completion: 'forty-two' } });
+      local.server.enqueue('InvokeModel', { kind: 'invoke', body: { completion: 'forty-two' } });
 
-      const output = await client.send(
+      const output = await local.client.send(
         new InvokeModelCommand({ modelId, body: JSON.stringify({ prompt: 'question' }) }),
       );
 
       expect(JSON.parse(decodeText(output.body))).toEqual({ completion: 'forty-two' });
       expect(output.contentType).toBe('application/json');
-      expect(server.requests[0]).toEqual(
+      expect(local.server.requests[0]).toEqual(
         expect.objectContaining({ operation: 'InvokeModel', body: { prompt: 'question' } }),
       );
     });
 
     it('sends InvokeModel text bodies as they are', async () => {
-      server.enqueue('InvokeModel', {
+      local.server.enqueue('InvokeModel', {
         kind: 'invoke',
         body: 'plain words',
         contentType: 'text/plain',
       });
 
-      const output = await client.send(
+      const output = await local.client.send(
         new InvokeModelCommand({ modelId, body: 'raw prompt', contentType: 'text/plain' }),
       );
 
       expect(decodeText(output.body)).toBe('plain words');
       expect(output.contentType).toBe('text/plain');
-      expect(server.requests[0]?.body).toBe('raw prompt');
+      expect(local.server.requests[0]?.body).toBe('raw prompt');
     });
   });
 
@@ -141,9 +129,15 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
       ['UnrecognizedClientException', 403, BedrockRuntimeServiceException],
       ['ExpiredTokenException', 403, BedrockRuntimeServiceException],
     ])('%s surfaces as the SDK class with status %i', async (exception, status, exceptionClass) => {
-      server.enqueue('Converse', { kind: 'error', exception, message: `scripted ${exception}` });
+      local.server.enqueue('Converse', {
+        kind: 'error',
+        exception,
+        message: `scripted ${exception}`,
+      });
 
-      const error = await rejectionOf(client.send(new ConverseCommand({ modelId, messages })));
+      const error = await rejectionOf(
+        local.client.send(new ConverseCommand({ modelId, messages })),
+      );
 
       expect(error).toBeInstanceOf(exceptionClass);
       expect(error.name).toBe(exception);
@@ -153,14 +147,16 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('passes a scripted retry-after header and request id to the error', async () => {
-      server.enqueue('any', {
+      local.server.enqueue('any', {
         kind: 'error',
         exception: 'ThrottlingException',
         retryAfterSeconds: 7,
         requestId: 'req-throttled',
       });
 
-      const error = await rejectionOf(client.send(new InvokeModelCommand({ modelId, body: '{}' })));
+      const error = await rejectionOf(
+        local.client.send(new InvokeModelCommand({ modelId, body: '{}' })),
+      );
 
       expect(error).toBeInstanceOf(ThrottlingException);
       expect(error.$response?.headers['retry-after']).toBe('7');
@@ -169,14 +165,14 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('answers a stream operation with an HTTP error before any stream starts', async () => {
-      server.enqueue('ConverseStream', {
+      local.server.enqueue('ConverseStream', {
         kind: 'error',
         exception: 'ServiceUnavailableException',
         retryAfterSeconds: 2,
       });
 
       const error = await rejectionOf(
-        client.send(new ConverseStreamCommand({ modelId, messages })),
+        local.client.send(new ConverseStreamCommand({ modelId, messages })),
       );
 
       expect(error).toBeInstanceOf(ServiceUnavailableException);
@@ -185,56 +181,64 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('plays a non-JSON proxy error as the SDK sees it: a SyntaxError that keeps the status', async () => {
-      server.enqueue('Converse', {
+      local.server.enqueue('Converse', {
         kind: 'raw',
         status: 502,
         headers: { 'content-type': 'text/html' },
         body: '<html>Bad Gateway</html>',
       });
 
-      const error = await rejectionOf(client.send(new ConverseCommand({ modelId, messages })));
+      const error = await rejectionOf(
+        local.client.send(new ConverseCommand({ modelId, messages })),
+      );
 
       expect(error.name).toBe('SyntaxError');
       expect(error.$metadata?.httpStatusCode).toBe(502);
     });
 
     it('plays an empty 503 as the SDK sees it: name Unknown', async () => {
-      server.enqueue('Converse', { kind: 'raw', status: 503 });
+      local.server.enqueue('Converse', { kind: 'raw', status: 503 });
 
-      const error = await rejectionOf(client.send(new ConverseCommand({ modelId, messages })));
+      const error = await rejectionOf(
+        local.client.send(new ConverseCommand({ modelId, messages })),
+      );
 
       expect(error.name).toBe('Unknown');
       expect(error.$metadata?.httpStatusCode).toBe(503);
     });
 
     it('drops the connection without an HTTP status for a disconnect', async () => {
-      server.enqueue('Converse', { kind: 'disconnect' });
+      local.server.enqueue('Converse', { kind: 'disconnect' });
 
-      const error = await rejectionOf(client.send(new ConverseCommand({ modelId, messages })));
+      const error = await rejectionOf(
+        local.client.send(new ConverseCommand({ modelId, messages })),
+      );
 
       expect(error.$metadata?.httpStatusCode).toBeUndefined();
       // HTTP/2: the SDK's own TimeoutError; HTTP/1.1: 'socket hang up' (inside jest the SDK wraps Node's error).
       expect(error.message).toMatch(
         protocol === 'http2' ? /did not get a response/ : /socket hang up/,
       );
-      const next = await client.send(new ConverseCommand({ modelId, messages }));
+      const next = await local.client.send(new ConverseCommand({ modelId, messages }));
       expect(next.output?.message?.content?.[0]?.text).toBe(defaultReplyText);
     });
 
     it('resets the stream with the code given (HTTP/1.1: drops the connection)', async () => {
-      server.enqueue('Converse', {
+      local.server.enqueue('Converse', {
         kind: 'reset-stream',
         code: http2.constants.NGHTTP2_REFUSED_STREAM,
       });
 
-      const error = await rejectionOf(client.send(new ConverseCommand({ modelId, messages })));
+      const error = await rejectionOf(
+        local.client.send(new ConverseCommand({ modelId, messages })),
+      );
 
       expect(error.$metadata?.httpStatusCode).toBeUndefined();
       // Inside jest the SDK wraps Node's error in a bare Error whose message quotes it.
       expect(error.message).toMatch(
         protocol === 'http2' ? /ERR_HTTP2_STREAM_ERROR.*NGHTTP2_REFUSED_STREAM/ : /socket hang up/,
       );
-      const next = await client.send(new ConverseCommand({ modelId, messages }));
+      const next = await local.client.send(new ConverseCommand({ modelId, messages }));
       expect(next.output?.message?.content?.[0]?.text).toBe(defaultReplyText);
     });
   });
@@ -242,9 +246,9 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
   describe('streams', () => {
     it('streams InvokeModelWithResponseStream chunks that for-await reads to the end', async () => {
       const chunks = [{ piece: 1 }, { piece: 2 }, { piece: 3 }, { piece: 4 }];
-      server.enqueue('InvokeModelWithResponseStream', { kind: 'chunks', chunks });
+      local.server.enqueue('InvokeModelWithResponseStream', { kind: 'chunks', chunks });
 
-      const output = await client.send(
+      const output = await local.client.send(
         new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }),
       );
       const received: unknown[] = [];
@@ -257,9 +261,9 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('streams ConverseStream events in Bedrock order', async () => {
-      server.enqueue('ConverseStream', { kind: 'converse-stream', text: ['one', ' two'] });
+      local.server.enqueue('ConverseStream', { kind: 'converse-stream', text: ['one', ' two'] });
 
-      const output = await client.send(new ConverseStreamCommand({ modelId, messages }));
+      const output = await local.client.send(new ConverseStreamCommand({ modelId, messages }));
       const eventNames: string[] = [];
       let text = '';
       for await (const event of output.stream ?? []) {
@@ -286,11 +290,15 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     ])(
       '%s: a %s in the first frame is thrown by send()',
       async (operation, exception, exceptionClass) => {
-        server.enqueue('any', { kind: 'stream-exception', exception, message: 'first frame' });
+        local.server.enqueue('any', {
+          kind: 'stream-exception',
+          exception,
+          message: 'first frame',
+        });
         const command =
           operation === 'ConverseStream'
-            ? client.send(new ConverseStreamCommand({ modelId, messages }))
-            : client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }));
+            ? local.client.send(new ConverseStreamCommand({ modelId, messages }))
+            : local.client.send(new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }));
 
         const error = await rejectionOf(command);
 
@@ -303,7 +311,7 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     );
 
     it('throws a mid-stream exception from the for-await loop after the data events, without $metadata', async () => {
-      server.enqueue('InvokeModelWithResponseStream', {
+      local.server.enqueue('InvokeModelWithResponseStream', {
         kind: 'chunks',
         chunks: ['a', 'b', 'c', 'd'],
         failWith: {
@@ -313,7 +321,7 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
         },
       });
 
-      const output = await client.send(
+      const output = await local.client.send(
         new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }),
       );
       const received: unknown[] = [];
@@ -332,13 +340,13 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('ends a ConverseStream with an exception after all its events when afterEvents is left out', async () => {
-      server.enqueue('ConverseStream', {
+      local.server.enqueue('ConverseStream', {
         kind: 'converse-stream',
         text: ['partial'],
         failWith: { exception: 'ThrottlingException' },
       });
 
-      const output = await client.send(new ConverseStreamCommand({ modelId, messages }));
+      const output = await local.client.send(new ConverseStreamCommand({ modelId, messages }));
       let eventCount = 0;
       const error = await rejectionOf(
         (async () => {
@@ -353,37 +361,37 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
 
   describe('request log and scripting', () => {
     it('counts requests per operation and shows amz-sdk-request max=1', async () => {
-      await client.send(new ConverseCommand({ modelId, messages }));
-      await client.send(new ConverseCommand({ modelId, messages }));
-      await client.send(new InvokeModelCommand({ modelId, body: '{}' }));
+      await local.client.send(new ConverseCommand({ modelId, messages }));
+      await local.client.send(new ConverseCommand({ modelId, messages }));
+      await local.client.send(new InvokeModelCommand({ modelId, body: '{}' }));
 
-      expect(server.requestCount()).toBe(3);
-      expect(server.requestCount('Converse')).toBe(2);
-      expect(server.requestCount('InvokeModel')).toBe(1);
-      expect(server.requests.map((request) => request.headers['amz-sdk-request'])).toEqual([
+      expect(local.server.requestCount()).toBe(3);
+      expect(local.server.requestCount('Converse')).toBe(2);
+      expect(local.server.requestCount('InvokeModel')).toBe(1);
+      expect(local.server.requests.map((request) => request.headers['amz-sdk-request'])).toEqual([
         'attempt=1; max=1',
         'attempt=1; max=1',
         'attempt=1; max=1',
       ]);
-      expect(server.requests[0]?.sdkRequest).toEqual({ attempt: 1, max: 1 });
-      expect(server.requests[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+      expect(local.server.requests[0]?.sdkRequest).toEqual({ attempt: 1, max: 1 });
+      expect(local.server.requests[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
     });
 
     it('decodes a URL-encoded model id such as an inference-profile ARN', async () => {
       const arn =
         'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0';
 
-      await client.send(new ConverseCommand({ modelId: arn, messages }));
+      await local.client.send(new ConverseCommand({ modelId: arn, messages }));
 
-      expect(server.requests[0]?.modelId).toBe(arn);
+      expect(local.server.requests[0]?.modelId).toBe(arn);
     });
 
     it('uses the operation queue, then the any queue, then the default, which repeats', async () => {
-      server.setDefault('any', { kind: 'error', exception: 'ThrottlingException' });
-      server.enqueue('any', { kind: 'error', exception: 'InternalServerException' });
-      server.enqueue('Converse', { kind: 'converse', text: 'first' });
+      local.server.setDefault('any', { kind: 'error', exception: 'ThrottlingException' });
+      local.server.enqueue('any', { kind: 'error', exception: 'InternalServerException' });
+      local.server.enqueue('Converse', { kind: 'converse', text: 'first' });
       const outcome = () =>
-        client.send(new ConverseCommand({ modelId, messages })).then(
+        local.client.send(new ConverseCommand({ modelId, messages })).then(
           (output) => output.output?.message?.content?.[0]?.text,
           (error: SdkErrorShape) => error.name,
         );
@@ -399,17 +407,19 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
     });
 
     it('answers a response kind that does not fit the operation with a loud LocalScriptMismatch', async () => {
-      server.enqueue('any', { kind: 'converse', text: 'wrong operation' });
+      local.server.enqueue('any', { kind: 'converse', text: 'wrong operation' });
 
-      const error = await rejectionOf(client.send(new InvokeModelCommand({ modelId, body: '{}' })));
+      const error = await rejectionOf(
+        local.client.send(new InvokeModelCommand({ modelId, body: '{}' })),
+      );
 
       expect(error.name).toBe('LocalScriptMismatch');
       expect(error.message).toMatch(/'converse' response cannot answer InvokeModel/);
     });
 
     it('lets the SDK retry 3 times when the client keeps its default maxAttempts', async () => {
-      const retryingClient = createLocalBedrockClient(server, { maxAttempts: 3 });
-      server.setDefault('any', { kind: 'error', exception: 'ThrottlingException' });
+      const retryingClient = createLocalBedrockClient(local.server, { maxAttempts: 3 });
+      local.server.setDefault('any', { kind: 'error', exception: 'ThrottlingException' });
       // The SDK's backoff is U(0, 1) x base: a random of 0 makes its waits 0 ms.
       const random = jest.spyOn(Math, 'random').mockReturnValue(0);
       try {
@@ -419,8 +429,8 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
 
         expect(error).toBeInstanceOf(ThrottlingException);
         expect(error.$metadata?.attempts).toBe(3);
-        expect(server.requestCount()).toBe(3);
-        expect(server.requests.map((request) => request.sdkRequest)).toEqual([
+        expect(local.server.requestCount()).toBe(3);
+        expect(local.server.requests.map((request) => request.sdkRequest)).toEqual([
           { attempt: 1, max: 3 },
           { attempt: 2, max: 3 },
           { attempt: 3, max: 3 },
@@ -437,16 +447,16 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
 
     it('holds a reply for delayMs, driven by fake timers', async () => {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-      server.enqueue('Converse', { kind: 'converse', text: 'late', delayMs: 30_000 });
+      local.server.enqueue('Converse', { kind: 'converse', text: 'late', delayMs: 30_000 });
       let settled = false;
-      const reply = client
+      const reply = local.client
         .send(new ConverseCommand({ modelId, messages }))
         .finally(() => (settled = true));
 
-      await server.waitForRequests(1);
+      await local.server.waitForRequests(1);
       await jest.advanceTimersByTimeAsync(29_999);
       // An undelayed request answered after it: had the first reply gone out at once, it would be in by now.
-      await client.send(new InvokeModelCommand({ modelId, body: '{}' }));
+      await local.client.send(new InvokeModelCommand({ modelId, body: '{}' }));
       expect(settled).toBe(false);
       await jest.advanceTimersByTimeAsync(1);
 
@@ -456,12 +466,12 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
 
     it('paces stream events by eventDelayMs, driven by fake timers', async () => {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-      server.enqueue('InvokeModelWithResponseStream', {
+      local.server.enqueue('InvokeModelWithResponseStream', {
         kind: 'chunks',
         chunks: ['first', 'second'],
         eventDelayMs: 5_000,
       });
-      const output = await client.send(
+      const output = await local.client.send(
         new InvokeModelWithResponseStreamCommand({ modelId, body: '{}' }),
       );
       if (!output.body) throw new Error('expected a stream body');
@@ -470,7 +480,7 @@ describe.each(protocols)('local Bedrock server over %s', (protocol) => {
       const first = await events.next();
       let secondArrived = false;
       const second = events.next().finally(() => (secondArrived = true));
-      await client.send(new InvokeModelCommand({ modelId, body: '{}' }));
+      await local.client.send(new InvokeModelCommand({ modelId, body: '{}' }));
       expect(secondArrived).toBe(false);
       await jest.advanceTimersByTimeAsync(5_000);
 
